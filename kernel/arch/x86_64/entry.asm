@@ -1,0 +1,144 @@
+; Kernel entry and exit: interrupt/exception stubs, the syscall entry,
+; the return paths to user mode and the kernel context switch.
+; Every entry builds a struct trapframe (arch/cpu.h) on the kernel stack.
+
+bits 64
+default rel
+section .text
+
+extern trap_dispatch
+extern syscall_dispatch
+extern cpu_kstack_top
+extern cpu_user_rsp
+
+SYSCALL_VEC equ 256
+
+%macro PUSH_GPRS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+
+%macro POP_GPRS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+%endmacro
+
+; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
+%macro ISR 1
+isr_%1:
+%if (%1 = 8) || (%1 >= 10 && %1 <= 14) || (%1 = 17) || (%1 = 21) || (%1 = 29) || (%1 = 30)
+%else
+    push 0
+%endif
+    push %1
+    jmp trap_common
+%endmacro
+
+%assign i 0
+%rep 48
+ISR i
+%assign i i + 1
+%endrep
+
+trap_common:
+    PUSH_GPRS
+    cld
+    mov rdi, rsp
+    call trap_dispatch
+    ; fall through: return to whatever the (current) trapframe says
+global trap_return
+trap_return:
+    POP_GPRS
+    add rsp, 16                     ; vector, error
+    iretq
+
+; syscall: rcx = user rip, r11 = user rflags, IF cleared by FMASK.
+global syscall_entry
+syscall_entry:
+    mov [cpu_user_rsp], rsp
+    mov rsp, [cpu_kstack_top]
+    push qword 0x1b                 ; ss
+    push qword [cpu_user_rsp]       ; rsp
+    push r11                        ; rflags
+    push qword 0x23                 ; cs
+    push rcx                        ; rip
+    push 0                          ; error
+    push SYSCALL_VEC
+    PUSH_GPRS
+    cld
+    mov rdi, rsp
+    call syscall_dispatch
+global syscall_return
+syscall_return:
+    cmp qword [rsp + 15 * 8], SYSCALL_VEC
+    jne trap_return                 ; frame rewritten: leave by iretq
+    POP_GPRS
+    add rsp, 16
+    pop rcx                         ; rip
+    add rsp, 8                      ; cs
+    pop r11                         ; rflags
+    pop rsp                         ; user stack; IF still clear
+    o64 sysret
+
+; arch_switch(u64 *save_sp, u64 new_sp): save callee-saved state on this
+; stack, switch stacks, restore the other thread's state.
+global arch_switch
+arch_switch:
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov [rdi], rsp
+    mov rsp, rsi
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
+
+; First run of a new thread: arch_switch "returns" here with the thread's
+; initial trapframe just above.
+global thread_trampoline
+thread_trampoline:
+    jmp trap_return
+
+section .rodata
+global isr_table
+isr_table:
+%assign i 0
+%rep 48
+    dq isr_ %+ i
+%assign i i + 1
+%endrep
+
+section .note.GNU-stack noalloc noexec nowrite progbits

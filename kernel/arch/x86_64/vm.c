@@ -1,0 +1,232 @@
+// x86-64 page tables: the kernel's mappings (direct map, image with NX on
+// data), per-process address spaces in the lower half, and vm_copy, the
+// single checked path between user memory and the kernel.
+#include "mm/mm.h"
+#include <arch/cpu.h>
+
+#define PTE_P     (1ul << 0)
+#define PTE_W     (1ul << 1)
+#define PTE_U     (1ul << 2)
+#define PTE_PS    (1ul << 7)
+#define PTE_G     (1ul << 8)
+#define PTE_OWNED (1ul << 9)      /* software bit: frame freed with the space */
+#define PTE_NX    (1ul << 63)
+#define PTE_ADDR  0x000ffffffffff000ul
+
+static u64 *kernel_pml4;
+
+static inline int pt_index(u64 va, int level) { return (va >> (12 + 9 * level)) & 511; }
+
+// Returns the level-0 entry for va, creating tables when asked; NULL if
+// absent (or out of memory).
+static u64 *pt_walk(u64 *pml4, u64 va, bool create, u64 table_flags)
+{
+    u64 *table = pml4;
+    for (int level = 3; level > 0; level--) {
+        u64 *e = &table[pt_index(va, level)];
+        if (!(*e & PTE_P)) {
+            if (!create)
+                return NULL;
+            void *next = page_alloc();
+            if (!next)
+                return NULL;
+            *e = V2P(next) | table_flags;
+        }
+        if (*e & PTE_PS)
+            return NULL;
+        table = P2V(*e & PTE_ADDR);
+    }
+    return &table[pt_index(va, 0)];
+}
+
+static void kmap_range(u64 va, u64 end, u64 flags)
+{
+    for (; va < end; va += PAGE_SIZE) {
+        u64 *pte = pt_walk(kernel_pml4, va, true, PTE_P | PTE_W);
+        assert(pte);
+        *pte = V2P(va) | flags | PTE_P | PTE_G;
+    }
+}
+
+// Builds the kernel's own tables and switches to them. Called once.
+void vm_kernel_init(void)
+{
+    extern char kernel_text_start[], kernel_rodata_start[], kernel_data_start[], kernel_end[];
+    kernel_pml4 = page_alloc();
+    u64 *pdpt = page_alloc();
+    kernel_pml4[256] = V2P(pdpt) | PTE_P | PTE_W;
+    for (u64 g = 0; g < MAX_PHYS >> 30; g++) {
+        u64 *pd = page_alloc();
+        pdpt[g] = V2P(pd) | PTE_P | PTE_W;
+        for (u64 i = 0; i < 512; i++)
+            pd[i] = ((g << 30) + (i << 21)) | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+    }
+    kmap_range(KBASE + 0x100000, (u64)kernel_text_start, PTE_W | PTE_NX);  // boot stack
+    kmap_range((u64)kernel_text_start, (u64)kernel_rodata_start, 0);
+    kmap_range((u64)kernel_rodata_start, (u64)kernel_data_start, PTE_NX);
+    kmap_range((u64)kernel_data_start, (u64)kernel_end, PTE_W | PTE_NX);
+    for (int i = 256; i < 512; i++)        // pre-create so every space shares them
+        if (!(kernel_pml4[i] & PTE_P))
+            kernel_pml4[i] = V2P(page_alloc()) | PTE_P | PTE_W;
+    write_cr3(V2P(kernel_pml4));
+}
+
+struct addrspace *as_create(void)
+{
+    struct addrspace *as = kalloc(sizeof(*as));
+    if (!as)
+        return NULL;
+    as->pml4 = page_alloc();
+    if (!as->pml4) {
+        kfree(as, sizeof(*as));
+        return NULL;
+    }
+    memcpy(as->pml4 + 256, kernel_pml4 + 256, 256 * sizeof(u64));
+    return as;
+}
+
+static void free_table(u64 *table, int level)
+{
+    for (int i = 0; i < 512; i++) {
+        u64 e = table[i];
+        if (!(e & PTE_P))
+            continue;
+        if (level > 0)
+            free_table(P2V(e & PTE_ADDR), level - 1);
+        else if (e & PTE_OWNED)
+            page_free(P2V(e & PTE_ADDR));
+    }
+    page_free(table);
+}
+
+// Frees every user page and table. The space must not be active.
+void as_destroy(struct addrspace *as)
+{
+    for (int i = 0; i < 256; i++)
+        if (as->pml4[i] & PTE_P)
+            free_table(P2V(as->pml4[i] & PTE_ADDR), 2);
+    page_free(as->pml4);
+    kfree(as, sizeof(*as));
+}
+
+void as_activate(struct addrspace *as)
+{
+    u64 pa = V2P(as ? as->pml4 : kernel_pml4);
+    if (read_cr3() != pa)
+        write_cr3(pa);
+}
+
+static bool user_range_ok(u64 va, u64 len)
+{
+    return !(va & (PAGE_SIZE - 1)) && !(len & (PAGE_SIZE - 1)) && len &&
+           va < USER_TOP && len <= USER_TOP - va;
+}
+
+static u64 prot_flags(int prot)
+{
+    return PTE_P | PTE_U | (prot & PROT_WRITE ? PTE_W : 0) | (prot & PROT_EXEC ? 0 : PTE_NX);
+}
+
+static void unmap_page(struct addrspace *as, u64 va)
+{
+    u64 *pte = pt_walk(as->pml4, va, false, 0);
+    if (!pte || !(*pte & PTE_P))
+        return;
+    if (*pte & PTE_OWNED)
+        page_free(P2V(*pte & PTE_ADDR));
+    *pte = 0;
+    as->pages--;
+    invlpg(va);
+}
+
+// Maps fresh zeroed pages over [va, va+len), replacing what was there.
+// On failure nothing stays mapped of the new range.
+int as_map(struct addrspace *as, u64 va, u64 len, int prot)
+{
+    if (!user_range_ok(va, len))
+        return -E_INVAL;
+    for (u64 off = 0; off < len; off += PAGE_SIZE) {
+        unmap_page(as, va + off);
+        u64 *pte = pt_walk(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U);
+        void *page = pte ? page_alloc() : NULL;
+        if (!page) {
+            as_unmap(as, va, off);
+            return -E_NOMEM;
+        }
+        *pte = V2P(page) | prot_flags(prot) | PTE_OWNED;
+        as->pages++;
+    }
+    return 0;
+}
+
+// Maps existing physical memory (not freed with the space).
+int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
+{
+    if (!user_range_ok(va, len))
+        return -E_INVAL;
+    for (u64 off = 0; off < len; off += PAGE_SIZE) {
+        u64 *pte = pt_walk(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U);
+        if (!pte)
+            return -E_NOMEM;
+        *pte = (pa + off) | prot_flags(prot);
+        as->pages++;
+    }
+    return 0;
+}
+
+int as_unmap(struct addrspace *as, u64 va, u64 len)
+{
+    if (len == 0)
+        return 0;
+    if (!user_range_ok(va, len))
+        return -E_INVAL;
+    for (u64 off = 0; off < len; off += PAGE_SIZE)
+        unmap_page(as, va + off);
+    return 0;
+}
+
+// Kernel pointer for one user byte, or NULL if not accessible.
+static void *user_ptr(struct addrspace *as, u64 va, bool write)
+{
+    if (va >= USER_TOP)
+        return NULL;
+    u64 *pte = pt_walk(as->pml4, va, false, 0);
+    if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W)))
+        return NULL;
+    return (u8 *)P2V(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+}
+
+// Copies page by page; `force` lets a manager write read-only pages.
+static int copy_pages(struct addrspace *dst_as, u64 dst, struct addrspace *src_as, u64 src,
+                      u64 len, bool force)
+{
+    if ((dst_as && (dst >= USER_TOP || len > USER_TOP - dst)) ||
+        (src_as && (src >= USER_TOP || len > USER_TOP - src)))
+        return -E_FAULT;
+    while (len) {
+        u64 n = len;
+        if (dst_as && n > PAGE_SIZE - (dst & (PAGE_SIZE - 1)))
+            n = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+        if (src_as && n > PAGE_SIZE - (src & (PAGE_SIZE - 1)))
+            n = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+        void *d = dst_as ? user_ptr(dst_as, dst, !force) : (void *)dst;
+        void *s = src_as ? user_ptr(src_as, src, false) : (void *)src;
+        if (!d || !s)
+            return -E_FAULT;
+        memcpy(d, s, n);
+        dst += n;
+        src += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int vm_copy(struct addrspace *dst_as, u64 dst, struct addrspace *src_as, u64 src, u64 len)
+{
+    return copy_pages(dst_as, dst, src_as, src, len, false);
+}
+
+int vm_poke(struct addrspace *dst_as, u64 dst, struct addrspace *src_as, u64 src, u64 len)
+{
+    return copy_pages(dst_as, dst, src_as, src, len, true);
+}

@@ -1,0 +1,43 @@
+// Per-process handle tables: a handle is an index into the table and gives
+// access to one kernel object with some rights. Pure logic, host-tested;
+// object reference counting is done by the two hooks below.
+#ifndef HANDLE_H
+#define HANDLE_H
+#include "types.h"
+
+enum kobj_type { KOBJ_NONE, KOBJ_PROC, KOBJ_THREAD, KOBJ_ENDPOINT, KOBJ_NOTIF,
+                 KOBJ_IRQ, KOBJ_IOPORT, KOBJ_ROOT };
+
+struct kobj {
+    u32 type;
+    u32 refs;
+};
+
+struct handle {
+    struct kobj *obj;
+    u32 rights;
+    u64 badge;
+};
+
+#define HANDLES_MAX 128
+
+struct handle_table {
+    struct handle slot[HANDLES_MAX];
+};
+
+// Called when a handle starts or stops referring to an object.
+void kobj_hold(struct handle *h);
+void kobj_release(struct handle *h);
+
+// Installs a handle in the lowest free slot; returns the slot or -E_NOSPACE.
+long handle_install(struct handle_table *t, struct kobj *obj, u32 rights, u64 badge);
+// Looks up slot h; it must hold an object of `type` (or any type when
+// KOBJ_NONE) with all of `rights`. Returns 0 or -E_BADHANDLE / -E_PERM.
+int handle_lookup(struct handle_table *t, long h, u32 type, u32 rights, struct handle **out);
+int handle_close(struct handle_table *t, long h);
+// Copies handle h of src into dst with rights reduced to `rights`; a badge
+// may be set only on an unbadged handle (badge 0 keeps the old one).
+long handle_copy(struct handle_table *dst, struct handle_table *src, long h, u32 rights, u64 badge);
+void handle_table_clear(struct handle_table *t);
+
+#endif

@@ -1,0 +1,124 @@
+// Kernel objects: processes, threads, endpoints, notifications, IRQ lines
+// and I/O-port ranges, and the functions that create and destroy them.
+#ifndef OBJECT_H
+#define OBJECT_H
+#include "kernel.h"
+#include "handle.h"
+#include "mm/mm.h"
+#include <arch/cpu.h>
+
+enum thread_state { T_READY, T_RUNNING, T_SEND, T_REPLY, T_RECV, T_NOTIF, T_SLEEP, T_DEAD };
+
+struct proc {
+    struct kobj obj;
+    int pid;
+    char name[32];
+    struct addrspace *as;
+    struct handle_table *handles;
+    struct list threads;          // thread.proc_link
+    struct list callers;          // threads waiting for our reply (thread.link)
+    struct list all_link;
+    u8 *iopb;                     // I/O permission bitmap, NULL: no ports
+    int state, code;              // PROC_RUNNING, PROC_EXITED ...
+    struct notif *death_notif;
+    u64 death_bits;
+};
+
+struct thread {
+    struct kobj obj;
+    struct list link;             // run queue, endpoint queue or server's callers
+    struct list proc_link;
+    struct proc *proc;            // NULL for the idle thread
+    u64 ksp;
+    u8 *kstack;
+    struct trapframe *tf;         // user state, at the top of kstack
+    int prio;
+    int state;
+    int slice;
+    u32 token;                    // reply token: index | generation << 10
+    u64 wake_tick;
+    long wake_result;             // returned by the blocked syscall
+    // IPC: the message being sent and where replies go.
+    struct endpoint *ep;          // endpoint queued on (T_SEND, T_RECV)
+    struct proc *server;          // who holds our call (T_REPLY)
+    u64 msg_tag, msg_w[3], msg_badge;
+    struct ipc_bufs bufs;
+    struct handle xfer;           // handle being passed (TAG_HANDLE)
+    struct notif *notif;          // waited on (T_NOTIF)
+    struct fpu_state fpu;
+};
+
+struct endpoint {
+    struct kobj obj;
+    struct list senders;          // T_SEND threads, by priority
+    struct list receivers;        // T_RECV threads
+    u32 recv_handles;             // live handles with R_RECV
+};
+
+struct notif {
+    struct kobj obj;
+    u64 bits;
+    struct thread *waiter;
+};
+
+struct irq_line {
+    struct kobj obj;
+    int irq;
+    struct notif *notif;
+    u64 bits;
+};
+
+struct ioport {
+    struct kobj obj;
+    u32 base, count;
+};
+
+#define KSTACK_PAGES 4
+#define MAX_THREADS  1024
+
+extern struct thread *current;
+extern struct kobj root_obj;
+
+// proc.c
+struct proc *proc_create(const char *name, struct notif *death, u64 bits);
+void proc_kill(struct proc *p, int state, int code);
+struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int prio);
+void thread_kill(struct thread *t);
+struct thread *thread_by_token(u32 token);
+void kobj_destroy(struct kobj *o);
+void thread_reap(struct thread *t);
+
+// sched.c
+void sched_init(void);
+void sched_ready(struct thread *t);
+void sched_block(int state);
+void sched_yield(void);
+void sched_wake(struct thread *t, long result);
+void sched_unqueue(struct thread *t);
+void sched_set_prio(struct thread *t, int prio);
+void sched_sleep(u64 ms);
+u64 sched_ticks(void);
+_Noreturn void sched_start(void);
+void sched_kernel_exit(void);
+
+// ipc.c
+struct endpoint *endpoint_create(void);
+void ipc_cancel(struct thread *t);
+void ipc_proc_died(struct proc *p);
+void endpoint_recv_gone(struct endpoint *ep);
+long ipc_call(struct handle *h, struct trapframe *tf);
+long ipc_recv(struct endpoint *ep, u64 bufs);
+long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
+
+// notif.c
+struct notif *notif_create(void);
+void notif_signal(struct notif *n, u64 bits);
+long notif_wait(struct notif *n);
+struct kobj *irq_get(int irq);
+long irq_bind(struct irq_line *l, struct notif *n, u64 bits);
+void irq_ack(struct irq_line *l);
+void irq_destroy(struct irq_line *l);
+struct kobj *ioport_get(u64 base, u64 count);
+long ioport_enable(struct proc *p, struct ioport *io);
+
+#endif

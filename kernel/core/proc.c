@@ -1,0 +1,192 @@
+// Processes and threads: creation, death and object lifetimes.
+// A process dies as a whole (exit, fault or kill): its threads stop, its
+// handles are closed, its memory is freed and its death is signalled.
+#include "object.h"
+
+struct kobj root_obj = { KOBJ_ROOT, 1 };
+static struct list all_procs = { &all_procs, &all_procs };
+static struct thread *thread_table[MAX_THREADS];
+static u32 thread_gen[MAX_THREADS];
+static int next_pid = 1;
+
+void kobj_hold(struct handle *h)
+{
+    h->obj->refs++;
+    if (h->obj->type == KOBJ_ENDPOINT && (h->rights & R_RECV))
+        ((struct endpoint *)h->obj)->recv_handles++;
+}
+
+void kobj_release(struct handle *h)
+{
+    struct kobj *o = h->obj;
+    if (o->type == KOBJ_ENDPOINT && (h->rights & R_RECV) &&
+        --((struct endpoint *)o)->recv_handles == 0)
+        endpoint_recv_gone((struct endpoint *)o);
+    if (--o->refs == 0)
+        kobj_destroy(o);
+}
+
+// Frees an object whose last reference is gone.
+void kobj_destroy(struct kobj *o)
+{
+    switch (o->type) {
+    case KOBJ_PROC: {
+        struct proc *p = (struct proc *)o;
+        page_free_n(p->handles, ALIGN_UP(sizeof(struct handle_table), PAGE_SIZE) / PAGE_SIZE);
+        kfree(p, sizeof(*p));
+        break;
+    }
+    case KOBJ_THREAD:
+        kfree(o, sizeof(struct thread));
+        break;
+    case KOBJ_ENDPOINT:
+        kfree(o, sizeof(struct endpoint));
+        break;
+    case KOBJ_NOTIF:
+        kfree(o, sizeof(struct notif));
+        break;
+    case KOBJ_IRQ:
+        irq_destroy((struct irq_line *)o);
+        break;
+    case KOBJ_IOPORT:
+        kfree(o, sizeof(struct ioport));
+        break;
+    }
+}
+
+struct proc *proc_create(const char *name, struct notif *death, u64 bits)
+{
+    struct proc *p = kalloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    p->handles = page_alloc_n(ALIGN_UP(sizeof(struct handle_table), PAGE_SIZE) / PAGE_SIZE);
+    p->as = p->handles ? as_create() : NULL;
+    if (!p->as) {
+        if (p->handles)
+            page_free_n(p->handles, ALIGN_UP(sizeof(struct handle_table), PAGE_SIZE) / PAGE_SIZE);
+        kfree(p, sizeof(*p));
+        return NULL;
+    }
+    p->obj = (struct kobj){ KOBJ_PROC, 0 };
+    p->pid = next_pid++;
+    for (int i = 0; name[i] && i < (int)sizeof(p->name) - 1; i++)
+        p->name[i] = name[i];
+    list_init(&p->threads);
+    list_init(&p->callers);
+    list_add_tail(&all_procs, &p->all_link);
+    p->state = PROC_RUNNING;
+    if (death) {
+        p->death_notif = death;
+        p->death_bits = bits;
+        death->obj.refs++;
+    }
+    handle_install(p->handles, &p->obj, R_MANAGE | R_KILL, 0);   // H_SELF
+    return p;
+}
+
+struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int prio)
+{
+    int idx = 0;
+    while (idx < MAX_THREADS && thread_table[idx])
+        idx++;
+    if (idx == MAX_THREADS || p->state != PROC_RUNNING)
+        return NULL;
+    struct thread *t = kalloc(sizeof(*t));
+    u8 *kstack = t ? page_alloc_n(KSTACK_PAGES) : NULL;
+    if (!kstack) {
+        kfree(t, sizeof(*t));
+        return NULL;
+    }
+    t->obj = (struct kobj){ KOBJ_THREAD, 1 };                   // "alive" ref
+    t->proc = p;
+    t->kstack = kstack;
+    t->prio = prio;
+    t->slice = 10;
+    t->token = (u32)idx | (++thread_gen[idx] << 10);
+    thread_table[idx] = t;
+    list_init(&t->link);
+    list_add_tail(&p->threads, &t->proc_link);
+    p->obj.refs++;
+    arch_fpu_init(&t->fpu);
+    struct trapframe tf = { .rip = entry, .cs = 0x23, .rflags = 0x202, .rsp = stack,
+                            .ss = 0x1b, .rdi = arg };
+    u64 *top = (u64 *)(kstack + KSTACK_PAGES * PAGE_SIZE);
+    t->tf = (struct trapframe *)top - 1;
+    t->ksp = (u64)arch_thread_stack_init(top, &tf);
+    sched_ready(t);
+    return t;
+}
+
+struct thread *thread_by_token(u32 token)
+{
+    struct thread *t = thread_table[token & (MAX_THREADS - 1)];
+    return t && t->token == token ? t : NULL;
+}
+
+// Stops a thread wherever it is waiting. Its memory goes at thread_reap,
+// at once unless it is the running thread.
+void thread_kill(struct thread *t)
+{
+    if (t->state == T_DEAD)
+        return;
+    sched_unqueue(t);
+    ipc_cancel(t);
+    if (t->state == T_NOTIF && t->notif)
+        t->notif->waiter = NULL;
+    t->state = T_DEAD;
+    thread_table[t->token & (MAX_THREADS - 1)] = NULL;
+    list_remove(&t->proc_link);
+    if (t != current)
+        thread_reap(t);
+}
+
+// Frees a dead thread's stack; the last thread of a dead process also
+// takes its address space with it.
+void thread_reap(struct thread *t)
+{
+    struct proc *p = t->proc;
+    page_free_n(t->kstack, KSTACK_PAGES);
+    t->kstack = NULL;
+    if (p->state != PROC_RUNNING && list_empty(&p->threads) && p->as) {
+        as_destroy(p->as);
+        p->as = NULL;
+    }
+    struct handle alive = { &p->obj, 0, 0 };
+    if (--t->obj.refs == 0)
+        kobj_destroy(&t->obj);
+    kobj_release(&alive);                                      // the thread's ref on p
+}
+
+// Ends a process (PROC_EXITED, PROC_FAULTED or PROC_KILLED with a code).
+// If the caller's own process dies, the caller must then leave through
+// sched_exit_current().
+void proc_kill(struct proc *p, int state, int code)
+{
+    if (p->state != PROC_RUNNING)
+        return;
+    p->state = state;
+    p->code = code;
+    p->obj.refs++;                                             // keep p during teardown
+    while (!list_empty(&p->threads))
+        thread_kill(container_of(p->threads.next, struct thread, proc_link));
+    ipc_proc_died(p);
+    handle_table_clear(p->handles);
+    if (p->iopb) {
+        arch_iopb_forget(p->iopb);
+        page_free_n(p->iopb, 2);
+        p->iopb = NULL;
+    }
+    list_remove(&p->all_link);
+    if (p->death_notif) {
+        notif_signal(p->death_notif, p->death_bits);
+        struct handle h = { &p->death_notif->obj, 0, 0 };
+        p->death_notif = NULL;
+        kobj_release(&h);
+    }
+    if (p->as && (!current->proc || current->proc != p)) {
+        as_destroy(p->as);
+        p->as = NULL;
+    }
+    struct handle self = { &p->obj, 0, 0 };
+    kobj_release(&self);
+}

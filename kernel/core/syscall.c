@@ -1,0 +1,311 @@
+// System call dispatch: the table comes from the one list in
+// uapi/syscalls.h. Each handler reads its arguments from the trapframe
+// (rdi rsi rdx r10 r8 r9) and returns the value for rax. Every user
+// pointer goes through copy_in/copy_out, every handle through a lookup.
+#include "object.h"
+#include "uapi/syscalls.h"
+
+typedef long (*syscall_fn)(struct trapframe *tf);
+
+#define A0 tf->rdi
+#define A1 tf->rsi
+#define A2 tf->rdx
+#define A3 tf->r10
+#define A4 tf->r8
+#define A5 tf->r9
+
+static struct handle_table *my_handles(void) { return current->proc->handles; }
+
+// Looks up a handle of the current process; returns its object or NULL
+// with *err set.
+static void *lookup(long h, u32 type, u32 rights, struct handle **out, long *err)
+{
+    struct handle *hd;
+    int e = handle_lookup(my_handles(), h, type, rights, &hd);
+    if (e) {
+        *err = e;
+        return NULL;
+    }
+    if (out)
+        *out = hd;
+    return hd->obj;
+}
+
+#define LOOKUP(var, h, type, rights) \
+    long err_ = 0; \
+    var = lookup((long)(h), type, rights, NULL, &err_); \
+    if (!var) \
+        return err_;
+
+static long install(struct kobj *o, u32 rights)
+{
+    if (!o)
+        return -E_NOMEM;
+    long h = handle_install(my_handles(), o, rights, 0);
+    if (h < 0 && o->refs == 0)
+        kobj_destroy(o);
+    return h;
+}
+
+static long sys_log(struct trapframe *tf)
+{
+    char buf[256];
+    if (A1 > sizeof(buf))
+        return -E_INVAL;
+    if (copy_in(current->proc->as, buf, A0, A1))
+        return -E_FAULT;
+    kputs_raw(buf, A1);
+    return 0;
+}
+
+static long sys_yield(struct trapframe *tf) { (void)tf; sched_yield(); return 0; }
+
+static long sys_exit(struct trapframe *tf)
+{
+    proc_kill(current->proc, PROC_EXITED, (int)A0);
+    return 0;
+}
+
+static long sys_thread_exit(struct trapframe *tf)
+{
+    (void)tf;
+    struct proc *p = current->proc;
+    thread_kill(current);
+    if (list_empty(&p->threads))
+        proc_kill(p, PROC_EXITED, 0);
+    return 0;
+}
+
+static long prio_ok(u64 prio)
+{
+    return prio <= PRIO_MAX && (int)prio <= current->prio;
+}
+
+static long sys_thread_create(struct trapframe *tf)
+{
+    struct proc *p;
+    LOOKUP(p, A0, KOBJ_PROC, R_MANAGE);
+    if (!arch_user_rip_ok(A1) || A2 >= USER_TOP || !prio_ok(A4))
+        return -E_INVAL;
+    struct thread *t = thread_create(p, A1, A2, A3, (int)A4);
+    return t ? install(&t->obj, R_MANAGE | R_GRANT) : -E_NOMEM;
+}
+
+static long sys_thread_prio(struct trapframe *tf)
+{
+    struct thread *t;
+    LOOKUP(t, A0, KOBJ_THREAD, R_MANAGE);
+    if (!prio_ok(A1))
+        return -E_INVAL;
+    if (t->state != T_DEAD)
+        sched_set_prio(t, (int)A1);
+    return 0;
+}
+
+static long sys_proc_create(struct trapframe *tf)
+{
+    char name[32] = { 0 };
+    struct notif *n = NULL;
+    if (A1 >= sizeof(name))
+        return -E_INVAL;
+    if (copy_in(current->proc->as, name, A0, A1))
+        return -E_FAULT;
+    if ((long)A2 >= 0) {
+        LOOKUP(n, A2, KOBJ_NOTIF, R_SIGNAL);
+    }
+    struct proc *p = proc_create(name, n, A3);
+    return p ? install(&p->obj, R_MANAGE | R_KILL | R_GRANT) : -E_NOMEM;
+}
+
+static long sys_proc_kill(struct trapframe *tf)
+{
+    struct proc *p;
+    LOOKUP(p, A0, KOBJ_PROC, R_KILL);
+    proc_kill(p, PROC_KILLED, 0);
+    return 0;
+}
+
+static long sys_proc_status(struct trapframe *tf)
+{
+    struct proc *p;
+    LOOKUP(p, A0, KOBJ_PROC, R_KILL);
+    return (long)(((u64)p->state << 32) | (u32)p->code);
+}
+
+static struct proc *live_proc(struct trapframe *tf, long *err)
+{
+    struct proc *p = lookup((long)A0, KOBJ_PROC, R_MANAGE, NULL, err);
+    if (p && p->state != PROC_RUNNING) {
+        *err = -E_DEAD;
+        return NULL;
+    }
+    return p;
+}
+
+static long sys_vm_map(struct trapframe *tf)
+{
+    long err = 0;
+    struct proc *p = live_proc(tf, &err);
+    return p ? as_map(p->as, A1, A2, (int)A3) : err;
+}
+
+static long sys_vm_unmap(struct trapframe *tf)
+{
+    long err = 0;
+    struct proc *p = live_proc(tf, &err);
+    return p ? as_unmap(p->as, A1, A2) : err;
+}
+
+static long sys_vm_write(struct trapframe *tf)
+{
+    long err = 0;
+    struct proc *p = live_proc(tf, &err);
+    return p ? vm_poke(p->as, A1, current->proc->as, A2, A3) : err;
+}
+
+static long sys_handle_grant(struct trapframe *tf)
+{
+    long err = 0;
+    struct proc *p = live_proc(tf, &err);
+    struct handle *h;
+    if (!p)
+        return err;
+    if (!lookup((long)A1, KOBJ_NONE, R_GRANT, &h, &err))
+        return err;
+    return handle_copy(p->handles, my_handles(), (long)A1, (u32)A2, A3);
+}
+
+static long sys_handle_close(struct trapframe *tf) { return handle_close(my_handles(), (long)A0); }
+
+static long sys_handle_mint(struct trapframe *tf)
+{
+    return handle_copy(my_handles(), my_handles(), (long)A0, (u32)A1, A2);
+}
+
+static long sys_endpoint_create(struct trapframe *tf)
+{
+    (void)tf;
+    struct endpoint *ep = endpoint_create();
+    return install(ep ? &ep->obj : NULL, R_SEND | R_RECV | R_GRANT);
+}
+
+static long sys_notif_create(struct trapframe *tf)
+{
+    (void)tf;
+    struct notif *n = notif_create();
+    return install(n ? &n->obj : NULL, R_SIGNAL | R_WAIT | R_GRANT);
+}
+
+static long sys_notif_signal(struct trapframe *tf)
+{
+    struct notif *n;
+    LOOKUP(n, A0, KOBJ_NOTIF, R_SIGNAL);
+    notif_signal(n, A1);
+    return 0;
+}
+
+static long sys_notif_wait(struct trapframe *tf)
+{
+    struct notif *n;
+    LOOKUP(n, A0, KOBJ_NOTIF, R_WAIT);
+    return notif_wait(n);
+}
+
+static long sys_call(struct trapframe *tf)
+{
+    struct handle *h;
+    long err = 0;
+    if (!lookup((long)A0, KOBJ_ENDPOINT, R_SEND, &h, &err))
+        return err;
+    return ipc_call(h, tf);
+}
+
+static long sys_recv(struct trapframe *tf)
+{
+    struct endpoint *ep;
+    LOOKUP(ep, A0, KOBJ_ENDPOINT, R_RECV);
+    return ipc_recv(ep, A5);
+}
+
+// reply(token, tag, w0, w1, w2, bufs): the token is in rdi, so the
+// message registers are the same as for call.
+static long sys_reply(struct trapframe *tf) { return ipc_reply((u32)A0, tf, false); }
+
+// reply_recv(handle | token << 32, tag, w0, w1, w2, bufs)
+static long sys_reply_recv(struct trapframe *tf) { return ipc_reply((u32)(A0 >> 32), tf, true); }
+
+static long sys_irq_get(struct trapframe *tf)
+{
+    struct kobj *root;
+    LOOKUP(root, A0, KOBJ_ROOT, R_MANAGE);
+    struct kobj *o = irq_get((int)A1);
+    return o ? install(o, R_WAIT | R_GRANT) : -E_BUSY;
+}
+
+static long sys_irq_bind(struct trapframe *tf)
+{
+    struct irq_line *l;
+    struct notif *n;
+    {
+        LOOKUP(l, A0, KOBJ_IRQ, R_WAIT);
+    }
+    LOOKUP(n, A1, KOBJ_NOTIF, R_SIGNAL);
+    return irq_bind(l, n, A2);
+}
+
+static long sys_irq_ack(struct trapframe *tf)
+{
+    struct irq_line *l;
+    LOOKUP(l, A0, KOBJ_IRQ, R_WAIT);
+    irq_ack(l);
+    return 0;
+}
+
+static long sys_ioport_get(struct trapframe *tf)
+{
+    struct kobj *root;
+    LOOKUP(root, A0, KOBJ_ROOT, R_MANAGE);
+    struct kobj *o = ioport_get(A1, A2);
+    return o ? install(o, R_WAIT | R_GRANT) : -E_INVAL;
+}
+
+static long sys_ioport_enable(struct trapframe *tf)
+{
+    struct ioport *io;
+    LOOKUP(io, A0, KOBJ_IOPORT, R_WAIT);
+    return ioport_enable(current->proc, io);
+}
+
+static long sys_time(struct trapframe *tf) { (void)tf; return (long)(sched_ticks() * 1000000); }
+
+static long sys_sleep(struct trapframe *tf)
+{
+    if (A0 > 1000ul * 3600 * 24)
+        return -E_INVAL;
+    sched_sleep(A0);
+    return 0;
+}
+
+static long sys_thread_self(struct trapframe *tf) { (void)tf; return current->token; }
+static long sys_proc_self(struct trapframe *tf) { (void)tf; return current->proc->pid; }
+
+#define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
+static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
+
+// Entry from entry.asm with interrupts off.
+void syscall_dispatch(struct trapframe *tf)
+{
+    u64 n = tf->rax;
+    tf->rax = n < SYS_COUNT ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
+    sched_kernel_exit();
+}
+
+// A CPU exception in user mode ends the process, never the kernel.
+void fault_user(struct trapframe *tf)
+{
+    struct proc *p = current->proc;
+    u64 addr = tf->vector == 14 ? read_cr2() : tf->rip;
+    kprintf("[kernel] process %d (%s) killed: %s at %lx (rip %lx)\n", p->pid, p->name,
+            arch_exception_name(tf->vector), addr, tf->rip);
+    proc_kill(p, PROC_FAULTED, (int)tf->vector);
+}

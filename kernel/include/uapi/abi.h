@@ -1,0 +1,54 @@
+// Types and constants shared by the kernel and user space.
+#ifndef UAPI_ABI_H
+#define UAPI_ABI_H
+
+// Handle rights.
+#define R_SEND    (1u << 0)   /* endpoint: call */
+#define R_RECV    (1u << 1)   /* endpoint: recv, reply_recv */
+#define R_SIGNAL  (1u << 2)   /* notification: signal */
+#define R_WAIT    (1u << 3)   /* notification: wait; irq: bind, ack */
+#define R_GRANT   (1u << 4)   /* may be passed to another process */
+#define R_MANAGE  (1u << 5)   /* process: map, write, threads, handles */
+#define R_KILL    (1u << 6)   /* process: kill, status */
+#define R_ALL     0xffffffffu
+
+// Handles the kernel gives the first process (init).
+#define H_SELF    0   /* init's own process */
+#define H_ROOT    1   /* root capability: IRQ lines and I/O ports */
+
+// vm_map protection bits.
+#define PROT_READ  1
+#define PROT_WRITE 2
+#define PROT_EXEC  4
+
+// Message tag: label in bits 0..31, payload length in 32..48, flags above.
+#define TAG(label, len)      ((unsigned long)(unsigned)(label) | ((unsigned long)(len) << 32))
+#define TAG_LABEL(tag)       ((unsigned)(tag))
+#define TAG_LEN(tag)         (((tag) >> 32) & 0x1ffff)
+#define TAG_HANDLE           (1ul << 62)  /* w2 carries a handle to pass */
+#define IPC_MAX_PAYLOAD      65536
+
+// Payload buffers of an IPC call, passed by pointer (or 0 for none).
+struct ipc_bufs {
+    const void *send;
+    unsigned long send_len;
+    void *recv;
+    unsigned long recv_max;
+};
+
+// proc_status result.
+#define PROC_RUNNING  0
+#define PROC_EXITED   1   /* low 32 bits: exit code */
+#define PROC_FAULTED  2   /* low 32 bits: exception vector */
+#define PROC_KILLED   3
+#define PROC_STATE(s) ((s) >> 32)
+#define PROC_CODE(s)  ((int)(s))
+
+#define PRIO_MAX      63
+#define PRIO_DEFAULT  16
+
+// User address space limits.
+#define USER_TOP      0x00007fffffffffffUL
+#define BOOTFS_VADDR  0x0000100000000000UL  /* where init sees the boot files */
+
+#endif

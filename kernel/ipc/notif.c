@@ -1,0 +1,131 @@
+// Notifications (asynchronous bit-sets), IRQ lines delivered as
+// notifications, and I/O-port ranges granted through the TSS bitmap.
+#include "core/object.h"
+
+static struct irq_line *irq_owner[NUM_IRQS];
+
+struct notif *notif_create(void)
+{
+    struct notif *n = kalloc(sizeof(*n));
+    if (n)
+        n->obj.type = KOBJ_NOTIF;
+    return n;
+}
+
+// ORs bits in; a waiting thread takes them all and becomes ready.
+void notif_signal(struct notif *n, u64 bits)
+{
+    n->bits |= bits;
+    struct thread *t = n->waiter;
+    if (t && n->bits) {
+        n->waiter = NULL;
+        u64 got = n->bits;
+        n->bits = 0;
+        sched_wake(t, (long)got);
+    }
+}
+
+// Returns and clears the pending bits, blocking until there are some.
+// One waiter at a time.
+long notif_wait(struct notif *n)
+{
+    if (n->bits) {
+        u64 got = n->bits;
+        n->bits = 0;
+        return (long)got;
+    }
+    if (n->waiter)
+        return -E_BUSY;
+    n->waiter = current;
+    current->notif = n;
+    sched_block(T_NOTIF);
+    return current->wake_result;
+}
+
+// Creates the object for an IRQ line; only one may exist per line.
+struct kobj *irq_get(int irq)
+{
+    if (irq <= 0 || irq >= NUM_IRQS || irq == 2 || irq_owner[irq])
+        return NULL;
+    struct irq_line *l = kalloc(sizeof(*l));
+    if (!l)
+        return NULL;
+    l->obj.type = KOBJ_IRQ;
+    l->irq = irq;
+    irq_owner[irq] = l;
+    return &l->obj;
+}
+
+static void irq_unbind(struct irq_line *l)
+{
+    if (!l->notif)
+        return;
+    struct handle h = { &l->notif->obj, 0, 0 };
+    l->notif = NULL;
+    kobj_release(&h);
+}
+
+// Routes the line to a notification and unmasks it.
+long irq_bind(struct irq_line *l, struct notif *n, u64 bits)
+{
+    if (!bits)
+        return -E_INVAL;
+    irq_unbind(l);
+    n->obj.refs++;
+    l->notif = n;
+    l->bits = bits;
+    arch_irq_unmask(l->irq);
+    return 0;
+}
+
+void irq_ack(struct irq_line *l)
+{
+    if (l->notif)
+        arch_irq_unmask(l->irq);
+}
+
+void irq_destroy(struct irq_line *l)
+{
+    arch_irq_mask(l->irq);
+    irq_unbind(l);
+    irq_owner[l->irq] = NULL;
+    kfree(l, sizeof(*l));
+}
+
+// From the trap path: the line is masked until the driver acknowledges.
+void irq_handle(int irq)
+{
+    struct irq_line *l = irq_owner[irq];
+    if (l && l->notif)
+        notif_signal(l->notif, l->bits);
+}
+
+struct kobj *ioport_get(u64 base, u64 count)
+{
+    if (!count || base > 0xffff || count > 0x10000 - base)
+        return NULL;
+    struct ioport *io = kalloc(sizeof(*io));
+    if (!io)
+        return NULL;
+    io->obj.type = KOBJ_IOPORT;
+    io->base = (u32)base;
+    io->count = (u32)count;
+    return &io->obj;
+}
+
+// Opens the range in the process's I/O permission bitmap.
+long ioport_enable(struct proc *p, struct ioport *io)
+{
+    if (!p->iopb) {
+        p->iopb = page_alloc_n(2);
+        if (!p->iopb)
+            return -E_NOMEM;
+        memset(p->iopb, 0xff, 8192);
+    }
+    for (u32 port = io->base; port < io->base + io->count; port++)
+        p->iopb[port / 8] &= (u8)~(1u << (port % 8));
+    arch_iopb_forget(p->iopb);
+    if (p == current->proc)
+        arch_iopb_load(p->iopb);
+    return 0;
+}

@@ -1,0 +1,79 @@
+// The system interface for programs built without newlib (init and the
+// in-system tests): syscall stubs generated from the one syscall list,
+// IPC, printing, a few string functions and spawning from an ELF image.
+#ifndef OS_H
+#define OS_H
+#include <stdint.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include "uapi/syscalls.h"
+#include "uapi/abi.h"
+#include "uapi/errors.h"
+
+static inline long syscall6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+    register long r10 __asm__("r10") = a3, r8 __asm__("r8") = a4, r9 __asm__("r9") = a5;
+    __asm__ volatile("syscall" : "+a"(n) : "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return n;
+}
+
+#define OS_STUB_0(name, num) static inline long sys_##name(void) { return syscall6(num, 0, 0, 0, 0, 0, 0); }
+#define OS_STUB_1(name, num) static inline long sys_##name(long a) { return syscall6(num, a, 0, 0, 0, 0, 0); }
+#define OS_STUB_2(name, num) static inline long sys_##name(long a, long b) { return syscall6(num, a, b, 0, 0, 0, 0); }
+#define OS_STUB_3(name, num) static inline long sys_##name(long a, long b, long c) { return syscall6(num, a, b, c, 0, 0, 0); }
+#define OS_STUB_4(name, num) static inline long sys_##name(long a, long b, long c, long d) { return syscall6(num, a, b, c, d, 0, 0); }
+#define OS_STUB_5(name, num) static inline long sys_##name(long a, long b, long c, long d, long e) { return syscall6(num, a, b, c, d, e, 0); }
+#define OS_STUB_6(name, num) static inline long sys_##name(long a, long b, long c, long d, long e, long f) { return syscall6(num, a, b, c, d, e, f); }
+#define OS_STUB_(num, name, argc) OS_STUB_##argc(name, num)
+SYSCALL_LIST(OS_STUB_)
+
+// An IPC message: tag (label and payload length), three words, and on
+// receipt the sender's badge and the reply token.
+struct msg {
+    uint64_t tag, w0, w1, w2;
+    uint64_t badge;
+    uint32_t token;
+};
+
+long ipc_call(long h, struct msg *m, const struct ipc_bufs *b);
+long ipc_recv(long h, struct msg *m, const struct ipc_bufs *b);
+long ipc_reply(uint32_t token, struct msg *m, const struct ipc_bufs *b);
+long ipc_reply_recv(long h, uint32_t token, struct msg *m, const struct ipc_bufs *b);
+
+// Registers the kernel passed at process start (init: boot files, command line).
+extern uint64_t os_boot_arg[3];
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strstr(const char *h, const char *n);
+long atol(const char *s);
+_Noreturn void exit(int code);
+
+struct spawn_req {
+    const char *name;
+    const void *elf;
+    uint64_t elf_len;
+    const char *const *argv;        // NULL-terminated, may be NULL
+    int prio;
+    long notif;                     // death notification handle, or -1
+    uint64_t bits;
+    const long *grants;             // handles passed on; they land in slots 1, 2, ...
+    int ngrants;
+    const void *data;               // optional bytes copied to data_at before start
+    uint64_t data_len, data_at;
+};
+
+// Creates a process from an ELF image and starts its first thread.
+// Returns the process handle or a negative error (-E_BADELF for a corrupt ELF).
+long spawn(const struct spawn_req *r);
+// Starts a thread in this process on a fresh stack of `stack_size` bytes.
+long thread_start(void (*fn)(long), long arg, int prio, uint64_t stack_size);
+
+#endif

@@ -1,0 +1,113 @@
+// Starting processes from an ELF image in memory, and threads.
+#include "os.h"
+#include "core/elf.h"
+
+#define STACK_TOP  0x00007ffffff00000ul
+#define STACK_SIZE (256 * 1024ul)
+#define PAGE 4096ul
+
+static long load_segment(long proc, const uint8_t *file, const struct elf_seg *s)
+{
+    uint64_t start = s->vaddr & ~(PAGE - 1);
+    uint64_t end = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
+    long err = sys_vm_map(proc, (long)start, (long)(end - start), s->prot);
+    if (!err && s->filesz)
+        err = sys_vm_write(proc, (long)s->vaddr, (long)(file + s->offset), (long)s->filesz);
+    return err;
+}
+
+// Writes argc, argv and an empty environment at the top of the new stack;
+// returns the initial stack pointer or 0.
+static uint64_t push_args(long proc, const char *const *argv)
+{
+    static char block[4096];
+    int argc = 0;
+    uint64_t strings = 0;
+    while (argv && argv[argc]) {
+        strings += strlen(argv[argc]) + 1;
+        argc++;
+    }
+    uint64_t ptrs = (uint64_t)(argc + 3) * 8;
+    uint64_t total = (ptrs + strings + 15) & ~15ul;
+    if (argc > 64 || total > sizeof(block))
+        return 0;
+    uint64_t sp = STACK_TOP - total;
+    uint64_t *vec = (uint64_t *)block;
+    char *str = block + ptrs;
+    vec[0] = (uint64_t)argc;
+    for (int i = 0; i < argc; i++) {
+        size_t n = strlen(argv[i]) + 1;
+        memcpy(str, argv[i], n);
+        vec[1 + i] = sp + (uint64_t)(str - block);
+        str += n;
+    }
+    vec[1 + argc] = 0;                       // end of argv
+    vec[2 + argc] = 0;                       // empty environment
+    return sys_vm_write(proc, (long)sp, (long)block, (long)total) ? 0 : sp;
+}
+
+long spawn(const struct spawn_req *r)
+{
+    struct elf_image img;
+    int err = elf_parse(r->elf, r->elf_len, &img);
+    if (err)
+        return err;
+    long proc = sys_proc_create((long)r->name, (long)strlen(r->name), r->notif, (long)r->bits);
+    if (proc < 0)
+        return proc;
+    long e = 0;
+    for (int i = 0; i < img.nsegs && !e; i++)
+        e = load_segment(proc, r->elf, &img.segs[i]);
+    if (!e)
+        e = sys_vm_map(proc, (long)(STACK_TOP - STACK_SIZE), STACK_SIZE, PROT_READ | PROT_WRITE);
+    if (!e && r->data_len) {
+        uint64_t len = (r->data_len + PAGE - 1) & ~(PAGE - 1);
+        e = sys_vm_map(proc, (long)r->data_at, (long)len, PROT_READ | PROT_WRITE);
+        if (!e)
+            e = sys_vm_write(proc, (long)r->data_at, (long)r->data, (long)r->data_len);
+    }
+    for (int i = 0; i < r->ngrants && !e; i++)
+        e = sys_handle_grant(proc, r->grants[i], R_ALL, 0) < 0 ? -E_BADHANDLE : 0;
+    uint64_t sp = e ? 0 : push_args(proc, r->argv);
+    long t = sp ? sys_thread_create(proc, (long)img.entry, (long)sp, 0, r->prio) : -E_NOMEM;
+    if (e || t < 0) {
+        sys_proc_kill(proc);
+        sys_handle_close(proc);
+        return e ? e : t;
+    }
+    sys_handle_close(t);
+    return proc;
+}
+
+// Thread stacks come from a simple bump region below the main stack area.
+static uint64_t next_stack = 0x00006f0000000000ul;
+
+__attribute__((used)) static _Noreturn void thread_entry(long arg, void (*fn)(long))
+{
+    fn(arg);
+    sys_thread_exit();
+    for (;;)
+        ;
+}
+
+// New threads start here with rdi = arg and fn on the stack.
+__asm__(".globl os_thread_trampoline\n"
+        "os_thread_trampoline:\n"
+        "  mov 8(%rsp), %rsi\n"
+        "  call thread_entry\n"
+        "  ud2\n");
+extern char os_thread_trampoline[];
+
+long thread_start(void (*fn)(long), long arg, int prio, uint64_t stack_size)
+{
+    stack_size = (stack_size + PAGE - 1) & ~(PAGE - 1);
+    uint64_t base = next_stack;
+    long err = sys_vm_map(H_SELF, (long)base, (long)stack_size, PROT_READ | PROT_WRITE);
+    if (err)
+        return err;
+    next_stack += stack_size + PAGE;         // one unmapped guard page between stacks
+    uint64_t *sp = (uint64_t *)(base + stack_size);
+    *--sp = (uint64_t)fn;                    // popped by the trampoline
+    *--sp = 0;
+    return sys_thread_create(H_SELF, (long)os_thread_trampoline, (long)(base + stack_size - 16), arg, prio);
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages the build and the tests need, only when a
+# tool is missing. Run by the Makefile before anything else.
+set -e
+need=""
+check() { command -v "$1" >/dev/null 2>&1 || need="$need $2"; }
+check qemu-system-x86_64 qemu-system-x86
+check nasm nasm
+check grub-mkrescue grub-common
+check xorriso xorriso
+check mformat mtools
+check mkfs.ext2 e2fsprogs
+check gcc gcc
+check python3 python3
+[ -d /usr/lib/grub/i386-pc ] || need="$need grub-pc-bin"
+[ -f /usr/src/newlib/newlib-3.3.0.tar.xz ] || need="$need newlib-source"
+if [ -n "$need" ]; then
+    echo "installing:$need"
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $need
+fi
