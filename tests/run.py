@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Runs every test: host unit tests, the in-system tests (booted in QEMU)
+and scenario tests that drive the system over its serial console.
+
+Each test is one line "ok NAME" or "not ok NAME: why"; the last line is
+"N passed, N failed" and the exit status is 1 if anything failed.
+Only the standard library is used. QEMU processes are ended by their pid."""
+import glob
+import os
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+QEMU = ["qemu-system-x86_64", "-m", "256M", "-no-reboot", "-display", "none", "-serial", "stdio"]
+
+results = []
+
+
+def record(name, ok, why=""):
+    results.append((name, ok))
+    print(("ok %s" % name) if ok else ("not ok %s: %s" % (name, why)), flush=True)
+
+
+class Qemu:
+    """One QEMU run with the serial console on a pipe."""
+
+    def __init__(self, iso, extra=()):
+        self.proc = subprocess.Popen(QEMU + ["-cdrom", iso] + list(extra),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.out = b""
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(4096)
+            if not chunk:
+                break
+            with self.lock:
+                self.out += chunk
+
+    def text(self):
+        with self.lock:
+            return self.out.decode("utf-8", "replace").replace("\r", "")
+
+    def wait_for(self, pattern, timeout):
+        """True once pattern has appeared in the output."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if pattern in self.text():
+                return True
+            if self.proc.poll() is not None:
+                self.reader.join(1)
+                return pattern in self.text()
+            time.sleep(0.05)
+        return False
+
+    def wait_exit(self, timeout):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, 9)       # this QEMU only, by its pid
+            self.proc.wait()
+        self.reader.join(1)
+
+
+def host_tests():
+    for exe in sorted(glob.glob(os.path.join(BUILD, "host", "test_*"))):
+        if exe.endswith(".d") or not os.access(exe, os.X_OK):
+            continue
+        name = os.path.basename(exe)
+        p = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+        lines = [l for l in p.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
+        for l in lines:
+            if l.startswith("ok "):
+                record("host." + l[3:].strip(), True)
+            else:
+                n, _, why = l[7:].partition(":")
+                record("host." + n.strip(), False, why.strip())
+        if p.returncode != 0 and all(not l.startswith("not ok") for l in lines):
+            record("host." + name, False, "exit status %d: %s" % (p.returncode, p.stderr[-500:]))
+
+
+def system_tests():
+    q = Qemu(os.path.join(BUILD, "test.iso"))
+    done = q.wait_for("ktest: done", 300)
+    status = q.wait_exit(30) if done else None
+    q.stop()
+    out = q.text()
+    for line in out.splitlines():
+        if line.startswith("ok system."):
+            record(line[3:].strip(), True)
+        elif line.startswith("not ok system."):
+            n, _, why = line[7:].partition(":")
+            record(n.strip(), False, why.strip())
+    record("system.completes_and_powers_off", done and status == 0,
+           "ktest did not finish (status %s); output tail:\n%s" % (status, out[-1500:]))
+    record("system.no_kernel_panic", "KERNEL PANIC" not in out, out[-1500:])
+
+
+def scenario_boot():
+    """`make run`'s image: the banner and init appear within seconds."""
+    q = Qemu(os.path.join(BUILD, "os.iso"))
+    t0 = time.time()
+    ok = q.wait_for("init: started", 30)
+    took = time.time() - t0
+    q.stop()
+    out = q.text()
+    record("scenario.boot_banner", "microkernel x86-64: booting" in out, out[-800:])
+    record("scenario.init_starts", ok, "after %.1f s:\n%s" % (took, out[-800:]))
+
+
+def scenario_panic():
+    """A ring-0 fault panics with registers and a symbolised backtrace."""
+    q = Qemu(os.path.join(BUILD, "panic.iso"))
+    q.wait_for("KERNEL PANIC", 30)
+    status = q.wait_exit(10)
+    q.stop()
+    out = q.text()
+    ok = ("KERNEL PANIC: page fault in kernel" in out and "rax " in out and "cr2 dead000" in out
+          and " kmain" in out)
+    record("scenario.kernel_fault_panics_with_backtrace", ok and status == 0,
+           "status %s, output:\n%s" % (status, out[-1500:]))
+
+
+def main():
+    only = sys.argv[1:] or ["host", "system", "scenario"]
+    if "host" in only:
+        host_tests()
+    if "system" in only:
+        system_tests()
+    if "scenario" in only:
+        scenario_boot()
+        scenario_panic()
+    passed = sum(1 for _, ok in results if ok)
+    failed = len(results) - passed
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or not results else 0)
+
+
+if __name__ == "__main__":
+    main()

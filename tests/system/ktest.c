@@ -1,0 +1,463 @@
+// In-system kernel tests. Runs as an ordinary user process started by init
+// in test mode; prints "ok system.NAME" or "not ok system.NAME: why" per
+// test on the serial line, then "ktest: done".
+#include "os.h"
+#include "core/bootfs.h"
+
+#define H_IOPORT_RTC 1          // granted by init
+#define H_IRQ_RTC    2
+#define MY_PRIO      30
+
+static const void *bootfs;
+static uint64_t bootfs_len;
+static long deaths;             // death notification for spawned processes
+static uint64_t next_bit = 1;
+static char why[160];
+
+#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return why; } while (0)
+#define EXPECT(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
+
+// Spawns a test program; its death sets *bit in `deaths`.
+static long run(const char *name, const char *arg, const long *grants, int ngrants, uint64_t *bit)
+{
+    const char *argv[] = { name, arg, NULL };
+    struct spawn_req r = { .name = name, .argv = argv, .prio = 20, .notif = deaths,
+                           .grants = grants, .ngrants = ngrants };
+    if (bootfs_find(bootfs, bootfs_len, name, &r.elf, &r.elf_len))
+        return -E_NOENT;
+    r.bits = *bit = next_bit;
+    next_bit = next_bit << 1 ? next_bit << 1 : 1;
+    return spawn(&r);
+}
+
+// Waits until the process whose death bit is `bit` is gone; returns its status.
+static long wait_death(long proc, uint64_t bit)
+{
+    static uint64_t seen;
+    while (!(seen & bit))
+        seen |= (uint64_t)sys_notif_wait(deaths);
+    seen &= ~bit;
+    long st = sys_proc_status(proc);
+    sys_handle_close(proc);
+    return st;
+}
+
+/* ---- IPC ---- */
+
+static long echo_ep = -1, echo_proc;
+static uint64_t echo_bit;
+
+static const char *start_echo(void)
+{
+    if (echo_ep >= 0)
+        return NULL;
+    echo_ep = sys_endpoint_create();
+    EXPECT(echo_ep >= 0, "endpoint_create: %ld", echo_ep);
+    echo_proc = run("t_echo", NULL, &echo_ep, 1, &echo_bit);
+    EXPECT(echo_proc >= 0, "spawn t_echo: %ld", echo_proc);
+    return NULL;
+}
+
+static uint8_t out[IPC_MAX_PAYLOAD + 8], in[IPC_MAX_PAYLOAD + 8];
+
+static const char *payload(uint64_t len)
+{
+    const char *e = start_echo();
+    if (e)
+        return e;
+    for (uint64_t i = 0; i < len; i++)
+        out[i] = (uint8_t)(i * 7 + len);
+    memset(in, 0xee, sizeof(in));
+    struct ipc_bufs b = { out, len, in, IPC_MAX_PAYLOAD };
+    struct msg m = { TAG(5, 0), 0x1111, 0x2222, 0x3333, 0, 0 };
+    long r = ipc_call(echo_ep, &m, &b);
+    EXPECT(r == 0, "call returned %ld", r);
+    EXPECT(TAG_LABEL(m.tag) == 5 && TAG_LEN(m.tag) == len, "reply tag %lx", m.tag);
+    EXPECT(m.w0 == len && m.w1 == 0x3333, "reply words %lx %lx", m.w0, m.w1);
+    for (uint64_t i = 0; i < len; i++)
+        EXPECT(in[i] == (uint8_t)(out[i] ^ 0x5a), "byte %lu: %x", i, in[i]);
+    EXPECT(in[len] == 0xee, "reply wrote past its length");
+    return NULL;
+}
+
+static const char *t_ipc_payload_0(void) { return payload(0); }
+static const char *t_ipc_payload_1(void) { return payload(1); }
+static const char *t_ipc_payload_4096(void) { return payload(4096); }
+static const char *t_ipc_payload_65536(void) { return payload(65536); }
+
+static const char *t_ipc_too_big(void)
+{
+    struct ipc_bufs b = { out, IPC_MAX_PAYLOAD + 1, in, 0 };
+    struct msg m = { TAG(5, 0), 0, 0, 0, 0, 0 };
+    long r = ipc_call(echo_ep, &m, &b);
+    EXPECT(r == -E_TOOBIG, "65537-byte payload: %ld", r);
+    b.send_len = 100;                         // reply bigger than our buffer
+    b.recv_max = 10;
+    r = ipc_call(echo_ep, &m, &b);
+    EXPECT(r == -E_TOOBIG, "reply into a 10-byte buffer: %ld", r);
+    return payload(16);                       // the server is still fine
+}
+
+static const char *t_ipc_badges(void)
+{
+    long a = sys_handle_mint(echo_ep, R_SEND, 101), b = sys_handle_mint(echo_ep, R_SEND, 202);
+    EXPECT(a >= 0 && b >= 0, "mint: %ld %ld", a, b);
+    struct msg m = { TAG(1, 0), 0, 0, 0, 0, 0 };
+    EXPECT(ipc_call(a, &m, NULL) == 0 && m.w2 == 101, "badge via a: %lu", m.w2);
+    EXPECT(ipc_call(b, &m, NULL) == 0 && m.w2 == 202, "badge via b: %lu", m.w2);
+    EXPECT(ipc_call(echo_ep, &m, NULL) == 0 && m.w2 == 0, "unbadged: %lu", m.w2);
+    EXPECT(sys_handle_mint(a, R_SEND, 303) == -E_PERM, "re-badging allowed");
+    EXPECT(ipc_recv(a, &m, NULL) == -E_PERM, "recv on a send-only handle");
+    sys_handle_close(a);
+    sys_handle_close(b);
+    return NULL;
+}
+
+static const char *t_ipc_server_dies(void)
+{
+    struct msg m = { TAG(99, 0), 0, 0, 0, 0, 0 };
+    long r = ipc_call(echo_ep, &m, NULL);      // the server exits holding our call
+    EXPECT(r == -E_DEAD, "call to a dying server returned %ld", r);
+    long st = wait_death(echo_proc, echo_bit);
+    EXPECT(PROC_STATE((uint64_t)st) == PROC_EXITED, "server status %lx", st);
+    echo_proc = run("t_echo", NULL, &echo_ep, 1, &echo_bit);   // same endpoint, new server
+    EXPECT(echo_proc >= 0, "respawn: %ld", echo_proc);
+    return payload(100);
+}
+
+static const char *t_ipc_no_receiver(void)
+{
+    long ep = sys_endpoint_create(), send = sys_handle_mint(ep, R_SEND, 0);
+    sys_handle_close(ep);                      // the last handle that can receive
+    struct msg m = { TAG(1, 0), 0, 0, 0, 0, 0 };
+    long r = ipc_call(send, &m, NULL);
+    sys_handle_close(send);
+    EXPECT(r == -E_DEAD, "call with no receiver left returned %ld", r);
+    return NULL;
+}
+
+static const char *t_ipc_handle_transfer(void)
+{
+    long n = sys_notif_create();
+    struct msg m = { TAG(1, 0) | TAG_HANDLE, 0, 0, (uint64_t)n, 0, 0 };
+    long r = ipc_call(echo_ep, &m, NULL);      // the server gets a handle slot number
+    sys_handle_close(n);
+    EXPECT(r == 0, "call with a handle: %ld", r);
+    EXPECT(m.w1 >= 1 && m.w1 < 128, "slot in the server: %lu", m.w1);
+    return NULL;
+}
+
+/* ---- threads and scheduling ---- */
+
+static volatile uint64_t counter[2], switches, stop, shared[64];
+static volatile int last_runner = -1;
+static long done_notif;
+
+static void spin_counter(long i)
+{
+    while (!stop) {
+        counter[i]++;
+        if (last_runner != i) {
+            last_runner = (int)i;
+            switches++;
+        }
+    }
+    sys_notif_signal(done_notif, 1l << i);
+}
+
+static void wait_bits(uint64_t want)
+{
+    uint64_t got = 0;
+    while ((got & want) != want)
+        got |= (uint64_t)sys_notif_wait(done_notif);
+}
+
+static const char *t_sched_equal_alternate(void)
+{
+    stop = 0, counter[0] = counter[1] = switches = 0;
+    EXPECT(thread_start(spin_counter, 0, 10, 16384) >= 0, "thread 0");
+    EXPECT(thread_start(spin_counter, 1, 10, 16384) >= 0, "thread 1");
+    sys_sleep(120);
+    uint64_t c0 = counter[0], c1 = counter[1], s = switches;
+    stop = 1;
+    wait_bits(3);
+    EXPECT(c0 > 0 && c1 > 0, "both must run: %lu %lu", c0, c1);
+    EXPECT(s >= 4, "equal priorities alternate: %lu switches in 120 ms", s);
+    return NULL;
+}
+
+static const char *t_sched_preempt(void)
+{
+    stop = 0, counter[0] = 0;
+    EXPECT(thread_start(spin_counter, 0, 10, 16384) >= 0, "low thread");
+    sys_sleep(20);                             // the low thread runs meanwhile
+    uint64_t c1 = counter[0];
+    long t0 = sys_time();
+    while (sys_time() - t0 < 30 * 1000000l)    // we are runnable for 30 ms
+        ;
+    uint64_t c2 = counter[0];
+    stop = 1;
+    wait_bits(1);
+    EXPECT(c1 > 0, "low priority thread never ran while we slept");
+    EXPECT(c2 == c1, "low priority thread ran while a higher one was runnable (%lu -> %lu)", c1, c2);
+    return NULL;
+}
+
+static void writer(long i)
+{
+    for (int k = 0; k < 32; k++)
+        shared[i * 32 + k] = (uint64_t)(i + 1) * 1000 + (uint64_t)k;
+    sys_notif_signal(done_notif, 1l << i);
+}
+
+static const char *t_threads_share_memory(void)
+{
+    memset((void *)shared, 0, sizeof(shared));
+    EXPECT(thread_start(writer, 0, MY_PRIO, 16384) >= 0, "thread 0");
+    EXPECT(thread_start(writer, 1, 20, 16384) >= 0, "thread 1");
+    wait_bits(3);
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < 32; k++)
+            EXPECT(shared[i * 32 + k] == (uint64_t)(i + 1) * 1000 + (uint64_t)k, "word %d", i * 32 + k);
+    return NULL;
+}
+
+static volatile long waiter_got;
+
+static void waiter(long n)
+{
+    waiter_got = sys_notif_wait(n);
+    sys_notif_signal(done_notif, 4);
+}
+
+static const char *t_notif_wakes_thread(void)
+{
+    long n = sys_notif_create();
+    waiter_got = 0;
+    EXPECT(thread_start(waiter, n, MY_PRIO, 16384) >= 0, "thread");
+    sys_sleep(5);                              // the waiter blocks, we run on
+    EXPECT(waiter_got == 0, "waiter returned before a signal");
+    sys_notif_signal(n, 0x10);
+    sys_notif_signal(n, 0x01);
+    wait_bits(4);
+    EXPECT(waiter_got == 0x10, "waiter got %lx", waiter_got);
+    EXPECT(sys_notif_wait(n) == 0x01, "second signal kept");
+    sys_handle_close(n);
+    return NULL;
+}
+
+/* ---- faults ---- */
+
+static long worker;
+static uint64_t worker_bit;
+
+static const char *fault(const char *mode, int vector)
+{
+    if (!worker)
+        worker = run("t_fault", "work", NULL, 0, &worker_bit);
+    uint64_t bit;
+    long p = run("t_fault", mode, NULL, 0, &bit);
+    EXPECT(p >= 0, "spawn: %ld", p);
+    long st = wait_death(p, bit);
+    EXPECT(PROC_STATE((uint64_t)st) == PROC_FAULTED, "status %lx, not a fault", st);
+    EXPECT(PROC_CODE(st) == vector, "exception %d, expected %d", PROC_CODE(st), vector);
+    return NULL;
+}
+
+static const char *t_fault_kernel_read(void) { return fault("kread", 14); }
+static const char *t_fault_kernel_exec(void) { return fault("kexec", 14); }
+static const char *t_fault_hlt(void) { return fault("hlt", 13); }
+static const char *t_fault_cli(void) { return fault("cli", 13); }
+static const char *t_fault_div0(void) { return fault("div0", 0); }
+static const char *t_fault_io(void) { return fault("io", 13); }
+
+static const char *t_fault_others_finish(void)
+{
+    EXPECT(worker > 0, "no worker");
+    long st = wait_death(worker, worker_bit);
+    EXPECT(st == ((long)PROC_EXITED << 32), "worker status %lx", st);
+    return NULL;
+}
+
+static const char *t_proc_kill(void)
+{
+    uint64_t bit;
+    long p = run("t_fault", "spin", NULL, 0, &bit);
+    EXPECT(p >= 0, "spawn: %ld", p);
+    sys_sleep(5);
+    EXPECT(sys_proc_status(p) == 0, "spinner not running");
+    EXPECT(sys_proc_kill(p) == 0, "kill");
+    long st = wait_death(p, bit);
+    EXPECT(PROC_STATE((uint64_t)st) == PROC_KILLED, "status %lx", st);
+    return NULL;
+}
+
+static const char *t_corrupt_elf(void)
+{
+    static uint8_t copy[256 * 1024] __attribute__((aligned(8)));
+    struct spawn_req r = { .name = "bad", .notif = -1 };
+    EXPECT(!bootfs_find(bootfs, bootfs_len, "t_echo", &r.elf, &r.elf_len), "no t_echo");
+    EXPECT(r.elf_len <= sizeof(copy), "t_echo too big");
+    memcpy(copy, r.elf, r.elf_len);
+    r.elf = copy;
+    copy[0] = 0;                               // magic
+    EXPECT(spawn(&r) == -E_BADELF, "bad magic accepted");
+    copy[0] = 0x7f;
+    *(uint64_t *)(copy + 32) = 1ull << 40;     // e_phoff far past the end
+    EXPECT(spawn(&r) == -E_BADELF, "bad phoff accepted");
+    r.elf_len = 40;                            // truncated
+    EXPECT(spawn(&r) == -E_BADELF, "truncated ELF accepted");
+    return NULL;
+}
+
+/* ---- interrupts ---- */
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+
+static uint8_t rtc_read(uint8_t reg) { outb(0x70, reg); return inb(0x71); }
+static void rtc_write(uint8_t reg, uint8_t v) { outb(0x70, reg); outb(0x71, v); }
+
+// The RTC's periodic interrupt (IRQ 8) must arrive as notification bits.
+static const char *t_irq_notification(void)
+{
+    long n = sys_notif_create();
+    EXPECT(sys_ioport_enable(H_IOPORT_RTC) == 0, "ioport_enable");
+    EXPECT(sys_irq_bind(H_IRQ_RTC, n, 1 << 3) == 0, "irq_bind");
+    rtc_write(0x8A, (uint8_t)((rtc_read(0x8A) & 0xF0) | 6));   // 1024 Hz
+    rtc_write(0x8B, rtc_read(0x8B) | 0x40);                    // periodic on
+    rtc_read(0x0C);
+    long got[2];
+    for (int i = 0; i < 2; i++) {
+        got[i] = sys_notif_wait(n);
+        rtc_read(0x0C);                                        // device ack
+        sys_irq_ack(H_IRQ_RTC);                                // kernel ack
+    }
+    rtc_write(0x8B, rtc_read(0x8B) & ~0x40);
+    EXPECT(got[0] == 8 && got[1] == 8, "notification bits %lx %lx", got[0], got[1]);
+    EXPECT(sys_irq_bind(H_IRQ_RTC, n, 0) == -E_INVAL, "bind with no bits");
+    EXPECT(sys_irq_get(H_SELF, 8) == -E_BADHANDLE, "irq_get without the root capability");
+    sys_handle_close(n);
+    return NULL;
+}
+
+/* ---- bad arguments ---- */
+
+static const char *t_bad_syscall_number(void)
+{
+    EXPECT(syscall6(9999, 0, 0, 0, 0, 0, 0) == -E_NOSYS, "9999");
+    EXPECT(syscall6(SYS_COUNT, 0, 0, 0, 0, 0, 0) == -E_NOSYS, "SYS_COUNT");
+    EXPECT(syscall6(-1, 0, 0, 0, 0, 0, 0) == -E_NOSYS, "-1");
+    return NULL;
+}
+
+static const char *t_bad_handles(void)
+{
+    struct msg m = { 0, 0, 0, 0, 0, 0 };
+    EXPECT(sys_handle_close(500) == -E_BADHANDLE, "close 500");
+    EXPECT(sys_handle_close(-3) == -E_BADHANDLE, "close -3");
+    EXPECT(ipc_call(77, &m, NULL) == -E_BADHANDLE, "call on an empty slot");
+    long n = sys_notif_create();
+    EXPECT(ipc_call(n, &m, NULL) == -E_BADHANDLE, "call on a notification");
+    EXPECT(sys_notif_signal(echo_ep, 1) == -E_BADHANDLE, "signal an endpoint");
+    long ro = sys_handle_mint(n, R_WAIT, 0);
+    EXPECT(sys_notif_signal(ro, 1) == -E_PERM, "signal without the right");
+    EXPECT(sys_handle_mint(n, R_ALL, 5) >= 0, "mint with a badge");
+    EXPECT(sys_proc_kill(n) == -E_BADHANDLE, "kill a notification");
+    sys_handle_close(ro);
+    sys_handle_close(n);
+    EXPECT(sys_notif_signal(n, 1) == -E_BADHANDLE, "use after close");
+    return NULL;
+}
+
+static const char *t_bad_pointers(void)
+{
+    static char buf[64];
+    long page = 0x500000000l;
+    EXPECT(sys_vm_map(H_SELF, page, 4096, PROT_READ | PROT_WRITE) == 0, "map");
+    long bad[] = { 0, 8, (long)0xffff800000000000ul, (long)0xffffffff80100000ul,
+                   0x0000800000000000l, 0x600000000l, page + 4090 };
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        EXPECT(sys_vm_write(H_SELF, (long)buf, bad[i], 16) == -E_FAULT, "read from %lx", bad[i]);
+        EXPECT(sys_vm_write(H_SELF, bad[i], (long)buf, 16) == -E_FAULT, "write to %lx", bad[i]);
+        EXPECT(sys_log(bad[i], 16) == -E_FAULT, "log from %lx", bad[i]);
+    }
+    EXPECT(sys_vm_write(H_SELF, page + 4000, (long)buf, 64) == 0, "a good copy");
+    struct msg m = { TAG(1, 0), 0, 0, 0, 0, 0 };
+    EXPECT(ipc_call(echo_ep, &m, (struct ipc_bufs *)(page + 4090)) == -E_FAULT, "straddling bufs");
+    struct ipc_bufs b = { (void *)(page + 4000), 200, in, 0 };
+    EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "payload running off the map");
+    b = (struct ipc_bufs){ out, 8, (void *)0xffff800000001000ul, 64 };
+    EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "reply into kernel memory");
+    EXPECT(sys_proc_create(0, 4, -1, 0) == -E_FAULT, "proc_create with a null name");
+    EXPECT(sys_vm_unmap(H_SELF, page, 4096) == 0, "unmap");
+    EXPECT(sys_vm_write(H_SELF, (long)buf, page, 8) == -E_FAULT, "read after unmap");
+    return payload(32);                        // the echo server is unaffected
+}
+
+static const char *t_bad_arguments(void)
+{
+    EXPECT(sys_vm_map(H_SELF, 0x500000123l, 4096, PROT_READ) == -E_INVAL, "unaligned map");
+    EXPECT(sys_vm_map(H_SELF, (long)0xffff800000000000ul, 4096, PROT_READ) == -E_INVAL, "kernel map");
+    EXPECT(sys_vm_map(H_SELF, 0x7ffffffff000l, 8192, PROT_READ) == -E_INVAL, "map past the top");
+    EXPECT(sys_vm_map(H_SELF, 0x500000000l, 0, PROT_READ) == -E_INVAL, "empty map");
+    EXPECT(sys_thread_create(H_SELF, (long)0xffffffff80100000ul, 0x1000, 0, 1) == -E_INVAL, "kernel entry");
+    EXPECT(sys_thread_create(H_SELF, 0x401000, 0x1000, 0, 64) == -E_INVAL, "priority 64");
+    EXPECT(sys_thread_create(H_SELF, 0x401000, 0x1000, 0, MY_PRIO + 1) == -E_INVAL, "above own priority");
+    EXPECT(sys_sleep(-1) == -E_INVAL, "sleep forever");
+    EXPECT(sys_proc_create((long)"x", 200, -1, 0) == -E_INVAL, "long name");
+    EXPECT(sys_ioport_get(H_SELF, 0x3f8, 8) == -E_BADHANDLE, "ports without root");
+    return NULL;
+}
+
+struct test { const char *name; const char *(*fn)(void); };
+
+static const struct test tests[] = {
+    { "ipc_payload_0", t_ipc_payload_0 },
+    { "ipc_payload_1", t_ipc_payload_1 },
+    { "ipc_payload_4096", t_ipc_payload_4096 },
+    { "ipc_payload_65536", t_ipc_payload_65536 },
+    { "ipc_too_big", t_ipc_too_big },
+    { "ipc_badges", t_ipc_badges },
+    { "ipc_handle_transfer", t_ipc_handle_transfer },
+    { "ipc_server_dies", t_ipc_server_dies },
+    { "ipc_no_receiver", t_ipc_no_receiver },
+    { "threads_share_memory", t_threads_share_memory },
+    { "notif_wakes_thread", t_notif_wakes_thread },
+    { "sched_preempt", t_sched_preempt },
+    { "sched_equal_alternate", t_sched_equal_alternate },
+    { "fault_kernel_read", t_fault_kernel_read },
+    { "fault_kernel_exec", t_fault_kernel_exec },
+    { "fault_hlt", t_fault_hlt },
+    { "fault_cli", t_fault_cli },
+    { "fault_div0", t_fault_div0 },
+    { "fault_io", t_fault_io },
+    { "fault_others_finish", t_fault_others_finish },
+    { "proc_kill", t_proc_kill },
+    { "corrupt_elf", t_corrupt_elf },
+    { "irq_notification", t_irq_notification },
+    { "bad_syscall_number", t_bad_syscall_number },
+    { "bad_handles", t_bad_handles },
+    { "bad_pointers", t_bad_pointers },
+    { "bad_arguments", t_bad_arguments },
+};
+
+int main(int argc, char **argv)
+{
+    bootfs = (const void *)BOOTFS_VADDR;
+    bootfs_len = argc > 1 ? (uint64_t)atol(argv[1]) : 0;
+    deaths = sys_notif_create();
+    done_notif = sys_notif_create();
+    const char *only = argc > 2 ? argv[2] : NULL;
+    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        if (only && strcmp(only, tests[i].name))
+            continue;
+        const char *err = tests[i].fn();
+        if (err)
+            printf("not ok system.%s: %s\n", tests[i].name, err);
+        else
+            printf("ok system.%s\n", tests[i].name);
+    }
+    printf("ktest: done\n");
+    return 0;
+}
