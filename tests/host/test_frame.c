@@ -235,6 +235,8 @@ TEST(free_run_of_allocated_run_roundtrip)
     CHECK_EQ(p.nfree, NF - 99);
     CHECK_EQ(count_free(&p), p.nfree);
     CHECK_EQ(frame_alloc_run(&p, 34), 165);        // neither hole is big enough
-    CHECK_EQ(frame_alloc_run(&p, 33), 33);
+    CHECK_EQ(frame_alloc_run(&p, NF - 199), 199);  // next fit: after the hint
+    CHECK_EQ(frame_alloc_run(&p, 33), 33);         // then wrap to the holes
     CHECK_EQ(frame_alloc_run(&p, 33), 99);
+    CHECK_EQ(p.nfree, 0);
 }

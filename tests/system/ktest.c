@@ -222,6 +222,37 @@ static const char *t_threads_share_memory(void)
     return NULL;
 }
 
+// Each thread keeps its own SSE registers across preemption.
+static volatile uint64_t fpu_ok[2], fpu_interleaved[2];
+
+static void fpu_thread(long i)
+{
+    uint64_t v = 0x1234567800000000ull + (uint64_t)i * 0x1111, back, n = 20000000;
+    uint64_t other_before = counter[1 - i];
+    __asm__ volatile("movq %[v], %%xmm7\n"
+                     "1: incq (%[ctr])\n"
+                     "   decq %[n]\n"
+                     "   jnz 1b\n"
+                     "movq %%xmm7, %[back]\n"
+                     : [back] "=r"(back), [n] "+r"(n)
+                     : [v] "r"(v), [ctr] "r"(&counter[i])
+                     : "xmm7", "memory");
+    fpu_interleaved[i] = counter[1 - i] != other_before;
+    fpu_ok[i] = back == v;
+    sys_notif_signal(done_notif, 1l << i);
+}
+
+static const char *t_fpu_state_per_thread(void)
+{
+    counter[0] = counter[1] = 0;
+    EXPECT(thread_start(fpu_thread, 0, 10, 16384) >= 0, "thread 0");
+    EXPECT(thread_start(fpu_thread, 1, 10, 16384) >= 0, "thread 1");
+    wait_bits(3);
+    EXPECT(fpu_interleaved[0] || fpu_interleaved[1], "the threads never interleaved");
+    EXPECT(fpu_ok[0] && fpu_ok[1], "xmm7 lost across a switch: %lu %lu", fpu_ok[0], fpu_ok[1]);
+    return NULL;
+}
+
 static volatile long waiter_got;
 
 static void waiter(long n)
@@ -270,6 +301,20 @@ static const char *t_fault_hlt(void) { return fault("hlt", 13); }
 static const char *t_fault_cli(void) { return fault("cli", 13); }
 static const char *t_fault_div0(void) { return fault("div0", 0); }
 static const char *t_fault_io(void) { return fault("io", 13); }
+
+// The I/O bitmap opens exactly the granted ports.
+static const char *t_io_exact_ports(void)
+{
+    long g = H_IOPORT_RTC;
+    uint64_t bit;
+    long p = run("t_fault", "io_granted", &g, 1, &bit);
+    long st = wait_death(p, bit);
+    EXPECT(st == (((long)PROC_EXITED << 32) | 42), "granted ports: status %lx", st);
+    p = run("t_fault", "io_outside", &g, 1, &bit);
+    st = wait_death(p, bit);
+    EXPECT(st == (((long)PROC_FAULTED << 32) | 13), "port outside the grant: status %lx", st);
+    return NULL;
+}
 
 static const char *t_fault_others_finish(void)
 {
@@ -426,12 +471,14 @@ static const struct test tests[] = {
     { "notif_wakes_thread", t_notif_wakes_thread },
     { "sched_preempt", t_sched_preempt },
     { "sched_equal_alternate", t_sched_equal_alternate },
+    { "fpu_state_per_thread", t_fpu_state_per_thread },
     { "fault_kernel_read", t_fault_kernel_read },
     { "fault_kernel_exec", t_fault_kernel_exec },
     { "fault_hlt", t_fault_hlt },
     { "fault_cli", t_fault_cli },
     { "fault_div0", t_fault_div0 },
     { "fault_io", t_fault_io },
+    { "io_exact_ports", t_io_exact_ports },
     { "fault_others_finish", t_fault_others_finish },
     { "proc_kill", t_proc_kill },
     { "corrupt_elf", t_corrupt_elf },

@@ -1,5 +1,6 @@
 // Fault victims and helpers for the in-system tests; argv[1] picks one:
-// kread, kexec, hlt, cli, div0, io: take that CPU fault;
+// kread, kexec, hlt, cli, div0, io: take that CPU fault; io_granted: use
+// the granted RTC ports and exit 42; io_outside: then touch port 0x72;
 // spin: loop until killed; work: compute for a while, exit 0 if right.
 #include "os.h"
 
@@ -40,6 +41,16 @@ int main(int argc, char **argv)
         uint8_t v;
         __asm__ volatile("inb $0x60, %0" : "=a"(v));
         return v;
+    }
+    if (!strcmp(m, "io_granted") || !strcmp(m, "io_outside")) {
+        uint8_t v;
+        if (sys_ioport_enable(1))               // handle 1: ports 0x70-0x71
+            return 7;
+        __asm__ volatile("inb $0x71, %0" : "=a"(v));
+        if (!strcmp(m, "io_granted"))
+            return 42;
+        __asm__ volatile("inb $0x72, %0" : "=a"(v));
+        return 8;
     }
     if (!strcmp(m, "spin"))
         for (;;)
