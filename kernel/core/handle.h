@@ -6,7 +6,7 @@
 #include "types.h"
 
 enum kobj_type { KOBJ_NONE, KOBJ_PROC, KOBJ_THREAD, KOBJ_ENDPOINT, KOBJ_NOTIF,
-                 KOBJ_IRQ, KOBJ_IOPORT, KOBJ_ROOT };
+                 KOBJ_IRQ, KOBJ_IOPORT, KOBJ_ROOT, KOBJ_MMIO };
 
 struct kobj {
     u32 type;

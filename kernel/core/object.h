@@ -7,11 +7,12 @@
 #include "mm/mm.h"
 #include <arch/cpu.h>
 
+struct endpoint;
 enum thread_state { T_READY, T_RUNNING, T_SEND, T_REPLY, T_RECV, T_NOTIF, T_SLEEP, T_DEAD };
 
 struct proc {
     struct kobj obj;
-    int pid;
+    int pid, ppid;
     char name[32];
     struct addrspace *as;
     struct handle_table *handles;
@@ -53,12 +54,19 @@ struct endpoint {
     struct list senders;          // T_SEND threads, by priority
     struct list receivers;        // T_RECV threads
     u32 recv_handles;             // live handles with R_RECV
+    struct notif *bound;          // its bits are also received here
 };
 
 struct notif {
     struct kobj obj;
     u64 bits;
     struct thread *waiter;
+    struct endpoint *bound_ep;    // set by endpoint_bind
+};
+
+struct mmio {
+    struct kobj obj;
+    u64 pa, len;
 };
 
 struct irq_line {
@@ -81,6 +89,7 @@ extern struct kobj root_obj;
 
 // proc.c
 struct proc *proc_create(const char *name, struct notif *death, u64 bits);
+int proc_info(u64 index, struct proc_info *out);
 void proc_kill(struct proc *p, int state, int code);
 struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int prio);
 void thread_kill(struct thread *t);
@@ -109,6 +118,10 @@ void endpoint_recv_gone(struct endpoint *ep);
 long ipc_call(struct handle *h, struct trapframe *tf);
 long ipc_recv(struct endpoint *ep, u64 bufs);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
+long endpoint_bind(struct endpoint *ep, struct notif *n);
+bool ipc_notify_receiver(struct notif *n);
+void endpoint_destroy(struct endpoint *ep);
+void notif_destroy(struct notif *n);
 
 // notif.c
 struct notif *notif_create(void);
@@ -119,6 +132,7 @@ long irq_bind(struct irq_line *l, struct notif *n, u64 bits);
 void irq_ack(struct irq_line *l);
 void irq_destroy(struct irq_line *l);
 struct kobj *ioport_get(u64 base, u64 count);
+struct kobj *mmio_get(u64 pa, u64 len);
 long ioport_enable(struct proc *p, struct ioport *io);
 
 #endif

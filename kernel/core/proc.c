@@ -40,10 +40,13 @@ void kobj_destroy(struct kobj *o)
         kfree(o, sizeof(struct thread));
         break;
     case KOBJ_ENDPOINT:
-        kfree(o, sizeof(struct endpoint));
+        endpoint_destroy((struct endpoint *)o);
         break;
     case KOBJ_NOTIF:
-        kfree(o, sizeof(struct notif));
+        notif_destroy((struct notif *)o);
+        break;
+    case KOBJ_MMIO:
+        kfree(o, sizeof(struct mmio));
         break;
     case KOBJ_IRQ:
         irq_destroy((struct irq_line *)o);
@@ -69,6 +72,7 @@ struct proc *proc_create(const char *name, struct notif *death, u64 bits)
     }
     p->obj = (struct kobj){ KOBJ_PROC, 0 };
     p->pid = next_pid++;
+    p->ppid = current && current->proc ? current->proc->pid : 0;
     for (int i = 0; name[i] && i < (int)sizeof(p->name) - 1; i++)
         p->name[i] = name[i];
     list_init(&p->threads);
@@ -189,4 +193,26 @@ void proc_kill(struct proc *p, int state, int code)
     }
     struct handle self = { &p->obj, 0, 0 };
     kobj_release(&self);
+}
+
+// Describes the index-th live process (for ps). -E_NOENT past the end.
+int proc_info(u64 index, struct proc_info *out)
+{
+    struct list *l = all_procs.next;
+    for (; l != &all_procs && index; l = l->next)
+        index--;
+    if (l == &all_procs)
+        return -E_NOENT;
+    struct proc *p = container_of(l, struct proc, all_link);
+    *out = (struct proc_info){ .pid = p->pid, .ppid = p->ppid, .prio = -1, .state = 1 };
+    memcpy(out->name, p->name, sizeof(out->name));
+    for (struct list *t = p->threads.next; t != &p->threads; t = t->next) {
+        struct thread *th = container_of(t, struct thread, proc_link);
+        out->threads++;
+        if (th->prio > out->prio)
+            out->prio = th->prio;
+        if (th->state == T_READY || th->state == T_RUNNING)
+            out->state = 0;
+    }
+    return 0;
 }

@@ -289,6 +289,50 @@ static long sys_sleep(struct trapframe *tf)
 static long sys_thread_self(struct trapframe *tf) { (void)tf; return current->token; }
 static long sys_proc_self(struct trapframe *tf) { (void)tf; return current->proc->pid; }
 
+static long sys_proc_pid(struct trapframe *tf)
+{
+    struct proc *p;
+    LOOKUP(p, A0, KOBJ_PROC, 0);
+    return p->pid;
+}
+
+static long sys_proc_info(struct trapframe *tf)
+{
+    struct kobj *root;
+    struct proc_info info;
+    LOOKUP(root, A0, KOBJ_ROOT, R_MANAGE);
+    int err = proc_info(A1, &info);
+    if (err)
+        return err;
+    return copy_out(current->proc->as, A2, &info, sizeof(info));
+}
+
+static long sys_mmio_get(struct trapframe *tf)
+{
+    struct kobj *root;
+    LOOKUP(root, A0, KOBJ_ROOT, R_MANAGE);
+    struct kobj *o = mmio_get(A1, A2);
+    return o ? install(o, R_MANAGE | R_GRANT) : -E_INVAL;
+}
+
+static long sys_mmio_map(struct trapframe *tf)
+{
+    struct mmio *m;
+    LOOKUP(m, A0, KOBJ_MMIO, R_MANAGE);
+    return as_map_phys(current->proc->as, A1, m->pa, m->len, PROT_READ | PROT_WRITE);
+}
+
+static long sys_endpoint_bind(struct trapframe *tf)
+{
+    struct endpoint *ep;
+    struct notif *n;
+    {
+        LOOKUP(ep, A0, KOBJ_ENDPOINT, R_RECV);
+    }
+    LOOKUP(n, A1, KOBJ_NOTIF, R_WAIT);
+    return endpoint_bind(ep, n);
+}
+
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
 static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
 

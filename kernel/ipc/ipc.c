@@ -125,6 +125,18 @@ long ipc_call(struct handle *h, struct trapframe *tf)
     return cur->wake_result;
 }
 
+// Delivers a bound notification's bits to thread t as a message.
+static long take_notification(struct thread *t, struct notif *n)
+{
+    struct trapframe *tf = t->tf;
+    tf->rsi = LABEL_NOTIFY;
+    tf->rdx = n->bits;
+    tf->rdi = 0;
+    tf->r9 = 0;
+    n->bits = 0;
+    return 0;
+}
+
 // Takes the first deliverable sender or blocks. The receive buffer is
 // already in current->bufs.
 static long recv_loaded(struct endpoint *ep)
@@ -141,6 +153,8 @@ static long recv_loaded(struct endpoint *ep)
         hold_caller(s, cur->proc);
         return 0;
     }
+    if (ep->bound && ep->bound->bits)
+        return take_notification(cur, ep->bound);
     cur->ep = ep;
     list_add_tail(&ep->receivers, &cur->link);
     sched_block(T_RECV);
@@ -209,4 +223,35 @@ void endpoint_recv_gone(struct endpoint *ep)
             sched_wake(t, -E_DEAD);
         }
     }
+}
+
+// Makes n's signals arrive as messages on ep (one binding each way).
+long endpoint_bind(struct endpoint *ep, struct notif *n)
+{
+    if (ep->bound || n->bound_ep)
+        return -E_BUSY;
+    ep->bound = n;                    // no references: each unbinds the
+    n->bound_ep = ep;                 // other when it is destroyed
+    return 0;
+}
+
+// From notif_signal: hands the bits to a thread waiting in recv on the
+// bound endpoint, if there is one.
+bool ipc_notify_receiver(struct notif *n)
+{
+    struct endpoint *ep = n->bound_ep;
+    if (!ep || list_empty(&ep->receivers))
+        return false;
+    struct thread *t = container_of(ep->receivers.next, struct thread, link);
+    list_remove(&t->link);
+    take_notification(t, n);
+    sched_wake(t, 0);
+    return true;
+}
+
+void endpoint_destroy(struct endpoint *ep)
+{
+    if (ep->bound)
+        ep->bound->bound_ep = NULL;
+    kfree(ep, sizeof(*ep));
 }

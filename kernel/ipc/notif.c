@@ -16,6 +16,8 @@ struct notif *notif_create(void)
 void notif_signal(struct notif *n, u64 bits)
 {
     n->bits |= bits;
+    if (!n->waiter && n->bits && ipc_notify_receiver(n))
+        return;
     struct thread *t = n->waiter;
     if (t && n->bits) {
         n->waiter = NULL;
@@ -40,6 +42,13 @@ long notif_wait(struct notif *n)
     current->notif = n;
     sched_block(T_NOTIF);
     return current->wake_result;
+}
+
+void notif_destroy(struct notif *n)
+{
+    if (n->bound_ep)
+        n->bound_ep->bound = NULL;
+    kfree(n, sizeof(*n));
 }
 
 // Creates the object for an IRQ line; only one may exist per line.
@@ -128,4 +137,18 @@ long ioport_enable(struct proc *p, struct ioport *io)
     if (p == current->proc)
         arch_iopb_load(p->iopb);
     return 0;
+}
+
+// Device memory (e.g. the VGA text buffer) a driver may map.
+struct kobj *mmio_get(u64 pa, u64 len)
+{
+    if ((pa | len) & (PAGE_SIZE - 1) || !len || pa >= MAX_PHYS || len > MAX_PHYS - pa)
+        return NULL;
+    struct mmio *m = kalloc(sizeof(*m));
+    if (!m)
+        return NULL;
+    m->obj.type = KOBJ_MMIO;
+    m->pa = pa;
+    m->len = len;
+    return &m->obj;
 }

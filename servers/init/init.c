@@ -59,15 +59,15 @@ static void report(const char *name, long status)
 }
 
 // Test mode: ktest gets the boot files, the RTC's ports and IRQ 8 (for the
-// IRQ test); init powers off when it ends.
+// IRQ test) and the root capability; init powers off when it ends.
 static _Noreturn void run_tests(long deaths)
 {
     char len[24];
     snprintf(len, sizeof(len), "%lu", bootfs_len);
     const char *argv[] = { "ktest", len, NULL };
-    long grants[2] = { sys_ioport_get(H_ROOT, 0x70, 2), sys_irq_get(H_ROOT, 8) };
+    long grants[3] = { sys_ioport_get(H_ROOT, 0x70, 2), sys_irq_get(H_ROOT, 8), H_ROOT };
     struct spawn_req r = { .name = "ktest", .argv = argv, .prio = 30, .notif = deaths, .bits = 1,
-                           .grants = grants, .ngrants = 2, .data = bootfs,
+                           .grants = grants, .ngrants = 3, .data = bootfs,
                            .data_len = bootfs_len, .data_at = BOOTFS_VADDR };
     long p = start(&r);
     if (p >= 0) {

@@ -6,6 +6,7 @@
 
 #define H_IOPORT_RTC 1          // granted by init
 #define H_IRQ_RTC    2
+#define H_ROOT_TEST  3
 #define MY_PRIO      30
 
 static const void *bootfs;
@@ -144,6 +145,52 @@ static const char *t_ipc_handle_transfer(void)
     sys_handle_close(n);
     EXPECT(r == 0, "call with a handle: %ld", r);
     EXPECT(m.w1 >= 1 && m.w1 < 128, "slot in the server: %lu", m.w1);
+    return NULL;
+}
+
+static volatile long bound_got = -1;
+
+static void bound_receiver(long ep)
+{
+    struct msg m;
+    bound_got = ipc_recv(ep, &m, NULL) == 0 && TAG_LABEL(m.tag) == LABEL_NOTIFY ? (long)m.w0 : -2;
+}
+
+// A notification bound to an endpoint arrives through recv, both when it
+// is already pending and when the receiver is blocked.
+static const char *t_endpoint_bound_notification(void)
+{
+    long ep = sys_endpoint_create(), n = sys_notif_create();
+    struct msg m;
+    EXPECT(sys_endpoint_bind(ep, n) == 0, "bind");
+    EXPECT(sys_endpoint_bind(ep, n) == -E_BUSY, "bound twice");
+    sys_notif_signal(n, 0x6);
+    EXPECT(ipc_recv(ep, &m, NULL) == 0, "recv");
+    EXPECT(TAG_LABEL(m.tag) == LABEL_NOTIFY && m.w0 == 0x6 && m.token == 0, "pending bits: %lx %lx", m.tag, m.w0);
+    bound_got = -1;
+    EXPECT(thread_start(bound_receiver, ep, MY_PRIO, 16384) >= 0, "thread");
+    sys_sleep(5);                              // it blocks in recv
+    sys_notif_signal(n, 0x40);
+    sys_sleep(5);
+    EXPECT(bound_got == 0x40, "blocked receiver got %ld", bound_got);
+    sys_handle_close(ep);
+    sys_handle_close(n);
+    return NULL;
+}
+
+static const char *t_proc_info(void)
+{
+    struct proc_info pi;
+    int found_init = 0, found_self = 0;
+    for (long i = 0; sys_proc_info(H_ROOT_TEST, i, (long)&pi) == 0; i++) {
+        found_init |= pi.pid == 1 && !strcmp(pi.name, "init");
+        found_self |= pi.pid == sys_proc_self() && !strcmp(pi.name, "ktest") && pi.ppid == 1 &&
+                      pi.prio == MY_PRIO && pi.state == 0;
+    }
+    EXPECT(found_init && found_self, "init %d, ktest %d", found_init, found_self);
+    EXPECT(sys_proc_info(H_SELF, 0, (long)&pi) == -E_BADHANDLE, "without root");
+    EXPECT(sys_proc_info(H_ROOT_TEST, 0, 0) == -E_FAULT, "null buffer");
+    EXPECT(sys_proc_pid(H_SELF) == sys_proc_self(), "proc_pid of self");
     return NULL;
 }
 
@@ -467,6 +514,8 @@ static const struct test tests[] = {
     { "ipc_handle_transfer", t_ipc_handle_transfer },
     { "ipc_server_dies", t_ipc_server_dies },
     { "ipc_no_receiver", t_ipc_no_receiver },
+    { "endpoint_bound_notification", t_endpoint_bound_notification },
+    { "proc_info", t_proc_info },
     { "threads_share_memory", t_threads_share_memory },
     { "notif_wakes_thread", t_notif_wakes_thread },
     { "sched_preempt", t_sched_preempt },

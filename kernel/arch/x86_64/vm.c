@@ -165,6 +165,7 @@ int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
     if (!user_range_ok(va, len))
         return -E_INVAL;
     for (u64 off = 0; off < len; off += PAGE_SIZE) {
+        unmap_page(as, va + off);
         u64 *pte = pt_walk(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U);
         if (!pte)
             return -E_NOMEM;

@@ -36,6 +36,17 @@ struct ipc_bufs {
     unsigned long recv_max;
 };
 
+// recv on an endpoint with a bound notification returns its bits as a
+// message with this label, the bits in w0, badge 0 and token 0.
+#define LABEL_NOTIFY 0xffffffffu
+
+// proc_info result: one live process.
+struct proc_info {
+    int pid, ppid, prio, threads;
+    int state;                   // 0 running, 1 all threads blocked
+    char name[32];
+};
+
 // proc_status result.
 #define PROC_RUNNING  0
 #define PROC_EXITED   1   /* low 32 bits: exit code */

@@ -37,7 +37,12 @@
     X(28, time,           0) /* -> nanoseconds since boot */               \
     X(29, sleep,          1) /* (ms) */                                    \
     X(30, thread_self,    0) /* -> small thread id */                      \
-    X(31, proc_self,      0) /* -> pid */
+    X(31, proc_self,      0) /* -> pid */                                  \
+    X(32, proc_pid,       1) /* (proc) -> its pid */                       \
+    X(33, proc_info,      3) /* (root, index, struct proc_info *) */       \
+    X(34, mmio_get,       3) /* (root, paddr, len) -> h */                 \
+    X(35, mmio_map,       2) /* (mmio, vaddr): map into the caller */      \
+    X(36, endpoint_bind,  2) /* (endpoint, notif): recv also gets it */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };
