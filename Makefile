@@ -18,8 +18,12 @@ ULDFLAGS := -static -nostdlib -z max-page-size=4096 -Ttext-segment=0x400000
 KERNEL_C   := $(wildcard kernel/*/*.c kernel/arch/x86_64/*.c)
 KERNEL_ASM := boot/boot.asm kernel/arch/x86_64/entry.asm
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
-LIBOS_SRC  := $(wildcard libc/os/*.c) kernel/core/fmt.c kernel/core/elf.c kernel/core/bootfs.c
+# libos: syscalls, IPC, spawning, the server loop (every user program).
+# libmini: crt0, printf and strings for programs without newlib (init, tests).
+LIBOS_SRC  := libc/os/ipc.c libc/os/spawn.c libc/os/server.c kernel/core/elf.c kernel/core/bootfs.c
 LIBOS_OBJ  := $(LIBOS_SRC:%.c=$(BUILD)/user/%.o)
+LIBMINI_SRC := libc/os/ulib.c libc/os/crt0.c kernel/core/fmt.c
+LIBMINI_OBJ := $(LIBMINI_SRC:%.c=$(BUILD)/user/%.o)
 
 # Boot-time programs (one .c file each) and the in-system tests.
 PROGRAMS   := servers/init/init.c
@@ -49,6 +53,9 @@ $(BUILD)/user/%.o: %.c
 $(BUILD)/libos.a: $(LIBOS_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/libmini.a: $(LIBMINI_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
 $(BUILD)/kernel.elf: $(KERNEL_OBJ) linker.ld
 	$(LD) -n --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJ)
 
@@ -56,9 +63,9 @@ $(BUILD)/kernel.sym: $(BUILD)/kernel.elf
 	nm -n $< | grep ' [tT] ' > $@
 
 define program_rule
-$(BIN)/$(notdir $(basename $(1))): $(BUILD)/user/$(1:.c=.o) $(BUILD)/libos.a
+$(BIN)/$(notdir $(basename $(1))): $(BUILD)/user/$(1:.c=.o) $(BUILD)/libos.a $(BUILD)/libmini.a
 	@mkdir -p $(BIN)
-	$(LD) $(ULDFLAGS) -o $$@ $$< $(BUILD)/libos.a
+	$(LD) $(ULDFLAGS) -o $$@ $$< $(BUILD)/libmini.a $(BUILD)/libos.a $(BUILD)/libmini.a
 endef
 $(foreach p,$(PROGRAMS) $(TEST_PROGS),$(eval $(call program_rule,$(p))))
 
@@ -89,9 +96,10 @@ debug: all
 	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso -s -S
 
 HOST_TESTS := $(wildcard tests/host/test_*.c)
-$(BUILD)/host/%: tests/host/%.c $(wildcard kernel/*/*.c kernel/include/*.h)
+$(BUILD)/host/%: tests/host/%.c $(wildcard kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch])
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host $< -o $@
+	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
+	    -Iservers/shell -Idrivers/console -Ilibc/proto $< -o $@
 
 hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%)
 

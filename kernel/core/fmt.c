@@ -12,18 +12,24 @@ static void out_char(struct out *o, char c)
     o->len++;
 }
 
-static void out_num(struct out *o, uint64_t v, unsigned base, int neg, int width, char pad)
+// Writes v with an optional prefix ("-" or "0x"); zero padding goes
+// between the prefix and the digits, space padding before both.
+static void out_num(struct out *o, uint64_t v, unsigned base, const char *prefix, int width, char pad)
 {
     char tmp[24];
-    int n = 0;
+    int n = 0, plen = 0;
     do {
         tmp[n++] = "0123456789abcdef"[v % base];
         v /= base;
     } while (v);
-    if (neg)
-        tmp[n++] = '-';
-    for (int i = n; i < width; i++)
-        out_char(o, pad);
+    while (prefix[plen])
+        plen++;
+    for (int i = n + plen; i < width && pad == ' '; i++)
+        out_char(o, ' ');
+    for (int i = 0; i < plen; i++)
+        out_char(o, prefix[i]);
+    for (int i = n + plen; i < width && pad == '0'; i++)
+        out_char(o, '0');
     while (n)
         out_char(o, tmp[--n]);
 }
@@ -37,15 +43,16 @@ static void fmt_one(struct out *o, char c, int lng, int width, char pad, va_list
 {
     if (c == 'd' || c == 'i') {
         int64_t v = lng ? va_arg(*ap, int64_t) : va_arg(*ap, int);
-        out_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, pad);
+        out_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0 ? "-" : "", width, pad);
     } else if (c == 'u') {
-        out_num(o, arg_uint(ap, lng), 10, 0, width, pad);
+        out_num(o, arg_uint(ap, lng), 10, "", width, pad);
     } else if (c == 'x') {
-        out_num(o, arg_uint(ap, lng), 16, 0, width, pad);
+        out_num(o, arg_uint(ap, lng), 16, "", width, pad);
     } else if (c == 'p') {
-        out_char(o, '0'); out_char(o, 'x');
-        out_num(o, (uint64_t)va_arg(*ap, void *), 16, 0, width, pad);
+        out_num(o, (uint64_t)va_arg(*ap, void *), 16, "0x", width, pad);
     } else if (c == 'c') {
+        for (int i = 1; i < width; i++)
+            out_char(o, ' ');
         out_char(o, (char)va_arg(*ap, int));
     } else if (c == 's') {
         const char *s = va_arg(*ap, const char *);

@@ -44,6 +44,7 @@ long ipc_reply_recv(long h, uint32_t token, struct msg *m, const struct ipc_bufs
 // Registers the kernel passed at process start (init: boot files, command line).
 extern uint64_t os_boot_arg[3];
 
+#ifndef OS_NEWLIB   /* newlib programs get these from newlib */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *memset(void *d, int c, size_t n);
@@ -55,6 +56,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strstr(const char *h, const char *n);
 long atol(const char *s);
 _Noreturn void exit(int code);
+#endif
 
 struct spawn_req {
     const char *name;
@@ -73,6 +75,12 @@ struct spawn_req {
 // Creates a process from an ELF image and starts its first thread.
 // Returns the process handle or a negative error (-E_BADELF for a corrupt ELF).
 long spawn(const struct spawn_req *r);
+// The same in two steps, so the caller can grant handles or write memory
+// (knowing the pid) before the program runs: spawn_load creates the
+// process with its image, grants and data; spawn_start gives it its
+// arguments and first thread (on failure the process is killed).
+long spawn_load(const struct spawn_req *r);
+long spawn_start(long proc, const struct spawn_req *r);
 // Starts a thread in this process on a fresh stack of `stack_size` bytes.
 long thread_start(void (*fn)(long), long arg, int prio, uint64_t stack_size);
 

@@ -46,7 +46,7 @@ static uint64_t push_args(long proc, const char *const *argv)
     return sys_vm_write(proc, (long)sp, (long)block, (long)total) ? 0 : sp;
 }
 
-long spawn(const struct spawn_req *r)
+long spawn_load(const struct spawn_req *r)
 {
     struct elf_image img;
     int err = elf_parse(r->elf, r->elf_len, &img);
@@ -68,15 +68,37 @@ long spawn(const struct spawn_req *r)
     }
     for (int i = 0; i < r->ngrants && !e; i++)
         e = sys_handle_grant(proc, r->grants[i], R_ALL, 0) < 0 ? -E_BADHANDLE : 0;
-    uint64_t sp = e ? 0 : push_args(proc, r->argv);
-    long t = sp ? sys_thread_create(proc, (long)img.entry, (long)sp, 0, r->prio) : -E_NOMEM;
-    if (e || t < 0) {
+    if (e) {
         sys_proc_kill(proc);
         sys_handle_close(proc);
-        return e ? e : t;
+        return e;
+    }
+    return proc;
+}
+
+long spawn_start(long proc, const struct spawn_req *r)
+{
+    struct elf_image img;
+    long t = elf_parse(r->elf, r->elf_len, &img);
+    uint64_t sp = t ? 0 : push_args(proc, r->argv);
+    if (!t)
+        t = sp ? sys_thread_create(proc, (long)img.entry, (long)sp, 0, r->prio) : -E_NOMEM;
+    if (t < 0) {
+        sys_proc_kill(proc);
+        sys_handle_close(proc);
+        return t;
     }
     sys_handle_close(t);
-    return proc;
+    return 0;
+}
+
+long spawn(const struct spawn_req *r)
+{
+    long proc = spawn_load(r);
+    if (proc < 0)
+        return proc;
+    long err = spawn_start(proc, r);
+    return err ? err : proc;
 }
 
 // Thread stacks come from a simple bump region below the main stack area.

@@ -176,6 +176,18 @@ TEST(reject_count_too_large)
     CHECK_EQ(bootfs_check(img, size), -E_INVAL);
     put(8, 0x04000001, 4);                              // count * 64 wraps in 32 bits
     CHECK_EQ(bootfs_check(img, size), -E_INVAL);
+    // Two valid-looking entries (empty files at offset 0) whose table ends
+    // one byte after the image: refused even though each entry is in bounds.
+    memset(store, 0, sizeof store);
+    memcpy(img, "BOOTFS01", 8);
+    put(8, 2, 4);
+    img[ENTRY(0)] = 'a';
+    img[ENTRY(1)] = 'b';
+    CHECK_EQ(bootfs_check(img, ENTRY(2)), 2);
+    CHECK_EQ(bootfs_check(img, ENTRY(2) - 1), -E_INVAL);
+    const void *data;
+    uint64_t len;
+    CHECK_EQ(bootfs_find(img, ENTRY(2) - 1, "a", &data, &len), -E_NOENT);
 }
 
 TEST(reject_entry_out_of_bounds)

@@ -201,6 +201,12 @@ TEST(reject_phoff_past_end)
     REJECT(put(E_PHOFF, ~0ull << 3, 8));           // huge, 8-aligned
     REJECT(put(E_PHOFF, 65, 8));                   // misaligned
     REJECT(put(E_PHOFF, 68, 8));
+    // A well-formed table at a misaligned offset is still refused.
+    static const struct seg s[] = { { PT_LOAD, PF_R | PF_X, 0, 0x400000, 0x1000, 0x1000 } };
+    build(0x400000, s, 1, 68);
+    CHECK_EQ(parse(buf, 0x1000), -E_BADELF);
+    build(0x400000, s, 1, 72);                     // control: aligned is fine
+    CHECK_EQ(parse(buf, 0x1000), 0);
 }
 
 TEST(reject_phdrs_past_end)
@@ -287,6 +293,16 @@ TEST(reject_overlapping_segments)
            put(PH(1, P_VADDR), 0x400900, 8); put(PH(1, P_OFFSET), 0x900, 8));
     // Later segment below the earlier one.
     REJECT(put(PH(1, P_VADDR), 0x3fe000, 8); put(PH(1, P_MEMSZ), 0x2001, 8));
+    // Later segment ends in the page where the earlier one starts (no byte
+    // in common): [0x400900, 0x401000) then [0x3ff000, 0x400800).
+    static const struct seg s[] = {
+        { PT_LOAD, PF_R | PF_X, 0x900, 0x400900, 0x100, 0x700 },
+        { PT_LOAD, PF_R | PF_W, 0, 0x3ff000, 0x100, 0x1800 },
+    };
+    build(0x400900, s, 2, 64);
+    CHECK_EQ(parse(buf, 0x1000), -E_BADELF);
+    put(PH(1, P_MEMSZ), 0x1000, 8);                // control: ends at 0x400000
+    CHECK_EQ(parse(buf, 0x1000), 0);
 }
 
 TEST(reject_too_many_segments)

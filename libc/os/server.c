@@ -1,0 +1,54 @@
+// The shared receive loop of servers and drivers (see server.h).
+#include "server.h"
+
+static uint8_t request_buf[IPC_MAX_PAYLOAD];
+
+long server_reply(uint32_t token, uint64_t r0, uint64_t r1, uint64_t r2, const void *data, uint64_t len)
+{
+    struct msg m = { TAG(0, 0), r0, r1, r2, 0, 0 };
+    struct ipc_bufs b = { data, len, NULL, 0 };
+    return ipc_reply(token, &m, len ? &b : NULL);
+}
+
+// Runs the handler for one request; fills the reply into m and b.
+static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
+{
+    struct request rq = { .label = TAG_LABEL(m->tag), .w0 = m->w0, .w1 = m->w1, .w2 = m->w2,
+                          .badge = m->badge, .token = m->token, .data = request_buf,
+                          .len = TAG_LEN(m->tag), .r0 = (uint64_t)-E_NOSYS };
+    if (rq.label == LABEL_NOTIFY) {
+        if (s->on_notify)
+            s->on_notify(m->w0);
+        return SERVER_DEFER;                     // nobody to reply to
+    }
+    int r = 0;
+    if (rq.label < s->nops && s->ops[rq.label])
+        r = s->ops[rq.label](&rq);
+    m->tag = TAG(0, 0);
+    m->w0 = rq.r0;
+    m->w1 = rq.r1;
+    m->w2 = rq.r2;
+    b->send = rq.reply_data;
+    b->send_len = rq.reply_data ? rq.reply_len : 0;
+    return r;
+}
+
+_Noreturn void server_run(struct server *s)
+{
+    struct msg m;
+    struct ipc_bufs b = { NULL, 0, request_buf, sizeof(request_buf) };
+    if (s->notif >= 0)
+        sys_endpoint_bind(s->endpoint, s->notif);
+    long r = ipc_recv(s->endpoint, &m, &b);
+    for (;;) {
+        if (r < 0) {
+            b.send_len = 0;
+            r = ipc_recv(s->endpoint, &m, &b);
+            continue;
+        }
+        uint32_t token = m.token;
+        if (dispatch(s, &m, &b) == SERVER_DEFER)
+            token = 0;                           // answered later (or never)
+        r = ipc_reply_recv(s->endpoint, token, &m, &b);
+    }
+}
