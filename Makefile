@@ -25,14 +25,34 @@ LIBOS_OBJ  := $(LIBOS_SRC:%.c=$(BUILD)/user/%.o)
 LIBMINI_SRC := libc/os/ulib.c libc/os/crt0.c kernel/core/fmt.c
 LIBMINI_OBJ := $(LIBMINI_SRC:%.c=$(BUILD)/user/%.o)
 
-# Boot-time programs (one .c file each) and the in-system tests.
-PROGRAMS   := servers/init/init.c
-TEST_PROGS := $(wildcard tests/system/*.c)
-BIN        := $(BUILD)/bin
-PROG_ELF   := $(foreach p,$(PROGRAMS),$(BIN)/$(notdir $(basename $(p))))
-TEST_ELF   := $(foreach p,$(TEST_PROGS),$(BIN)/$(notdir $(basename $(p))))
+# Programs. libmini ones (no newlib) run before the file system exists or
+# test the kernel; the rest link newlib and this system's POSIX layer.
+# Each program is a list of sources: prog_NAME.
+prog_init    := servers/init/init.c
+prog_console := $(wildcard drivers/console/*.c)
+prog_ktest   := tests/system/ktest.c
+prog_t_echo  := tests/system/t_echo.c
+prog_t_fault := tests/system/t_fault.c
+prog_fs      := $(wildcard servers/fs/*.c)
+prog_pipe    := $(wildcard servers/pipe/*.c)
+prog_proc    := $(wildcard servers/proc/*.c)
+prog_sh      := $(wildcard servers/shell/*.c)
+USER_PROGRAMS := $(notdir $(basename $(wildcard programs/*.c)))
+$(foreach p,$(USER_PROGRAMS),$(eval prog_$(p) := programs/$(p).c))
 
-.PHONY: all deps run test debug bench clean hosttest
+MINI_PROGS   := init $(if $(prog_console),console)
+TEST_PROGS   := ktest t_echo t_fault
+NEWLIB_PROGS := fs pipe proc $(if $(prog_sh),sh) $(USER_PROGRAMS)
+BIN          := $(BUILD)/bin
+SYSTEM_ELF   := $(addprefix $(BIN)/,$(MINI_PROGS) $(NEWLIB_PROGS))
+TEST_ELF     := $(addprefix $(BIN)/,$(TEST_PROGS))
+
+include libc/newlib.mk
+NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
+          -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
+LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
+
+.PHONY: all deps run test debug bench clean hosttest FORCE
 all: deps $(BUILD)/os.iso
 
 deps:
@@ -48,7 +68,14 @@ $(BUILD)/%.o: %.asm
 
 $(BUILD)/user/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+	$(CC) $(UCFLAGS) -Ilibc/proto -MMD -c $< -o $@
+
+$(BUILD)/nl/%.o: %.c | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(NCFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/libposix.a: $(LIBPOSIX_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libos.a: $(LIBOS_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -62,18 +89,31 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJ) linker.ld
 $(BUILD)/kernel.sym: $(BUILD)/kernel.elf
 	nm -n $< | grep ' [tT] ' > $@
 
-define program_rule
-$(BIN)/$(notdir $(basename $(1))): $(BUILD)/user/$(1:.c=.o) $(BUILD)/libos.a $(BUILD)/libmini.a
+define mini_rule
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/user/%.o,$(prog_$(1))) $(BUILD)/libos.a $(BUILD)/libmini.a
 	@mkdir -p $(BIN)
-	$(LD) $(ULDFLAGS) -o $$@ $$< $(BUILD)/libmini.a $(BUILD)/libos.a $(BUILD)/libmini.a
+	$(LD) $(ULDFLAGS) -o $$@ $(patsubst %.c,$(BUILD)/user/%.o,$(prog_$(1))) \
+	    --start-group $(BUILD)/libmini.a $(BUILD)/libos.a --end-group
 endef
-$(foreach p,$(PROGRAMS) $(TEST_PROGS),$(eval $(call program_rule,$(p))))
+define newlib_rule
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP)
+	@mkdir -p $(BIN)
+	$(LD) $(ULDFLAGS) -o $$@ $(BUILD)/nl/libc/posix/start.o $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) \
+	    --start-group $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
+endef
+$(foreach p,$(MINI_PROGS) $(TEST_PROGS),$(eval $(call mini_rule,$(p))))
+$(foreach p,$(NEWLIB_PROGS),$(eval $(call newlib_rule,$(p))))
 
-$(BUILD)/bootfs.img: $(PROG_ELF) boot/init.rc tools/mkbootfs.py
-	$(PYTHON) tools/mkbootfs.py $@ $(PROG_ELF) boot/init.rc $(if $(EXTRA),--dir $(EXTRA))
+# Boot file sets: programs under bin/, plus EXTRA's files at the root.
+BOOTFS_ARGS = $(foreach e,$(SYSTEM_ELF),bin/$(notdir $(e))=$(e)) $(if $(EXTRA),--dir $(EXTRA))
+$(BUILD)/bootfs.img: $(SYSTEM_ELF) tools/mkbootfs.py FORCE
+	$(PYTHON) tools/mkbootfs.py $@.new $(BOOTFS_ARGS)
+	cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
-$(BUILD)/bootfs-test.img: $(PROG_ELF) $(TEST_ELF) tools/mkbootfs.py
-	$(PYTHON) tools/mkbootfs.py $@ $(PROG_ELF) $(TEST_ELF)
+$(BUILD)/bootfs-test.img: $(SYSTEM_ELF) $(TEST_ELF) tools/mkbootfs.py
+	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS) $(foreach e,$(TEST_ELF),bin/$(notdir $(e))=$(e))
+
+FORCE:
 
 # An ISO from a boot file set and a kernel command line.
 define iso_rule

@@ -69,9 +69,15 @@ mkdir -p "$BIN"
 cat > "$BIN/.wrapper.new" <<EOF
 #!/bin/sh
 # $TARGET-gcc: the host gcc made to behave like a bare-metal cross compiler.
+# -Wa,--noexecstack marks the assembly sources (memset.S, ...) as not
+# needing an executable stack, which ld otherwise warns about. The -Wno-error
+# options keep newlib 3.3's old C building with gcc >= 14, where these
+# warnings became errors; gcc 12 accepts them and changes nothing.
 exec gcc -nostdinc -idirafter "$GCC_INC" \\
     -U__linux__ -U__linux -U__unix__ -U__unix -U__gnu_linux__ -Ulinux -Uunix \\
-    -fno-pic -fno-pie -fno-stack-protector -mcmodel=small "\$@"
+    -fno-pic -fno-pie -fno-stack-protector -mcmodel=small -Wa,--noexecstack \\
+    -Wno-error=implicit-function-declaration -Wno-error=implicit-int \\
+    -Wno-error=int-conversion -Wno-error=incompatible-pointer-types "\$@"
 EOF
 if ! cmp -s "$BIN/.wrapper.new" "$BIN/$TARGET-gcc" 2>/dev/null; then
     mv "$BIN/.wrapper.new" "$BIN/$TARGET-gcc"
@@ -89,6 +95,7 @@ done
 TAR_SIG=$(sha256sum "$TARBALL" | cut -d' ' -f1)
 CC_SIG=$(printf '%s\n' "$(gcc --version | head -n 1)" "$(ld --version | head -n 1)" \
          "$(cat "$BIN/$TARGET-gcc")" | sha256sum | cut -d' ' -f1)
+# shellcheck disable=SC2086 # unquoted on purpose: whitespace-insensitive
 CONF_SIG="$TAR_SIG $CC_SIG $(echo $CONFIGURE_OPTS $CFLAGS_FOR_TARGET | sha256sum | cut -d' ' -f1) $INSTALL"
 
 if stamp_ok "$OUT/.stamp-installed" "$CONF_SIG" &&
@@ -96,7 +103,7 @@ if stamp_ok "$OUT/.stamp-installed" "$CONF_SIG" &&
    [ -f "$INSTALL/$TARGET/include/stdio.h" ]; then
     # Up to date. When this script was edited without changing the result,
     # refresh the archives' times so that make stops rerunning it.
-    if [ "$0" -nt "$INSTALL/$TARGET/lib/libc.a" ]; then
+    if [ -n "$(find "$0" -newer "$INSTALL/$TARGET/lib/libc.a" 2>/dev/null)" ]; then
         touch "$INSTALL/$TARGET/lib/libc.a" "$INSTALL/$TARGET/lib/libm.a"
     fi
     echo "newlib: up to date in $INSTALL"

@@ -3,7 +3,8 @@
 
 usage: mkbootfs.py OUT FILE... [--dir DIR]
 Each FILE is stored under its base name (or NAME=PATH); --dir adds every
-regular file of DIR. Data is page aligned."""
+regular file under DIR by its path relative to DIR (a later file of the
+same name replaces an earlier one). Data is page aligned."""
 import os
 import struct
 import sys
@@ -17,10 +18,12 @@ def collect(args):
     for a in it:
         if a == "--dir":
             d = next(it)
-            if os.path.isdir(d):
-                for n in sorted(os.listdir(d)):
-                    if os.path.isfile(os.path.join(d, n)):
-                        files.append((n, os.path.join(d, n)))
+            for top, dirs, names in os.walk(d):
+                dirs.sort()
+                for n in sorted(names):
+                    path = os.path.join(top, n)
+                    if os.path.isfile(path):
+                        files.append((os.path.relpath(path, d), path))
         elif "=" in a:
             name, path = a.split("=", 1)
             files.append((name, path))
@@ -31,6 +34,7 @@ def collect(args):
 
 def main():
     out, files = sys.argv[1], collect(sys.argv[2:])
+    files = list(dict((n, (n, p)) for n, p in files).values())
     names = [n for n, _ in files]
     for n in names:
         if not n or len(n.encode()) >= NAME_MAX:

@@ -81,7 +81,7 @@ static void start_init(const struct boot_info *bi)
     const void *bootfs = P2V(bi->bootfs_pa), *elf;
     u64 elf_len;
     struct elf_image img;
-    if (!bi->bootfs_len || bootfs_find(bootfs, bi->bootfs_len, "init", &elf, &elf_len))
+    if (!bi->bootfs_len || bootfs_find(bootfs, bi->bootfs_len, "bin/init", &elf, &elf_len))
         panic("no init in the boot file set");
     if (elf_parse(elf, elf_len, &img))
         panic("init: corrupt ELF");

@@ -63,6 +63,7 @@ struct spawn_req {
     const void *elf;
     uint64_t elf_len;
     const char *const *argv;        // NULL-terminated, may be NULL
+    const char *const *envp;        // NULL-terminated, may be NULL
     int prio;
     long notif;                     // death notification handle, or -1
     uint64_t bits;

@@ -6,6 +6,8 @@
 #define STACK_SIZE (256 * 1024ul)
 #define PAGE 4096ul
 
+static char block[65536];           // argument block being built
+
 static long load_segment(long proc, const uint8_t *file, const struct elf_seg *s)
 {
     uint64_t start = s->vaddr & ~(PAGE - 1);
@@ -16,33 +18,43 @@ static long load_segment(long proc, const uint8_t *file, const struct elf_seg *s
     return err;
 }
 
-// Writes argc, argv and an empty environment at the top of the new stack;
-// returns the initial stack pointer or 0.
-static uint64_t push_args(long proc, const char *const *argv)
+static uint64_t vec_len(const char *const *v, uint64_t *strings)
 {
-    static char block[4096];
-    int argc = 0;
-    uint64_t strings = 0;
-    while (argv && argv[argc]) {
-        strings += strlen(argv[argc]) + 1;
-        argc++;
+    uint64_t n = 0;
+    for (; v && v[n]; n++)
+        *strings += strlen(v[n]) + 1;
+    return n;
+}
+
+// Copies a vector's strings into the block and their future addresses
+// into vec; returns the position after the strings.
+static char *vec_put(const char *const *v, uint64_t n, uint64_t *vec, char *str, uint64_t sp)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]) + 1;
+        memcpy(str, v[i], len);
+        vec[i] = sp + (uint64_t)(str - block);
+        str += len;
     }
-    uint64_t ptrs = (uint64_t)(argc + 3) * 8;
+    vec[n] = 0;
+    return str;
+}
+
+// Writes argc, argv[] and envp[] (SysV layout) at the top of the new
+// stack; returns the initial stack pointer or 0.
+static uint64_t push_args(long proc, const char *const *argv, const char *const *envp)
+{
+    uint64_t strings = 0;
+    uint64_t argc = vec_len(argv, &strings), envc = vec_len(envp, &strings);
+    uint64_t ptrs = (argc + envc + 3) * 8;
     uint64_t total = (ptrs + strings + 15) & ~15ul;
-    if (argc > 64 || total > sizeof(block))
+    if (total > sizeof(block))
         return 0;
     uint64_t sp = STACK_TOP - total;
     uint64_t *vec = (uint64_t *)block;
-    char *str = block + ptrs;
-    vec[0] = (uint64_t)argc;
-    for (int i = 0; i < argc; i++) {
-        size_t n = strlen(argv[i]) + 1;
-        memcpy(str, argv[i], n);
-        vec[1 + i] = sp + (uint64_t)(str - block);
-        str += n;
-    }
-    vec[1 + argc] = 0;                       // end of argv
-    vec[2 + argc] = 0;                       // empty environment
+    vec[0] = argc;
+    char *str = vec_put(argv, argc, vec + 1, block + ptrs, sp);
+    vec_put(envp, envc, vec + 2 + argc, str, sp);
     return sys_vm_write(proc, (long)sp, (long)block, (long)total) ? 0 : sp;
 }
 
@@ -80,7 +92,7 @@ long spawn_start(long proc, const struct spawn_req *r)
 {
     struct elf_image img;
     long t = elf_parse(r->elf, r->elf_len, &img);
-    uint64_t sp = t ? 0 : push_args(proc, r->argv);
+    uint64_t sp = t ? 0 : push_args(proc, r->argv, r->envp);
     if (!t)
         t = sp ? sys_thread_create(proc, (long)img.entry, (long)sp, 0, r->prio) : -E_NOMEM;
     if (t < 0) {

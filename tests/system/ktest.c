@@ -24,7 +24,9 @@ static long run(const char *name, const char *arg, const long *grants, int ngran
     const char *argv[] = { name, arg, NULL };
     struct spawn_req r = { .name = name, .argv = argv, .prio = 20, .notif = deaths,
                            .grants = grants, .ngrants = ngrants };
-    if (bootfs_find(bootfs, bootfs_len, name, &r.elf, &r.elf_len))
+    char path[64];
+    snprintf(path, sizeof(path), "bin/%s", name);
+    if (bootfs_find(bootfs, bootfs_len, path, &r.elf, &r.elf_len))
         return -E_NOENT;
     r.bits = *bit = next_bit;
     next_bit = next_bit << 1 ? next_bit << 1 : 1;
@@ -388,7 +390,7 @@ static const char *t_corrupt_elf(void)
 {
     static uint8_t copy[256 * 1024] __attribute__((aligned(8)));
     struct spawn_req r = { .name = "bad", .notif = -1 };
-    EXPECT(!bootfs_find(bootfs, bootfs_len, "t_echo", &r.elf, &r.elf_len), "no t_echo");
+    EXPECT(!bootfs_find(bootfs, bootfs_len, "bin/t_echo", &r.elf, &r.elf_len), "no t_echo");
     EXPECT(r.elf_len <= sizeof(copy), "t_echo too big");
     memcpy(copy, r.elf, r.elf_len);
     r.elf = copy;

@@ -1,0 +1,26 @@
+// Directory reading for this system (replaces newlib's, which has none).
+#ifndef _DIRENT_H_
+#define _DIRENT_H_
+#include <sys/types.h>
+
+#define DT_UNKNOWN 0
+#define DT_DIR     4
+#define DT_REG     8
+
+struct dirent {
+    ino_t d_ino;
+    unsigned char d_type;
+    char d_name[256];
+};
+
+typedef struct {
+    int fd;
+    struct dirent ent;
+} DIR;
+
+DIR *opendir(const char *path);
+struct dirent *readdir(DIR *d);
+int closedir(DIR *d);
+void rewinddir(DIR *d);
+
+#endif

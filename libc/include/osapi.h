@@ -1,0 +1,36 @@
+// This system's calls beyond POSIX, for programs built with tools/cc.
+// Everything else is ordinary newlib/POSIX: open, read, write, close,
+// lseek, stat, fstat, pipe, dup, dup2, waitpid, kill, getpid, chdir,
+// getcwd, opendir/readdir/closedir, sleep, usleep, nanosleep, malloc ...
+#ifndef OSAPI_H
+#define OSAPI_H
+#include <sys/types.h>
+
+// Starts the program at `path` (absolute, or relative to the working
+// directory) with argv and envp. fds[0..2] are this process's descriptors
+// that become the child's 0, 1 and 2. prio 0 means the default priority
+// (10); at most the caller's own. pgid 0 puts the child in a new process
+// group of its own; otherwise it joins pgid. Returns the pid, or -1 with
+// errno set (ENOENT: no such file, ENOEXEC: not a valid program).
+pid_t os_spawn(const char *path, char *const argv[], char *const envp[],
+               const int fds[3], int prio, pid_t pgid);
+
+// Makes `pgid` the console's foreground process group: ^C ends it.
+int os_set_foreground(pid_t pgid);
+
+struct os_procinfo {
+    int pid, ppid, pgid, prio, threads;
+    int running;                 // 1 runnable, 0 blocked
+    char name[32];
+};
+
+// Fills up to max entries with the live processes; returns the count.
+int os_proc_list(struct os_procinfo *out, int max);
+
+// Powers the machine off (QEMU exits with status 0).
+int os_poweroff(void);
+
+#define OS_PRIO_DEFAULT 10
+#define OS_PRIO_MAX     24       // the highest a program may ask for
+
+#endif

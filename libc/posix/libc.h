@@ -1,0 +1,43 @@
+// Internals of this system's POSIX layer under newlib: the descriptor
+// table, calls to the servers, and the start block.
+#ifndef LIBC_INTERNAL_H
+#define LIBC_INTERNAL_H
+#include <stdint.h>
+#include <sys/types.h>
+#include "os.h"
+#include "services.h"
+
+#define OPEN_MAX 64
+
+// An open file description, shared by descriptors made with dup.
+struct ofile {
+    int type;                    // enum fd_type
+    int flags;                   // open flags (O_APPEND ...)
+    int refs;                    // descriptors pointing here
+    uint64_t id;                 // inode or pipe id
+    uint64_t off;                // file offset, or directory position
+};
+
+// One request to a server: op and words out; reply words and payload in.
+struct rpc {
+    unsigned op;
+    uint64_t w0, w1, w2;
+    const void *data;
+    uint64_t len;
+    void *rbuf;
+    uint64_t rmax;
+    uint64_t r1, r2, rlen;       // filled in by rpc_call
+};
+
+// Calls a server; returns its r0 (>= 0) or a negative errno.
+long rpc_call(long handle, struct rpc *r);
+// Sets errno from a negative result and returns -1; passes others through.
+long rpc_result(long r);
+
+extern struct startinfo os_start;
+struct ofile *fd_get(int fd);
+int fd_install(const struct fd_desc *d);
+void ofile_release(struct ofile *f);
+int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
+
+#endif

@@ -1,0 +1,115 @@
+// Processes: os_spawn, waitpid, kill, getpid, _exit and the other calls
+// of osapi.h, as requests to the proc and console servers.
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "libc.h"
+#include "osapi.h"
+#include "proc_proto.h"
+#include "console_proto.h"
+
+static int describe_fd(int fd, struct fd_desc *d)
+{
+    struct ofile *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    *d = (struct fd_desc){ (uint32_t)f->type, (uint32_t)f->flags, f->id, f->off };
+    return 0;
+}
+
+// Appends the strings of a NULL-terminated vector; returns how many.
+static int pack_strings(char *const *v, char *buf, uint32_t *len, uint32_t max)
+{
+    int n = 0;
+    for (; v && v[n]; n++) {
+        size_t l = strlen(v[n]) + 1;
+        if (*len + l > max)
+            return -E2BIG;
+        memcpy(buf + *len, v[n], l);
+        *len += (uint32_t)l;
+    }
+    return n;
+}
+
+pid_t os_spawn(const char *path, char *const argv[], char *const envp[], const int fds[3],
+               int prio, pid_t pgid)
+{
+    static char req[IPC_MAX_PAYLOAD];
+    struct proc_spawn *s = (struct proc_spawn *)req;
+    uint32_t max = sizeof(req) - sizeof(*s), len = 0;
+    char *strings = req + sizeof(*s);
+    memset(s, 0, sizeof(*s));
+    s->prio = prio;
+    s->pgid = pgid;
+    for (int i = 0; i < 3; i++)
+        if (describe_fd(fds[i], &s->fds[i]))
+            return (pid_t)rpc_result(-EBADF);
+    int e = path_resolve(path, strings);
+    if (e)
+        return (pid_t)rpc_result(e);
+    len = (uint32_t)strlen(strings) + 1;
+    s->argc = pack_strings(argv, strings, &len, max);
+    s->envc = s->argc < 0 ? -1 : pack_strings(envp, strings, &len, max);
+    if (s->argc < 0 || s->envc < 0)
+        return (pid_t)rpc_result(-E2BIG);
+    s->strings_len = len;
+    strcpy(s->cwd, os_start.cwd);
+    struct rpc r = { .op = PROC_SPAWN, .data = req, .len = sizeof(*s) + len };
+    return (pid_t)rpc_result(rpc_call(H_PROC, &r));
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+    struct rpc r = { .op = PROC_WAIT, .w0 = (uint64_t)(long)pid, .w1 = (uint64_t)options };
+    long got = rpc_call(H_PROC, &r);
+    if (got > 0 && status)
+        *status = (int)r.r1;
+    return (pid_t)rpc_result(got);
+}
+
+pid_t wait(int *status) { return waitpid(-1, status, 0); }
+
+int kill(int pid, int sig)
+{
+    struct rpc r = { .op = PROC_KILL, .w0 = (uint64_t)(long)pid, .w1 = (uint64_t)sig };
+    return (int)rpc_result(rpc_call(H_PROC, &r));
+}
+
+int os_set_foreground(pid_t pgid)
+{
+    struct rpc r = { .op = CON_SET_FG, .w0 = (uint64_t)(long)pgid };
+    return (int)rpc_result(rpc_call(H_CONSOLE, &r));
+}
+
+int os_proc_list(struct os_procinfo *out, int max)
+{
+    int n = 0;
+    for (; n < max; n++) {
+        struct proc_entry e;
+        struct rpc r = { .op = PROC_LIST, .w0 = (uint64_t)n, .rbuf = &e, .rmax = sizeof(e) };
+        long got = rpc_call(H_PROC, &r);
+        if (got <= 0)
+            return got < 0 && n == 0 ? (int)rpc_result(got) : n;
+        out[n] = (struct os_procinfo){ e.pid, e.ppid, e.pgid, e.prio, e.threads, e.state == 0, "" };
+        memcpy(out[n].name, e.name, sizeof(out[n].name));
+    }
+    return n;
+}
+
+int os_poweroff(void)
+{
+    struct rpc r = { .op = PROC_POWEROFF };
+    return (int)rpc_result(rpc_call(H_PROC, &r));
+}
+
+pid_t getpid(void) { return os_start.pid; }
+pid_t getppid(void) { return os_start.ppid; }
+
+void _exit(int code)
+{
+    sys_exit(code & 0xff);
+    for (;;)
+        ;
+}

@@ -1,0 +1,43 @@
+// File system protocol (servers/fs). Stateless: every request names an
+// inode (or a path) and an offset, so open files survive a server restart.
+// Paths are absolute and already normalised by the client ("/bin/ls").
+// Replies: r0 = result (>= 0) or a negative errno (newlib values).
+#ifndef FS_PROTO_H
+#define FS_PROTO_H
+#include <stdint.h>
+
+enum fs_op {
+    FS_LOOKUP = 1,     // payload: path -> r0 = inode, r1 = type, r2 = size
+    FS_READ,           // w0 = inode, w1 = offset, w2 = max -> payload: bytes, r0 = count
+    FS_WRITE,          // w0 = inode, w1 = offset, payload: bytes -> r0 = count
+    FS_CREATE,         // w0 = O_EXCL/O_TRUNC flags, payload: path -> r0 = inode
+    FS_TRUNCATE,       // w0 = inode, w1 = size
+    FS_STAT,           // w0 = inode -> payload: struct fs_stat
+    FS_READDIR,        // w0 = directory inode, w1 = position (0 first) -> payload:
+                       //    struct fs_dirent, r0 = 1, r1 = next position; r0 = 0 at the end
+    FS_UNLINK,         // payload: path
+    FS_MKDIR,          // payload: path
+    FS_OPS
+};
+
+#define FS_TYPE_FILE 1
+#define FS_TYPE_DIR  2
+#define FS_PATH_MAX  256
+#define FS_NAME_MAX  255
+#define FS_IO_MAX    65536
+
+struct fs_stat {
+    uint64_t ino, size, blocks;
+    uint32_t type, mode, nlink, uid, gid, pad;
+    int64_t atime, mtime, ctime;
+};
+_Static_assert(sizeof(struct fs_stat) == 72, "fs_stat layout");
+
+struct fs_dirent {
+    uint64_t ino;
+    uint32_t type, namelen;
+    char name[FS_NAME_MAX + 1];
+};
+_Static_assert(sizeof(struct fs_dirent) == 272, "fs_dirent layout");
+
+#endif

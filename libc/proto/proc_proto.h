@@ -1,0 +1,39 @@
+// Process manager protocol (servers/proc). The badge is the caller's pid.
+// Replies: r0 = result (>= 0) or a negative errno (newlib values).
+#ifndef PROC_PROTO_H
+#define PROC_PROTO_H
+#include <stdint.h>
+#include "services.h"
+
+enum proc_op {
+    PROC_SPAWN = 1,    // payload: struct proc_spawn + strings -> r0 = pid
+    PROC_WAIT,         // w0 = pid (-1: any child), w1 = WNOHANG -> r0 = pid (0: none yet
+                       //    with WNOHANG), r1 = wait status (as in <sys/wait.h>).
+                       //    Blocks until a matching child ends.
+    PROC_KILL,         // w0 = pid, w1 = signal -> r0 = 0
+    PROC_KILL_GROUP,   // w0 = process group, w1 = signal
+    PROC_LIST,         // w0 = index -> payload: struct proc_entry, r0 = 1; 0 past the end
+    PROC_POWEROFF,     // ends the system
+    PROC_OPS
+};
+
+// A spawn request: fixed part, then `strings_len` bytes holding the path,
+// then argc arguments, then envc environment strings, each NUL-terminated.
+struct proc_spawn {
+    int32_t prio;                // 0: default
+    int32_t pgid;                // 0: a new group led by the child
+    int32_t argc, envc;
+    struct fd_desc fds[3];
+    char cwd[256];
+    uint32_t strings_len, pad;
+};
+_Static_assert(sizeof(struct proc_spawn) == 16 + 72 + 256 + 8, "proc_spawn layout");
+
+struct proc_entry {
+    int32_t pid, ppid, pgid, prio;
+    int32_t threads, state;      // state: 0 running, 1 sleeping
+    char name[32];
+};
+_Static_assert(sizeof(struct proc_entry) == 56, "proc_entry layout");
+
+#endif

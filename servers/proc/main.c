@@ -1,0 +1,197 @@
+// proc: the process manager. Spawns programs (spawn.c), keeps the table
+// of the processes it started, learns of their deaths from the kernel,
+// answers wait, kill, the process list and poweroff.
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <string.h>
+#include "proc.h"
+#include "pipe_proto.h"
+
+struct child children[MAX_CHILDREN];
+long death_notif;
+
+struct waiter { int used; uint32_t token; int ppid, pid, options; };
+static struct waiter waiters[64];
+
+struct child *child_find(int pid)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].used && children[i].pid == pid)
+            return &children[i];
+    return NULL;
+}
+
+// The <sys/wait.h> status for how the kernel says a process ended.
+static int wait_status(long st, int signal)
+{
+    int code = PROC_CODE(st);
+    switch ((int)PROC_STATE((uint64_t)st)) {
+    case PROC_EXITED: return (code & 0xff) << 8;
+    case PROC_KILLED: return signal ? signal : SIGKILL;
+    default: return code == 0 ? SIGFPE : code == 6 ? SIGILL : SIGSEGV;
+    }
+}
+
+static bool matches(const struct child *c, int ppid, int pid)
+{
+    return c->used && c->ppid == ppid && (pid == -1 || c->pid == pid);
+}
+
+// Hands a dead child to a waiting parent; returns true if one took it.
+static bool deliver_to_waiter(struct child *c)
+{
+    for (int i = 0; i < 64; i++) {
+        struct waiter *w = &waiters[i];
+        if (w->used && matches(c, w->ppid, w->pid)) {
+            server_reply(w->token, (uint64_t)c->pid, (uint64_t)c->status, 0, NULL, 0);
+            w->used = 0;
+            c->used = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void child_died(struct child *c, long st)
+{
+    c->dead = 1;
+    c->status = wait_status(st, c->signal);
+    sys_handle_close(c->handle);
+    struct msg m = { TAG(PIPE_PROC_GONE, 0), (uint64_t)c->pid, 0, 0, 0, 0 };
+    ipc_call(H_PIPE, &m, NULL);
+    for (int i = 0; i < MAX_CHILDREN; i++)          // orphans: nobody will wait
+        if (children[i].used && children[i].ppid == c->pid) {
+            children[i].ppid = 0;
+            if (children[i].dead)
+                children[i].used = 0;
+        }
+    if (c->ppid == 0)
+        c->used = 0;
+    else
+        deliver_to_waiter(c);
+}
+
+// Death notification bits: child i signals bit i % 64.
+void children_reap(uint64_t bits)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        struct child *c = &children[i];
+        if (!c->used || c->dead || !(bits & (1ul << (i % 64))))
+            continue;
+        long st = sys_proc_status(c->handle);
+        if (PROC_STATE((uint64_t)st) != PROC_RUNNING)
+            child_died(c, st);
+    }
+}
+
+int op_wait(struct request *rq)
+{
+    int pid = (int)(long)rq->w0, ppid = (int)rq->badge, have = 0;
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        struct child *c = &children[i];
+        if (!matches(c, ppid, pid))
+            continue;
+        have = 1;
+        if (c->dead) {
+            rq->r0 = (uint64_t)c->pid;
+            rq->r1 = (uint64_t)c->status;
+            c->used = 0;
+            return 0;
+        }
+    }
+    rq->r0 = have ? 0 : (uint64_t)-ECHILD;
+    if (!have || (rq->w1 & WNOHANG))
+        return 0;
+    for (int i = 0; i < 64; i++)
+        if (!waiters[i].used) {
+            waiters[i] = (struct waiter){ 1, rq->token, ppid, pid, (int)rq->w1 };
+            return SERVER_DEFER;
+        }
+    rq->r0 = (uint64_t)-EAGAIN;
+    return 0;
+}
+
+static void kill_child(struct child *c, int sig)
+{
+    if (c->dead || sig == 0)
+        return;
+    c->signal = sig;
+    sys_proc_kill(c->handle);
+}
+
+static int op_kill(struct request *rq)
+{
+    int pid = (int)(long)rq->w0, sig = (int)rq->w1;
+    struct child *c = child_find(pid);
+    struct proc_info pi;
+    if (sig < 0 || sig >= NSIG) {
+        rq->r0 = (uint64_t)-EINVAL;
+    } else if (c && !c->dead) {
+        kill_child(c, sig);
+        rq->r0 = 0;
+    } else {
+        rq->r0 = (uint64_t)-ESRCH;                   // or a system process:
+        for (long i = 0; sys_proc_info(H_ROOT_CAP, i, (long)&pi) == 0; i++)
+            if (pi.pid == pid)
+                rq->r0 = (uint64_t)-EPERM;
+    }
+    return 0;
+}
+
+static int op_kill_group(struct request *rq)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].used && !children[i].dead && children[i].pgid == (int)rq->w0 && rq->w0) {
+            kill_child(&children[i], (int)rq->w1);
+            n++;
+        }
+    rq->r0 = n ? 0 : (uint64_t)-ESRCH;
+    return 0;
+}
+
+static int op_list(struct request *rq)
+{
+    static struct proc_entry e;
+    struct proc_info pi;
+    if (sys_proc_info(H_ROOT_CAP, (long)rq->w0, (long)&pi) < 0) {
+        rq->r0 = 0;
+        return 0;
+    }
+    struct child *c = child_find(pi.pid);
+    e = (struct proc_entry){ pi.pid, pi.ppid, c ? c->pgid : pi.pid, pi.prio, pi.threads, pi.state, "" };
+    if (c && c->ppid)
+        e.ppid = c->ppid;
+    memcpy(e.name, pi.name, sizeof(e.name));
+    rq->r0 = 1;
+    rq->reply_data = &e;
+    rq->reply_len = sizeof(e);
+    return 0;
+}
+
+static int op_poweroff(struct request *rq)
+{
+    printf("proc: power off\n");
+    if (sys_ioport_enable(H_POWER_IO) == 0)
+        __asm__ volatile("outw %0, %1" :: "a"((uint16_t)0x2000), "Nd"((uint16_t)0x604));
+    rq->r0 = (uint64_t)-EIO;
+    return 0;
+}
+
+static int op_spawn(struct request *rq) { return spawn_program(rq); }
+
+static const server_op ops[PROC_OPS] = {
+    [PROC_SPAWN] = op_spawn, [PROC_WAIT] = op_wait, [PROC_KILL] = op_kill,
+    [PROC_KILL_GROUP] = op_kill_group, [PROC_LIST] = op_list, [PROC_POWEROFF] = op_poweroff,
+};
+
+int main(void)
+{
+    death_notif = sys_notif_create();
+    printf("proc: ready\n");
+    struct server s = { H_MY_ENDPOINT, ops, PROC_OPS, death_notif, children_reap };
+    server_run(&s);
+}

@@ -1,0 +1,34 @@
+// proc: the process manager (see proc_proto.h).
+#ifndef PROC_H
+#define PROC_H
+#include <stdint.h>
+#include "os.h"
+#include "server.h"
+#include "services.h"
+#include "proc_proto.h"
+
+// Handles init gives proc (slots 1-4 are the standard service handles).
+#define H_MY_ENDPOINT 5
+#define H_ROOT_CAP    6           // process list
+#define H_POWER_IO    7           // port 0x604
+#define H_MINT_FIRST  8           // unbadged proc, fs, console, pipe endpoints
+
+#define MAX_CHILDREN 256
+
+struct child {
+    int used, dead;
+    int pid, ppid, pgid, prio;
+    int status;                  // wait status once dead
+    int signal;                  // signal that killed it, if we did
+    long handle;
+    char name[32];
+};
+
+extern struct child children[MAX_CHILDREN];
+
+int spawn_program(struct request *rq);     // spawn.c
+int op_wait(struct request *rq);           // wait.c
+void children_reap(uint64_t bits);
+struct child *child_find(int pid);
+
+#endif
