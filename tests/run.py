@@ -90,6 +90,21 @@ def host_tests():
             record("host." + name, False, "exit status %d: %s" % (p.returncode, p.stderr[-500:]))
 
 
+def program_host_tests():
+    """The user programs built for the host, compared with coreutils."""
+    p = subprocess.run(["sh", os.path.join(ROOT, "tests/host/programs/run_host_tests.sh")],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT)
+    lines = [l for l in p.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
+    for l in lines:
+        if l.startswith("ok "):
+            record("host." + l[3:].strip(), True)
+        else:
+            n, _, why = l[7:].partition(":")
+            record("host." + n.strip(), False, why.strip())
+    if p.returncode != 0 and not any(l.startswith("not ok") for l in lines):
+        record("host.programs", False, "exit status %d: %s" % (p.returncode, p.stderr[-500:]))
+
+
 def system_tests():
     q = Qemu(os.path.join(BUILD, "test.iso"))
     done = q.wait_for("ktest: done", 300)
@@ -136,6 +151,7 @@ def main():
     only = sys.argv[1:] or ["host", "system", "scenario"]
     if "host" in only:
         host_tests()
+        program_host_tests()
     if "system" in only:
         system_tests()
     if "scenario" in only:

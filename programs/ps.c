@@ -1,0 +1,47 @@
+// ps: lists the live processes, one row each, sorted by pid.
+// usage: ps
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <osapi.h>
+
+static int by_pid(const void *a, const void *b)
+{
+    const struct os_procinfo *x = a, *y = b;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int main(void)
+{
+    struct os_procinfo *procs = NULL;
+    int max = 64, n;
+
+    // Grow the buffer until the whole list fits.
+    for (;;) {
+        free(procs);
+        procs = malloc(max * sizeof *procs);
+        if (!procs) {
+            fprintf(stderr, "ps: out of memory\n");
+            return 1;
+        }
+        n = os_proc_list(procs, max);
+        if (n < 0) {
+            fprintf(stderr, "ps: os_proc_list: %s\n", strerror(errno));
+            return 1;
+        }
+        if (n < max)
+            break;
+        max *= 2;
+    }
+    qsort(procs, n, sizeof *procs, by_pid);
+
+    printf("  PID  PPID PRIO STATE NAME\n");
+    for (int i = 0; i < n; i++) {
+        const struct os_procinfo *p = &procs[i];
+        printf("%5d %5d %4d %-5s %.*s\n", p->pid, p->ppid, p->prio,
+               p->running ? "run" : "sleep", (int)sizeof p->name, p->name);
+    }
+    free(procs);
+    return 0;
+}

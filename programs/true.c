@@ -1,0 +1,6 @@
+// true: does nothing, successfully.
+// usage: true
+int main(void)
+{
+    return 0;
+}
