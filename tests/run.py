@@ -6,11 +6,14 @@ Each test is one line "ok NAME" or "not ok NAME: why"; the last line is
 "N passed, N failed" and the exit status is 1 if anything failed.
 Only the standard library is used. QEMU processes are ended by their pid."""
 import glob
+
 import os
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -71,6 +74,36 @@ class Qemu:
             os.kill(self.proc.pid, 9)       # this QEMU only, by its pid
             self.proc.wait()
         self.reader.join(1)
+
+
+class Shell(Qemu):
+    """Drives the shell over the serial console as a person would: waits
+    for the prompt, types a line, returns what the command printed."""
+
+    PROMPT = "$ "
+
+    def __init__(self, iso=None, extra=()):
+        super().__init__(iso or os.path.join(BUILD, "os.iso"), extra)
+        self.ready = self.wait_for(self.PROMPT, 60)
+
+    def type(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def run(self, line, timeout=30):
+        """Types line + Enter; returns the output up to the next prompt."""
+        start = len(self.text())
+        self.type(line + "\n")
+        end = time.time() + timeout
+        while time.time() < end:
+            out = self.text()[start:]
+            head, sep, rest = out.partition("\n")        # the echoed line
+            if sep and rest.endswith(self.PROMPT):
+                return rest[:-len(self.PROMPT)]
+            if self.proc.poll() is not None:
+                return rest
+            time.sleep(0.05)
+        return None
 
 
 def host_tests():
@@ -134,6 +167,35 @@ def scenario_boot():
     record("scenario.init_starts", ok, "after %.1f s:\n%s" % (took, out[-800:]))
 
 
+def scenario_shell():
+    """Every shell feature, typed at the prompt."""
+    import scenario_shell
+    sh = Shell()
+    if not sh.ready:
+        record("scenario.shell_prompt", False, sh.text()[-1500:])
+        sh.stop()
+        return
+    scenario_shell.run_cases(sh, record)
+    scenario_shell.run_special(sh, record)
+    sh.stop()
+
+
+def scenario_piped_session():
+    """The issue's example: a whole session piped into the console at once,
+    ending with poweroff, which must end QEMU with status 0."""
+    q = Qemu(os.path.join(BUILD, "os.iso"))
+    q.proc.stdin.write(b"echo hello\nhello\nps\necho a b c | wc -w\npoweroff\n")
+    q.proc.stdin.flush()
+    status = q.wait_exit(60)
+    q.stop()
+    out = q.text()
+    after = (out[out.find("$ "):] if "$ " in out else "").replace("$ ", "\n")
+    ok = ("\nhello\n" in after and "hello, world" in after and "\n3\n" in after and
+          all(n in after for n in (" init", " proc", " console", " sh")))
+    record("scenario.piped_session_output", ok, out[-2000:])
+    record("scenario.poweroff_exits_zero", status == 0, "status %s" % status)
+
+
 def scenario_panic():
     """A ring-0 fault panics with registers and a symbolised backtrace."""
     q = Qemu(os.path.join(BUILD, "panic.iso"))
@@ -157,6 +219,8 @@ def main():
     if "scenario" in only:
         scenario_boot()
         scenario_panic()
+        scenario_piped_session()
+        scenario_shell()
     passed = sum(1 for _, ok in results if ok)
     failed = len(results) - passed
     print("%d passed, %d failed" % (passed, failed))

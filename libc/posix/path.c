@@ -192,3 +192,16 @@ int closedir(DIR *d)
     free(d);
     return e;
 }
+
+// Existence and permission check from the mode bits (no users here).
+int access(const char *path, int mode)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    if ((mode & X_OK) && !(st.st_mode & 0111))
+        return (int)rpc_result(-EACCES);
+    if ((mode & W_OK) && !(st.st_mode & 0222))
+        return (int)rpc_result(-EROFS);
+    return 0;
+}

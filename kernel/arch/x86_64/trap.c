@@ -51,7 +51,7 @@ static void serial_init(void)
     outb(COM1 + 0, 0x01);                        // 115200 baud
     outb(COM1 + 1, 0x00);
     outb(COM1 + 3, 0x03);                        // 8N1
-    outb(COM1 + 2, 0xC7);                        // FIFO
+    // FCR untouched: toggling the FIFO on would drop input already received
     outb(COM1 + 4, 0x0B);
 }
 

@@ -1,0 +1,85 @@
+"""Scenario tests of the shell and the programs, typed over the serial
+console of a booted system (see run.py for Shell and record)."""
+import re
+
+
+def lines(out):
+    return [l.rstrip("\r") for l in (out or "").strip("\n").split("\n")] if out else []
+
+
+# name, commands typed one by one, expected output of the last command
+# (a string compared after stripping, or a function of it returning bool).
+CASES = [
+    ("echo", ["echo hello"], "hello"),
+    ("hello_program", ["hello"], "hello, world"),
+    ("arguments_and_quoting", ["echo 'a  b' \"c  d\" e\\ f"], "a  b c  d e f"),
+    ("pipeline", ["echo a b c | wc -w"], "3"),
+    ("pipeline_of_four", ["echo one two three four | cat | cat | wc -w"], "4"),
+    ("redirect_out_and_in", ["echo first line > /tmp_a", "cat < /tmp_a"], "first line"),
+    ("redirect_append", ["echo one > /tmp_b", "echo two >> /tmp_b", "cat /tmp_b"], "one\ntwo"),
+    ("redirect_with_pipe", ["echo x y z > /tmp_c", "cat < /tmp_c | wc -w > /tmp_d", "cat /tmp_d"], "3"),
+    ("semicolon", ["echo a; echo b"], "a\nb"),
+    ("and_or", ["true && echo yes || echo no", "false && echo yes || echo no"], "no"),
+    ("and_short_circuit", ["false && echo never; echo after"], "after"),
+    ("status_variable", ["false", "echo $?"], "1"),
+    ("status_true", ["true", "echo $?"], "0"),
+    ("status_not_found", ["nosuchcmd", "echo $?"], "127"),
+    ("variables", ["GREETING=hi", "echo $GREETING ${GREETING}!"], "hi hi!"),
+    ("export", ["export COLOR=blue", "PLAIN=x", "env"],
+     lambda o: "COLOR=blue" in lines(o) and "PLAIN=x" not in lines(o) and "PATH=/bin" in lines(o)),
+    ("cd_pwd", ["cd /bin", "pwd", "cd /", "pwd"], "/"),
+    ("cd_relative", ["cd /bin", "ls hello"], "hello"),
+    ("cd_home", ["cd", "pwd"], "/"),
+    ("unknown_command", ["frobnicate"], "sh: frobnicate: command not found"),
+    ("syntax_error", ["echo a |"], lambda o: o.startswith("sh: syntax error")),
+    ("syntax_error_then_works", ["| x", "echo ok"], "ok"),
+    ("help", ["help"], lambda o: "cd" in o and "exit" in o and "jobs" in o and "wait" in o),
+    ("ls_bin", ["ls /bin"], lambda o: {"cat", "echo", "hello", "ls", "sh"} <= set(lines(o))),
+    ("ls_long", ["ls -l /bin/hello"], lambda o: re.match(r"^-r.x.* 1 +\d+ /bin/hello$", o.strip()) is not None),
+    ("ps_lists_services", ["ps"],
+     lambda o: {"init", "proc", "console", "sh", "fs", "pipe"} <= {l.split()[-1] for l in lines(o)[1:]}),
+    ("wc_lines", ["echo a > /tmp_w", "echo b >> /tmp_w", "wc -l < /tmp_w"], "2"),
+    ("cksum_stdin", ["echo hello | cksum"], "3015617425 6"),
+    ("sleep_and_true", ["sleep 0.1 && echo slept"], "slept"),
+    ("background_and_wait", ["sleep 0.2 &", "wait", "echo waited"], "waited"),
+    ("prio_runs_command", ["prio 5 echo low"], "low"),
+]
+
+
+def check(expect, out):
+    if out is None:
+        return False
+    if callable(expect):
+        return expect(out.strip("\n"))
+    return "\n".join(lines(out)) == expect
+
+
+def run_cases(sh, record):
+    for name, cmds, expect in CASES:
+        out = None
+        for c in cmds:
+            out = sh.run(c)
+        record("scenario.shell_" + name, check(expect, out), "typed %r, got %r" % (cmds, out))
+
+
+def run_special(sh, record):
+    # spin & stays in the background while the shell answers at once
+    out = sh.run("spin &")
+    m = re.search(r"\[\d+\] (\d+)", out or "")
+    record("scenario.spin_background_prints_job", m is not None, repr(out))
+    pid = m.group(1) if m else "0"
+    out = sh.run("echo still here", timeout=5)
+    record("scenario.shell_answers_while_spin_runs", check("still here", out), repr(out))
+    out = sh.run("jobs")
+    record("scenario.jobs_lists_spin", "spin" in (out or "") and "1" in (out or ""), repr(out))
+    out = sh.run("ps")
+    record("scenario.ps_lists_spin", " spin" in (out or "") and pid in (out or ""), repr(out))
+    sh.run("kill " + pid)
+    sh.run("sleep 0.1")
+    out = sh.run("ps")
+    record("scenario.kill_ends_spin", out is not None and " spin" not in out, repr(out))
+    # exit: init starts a new shell
+    out = sh.run("exit 3", timeout=20)
+    record("scenario.shell_exit_restarts", out is not None, repr(out))
+    out = sh.run("echo new shell")
+    record("scenario.new_shell_works", check("new shell", out), repr(out))
