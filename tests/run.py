@@ -176,6 +176,7 @@ def scenario_shell():
         sh.stop()
         return
     scenario_shell.run_cases(sh, record)
+    scenario_shell.run_editing(sh, record)
     scenario_shell.run_special(sh, record)
     sh.stop()
 
@@ -194,6 +195,75 @@ def scenario_piped_session():
           all(n in after for n in (" init", " proc", " console", " sh")))
     record("scenario.piped_session_output", ok, out[-2000:])
     record("scenario.poweroff_exits_zero", status == 0, "status %s" % status)
+
+
+def scenario_user_program():
+    """A program built with tools/cc and added with EXTRA= prints exactly
+    what the same source prints on the host."""
+    import shutil
+    import tempfile
+    src = os.path.join(ROOT, "tests/programs/libc_check.c")
+    tmp = tempfile.mkdtemp()
+    try:
+        os.makedirs(os.path.join(tmp, "extra/bin"))
+        os.makedirs(os.path.join(tmp, "extra/etc"))
+        sample = os.path.join(tmp, "extra/etc/sample.txt")
+        with open(sample, "w") as f:
+            f.write("first line\nsecond line\n\nlast line\n")
+        subprocess.run(["gcc", "-O2", "-o", os.path.join(tmp, "host"), src, "-lm"], check=True)
+        want = subprocess.run([os.path.join(tmp, "host"), sample], capture_output=True,
+                              text=True).stdout
+        subprocess.run([os.path.join(ROOT, "tools/cc"), "-O2", "-o",
+                        os.path.join(tmp, "extra/bin/libc_check"), src, "-lm"], check=True)
+        subprocess.run(["make", "-s", "-C", ROOT, "EXTRA=" + os.path.join(tmp, "extra"),
+                        "build/os.iso"], check=True, stdout=subprocess.DEVNULL)
+        shutil.copy(os.path.join(BUILD, "os.iso"), os.path.join(tmp, "extra.iso"))
+        subprocess.run(["make", "-s", "-C", ROOT, "build/os.iso"], check=True,
+                       stdout=subprocess.DEVNULL)
+        sh = Shell(os.path.join(tmp, "extra.iso"))
+        got = sh.run("libc_check /etc/sample.txt") if sh.ready else None
+        sh.stop()
+        record("scenario.tools_cc_program_matches_host", got == want,
+               "want %r\ngot  %r" % (want, got))
+    finally:
+        shutil.rmtree(tmp)
+
+
+def scenario_keyboard_and_screen():
+    """Keys typed on the PS/2 keyboard reach the shell; output appears on
+    the VGA text screen (read back through QEMU's monitor)."""
+    import socket
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    sock_path = os.path.join(tmp, "mon")
+    sh = Shell(extra=["-monitor", "unix:%s,server=on,wait=off" % sock_path])
+    ok_kbd = ok_vga = False
+    out = screen = ""
+    if sh.ready:
+        mon = socket.socket(socket.AF_UNIX)
+        mon.connect(sock_path)
+        start = len(sh.text())
+        for key in "e c h o spc k shift-b d ret".split():
+            mon.sendall(("sendkey %s\n" % key).encode())
+            time.sleep(0.1)
+        ok_kbd = sh.wait_for("\nkBd\n", 10)
+        out = sh.text()[start:]
+        dump = os.path.join(tmp, "vga")
+        mon.sendall(('pmemsave 0xb8000 4000 "%s"\n' % dump).encode())
+        for _ in range(50):
+            if os.path.exists(dump) and os.path.getsize(dump) == 4000:
+                break
+            time.sleep(0.1)
+        if os.path.exists(dump):
+            data = open(dump, "rb").read()
+            screen = "".join(chr(data[i]) for i in range(0, len(data), 2))
+            rows = [screen[r * 80:(r + 1) * 80].rstrip() for r in range(25)]
+            screen = "\n".join(r for r in rows if r)
+            ok_vga = "$ echo kBd" in screen and "kBd" in rows
+        mon.close()
+    sh.stop()
+    record("scenario.ps2_keyboard_input", ok_kbd, repr(out[-300:]))
+    record("scenario.vga_text_output", ok_vga, screen[-800:])
 
 
 def scenario_panic():
@@ -221,6 +291,8 @@ def main():
         scenario_panic()
         scenario_piped_session()
         scenario_shell()
+        scenario_user_program()
+        scenario_keyboard_and_screen()
     passed = sum(1 for _, ok in results if ok)
     failed = len(results) - passed
     print("%d passed, %d failed" % (passed, failed))

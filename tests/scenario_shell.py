@@ -62,6 +62,43 @@ def run_cases(sh, record):
         record("scenario.shell_" + name, check(expect, out), "typed %r, got %r" % (cmds, out))
 
 
+def wait_prompt(sh, start, timeout=10):
+    """Output since start once it ends with a prompt, else None."""
+    import time
+    end = time.time() + timeout
+    while time.time() < end:
+        out = sh.text()[start:]
+        if out.endswith(sh.PROMPT):
+            return out
+        time.sleep(0.05)
+    return None
+
+
+def run_editing(sh, record):
+    # backspace and ^U edit the line before it is sent
+    out = sh.run("echoo\x7f\x7f\x7fho edited")
+    record("scenario.console_backspace", check("edited", out), repr(out))
+    out = sh.run("garbage\x15echo clean")
+    record("scenario.console_ctrl_u", check("clean", out), repr(out))
+    # ^C ends the foreground program and the shell prompts again
+    import time
+    start = len(sh.text())
+    sh.type("spin\n")
+    time.sleep(1.0)
+    sh.type("\x03")
+    out = wait_prompt(sh, start)
+    record("scenario.ctrl_c_ends_foreground", out is not None and "Interrupted" in out, repr(out))
+    out = sh.run("echo $?")
+    record("scenario.ctrl_c_status", check("130", out), repr(out))
+    out = sh.run("ps")
+    record("scenario.ctrl_c_spin_gone", out is not None and " spin" not in out, repr(out))
+    # several writers at once lose nothing
+    out = sh.run("echo aaa & echo bbb & echo ccc & hello & wait")
+    got = [l for l in lines(out) if not l.startswith("[")]
+    record("scenario.concurrent_writers", sorted(got) == ["aaa", "bbb", "ccc", "hello, world"],
+           repr(out))
+
+
 def run_special(sh, record):
     # spin & stays in the background while the shell answers at once
     out = sh.run("spin &")
