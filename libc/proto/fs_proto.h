@@ -17,11 +17,17 @@ enum fs_op {
                        //    struct fs_dirent, r0 = 1, r1 = next position; r0 = 0 at the end
     FS_UNLINK,         // payload: path
     FS_MKDIR,          // payload: path
+    FS_RMDIR,          // payload: path (the directory must be empty)
+    FS_RENAME,         // payload: old path NUL new path NUL
+    FS_READLINK,       // w0 = inode -> payload: the link's target, r0 = length
+    FS_STATFS,         // -> payload: struct fs_statfs
+    FS_SYNC,           // -> r0 = 0 once everything written is on the disk
     FS_OPS
 };
 
 #define FS_TYPE_FILE 1
 #define FS_TYPE_DIR  2
+#define FS_TYPE_LINK 3
 #define FS_PATH_MAX  256
 #define FS_NAME_MAX  255
 #define FS_IO_MAX    65536
@@ -39,5 +45,11 @@ struct fs_dirent {
     char name[FS_NAME_MAX + 1];
 };
 _Static_assert(sizeof(struct fs_dirent) == 272, "fs_dirent layout");
+
+struct fs_statfs {
+    uint64_t block_size, blocks, free_blocks, inodes, free_inodes;
+    char type[8];                // "ext2", "memfs"
+};
+_Static_assert(sizeof(struct fs_statfs) == 48, "fs_statfs layout");
 
 #endif
