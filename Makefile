@@ -40,19 +40,27 @@ prog_sh      := $(wildcard servers/shell/*.c)
 USER_PROGRAMS := $(notdir $(basename $(wildcard programs/*.c)))
 $(foreach p,$(USER_PROGRAMS),$(eval prog_$(p) := programs/$(p).c))
 
-MINI_PROGS   := init $(if $(prog_console),console)
+prog_ata     := $(wildcard drivers/ata/*.c)
+
+# The boot file set holds what runs before the file system is up (and the
+# shell, so a broken disk still leaves a working prompt); /bin on the disk
+# holds the programs.
+MINI_PROGS   := init $(if $(prog_console),console) $(if $(prog_ata),ata)
 TEST_PROGS   := ktest t_echo t_fault
-NEWLIB_PROGS := fs pipe proc $(if $(prog_sh),sh) $(USER_PROGRAMS)
+SERVER_PROGS := fs pipe proc sh
+NEWLIB_PROGS := $(SERVER_PROGS) $(USER_PROGRAMS)
 BIN          := $(BUILD)/bin
-SYSTEM_ELF   := $(addprefix $(BIN)/,$(MINI_PROGS) $(NEWLIB_PROGS))
+SYSTEM_ELF   := $(addprefix $(BIN)/,$(MINI_PROGS) $(SERVER_PROGS))
+USER_ELF     := $(addprefix $(BIN)/,$(USER_PROGRAMS))
 TEST_ELF     := $(addprefix $(BIN)/,$(TEST_PROGS))
+DISK         ?= $(BUILD)/disk.img
 
 include libc/newlib.mk
 NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
           -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 
-.PHONY: all deps run test debug bench clean hosttest FORCE
+.PHONY: all deps run test debug bench clean hosttest disk disk-update FORCE
 all: deps $(BUILD)/os.iso
 
 deps:
@@ -104,14 +112,32 @@ endef
 $(foreach p,$(MINI_PROGS) $(TEST_PROGS),$(eval $(call mini_rule,$(p))))
 $(foreach p,$(NEWLIB_PROGS),$(eval $(call newlib_rule,$(p))))
 
-# Boot file sets: programs under bin/, plus EXTRA's files at the root.
-BOOTFS_ARGS = $(foreach e,$(SYSTEM_ELF),bin/$(notdir $(e))=$(e)) $(if $(EXTRA),--dir $(EXTRA))
-$(BUILD)/bootfs.img: $(SYSTEM_ELF) tools/mkbootfs.py FORCE
-	$(PYTHON) tools/mkbootfs.py $@.new $(BOOTFS_ARGS)
-	cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+# Boot file sets: the system programs under bin/.
+BOOTFS_ARGS = $(foreach e,$(SYSTEM_ELF),bin/$(notdir $(e))=$(e))
+$(BUILD)/bootfs.img: $(SYSTEM_ELF) tools/mkbootfs.py
+	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS)
 
-$(BUILD)/bootfs-test.img: $(SYSTEM_ELF) $(TEST_ELF) tools/mkbootfs.py
-	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS) $(foreach e,$(TEST_ELF),bin/$(notdir $(e))=$(e))
+$(BUILD)/bootfs-test.img: $(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF) tools/mkbootfs.py
+	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS) $(foreach e,$(USER_ELF) $(TEST_ELF),bin/$(notdir $(e))=$(e))
+
+# The root tree of a fresh disk: the programs in /bin, empty /tmp, /home, /etc.
+$(BUILD)/root: $(USER_ELF) FORCE
+	rm -rf $@ && mkdir -p $@/bin $@/tmp $@/home $@/etc
+	cp $(USER_ELF) $@/bin/
+	echo "Welcome. Type help for the shell's commands." > $@/etc/motd
+	$(if $(EXTRA),cp -r $(EXTRA)/. $@/)
+
+disk: deps $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/disk.img $(BUILD)/root
+	@echo "wrote $(BUILD)/disk.img"
+
+# make run keeps the image (files persist), installing the current
+# programs and EXTRA's files into it.
+$(BUILD)/disk.img:
+	$(MAKE) disk
+
+disk-update: $(BUILD)/root $(DISK)
+	sh tools/disk.sh update $(DISK) $(BUILD)/root
 
 FORCE:
 
@@ -128,22 +154,25 @@ $(eval $(call iso_rule,os,bootfs.img,))
 $(eval $(call iso_rule,test,bootfs-test.img,test))
 $(eval $(call iso_rule,panic,bootfs.img,kpanic))
 
-run: all
-	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso
+DRIVE = -drive file=$(DISK),format=raw,if=ide,index=0
 
-debug: all
+run: all disk-update
+	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso $(DRIVE)
+
+debug: all disk-update
 	@echo "attach with: gdb $(BUILD)/kernel.elf -ex 'target remote :1234'"
-	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso -s -S
+	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso $(DRIVE) -s -S
 
 HOST_TESTS := $(wildcard tests/host/test_*.c)
-$(BUILD)/host/%: tests/host/%.c $(wildcard kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch])
+$(BUILD)/host/%: tests/host/%.c $(wildcard kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] servers/fs/*.[ch])
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto $< -o $@
 
 hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%)
 
-test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/panic.iso
+test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/panic.iso $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tests/run.py
 
 clean:

@@ -6,10 +6,11 @@ Each test is one line "ok NAME" or "not ok NAME: why"; the last line is
 "N passed, N failed" and the exit status is 1 if anything failed.
 Only the standard library is used. QEMU processes are ended by their pid."""
 import glob
-
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -30,7 +31,15 @@ def record(name, ok, why=""):
 class Qemu:
     """One QEMU run with the serial console on a pipe."""
 
-    def __init__(self, iso, extra=()):
+    def __init__(self, iso, extra=(), disk=None):
+        """disk: an image to boot with; a private copy is used (and kept
+        in self.disk_copy) so the original stays fresh."""
+        self.disk_copy = None
+        if disk:
+            fd, self.disk_copy = tempfile.mkstemp(suffix=".img")
+            os.close(fd)
+            shutil.copy(disk, self.disk_copy)
+            extra = list(extra) + ["-drive", "file=%s,format=raw,if=ide,index=0" % self.disk_copy]
         self.proc = subprocess.Popen(QEMU + ["-cdrom", iso] + list(extra),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
@@ -69,11 +78,14 @@ class Qemu:
         except subprocess.TimeoutExpired:
             return None
 
-    def stop(self):
+    def stop(self, keep_disk=False):
         if self.proc.poll() is None:
             os.kill(self.proc.pid, 9)       # this QEMU only, by its pid
             self.proc.wait()
         self.reader.join(1)
+        if self.disk_copy and not keep_disk:
+            os.unlink(self.disk_copy)
+            self.disk_copy = None
 
 
 class Shell(Qemu):
@@ -82,8 +94,9 @@ class Shell(Qemu):
 
     PROMPT = "$ "
 
-    def __init__(self, iso=None, extra=()):
-        super().__init__(iso or os.path.join(BUILD, "os.iso"), extra)
+    def __init__(self, iso=None, extra=(), disk=None):
+        super().__init__(iso or os.path.join(BUILD, "os.iso"), extra,
+                         disk or os.path.join(BUILD, "test-disk.img"))
         self.ready = self.wait_for(self.PROMPT, 60)
 
     def type(self, text):
@@ -184,7 +197,7 @@ def scenario_shell():
 def scenario_piped_session():
     """The issue's example: a whole session piped into the console at once,
     ending with poweroff, which must end QEMU with status 0."""
-    q = Qemu(os.path.join(BUILD, "os.iso"))
+    q = Qemu(os.path.join(BUILD, "os.iso"), disk=os.path.join(BUILD, "test-disk.img"))
     q.proc.stdin.write(b"echo hello\nhello\nps\necho a b c | wc -w\npoweroff\n")
     q.proc.stdin.flush()
     status = q.wait_exit(60)
@@ -200,13 +213,10 @@ def scenario_piped_session():
 def scenario_user_program():
     """A program built with tools/cc and added with EXTRA= prints exactly
     what the same source prints on the host."""
-    import shutil
-    import tempfile
     src = os.path.join(ROOT, "tests/programs/libc_check.c")
     tmp = tempfile.mkdtemp()
     try:
-        os.makedirs(os.path.join(tmp, "extra/bin"))
-        os.makedirs(os.path.join(tmp, "extra/etc"))
+        shutil.copytree(os.path.join(BUILD, "root"), os.path.join(tmp, "extra"))
         sample = os.path.join(tmp, "extra/etc/sample.txt")
         with open(sample, "w") as f:
             f.write("first line\nsecond line\n\nlast line\n")
@@ -215,12 +225,9 @@ def scenario_user_program():
                               text=True).stdout
         subprocess.run([os.path.join(ROOT, "tools/cc"), "-O2", "-o",
                         os.path.join(tmp, "extra/bin/libc_check"), src, "-lm"], check=True)
-        subprocess.run(["make", "-s", "-C", ROOT, "EXTRA=" + os.path.join(tmp, "extra"),
-                        "build/os.iso"], check=True, stdout=subprocess.DEVNULL)
-        shutil.copy(os.path.join(BUILD, "os.iso"), os.path.join(tmp, "extra.iso"))
-        subprocess.run(["make", "-s", "-C", ROOT, "build/os.iso"], check=True,
-                       stdout=subprocess.DEVNULL)
-        sh = Shell(os.path.join(tmp, "extra.iso"))
+        subprocess.run(["sh", os.path.join(ROOT, "tools/disk.sh"), "create",
+                        os.path.join(tmp, "disk.img"), os.path.join(tmp, "extra")], check=True)
+        sh = Shell(disk=os.path.join(tmp, "disk.img"))
         got = sh.run("libc_check /etc/sample.txt") if sh.ready else None
         sh.stop()
         record("scenario.tools_cc_program_matches_host", got == want,

@@ -93,6 +93,8 @@ int proc_info(u64 index, struct proc_info *out);
 void proc_kill(struct proc *p, int state, int code);
 struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int prio);
 void thread_kill(struct thread *t);
+void thread_unwait(struct thread *t);
+long proc_fault(struct proc *p, u64 kind, u64 seed);
 struct thread *thread_by_token(u32 token);
 void kobj_destroy(struct kobj *o);
 void thread_reap(struct thread *t);

@@ -129,14 +129,21 @@ struct thread *thread_by_token(u32 token)
 
 // Stops a thread wherever it is waiting. Its memory goes at thread_reap,
 // at once unless it is the running thread.
-void thread_kill(struct thread *t)
+// Takes a thread out of whatever queue it waits in (run queue, sleep,
+// IPC or notification); it is then in no queue at all.
+void thread_unwait(struct thread *t)
 {
-    if (t->state == T_DEAD)
-        return;
     sched_unqueue(t);
     ipc_cancel(t);
     if (t->state == T_NOTIF && t->notif)
         t->notif->waiter = NULL;
+}
+
+void thread_kill(struct thread *t)
+{
+    if (t->state == T_DEAD)
+        return;
+    thread_unwait(t);
     t->state = T_DEAD;
     thread_table[t->token & (MAX_THREADS - 1)] = NULL;
     list_remove(&t->proc_link);

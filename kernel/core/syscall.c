@@ -333,6 +333,13 @@ static long sys_endpoint_bind(struct trapframe *tf)
     return endpoint_bind(ep, n);
 }
 
+static long sys_proc_fault(struct trapframe *tf)
+{
+    struct proc *p;
+    LOOKUP(p, A0, KOBJ_PROC, R_KILL);
+    return proc_fault(p, A1, A2);
+}
+
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
 static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
 

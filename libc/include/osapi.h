@@ -27,6 +27,14 @@ struct os_procinfo {
 // Fills up to max entries with the live processes; returns the count.
 int os_proc_list(struct os_procinfo *out, int max);
 
+struct os_statfs {
+    unsigned long block_size, blocks, free_blocks, inodes, free_inodes;
+    char type[8];                // "ext2", "memfs"
+};
+
+// Describes the file system holding path (for df).
+int os_statfs(const char *path, struct os_statfs *out);
+
 // Powers the machine off (QEMU exits with status 0).
 int os_poweroff(void);
 

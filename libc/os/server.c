@@ -15,7 +15,7 @@ static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
 {
     struct request rq = { .label = TAG_LABEL(m->tag), .w0 = m->w0, .w1 = m->w1, .w2 = m->w2,
                           .badge = m->badge, .token = m->token, .data = request_buf,
-                          .len = TAG_LEN(m->tag), .r0 = (uint64_t)-E_NOSYS };
+                          .len = TAG_LEN(m->tag), .r0 = (uint64_t)-SERVER_ENOSYS };
     if (rq.label == LABEL_NOTIFY) {
         if (s->on_notify)
             s->on_notify(m->w0);

@@ -7,6 +7,7 @@
 #include "os.h"
 
 #define SERVER_DEFER 1           // handler's return value: reply later
+#define SERVER_ENOSYS 88         // r0 for an unknown label: -ENOSYS (newlib's value)
 
 // One request as handlers see it. The payload is in `data` (len bytes,
 // up to IPC_MAX_PAYLOAD). A handler sets the reply words and optionally
@@ -33,8 +34,7 @@ struct server {
     void (*on_notify)(uint64_t bits);
 };
 
-// Serves requests forever. Unknown labels get r0 = -ENOSYS style error
-// (-E_NOSYS here; servers with newlib map errors themselves).
+// Serves requests forever. Unknown labels get r0 = -SERVER_ENOSYS.
 _Noreturn void server_run(struct server *s);
 // Answers a deferred request.
 long server_reply(uint32_t token, uint64_t r0, uint64_t r1, uint64_t r2, const void *data, uint64_t len);

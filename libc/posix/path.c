@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "libc.h"
 #include "fs_proto.h"
+#include "osapi.h"
 
 void stat_from_fs(struct stat *st, const struct fs_stat *fs);
 
@@ -203,5 +204,54 @@ int access(const char *path, int mode)
         return (int)rpc_result(-EACCES);
     if ((mode & W_OK) && !(st.st_mode & 0222))
         return (int)rpc_result(-EROFS);
+    return 0;
+}
+
+int rmdir(const char *path) { return (int)rpc_result(path_op(FS_RMDIR, path, 0)); }
+
+int rename(const char *from, const char *to)
+{
+    char buf[2 * FS_PATH_MAX];
+    int e = path_resolve(from, buf);
+    size_t n = e ? 0 : strlen(buf) + 1;
+    if (!e)
+        e = path_resolve(to, buf + n);
+    if (e)
+        return (int)rpc_result(e);
+    struct rpc r = { .op = FS_RENAME, .data = buf, .len = n + strlen(buf + n) + 1 };
+    return (int)rpc_result(rpc_call(H_FS, &r));
+}
+
+ssize_t readlink(const char *path, char *buf, size_t max)
+{
+    char abs[FS_PATH_MAX];
+    int e = path_resolve(path, abs);
+    struct rpc r = { .op = FS_LOOKUP, .w0 = 1 /* do not follow */, .data = abs, .len = strlen(abs) + 1 };
+    long ino = e ? e : rpc_call(H_FS, &r);
+    if (ino >= 0 && r.r1 != FS_TYPE_LINK)
+        ino = -EINVAL;
+    if (ino < 0)
+        return rpc_result(ino);
+    struct rpc l = { .op = FS_READLINK, .w0 = (uint64_t)ino, .rbuf = buf, .rmax = max };
+    return rpc_result(rpc_call(H_FS, &l));
+}
+
+void sync(void)
+{
+    struct rpc r = { .op = FS_SYNC };
+    rpc_call(H_FS, &r);
+}
+
+int os_statfs(const char *path, struct os_statfs *out)
+{
+    (void)path;                              // one file system for now
+    struct fs_statfs s;
+    struct rpc r = { .op = FS_STATFS, .rbuf = &s, .rmax = sizeof(s) };
+    long e = rpc_call(H_FS, &r);
+    if (e < 0)
+        return (int)rpc_result(e);
+    *out = (struct os_statfs){ s.block_size, s.blocks, s.free_blocks, s.inodes, s.free_inodes, "" };
+    memcpy(out->type, s.type, sizeof(out->type));
+    out->type[sizeof(out->type) - 1] = 0;
     return 0;
 }

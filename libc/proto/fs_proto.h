@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 enum fs_op {
-    FS_LOOKUP = 1,     // payload: path -> r0 = inode, r1 = type, r2 = size
+    FS_LOOKUP = 1,     // payload: path, w0 = 1: do not follow a final symlink
+                       //    -> r0 = inode, r1 = type, r2 = size
     FS_READ,           // w0 = inode, w1 = offset, w2 = max -> payload: bytes, r0 = count
     FS_WRITE,          // w0 = inode, w1 = offset, payload: bytes -> r0 = count
     FS_CREATE,         // w0 = O_EXCL/O_TRUNC flags, payload: path -> r0 = inode

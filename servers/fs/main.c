@@ -1,6 +1,8 @@
-// fs: the file system server. Until the disk driver exists it serves the
-// boot file set (read-only) with files created at run time kept in RAM.
-// The protocol is stateless (fs_proto.h): requests name inodes and offsets.
+// fs: the file system server. The root is the ext2 file system on the
+// disk (through the disk driver); the boot files are also served,
+// read-only, under /boot (and at the root when there is no usable disk).
+// The protocol is stateless (fs_proto.h): requests name inodes and
+// offsets, so open files survive a restart of this server.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,13 +11,38 @@
 #include "server.h"
 #include "services.h"
 #include "core/bootfs.h"
+#include "backend.h"
 #include "memfs.h"
 
 #define H_MY_ENDPOINT 5
+#define H_DISK        6
+#define MOUNT_SHIFT   48
+#define INO_MASK      ((1ull << MOUNT_SHIFT) - 1)
 
+// mounts[0] is the root, mounts[1] the boot files at /boot.
+static const struct fs_backend *mounts[2];
 static uint8_t io_buf[FS_IO_MAX];
 
-// The request payload as a NUL-terminated path, or NULL.
+// Picks the backend for an absolute path; *rel is the path inside it.
+static int route(const char *path, const char **rel)
+{
+    if (!strncmp(path, "/boot", 5) && (path[5] == 0 || path[5] == '/')) {
+        *rel = path[5] ? path + 5 : "/";
+        return 1;
+    }
+    *rel = path;
+    return 0;
+}
+
+static const struct fs_backend *backend_of(uint64_t ino, uint64_t *raw)
+{
+    *raw = ino & INO_MASK;
+    return mounts[(ino >> MOUNT_SHIFT) & 1];
+}
+
+static uint64_t ino_make(int m, long raw) { return ((uint64_t)m << MOUNT_SHIFT) | (uint64_t)raw; }
+
+// The request payload as a NUL-terminated absolute path, or NULL.
 static const char *req_path(struct request *rq)
 {
     const char *p = rq->data;
@@ -24,25 +51,34 @@ static const char *req_path(struct request *rq)
     return p;
 }
 
-static void clock_update(void) { memfs_set_time(sys_time() / 1000000000); }
+static void clock_update(void)
+{
+    for (int i = 0; i < 2; i++)
+        mounts[i]->set_time(sys_time() / 1000000000);
+}
 
 static int op_lookup(struct request *rq)
 {
-    const char *path = req_path(rq);
-    long ino = path ? memfs_lookup(path) : -EINVAL;
+    const char *path = req_path(rq), *rel;
+    if (!path) {
+        rq->r0 = (uint64_t)-EINVAL;
+        return 0;
+    }
+    int m = route(path, &rel);
+    long ino = mounts[m]->lookup(rel, rq->w0 == 1);
     struct fs_stat st;
-    if (ino > 0 && memfs_stat((uint64_t)ino, &st) == 0) {
+    if (ino > 0 && mounts[m]->stat((uint64_t)ino, &st) == 0) {
         rq->r1 = st.type;
         rq->r2 = st.size;
     }
-    rq->r0 = (uint64_t)ino;
+    rq->r0 = ino < 0 ? (uint64_t)ino : ino_make(m, ino);
     return 0;
 }
 
 static int op_read(struct request *rq)
 {
-    uint64_t len = rq->w2 > sizeof(io_buf) ? sizeof(io_buf) : rq->w2;
-    long n = memfs_read(rq->w0, rq->w1, io_buf, len);
+    uint64_t raw, len = rq->w2 > sizeof(io_buf) ? sizeof(io_buf) : rq->w2;
+    long n = backend_of(rq->w0, &raw)->read(raw, rq->w1, io_buf, len);
     rq->r0 = (uint64_t)n;
     if (n > 0) {
         rq->reply_data = io_buf;
@@ -53,39 +89,64 @@ static int op_read(struct request *rq)
 
 static int op_write(struct request *rq)
 {
+    uint64_t raw;
     clock_update();
-    rq->r0 = (uint64_t)memfs_write(rq->w0, rq->w1, rq->data, rq->len);
-    return 0;
-}
-
-static int op_create(struct request *rq)
-{
-    const char *path = req_path(rq);
-    clock_update();
-    rq->r0 = (uint64_t)(path ? memfs_create(path, FS_TYPE_FILE, (rq->w0 & 0x0800) != 0) : -EINVAL);
-    return 0;
-}
-
-static int op_mkdir(struct request *rq)
-{
-    const char *path = req_path(rq);
-    clock_update();
-    long e = path ? memfs_create(path, FS_TYPE_DIR, 1) : -EINVAL;
-    rq->r0 = (uint64_t)(e < 0 ? e : 0);
+    rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->write(raw, rq->w1, rq->data, rq->len);
     return 0;
 }
 
 static int op_truncate(struct request *rq)
 {
+    uint64_t raw;
     clock_update();
-    rq->r0 = (uint64_t)memfs_truncate(rq->w0, rq->w1);
+    rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->truncate(raw, rq->w1);
+    return 0;
+}
+
+// create, mkdir, unlink, rmdir: one path, one backend call.
+static int path_call(struct request *rq, int which)
+{
+    const char *path = req_path(rq), *rel;
+    if (!path) {
+        rq->r0 = (uint64_t)-EINVAL;
+        return 0;
+    }
+    clock_update();
+    int m = route(path, &rel);
+    const struct fs_backend *b = mounts[m];
+    long r = which == FS_CREATE ? b->create(rel, (rq->w0 & 0x0800) != 0)
+           : which == FS_MKDIR ? b->mkdir(rel)
+           : which == FS_UNLINK ? b->unlink(rel) : b->rmdir(rel);
+    rq->r0 = r < 0 ? (uint64_t)r : which == FS_CREATE ? ino_make(m, r) : 0;
+    return 0;
+}
+
+static int op_create(struct request *rq) { return path_call(rq, FS_CREATE); }
+static int op_mkdir(struct request *rq) { return path_call(rq, FS_MKDIR); }
+static int op_unlink(struct request *rq) { return path_call(rq, FS_UNLINK); }
+static int op_rmdir(struct request *rq) { return path_call(rq, FS_RMDIR); }
+
+static int op_rename(struct request *rq)
+{
+    const char *from = rq->data, *to, *rf, *rt;
+    size_t n = rq->len ? strnlen(from, rq->len) : rq->len;
+    if (n + 2 >= rq->len || from[0] != '/' || ((const char *)rq->data)[rq->len - 1]) {
+        rq->r0 = (uint64_t)-EINVAL;
+        return 0;
+    }
+    to = from + n + 1;
+    int m = route(from, &rf);
+    clock_update();
+    rq->r0 = m != route(to, &rt) ? (uint64_t)-EXDEV : (uint64_t)mounts[m]->rename(rf, rt);
     return 0;
 }
 
 static int op_stat(struct request *rq)
 {
     static struct fs_stat st;
-    long e = memfs_stat(rq->w0, &st);
+    uint64_t raw;
+    long e = backend_of(rq->w0, &raw)->stat(raw, &st);
+    st.ino = rq->w0;
     rq->r0 = (uint64_t)e;
     if (!e) {
         rq->reply_data = &st;
@@ -97,21 +158,43 @@ static int op_stat(struct request *rq)
 static int op_readdir(struct request *rq)
 {
     static struct fs_dirent de;
-    uint64_t next = 0;
-    long e = memfs_readdir(rq->w0, rq->w1, &de, &next);
+    uint64_t raw, next = 0;
+    long e = backend_of(rq->w0, &raw)->readdir(raw, rq->w1, &de, &next);
     rq->r0 = (uint64_t)e;
     rq->r1 = next;
     if (e == 1) {
+        de.ino = ino_make((int)(rq->w0 >> MOUNT_SHIFT) & 1, (long)de.ino);
         rq->reply_data = &de;
         rq->reply_len = sizeof(de);
     }
     return 0;
 }
 
-static int op_unlink(struct request *rq)
+static int op_readlink(struct request *rq)
 {
-    const char *path = req_path(rq);
-    rq->r0 = (uint64_t)(path ? memfs_unlink(path) : -EINVAL);
+    uint64_t raw;
+    long n = backend_of(rq->w0, &raw)->readlink(raw, (char *)io_buf, FS_PATH_MAX);
+    rq->r0 = (uint64_t)n;
+    if (n > 0) {
+        rq->reply_data = io_buf;
+        rq->reply_len = (uint64_t)n;
+    }
+    return 0;
+}
+
+static int op_statfs(struct request *rq)
+{
+    static struct fs_statfs s;
+    long e = mounts[0]->statfs(&s);
+    rq->r0 = (uint64_t)e;
+    rq->reply_data = e ? NULL : &s;
+    rq->reply_len = sizeof(s);
+    return 0;
+}
+
+static int op_sync(struct request *rq)
+{
+    rq->r0 = (uint64_t)mounts[0]->sync();
     return 0;
 }
 
@@ -119,13 +202,14 @@ static const server_op ops[FS_OPS] = {
     [FS_LOOKUP] = op_lookup, [FS_READ] = op_read, [FS_WRITE] = op_write,
     [FS_CREATE] = op_create, [FS_TRUNCATE] = op_truncate, [FS_STAT] = op_stat,
     [FS_READDIR] = op_readdir, [FS_UNLINK] = op_unlink, [FS_MKDIR] = op_mkdir,
+    [FS_RMDIR] = op_rmdir, [FS_RENAME] = op_rename, [FS_READLINK] = op_readlink,
+    [FS_STATFS] = op_statfs, [FS_SYNC] = op_sync,
 };
 
-// argv[1]: size of the boot file set init copied to BOOTFS_VADDR.
-int main(int argc, char **argv)
+// Loads the boot files (copied by init to BOOTFS_VADDR) into memfs.
+static void boot_files_load(uint64_t len)
 {
     const void *img = (const void *)BOOTFS_VADDR;
-    uint64_t len = argc > 1 ? strtoull(argv[1], NULL, 10) : 0;
     int n = bootfs_check(img, len);
     memfs_init();
     for (int i = 0; i < n; i++) {
@@ -133,7 +217,17 @@ int main(int argc, char **argv)
         if (memfs_add_boot_file(e->name, (const uint8_t *)img + e->offset, e->size))
             printf("fs: cannot add %s\n", e->name);
     }
-    printf("fs: ready, %d boot files\n", n < 0 ? 0 : n);
+}
+
+// argv[1]: size of the boot file set; argv[2] "nodisk" to skip the disk.
+int main(int argc, char **argv)
+{
+    boot_files_load(argc > 1 ? strtoull(argv[1], NULL, 10) : 0);
+    mounts[1] = &memfs_backend;
+    mounts[0] = argc > 2 && !strcmp(argv[2], "nodisk") ? NULL : ext2_backend_mount(H_DISK);
+    if (!mounts[0])
+        mounts[0] = &memfs_backend;
+    printf("fs: ready, root is %s\n", mounts[0]->type);
     struct server s = { H_MY_ENDPOINT, ops, FS_OPS, -1, NULL };
     server_run(&s);
 }

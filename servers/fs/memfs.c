@@ -259,3 +259,53 @@ long memfs_unlink(const char *path)
     memset(n, 0, sizeof(*n));
     return 0;
 }
+
+long memfs_rename(const char *from, const char *to)
+{
+    int i = walk(from, 0, NULL);
+    const char *name;
+    if (i <= 0)
+        return i < 0 ? i : -EBUSY;
+    if (nodes[i].readonly)
+        return -EROFS;
+    int dir = walk(to, 1, &name);
+    if (dir < 0)
+        return dir;
+    size_t len = strcspn(name, "/");
+    if (len == 0 || len > FS_NAME_MAX || nodes[dir].type != FS_TYPE_DIR)
+        return -EINVAL;
+    for (int d = dir; d; d = nodes[d].parent)       // not into itself
+        if (d == i)
+            return -EINVAL;
+    int old = child(dir, name, len);
+    if (old >= 0 && old != i) {
+        if (nodes[old].type == FS_TYPE_DIR || nodes[i].type == FS_TYPE_DIR)
+            return -EEXIST;
+        long e = memfs_unlink(to);
+        if (e)
+            return e;
+    }
+    nodes[i].parent = dir;
+    memcpy(nodes[i].name, name, len);
+    nodes[i].name[len] = 0;
+    return 0;
+}
+
+static long count_used(void)
+{
+    long n = 0;
+    for (int i = 0; i < MEMFS_NODES; i++)
+        n += nodes[i].used;
+    return n;
+}
+
+long memfs_statfs(struct fs_statfs *s)
+{
+    uint64_t bytes = 0;
+    for (int i = 0; i < MEMFS_NODES; i++)
+        if (nodes[i].used)
+            bytes += nodes[i].size;
+    *s = (struct fs_statfs){ 4096, (bytes + 4095) / 4096, 0, MEMFS_NODES,
+                             (uint64_t)(MEMFS_NODES - count_used()), "memfs" };
+    return 0;
+}

@@ -29,5 +29,7 @@ long memfs_stat(uint64_t ino, struct fs_stat *st);
 long memfs_readdir(uint64_t ino, uint64_t pos, struct fs_dirent *de, uint64_t *next);
 long memfs_unlink(const char *path);
 void memfs_set_time(int64_t now);
+long memfs_rename(const char *from, const char *to);
+long memfs_statfs(struct fs_statfs *s);
 
 #endif

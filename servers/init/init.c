@@ -13,10 +13,11 @@
 #define PRIO_PROC    28
 #define PRIO_PIPE    27
 #define PRIO_FS      26
+#define PRIO_DISK    29
 #define PRIO_SHELL   25
 
-enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, NSVC };
-static const char *const svc_names[NSVC] = { "proc", "fs", "console", "pipe" };
+enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, NSVC };
+static const char *const svc_names[NSVC] = { "proc", "fs", "console", "pipe", "ata" };
 static long endpoints[NSVC];
 static long procs[NSVC];
 
@@ -114,7 +115,9 @@ static void start_services(long deaths)
                               sys_irq_get(H_ROOT, 4), sys_ioport_get(H_ROOT, 0x60, 5),
                               sys_irq_get(H_ROOT, 1), sys_mmio_get(H_ROOT, 0xb8000, 4096),
                               sys_ioport_get(H_ROOT, 0x3d4, 2), -1 - SVC_PROC };
-    long fs_grants[] = { STD_GRANTS, endpoints[SVC_FS] };
+    long fs_grants[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
+    long disk_grants[] = { endpoints[SVC_DISK], sys_ioport_get(H_ROOT, 0x1f0, 8),
+                           sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
     long pipe_grants[] = { STD_GRANTS, endpoints[SVC_PIPE] };
     long proc_grants[] = { STD_GRANTS, endpoints[SVC_PROC], H_ROOT, sys_ioport_get(H_ROOT, 0x604, 2),
                            mint[SVC_PROC], mint[SVC_FS], mint[SVC_CONSOLE], mint[SVC_PIPE] };
@@ -124,12 +127,14 @@ static void start_services(long deaths)
                      .data_len = bootfs_len, .data_at = BOOTFS_VADDR },
         [SVC_PIPE] = { .name = "pipe", .prio = PRIO_PIPE },
         [SVC_PROC] = { .name = "proc", .prio = PRIO_PROC },
+        [SVC_DISK] = { .name = "ata", .prio = PRIO_DISK },
     };
     for (int i = 0; i < NSVC; i++) {
         r[i].notif = deaths;
         r[i].bits = 1ul << i;
     }
     procs[SVC_CONSOLE] = start(&r[SVC_CONSOLE], console_grants, NELEM(console_grants), 1);
+    procs[SVC_DISK] = start(&r[SVC_DISK], disk_grants, NELEM(disk_grants), 1);
     procs[SVC_FS] = start(&r[SVC_FS], fs_grants, NELEM(fs_grants), 0);
     procs[SVC_PIPE] = start(&r[SVC_PIPE], pipe_grants, NELEM(pipe_grants), 0);
     procs[SVC_PROC] = start(&r[SVC_PROC], proc_grants, NELEM(proc_grants), 1);
@@ -139,7 +144,7 @@ static void start_services(long deaths)
 static long spawn_shell(long proc)
 {
     static char req[sizeof(struct proc_spawn) + 64];
-    static const char strings[] = "/bin/sh\0sh\0PATH=/bin\0HOME=/";
+    static const char strings[] = "/boot/bin/sh\0sh\0PATH=/bin:/boot/bin\0HOME=/";
     struct proc_spawn *s = (struct proc_spawn *)req;
     struct fd_desc con = { FD_CONSOLE, 2 /* O_RDWR */, 0, 0 };
     memset(req, 0, sizeof(req));

@@ -386,6 +386,45 @@ static const char *t_proc_kill(void)
     return NULL;
 }
 
+// Injected faults: a blocked server is made to crash, to spin, or to run
+// on with scrambled state; the kernel and everyone else carry on.
+static const char *t_proc_fault(void)
+{
+    uint64_t bit;
+    long ep = sys_endpoint_create();
+    long p = run("t_echo", NULL, &ep, 1, &bit);
+    sys_sleep(5);                                  // blocked in recv
+    EXPECT(sys_proc_fault(p, 1, 0) == 0, "crash");
+    long st = wait_death(p, bit);
+    EXPECT(st == (((long)PROC_FAULTED << 32) | 14), "crash status %lx", st);
+    p = run("t_echo", NULL, &ep, 1, &bit);
+    sys_sleep(5);
+    EXPECT(sys_proc_fault(p, 2, 0) == 0, "hang");
+    sys_sleep(20);
+    struct proc_info pi;
+    long pid = sys_proc_pid(p), running = -1;
+    for (long i = 0; sys_proc_info(H_ROOT_TEST, i, (long)&pi) == 0; i++)
+        if (pi.pid == pid)
+            running = pi.state == 0;
+    EXPECT(running == 1, "hung process not spinning (%ld)", running);
+    EXPECT(sys_proc_status(p) == 0, "hung process died");
+    sys_proc_kill(p);
+    wait_death(p, bit);
+    for (int seed = 1; seed <= 3; seed++) {
+        p = run("t_echo", NULL, &ep, 1, &bit);
+        sys_sleep(2);
+        EXPECT(sys_proc_fault(p, 3, seed) == 0, "wild %d", seed);
+        sys_sleep(5);
+        sys_proc_kill(p);
+        wait_death(p, bit);
+    }
+    EXPECT(sys_proc_fault(H_SELF, 1, 0) == -E_INVAL, "fault itself");
+    EXPECT(sys_proc_fault(p, 1, 0) == -E_BADHANDLE, "fault through a closed handle");
+    EXPECT(sys_proc_fault(H_SELF, 9, 0) == -E_INVAL, "unknown kind");
+    sys_handle_close(ep);
+    return payload(64);                            // other servers unaffected
+}
+
 static const char *t_corrupt_elf(void)
 {
     static uint8_t copy[256 * 1024] __attribute__((aligned(8)));
@@ -533,6 +572,7 @@ static const struct test tests[] = {
     { "fault_others_finish", t_fault_others_finish },
     { "proc_kill", t_proc_kill },
     { "corrupt_elf", t_corrupt_elf },
+    { "proc_fault_injection", t_proc_fault },
     { "irq_notification", t_irq_notification },
     { "bad_syscall_number", t_bad_syscall_number },
     { "bad_handles", t_bad_handles },

@@ -42,7 +42,8 @@
     X(33, proc_info,      3) /* (root, index, struct proc_info *) */       \
     X(34, mmio_get,       3) /* (root, paddr, len) -> h */                 \
     X(35, mmio_map,       2) /* (mmio, vaddr): map into the caller */      \
-    X(36, endpoint_bind,  2) /* (endpoint, notif): recv also gets it */
+    X(36, endpoint_bind,  2) /* (endpoint, notif): recv also gets it */   \
+    X(37, proc_fault,     3) /* (proc, 1 crash | 2 hang | 3 wild, seed) */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds the programs that need nothing but standard C and POSIX (echo, cat,
-# wc, cksum, true, false, hello, ls, sleep, kill) with the host gcc and
-# checks them against the host's GNU coreutils.
+# wc, cksum, true, false, hello, ls, sleep, kill, mkdir, rmdir, rm, cp, mv,
+# touch, stat, sync) with the host gcc and checks them against the host's
+# GNU coreutils. (df asks this system's file server through os_statfs, so
+# it has no host build.)
 #
 #   sh tests/host/programs/run_host_tests.sh
 #
@@ -24,7 +26,7 @@ ok() { echo "ok programs.$1"; }
 not_ok() { echo "not ok programs.$1: $2"; failed=1; }
 
 # --- build ----------------------------------------------------------------
-for p in echo cat wc cksum true false hello ls sleep kill; do
+for p in echo cat wc cksum true false hello ls sleep kill mkdir rmdir rm cp mv touch stat sync; do
     if gcc -Wall -Wextra -Werror -std=gnu11 -O2 "$ROOT/programs/$p.c" -o "$B/$p" 2>"$T/cc.err"; then
         ok "${p}_build"
     else
@@ -203,5 +205,169 @@ if grep -q "^kill: 2147483000: No such process" "$T/st.err"; then ok kill_no_suc
 else not_ok kill_no_such_pid_message "stderr: $(cat "$T/st.err")"; fi
 expect_status kill_bad_signal 1 "$B/kill -NOPE 1"
 expect_status kill_no_pid 1 "$B/kill -9"
+
+# --- file programs: mkdir rmdir rm cp mv touch ---------------------------
+# fs_compare CASE SETUP OURS REF: runs SETUP in two fresh directories, then
+# OURS in one and REF in the other (umask 022, so that new files' modes
+# agree). The exit statuses must match, and so must the two trees
+# afterwards: names, types and modes (find) and contents (diff -r).
+F1=$T/fs.ours F2=$T/fs.ref
+fs_compare() {
+    name=$1 setup=$2 ours=$3 ref=$4
+    rm -rf "$F1" "$F2"
+    mkdir "$F1" "$F2"
+    if ! (cd "$F1" && umask 022 && eval "$setup") || ! (cd "$F2" && umask 022 && eval "$setup"); then
+        not_ok "$name" "setup failed"
+        return
+    fi
+    (cd "$F1" && umask 022 && eval "$ours") > "$T/ours.out" 2> "$T/ours.err" < /dev/null
+    s1=$?
+    (cd "$F2" && umask 022 && eval "$ref") > "$T/ref.out" 2> /dev/null < /dev/null
+    s2=$?
+    (cd "$F1" && find . -printf '%M %p\n' | sort) > "$T/ours.tree"
+    (cd "$F2" && find . -printf '%M %p\n' | sort) > "$T/ref.tree"
+    if [ "$s1" -ne "$s2" ]; then
+        not_ok "$name" "exit status $s1, expected $s2 ($(head -n 1 "$T/ours.err"))"
+    elif ! cmp -s "$T/ours.tree" "$T/ref.tree"; then
+        not_ok "$name" "trees differ: $(diff "$T/ours.tree" "$T/ref.tree" | head -n 4 | tr '\n' '|' | cut -c 1-200)"
+    elif ! diff -r "$F1" "$F2" > "$T/fs.diff" 2>&1; then
+        not_ok "$name" "contents differ: $(head -n 4 "$T/fs.diff" | tr '\n' '|' | cut -c 1-200)"
+    else
+        ok "$name"
+    fi
+}
+
+# err_is CASE PATTERN: our last command's stderr must match the grep pattern.
+err_is() {
+    if grep -q "$2" "$T/ours.err"; then ok "$1"
+    else not_ok "$1" "stderr: $(head -n 2 "$T/ours.err" | tr '\n' '|')"; fi
+}
+
+# A small tree: nested and empty directories, hidden, spaced, executable
+# and large files.
+TREE='mkdir -p t/a/b t/empty t/c && printf "one\n" > t/f1 && printf "two\n" > t/a/f2 &&
+      printf "x" > t/a/b/.hidden && printf "s" > "t/c/with space" && cat "$D/big" > t/a/big &&
+      printf "#!/bin/sh\n" > t/c/exe && chmod 755 t/c/exe && chmod 700 t/c'
+
+fs_compare mkdir_one         ''                  "$B/mkdir a"               "mkdir a"
+fs_compare mkdir_several     ''                  "$B/mkdir a b c"           "mkdir a b c"
+fs_compare mkdir_exists      'mkdir a'           "$B/mkdir a b"             "mkdir a b"
+err_is     mkdir_exists_message "^mkdir: a: File exists"
+fs_compare mkdir_no_parent   ''                  "$B/mkdir a/b"             "mkdir a/b"
+fs_compare mkdir_p_nested    ''                  "$B/mkdir -p a/b/c"        "mkdir -p a/b/c"
+fs_compare mkdir_p_existing  'mkdir -p a/b'      "$B/mkdir -p a/b a/b/c/ x//y/ a" "mkdir -p a/b a/b/c/ x//y/ a"
+fs_compare mkdir_p_absolute  ''                  "$B/mkdir -p \"\$PWD/p/q\"" "mkdir -p \"\$PWD/p/q\""
+fs_compare mkdir_p_file      'printf x > f'      "$B/mkdir -p f/g"          "mkdir -p f/g"
+fs_compare mkdir_p_file_end  'printf x > f'      "$B/mkdir -p f"            "mkdir -p f"
+expect_status mkdir_no_arg 1 "$B/mkdir"
+expect_status mkdir_bad_option 1 "$B/mkdir -z $T/never"
+
+fs_compare rmdir_empty       'mkdir e'           "$B/rmdir e"               "rmdir e"
+fs_compare rmdir_non_empty   'mkdir -p full/x'   "$B/rmdir full"            "rmdir full"
+err_is     rmdir_non_empty_message "^rmdir: full: "
+fs_compare rmdir_mixed       'mkdir e f && mkdir -p full/x' "$B/rmdir e full missing f" "rmdir e full missing f"
+fs_compare rmdir_file        'printf x > f'      "$B/rmdir f"               "rmdir f"
+expect_status rmdir_no_arg 1 "$B/rmdir"
+
+fs_compare rm_files          'printf x > f && printf y > g && printf z > h' "$B/rm f g" "rm f g"
+fs_compare rm_missing        'printf x > f'      "$B/rm missing f"          "rm missing f"
+err_is     rm_missing_message "^rm: missing: "
+fs_compare rm_f_missing      'printf x > f'      "$B/rm -f missing f"       "rm -f missing f"
+fs_compare rm_f_nothing      ''                  "$B/rm -f"                 "rm -f"
+fs_compare rm_dir            'mkdir d'           "$B/rm d"                  "rm d"
+fs_compare rm_r_tree         "$TREE"             "$B/rm -r t"               "rm -r t"
+fs_compare rm_r_subtree      "$TREE"             "$B/rm -r t/a t/empty"     "rm -r t/a t/empty"
+fs_compare rm_rf_mixed       "$TREE && printf x > f" "$B/rm -rf t missing f" "rm -rf t missing f"
+fs_compare rm_R_file         'printf x > f'      "$B/rm -R f"               "rm -R f"
+fs_compare rm_r_dot          'mkdir -p d/e'      "$B/rm -rf d/."            "rm -rf d/."
+fs_compare rm_r_dotdot       'mkdir -p d/e'      "$B/rm -rf d/e/.."         "rm -rf d/e/.."
+# Links are removed, not followed, at the top and inside a tree.
+fs_compare rm_r_link         'mkdir -p d/x && printf k > d/x/keep && ln -s d l' "$B/rm -r l" "rm -r l"
+fs_compare rm_r_link_inside  'mkdir -p t o && printf k > o/keep && ln -s ../o t/l' "$B/rm -r t" "rm -r t"
+expect_status rm_no_arg 1 "$B/rm"
+
+fs_compare cp_big            'cat "$D/big" > big' "$B/cp big copy"          "cp big copy"
+if cmp -s "$F1/big" "$F1/copy" && cmp -s "$D/big" "$F1/copy"; then ok cp_big_identical
+else not_ok cp_big_identical "copy differs from big"; fi
+fs_compare cp_empty          ': > e'             "$B/cp e copy"             "cp e copy"
+fs_compare cp_overwrite      'printf "a longer old line\n" > dst && printf "new\n" > src' "$B/cp src dst" "cp src dst"
+fs_compare cp_mode           'printf "#!/bin/sh\n" > x && chmod 750 x' "$B/cp x y" "cp x y"
+fs_compare cp_into_dir       'mkdir d && printf a > a && printf b > b' "$B/cp a b d" "cp a b d"
+fs_compare cp_into_dir_one   'mkdir d && printf a > a' "$B/cp a d/"         "cp a d/"
+fs_compare cp_into_dir_path  'mkdir -p d s && printf a > s/a' "$B/cp s/a d" "cp s/a d"
+fs_compare cp_not_dir_target 'printf a > a && printf b > b' "$B/cp a b c"   "cp a b c"
+fs_compare cp_missing        ''                  "$B/cp missing x"          "cp missing x"
+fs_compare cp_same_file      'printf keep > f'   "$B/cp f f"                "cp f f"
+fs_compare cp_dir_no_r       'mkdir -p d/x && printf a > a && mkdir e' "$B/cp d a e" "cp d a e"
+err_is     cp_dir_no_r_message "^cp: omitting directory 'd'\$"
+fs_compare cp_r_tree         "$TREE"             "$B/cp -r t u"             "cp -r t u"
+if diff -r "$F1/t" "$F1/u" > /dev/null 2>&1; then ok cp_r_tree_identical
+else not_ok cp_r_tree_identical "diff -r t u differs"; fi
+fs_compare cp_r_into_dir     "$TREE && mkdir u"  "$B/cp -r t u"             "cp -r t u"
+fs_compare cp_R_several      "$TREE && printf a > a && mkdir u" "$B/cp -R t/a a t/empty u" "cp -R t/a a t/empty u"
+fs_compare cp_r_merge        "$TREE && mkdir -p u/t/a && printf old > u/t/f1 && printf keep > u/t/a/mine" "$B/cp -r t u" "cp -r t u"
+fs_compare cp_r_file         'printf a > a'      "$B/cp -r a b"             "cp -r a b"
+fs_compare cp_r_onto_file    'mkdir d && printf a > a' "$B/cp -r d a"       "cp -r d a"
+# Into itself: GNU stops at a different point, so only the status and
+# that the copy ends are checked.
+rm -rf "$F1" && mkdir -p "$F1/a/b" && printf x > "$F1/a/f"
+expect_status cp_r_into_itself 1 "cd $F1 && $B/cp -r a a/b"
+if [ -d "$F1/a/b/a" ] && [ ! -e "$F1/a/b/a/b/a" ]; then ok cp_r_into_itself_stops
+else not_ok cp_r_into_itself_stops "$(cd "$F1" && find . | tr '\n' ' ')"; fi
+expect_status cp_no_dst 1 "$B/cp $D/short"
+
+fs_compare mv_rename         'printf a > a'      "$B/mv a b"                "mv a b"
+fs_compare mv_replace        'printf a > a && printf b > b' "$B/mv a b"     "mv a b"
+fs_compare mv_dir            "$TREE"             "$B/mv t u"                "mv t u"
+fs_compare mv_into_dir       "$TREE && printf a > a && mkdir d" "$B/mv a t d" "mv a t d"
+fs_compare mv_into_dir_one   'printf a > a && mkdir d' "$B/mv a d/"         "mv a d/"
+fs_compare mv_into_dir_path  'mkdir -p d s && printf a > s/a' "$B/mv s/a d" "mv s/a d"
+fs_compare mv_not_dir_target 'printf a > a && printf b > b' "$B/mv a b c"   "mv a b c"
+fs_compare mv_missing        'mkdir d'           "$B/mv missing d"          "mv missing d"
+err_is     mv_missing_message "^mv: missing: "
+fs_compare mv_some_missing   'printf a > a && mkdir d' "$B/mv missing a d"  "mv missing a d"
+fs_compare mv_dir_into_self  'mkdir d'           "$B/mv d d"                "mv d d"
+expect_status mv_no_dst 1 "$B/mv $T/never"
+
+fs_compare touch_create      ''                  "$B/touch new"             "touch new"
+fs_compare touch_several     'mkdir d'           "$B/touch a d/b c"         "touch a d/b c"
+fs_compare touch_existing    'printf "keep me\n" > f && mkdir d' "$B/touch f d" "touch f d"
+fs_compare touch_link        'ln -s target l'    "$B/touch l"               "touch l"
+fs_compare touch_no_dir      ''                  "$B/touch nodir/f"         "touch nodir/f"
+expect_status touch_no_arg 1 "$B/touch"
+
+# --- stat ------------------------------------------------------------------
+# The expected lines come from GNU stat's --printf (its %y in UTC, cut to
+# whole seconds); GNU calls an empty regular file "regular empty file".
+S=$T/statdir
+mkdir -p "$S/dir"
+printf 'some contents\n' > "$S/file"
+cat "$D/big" > "$S/big"
+printf '#!/bin/sh\n' > "$S/exe"; chmod 4755 "$S/exe"
+ln -s file "$S/link"
+stat_ref() {
+    for f in "$@"; do
+        stat --printf '  File: %n\n  Size: %s\tBlocks: %b\tIO Block: %o\t%F\nInode: %i\tLinks: %h\nAccess: (%04a/%A)\n' "$f"
+        echo "Modify: $(TZ=UTC0 stat -c %y "$f" | cut -c 1-19)"
+    done
+}
+for f in file big dir exe link; do
+    compare "stat_$f" empty "cd $S && $B/stat $f" "cd $S && stat_ref $f"
+done
+compare stat_several  empty "$B/stat $S/file $S/dir"   "stat_ref $S/file $S/dir"
+compare stat_missing  empty "$B/stat $S/file $S/nope $S/dir || [ \$? = 1 ]" \
+                            "stat_ref $S/file; stat_ref $S/dir"
+if grep -q "^stat: $S/nope: " "$T/ours.err"; then ok stat_missing_message
+else not_ok stat_missing_message "stderr: $(cat "$T/ours.err")"; fi
+# Just the File, Size and Links values against stat -c, line by line.
+"$B/stat" "$S/file" > "$T/stat.out"
+got=$(sed -n -e 's/^  File: //p' -e 's/^  Size: \([0-9]*\).*/\1/p' -e 's/.*Links: //p' "$T/stat.out" | tr '\n' ' ')
+want=$(stat -c '%n %s %h ' "$S/file")
+if [ "$got" = "$want" ]; then ok stat_values; else not_ok stat_values "got '$got', expected '$want'"; fi
+expect_status stat_no_arg 1 "$B/stat"
+
+# --- sync -------------------------------------------------------------------
+expect_status sync 0 "$B/sync"
+expect_status sync_arg 1 "$B/sync x"
 
 exit "$failed"

@@ -1,0 +1,254 @@
+// The device side of the ATA driver: register access, reset, IDENTIFY and
+// PIO transfers of the primary channel's master drive.
+//
+// Interrupts: the kernel masks IRQ 14 when it delivers it as a bit of
+// irq_notif. wait_irq then reads STATUS (which makes the drive drop
+// INTRQ) and only afterwards acknowledges (unmasks) the line, so the
+// drive's next interrupt is a fresh edge and none is lost; an interrupt
+// raised while the line is masked stays pending in the PIC. A wake-up the
+// drive's state does not confirm (still BSY: a stale bit) waits again.
+#include "os.h"
+#include "ata.h"
+
+#define REG_DATA     0x1F0
+#define REG_ERROR    0x1F1
+#define REG_COUNT    0x1F2
+#define REG_LBA_LO   0x1F3
+#define REG_LBA_MID  0x1F4
+#define REG_LBA_HI   0x1F5
+#define REG_DEVICE   0x1F6
+#define REG_STATUS   0x1F7       // read: status (acknowledges INTRQ)
+#define REG_COMMAND  0x1F7       // write
+#define REG_CTRL     0x3F6       // write: device control
+#define REG_ALT      0x3F6       // read: alternate status (leaves INTRQ alone)
+
+#define CTRL_NIEN    0x02        // interrupts off
+#define CTRL_SRST    0x04        // software reset
+
+#define DEV_MASTER   0xA0        // obsolete bits 7 and 5 set, drive 0
+#define DEV_LBA      0x40
+
+#define IRQ_BIT      1ul
+#define SPINS        4096        // polls before the bounded wait starts sleeping
+#define T_CMD_MS     5000        // longest wait for BSY/DRQ around a command
+#define T_RESET_MS   10000       // longest wait for the drive after a reset
+
+static long irq_notif = -1;
+static int dev_lba48;
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void insw(uint16_t port, void *buf, unsigned long words)
+{
+    __asm__ volatile("rep insw" : "+D"(buf), "+c"(words) : "d"(port) : "memory");
+}
+
+static inline void outsw(uint16_t port, const void *buf, unsigned long words)
+{
+    __asm__ volatile("rep outsw" : "+S"(buf), "+c"(words) : "d"(port) : "memory");
+}
+
+// About 400 ns (four alternate-status reads): lets the drive update its
+// status after a command or a data block.
+static void delay400(void)
+{
+    for (int i = 0; i < 4; i++)
+        inb(REG_ALT);
+}
+
+// Polls the alternate status until (status & mask) == want. Returns the
+// status, or -1 after timeout_ms. Spins briefly, then sleeps 1 ms between
+// looks. Blocks.
+static int poll_status(uint8_t mask, uint8_t want, long timeout_ms)
+{
+    long deadline = sys_time() + timeout_ms * 1000000L;
+    for (int i = 0;; i++) {
+        uint8_t st = inb(REG_ALT);
+        if ((st & mask) == want)
+            return st;
+        if (i < SPINS)
+            continue;
+        if (sys_time() > deadline)
+            return -1;
+        sys_sleep(1);
+    }
+}
+
+// Software reset of the channel, then control = `ctrl`. Returns the
+// status or -1 (floating bus, or still busy after T_RESET_MS). Blocks.
+static int channel_reset(uint8_t ctrl)
+{
+    if (inb(REG_ALT) == 0xFF)
+        return -1;                           // nothing drives the bus
+    outb(REG_CTRL, CTRL_SRST | CTRL_NIEN);
+    sys_sleep(1);                            // >= 5 us
+    outb(REG_CTRL, CTRL_NIEN);
+    sys_sleep(2);                            // >= 2 ms before BSY is valid
+    int st = poll_status(ATA_ST_BSY, 0, T_RESET_MS);
+    outb(REG_CTRL, ctrl);
+    return st;
+}
+
+// IDENTIFY DEVICE by polling (interrupts are off). Returns 0 with the 256
+// words, or -1 if no ATA disk answered (absent, ATAPI, timed out).
+static int identify(uint16_t id[256])
+{
+    outb(REG_DEVICE, DEV_MASTER);
+    delay400();
+    outb(REG_COUNT, 0);
+    outb(REG_LBA_LO, 0);
+    outb(REG_LBA_MID, 0);
+    outb(REG_LBA_HI, 0);
+    outb(REG_COMMAND, ATA_CMD_IDENTIFY);
+    delay400();
+    if (ata_classify(inb(REG_ALT), 0, 0) == ATA_KIND_NONE)
+        return -1;
+    int st = poll_status(ATA_ST_BSY, 0, T_CMD_MS);
+    if (st < 0 || ata_classify((uint8_t)st, inb(REG_LBA_MID), inb(REG_LBA_HI)) != ATA_KIND_ATA)
+        return -1;
+    if ((st & ATA_ST_ERR) || !(st & ATA_ST_DRQ))
+        return -1;
+    insw(REG_DATA, id, 256);
+    inb(REG_STATUS);
+    return 0;
+}
+
+int ata_init(struct ata_ident *id)
+{
+    static uint16_t words[256];
+    if (sys_ioport_enable(ATA_H_PORTS) < 0 || sys_ioport_enable(ATA_H_CTRL) < 0) {
+        printf("ata: cannot use the I/O ports\n");
+        return -1;
+    }
+    irq_notif = sys_notif_create();
+    if (irq_notif < 0 || sys_irq_bind(ATA_H_IRQ, irq_notif, (long)IRQ_BIT) < 0) {
+        printf("ata: cannot bind IRQ 14\n");
+        return -1;
+    }
+    if (channel_reset(CTRL_NIEN) < 0 || identify(words) < 0 || ata_parse_identify(words, id) < 0)
+        return -1;
+    dev_lba48 = id->lba48;
+    outb(REG_CTRL, 0);                       // nIEN clear: the drive interrupts
+    return 0;
+}
+
+// Blocks until the drive interrupted and is no longer busy; returns its
+// status, or -1 if the wait itself failed. See the top of the file.
+static int wait_irq(void)
+{
+    for (;;) {
+        long bits = sys_notif_wait(irq_notif);
+        uint8_t st = inb(REG_STATUS);
+        sys_irq_ack(ATA_H_IRQ);
+        if (bits < 0)
+            return -1;
+        if (!(st & ATA_ST_BSY))
+            return st;
+    }
+}
+
+// Reports a failed step: *regs = status | error << 8. A drive left busy
+// or wanting data (or a wait that timed out, st < 0) is reset so the next
+// command finds it idle. Returns -1.
+static int fail(uint32_t *regs, int st)
+{
+    uint8_t s = st >= 0 ? (uint8_t)st : inb(REG_ALT);
+    *regs = s | (uint32_t)inb(REG_ERROR) << 8;
+    if (st < 0 || (s & (ATA_ST_BSY | ATA_ST_DRQ)))
+        channel_reset(0);
+    return -1;
+}
+
+// True if a status read after an interrupt says the drive failed or
+// does not offer the next data block.
+static int bad_block_status(int st)
+{
+    return st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF)) || !(st & ATA_ST_DRQ);
+}
+
+// Waits (bounded) for the drive to be idle, then writes the task file and
+// the command. Returns 0, or -1 if the drive stayed busy.
+static int issue(uint8_t cmd, uint64_t lba, unsigned count)
+{
+    int ext = cmd == ATA_CMD_READ_EXT || cmd == ATA_CMD_WRITE_EXT;
+    if (poll_status(ATA_ST_BSY | ATA_ST_DRQ, 0, T_CMD_MS) < 0)
+        return -1;                            // the master is always the one selected
+    outb(REG_DEVICE, ext ? DEV_LBA : DEV_MASTER | DEV_LBA | ((lba >> 24) & 0x0F));
+    if (ext) {                                // high-order bytes first
+        outb(REG_COUNT, (uint8_t)(count >> 8));
+        outb(REG_LBA_LO, (uint8_t)(lba >> 24));
+        outb(REG_LBA_MID, (uint8_t)(lba >> 32));
+        outb(REG_LBA_HI, (uint8_t)(lba >> 40));
+    }
+    outb(REG_COUNT, (uint8_t)count);          // 28-bit: 0 means 256
+    outb(REG_LBA_LO, (uint8_t)lba);
+    outb(REG_LBA_MID, (uint8_t)(lba >> 8));
+    outb(REG_LBA_HI, (uint8_t)(lba >> 16));
+    outb(REG_COMMAND, cmd);
+    delay400();
+    return 0;
+}
+
+// PIO data-in: the drive interrupts before each block.
+int ata_read(uint64_t first, unsigned count, void *buf, uint32_t *regs)
+{
+    uint8_t cmd = ata_rw_command(dev_lba48, 0, first, count);
+    *regs = 0;
+    if (!cmd)
+        return -1;                            // not addressable (checked by the caller)
+    if (issue(cmd, first, count) < 0)
+        return fail(regs, -1);
+    for (unsigned i = 0; i < count; i++) {
+        int st = wait_irq();
+        if (bad_block_status(st))
+            return fail(regs, st);
+        insw(REG_DATA, (uint8_t *)buf + (size_t)i * ATA_SECTOR, ATA_SECTOR / 2);
+    }
+    delay400();
+    int st = inb(REG_ALT);
+    return st & (ATA_ST_ERR | ATA_ST_DF) ? fail(regs, st) : 0;
+}
+
+// PIO data-out: the first block goes as soon as DRQ is up (no interrupt);
+// the drive interrupts after each block, the last one meaning done.
+int ata_write(uint64_t first, unsigned count, const void *buf, uint32_t *regs)
+{
+    uint8_t cmd = ata_rw_command(dev_lba48, 1, first, count);
+    *regs = 0;
+    if (!cmd)
+        return -1;                            // not addressable (checked by the caller)
+    if (issue(cmd, first, count) < 0)
+        return fail(regs, -1);
+    int st = poll_status(ATA_ST_BSY, 0, T_CMD_MS);
+    for (unsigned i = 0; i < count; i++) {
+        if (bad_block_status(st))
+            return fail(regs, st);
+        outsw(REG_DATA, (const uint8_t *)buf + (size_t)i * ATA_SECTOR, ATA_SECTOR / 2);
+        delay400();
+        st = wait_irq();
+    }
+    if (st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF | ATA_ST_DRQ)))
+        return fail(regs, st);
+    return ata_flush(regs);
+}
+
+// FLUSH CACHE (EXT): returns once the drive's write cache is on the medium.
+int ata_flush(uint32_t *regs)
+{
+    if (issue(dev_lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH, 0, 0) < 0)
+        return fail(regs, -1);
+    int st = wait_irq();
+    if (st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF)))
+        return fail(regs, st);
+    return 0;
+}

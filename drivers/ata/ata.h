@@ -1,0 +1,81 @@
+// The ATA disk driver: the master drive of the primary channel, PIO
+// transfers driven by IRQ 14, served on the disk protocol (disk_proto.h).
+// parse.c holds the pure parts (IDENTIFY parsing, signatures, request
+// checks; host-tested), ata.c the device, main.c the requests.
+#ifndef ATA_H
+#define ATA_H
+#include <stddef.h>
+#include <stdint.h>
+
+// Handle slots, granted by init in this order.
+#define ATA_H_ENDPOINT  1        // the disk endpoint (receive)
+#define ATA_H_PORTS     2        // I/O ports 0x1F0..0x1F7 (command block)
+#define ATA_H_CTRL      3        // I/O port 0x3F6 (device control / alt status)
+#define ATA_H_IRQ       4        // IRQ 14
+
+// Reply errors (negative newlib errno values).
+#define ATA_EIO         5
+#define ATA_ENODEV      19
+#define ATA_EINVAL      22
+
+#define ATA_SECTOR      512
+#define ATA_MAX_COUNT   128              // sectors per request (DISK_MAX_COUNT)
+#define ATA_LBA28_LIMIT (1ull << 28)     // sectors addressable by 28-bit commands
+#define ATA_LBA48_LIMIT (1ull << 48)
+
+// Commands.
+#define ATA_CMD_READ        0x20
+#define ATA_CMD_READ_EXT    0x24
+#define ATA_CMD_WRITE       0x30
+#define ATA_CMD_WRITE_EXT   0x34
+#define ATA_CMD_FLUSH       0xE7
+#define ATA_CMD_FLUSH_EXT   0xEA
+#define ATA_CMD_IDENTIFY    0xEC
+
+// Status register bits.
+#define ATA_ST_ERR  0x01
+#define ATA_ST_DRQ  0x08
+#define ATA_ST_DF   0x20
+#define ATA_ST_DRDY 0x40
+#define ATA_ST_BSY  0x80
+
+// What IDENTIFY DEVICE told about the disk.
+struct ata_ident {
+    uint64_t sectors;            // addressable sectors
+    int lba48;                   // 48-bit commands supported
+};
+
+// What answered on the channel, from the status and signature registers.
+enum ata_kind { ATA_KIND_NONE, ATA_KIND_ATA, ATA_KIND_OTHER };
+
+// parse.c (pure)
+// Parses the 256 words of IDENTIFY DEVICE. Returns 0, or -1 when they do
+// not describe a usable ATA disk (ATAPI, no LBA, zero size, bad checksum).
+int ata_parse_identify(const uint16_t id[256], struct ata_ident *out);
+// Classifies a device from its status and LBA mid/high (signature) bytes:
+// NONE for a floating (0xFF) or empty (0x00) bus, OTHER for ATAPI/SATA
+// signatures, ATA otherwise.
+enum ata_kind ata_classify(uint8_t status, uint8_t lba_mid, uint8_t lba_high);
+// Checks a read/write of `count` sectors from `first` on a disk of
+// `total` sectors; returns 0 or -ATA_EINVAL.
+int ata_check_range(uint64_t total, uint64_t first, uint64_t count);
+// Checks a DISK_READ (write 0) or DISK_WRITE (write 1, `len` payload
+// bytes) against the disk (NULL: none). Returns 0, -ATA_ENODEV or -ATA_EINVAL.
+int ata_check_request(const struct ata_ident *disk, int write, uint64_t first, uint64_t count,
+                      uint64_t len);
+// Picks the read or write command for the range: the EXT one with
+// LBA48, the 28-bit one when the range fits; 0 if it cannot be addressed.
+uint8_t ata_rw_command(int lba48, int write, uint64_t first, uint64_t count);
+
+// ata.c (device; blocks in polls and in waits for IRQ 14)
+// Enables the ports, binds IRQ 14, resets and identifies the drive.
+// Returns 0 with *id filled, or -1 when there is no usable disk.
+int ata_init(struct ata_ident *id);
+// Reads / writes `count` (1..128) sectors at `first`. A write returns only
+// once the drive flushed its cache. Return 0, or -1 with *regs = status |
+// error << 8 of the failing step.
+int ata_read(uint64_t first, unsigned count, void *buf, uint32_t *regs);
+int ata_write(uint64_t first, unsigned count, const void *buf, uint32_t *regs);
+int ata_flush(uint32_t *regs);
+
+#endif

@@ -1,0 +1,81 @@
+// The pure parts of the ATA driver: IDENTIFY DEVICE parsing, device
+// classification by signature, request range checks and the choice of
+// command. No I/O here; tests/host/test_ata.c runs it on the host.
+#include "ata.h"
+
+// IDENTIFY DEVICE words (ATA/ATAPI-8).
+#define ID_CONFIG       0        // bit 15: 1 = not an ATA device
+#define ID_CAPS         49       // bit 9: LBA supported
+#define ID_LBA28        60       // words 60..61: 28-bit sector count
+#define ID_CMDSET2      83       // bit 10: 48-bit address feature set; bits 15:14 = 01 if valid
+#define ID_LBA48        100      // words 100..103: 48-bit sector count
+#define ID_INTEGRITY    255      // low byte 0xA5: high byte is a checksum
+
+// True if the integrity word is absent or the 512 bytes sum to 0 mod 256.
+static int identify_checksum_ok(const uint16_t id[256])
+{
+    if ((id[ID_INTEGRITY] & 0xff) != 0xA5)
+        return 1;
+    uint8_t sum = 0;
+    for (int i = 0; i < 256; i++)
+        sum = (uint8_t)(sum + (id[i] & 0xff) + (id[i] >> 8));
+    return sum == 0;
+}
+
+int ata_parse_identify(const uint16_t id[256], struct ata_ident *out)
+{
+    if ((id[ID_CONFIG] & 0x8000) || !(id[ID_CAPS] & (1u << 9)) || !identify_checksum_ok(id))
+        return -1;
+    uint64_t n28 = id[ID_LBA28] | (uint64_t)id[ID_LBA28 + 1] << 16;
+    uint64_t n48 = 0;
+    int lba48 = (id[ID_CMDSET2] & 0xC000) == 0x4000 && (id[ID_CMDSET2] & (1u << 10));
+    if (lba48)
+        for (int i = 3; i >= 0; i--)
+            n48 = n48 << 16 | id[ID_LBA48 + i];
+    out->lba48 = lba48;
+    out->sectors = lba48 && n48 ? n48 : n28;
+    if (out->sectors > ATA_LBA48_LIMIT)
+        out->sectors = ATA_LBA48_LIMIT;
+    if (!lba48 && out->sectors > ATA_LBA28_LIMIT)
+        out->sectors = ATA_LBA28_LIMIT;
+    return out->sectors ? 0 : -1;
+}
+
+enum ata_kind ata_classify(uint8_t status, uint8_t lba_mid, uint8_t lba_high)
+{
+    if (status == 0xFF || status == 0x00)
+        return ATA_KIND_NONE;
+    if (lba_mid || lba_high)         // 14/EB ATAPI, 69/96 SATAPI, 3C/C3 SATA ...
+        return ATA_KIND_OTHER;
+    return ATA_KIND_ATA;
+}
+
+int ata_check_range(uint64_t total, uint64_t first, uint64_t count)
+{
+    if (count == 0 || count > ATA_MAX_COUNT || first >= total || count > total - first)
+        return -ATA_EINVAL;
+    return 0;
+}
+
+uint8_t ata_rw_command(int lba48, int write, uint64_t first, uint64_t count)
+{
+    if (count == 0)
+        return 0;
+    if (lba48 && count <= 65536 && first < ATA_LBA48_LIMIT && count <= ATA_LBA48_LIMIT - first)
+        return write ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT;
+    if (count <= 256 && first < ATA_LBA28_LIMIT && count <= ATA_LBA28_LIMIT - first)
+        return write ? ATA_CMD_WRITE : ATA_CMD_READ;
+    return 0;
+}
+
+int ata_check_request(const struct ata_ident *disk, int write, uint64_t first, uint64_t count,
+                      uint64_t len)
+{
+    if (!disk)
+        return -ATA_ENODEV;
+    if (ata_check_range(disk->sectors, first, count))
+        return -ATA_EINVAL;
+    if (write && len != count * ATA_SECTOR)       // count <= 128: no overflow
+        return -ATA_EINVAL;
+    return 0;
+}

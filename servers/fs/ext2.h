@@ -1,0 +1,104 @@
+// ext2 file system library: serves an ext2 image (revision 0 or 1, 1, 2 or 4
+// KiB blocks) on a block device given as callbacks. Pure C11 (malloc, string
+// functions, errno values): built for the fs server and for the host tests.
+//
+// Conventions:
+// - Errors are negative errno values. A corrupt on-disk structure gives -EIO
+//   for the operation that met it (never a crash, never a write outside the
+//   file system); ext2_error() then tells why. ext2_mount() gives -EINVAL
+//   for a superblock or group descriptor it cannot accept, -EIO when the
+//   device fails.
+// - Inode numbers are ext2 inode numbers (the root is EXT2_ROOT_INO). An inode
+//   number that is out of range, reserved or no longer in use gives -ESTALE.
+// - Paths are absolute and normalised ("/a/b"); symbolic links are followed
+//   in every component (at most EXT2_SYMLOOP_MAX, then -ELOOP).
+// - Write-through: every call that changes the file system has put all its
+//   changes on the device when it returns (blocks are gathered in the cache
+//   during the call and written once at its end).
+// - Not thread-safe: one caller at a time. Access times are not updated.
+#ifndef EXT2_H
+#define EXT2_H
+#include <stdint.h>
+#include "fs_proto.h"
+
+#define EXT2_ROOT_INO     2
+#define EXT2_CACHE_BLOCKS 256      // blocks kept in the cache (LRU)
+#define EXT2_SYMLOOP_MAX  16
+
+struct ext2_dev {
+    void *ctx;
+    int (*read)(void *ctx, uint64_t sector, uint32_t count, void *buf);        // 512-byte sectors; 0 or -errno
+    int (*write)(void *ctx, uint64_t sector, uint32_t count, const void *buf);  // returns once on the disk
+    uint64_t sectors;                                                         // size of the device
+};
+
+struct ext2_cache;
+
+// A mounted file system. Filled by ext2_mount(); read-only for the caller.
+struct ext2 {
+    struct ext2_dev dev;
+    uint32_t block_size, sec_per_block, ptrs_per_block;
+    uint32_t blocks_count, inodes_count, first_data_block;
+    uint32_t blocks_per_group, inodes_per_group, groups;
+    uint32_t gd_blocks, reserved_gdt, itable_blocks;
+    uint32_t rev, inode_size, first_ino, extra_isize;
+    int filetype, sparse_super, readonly;    // readonly: unknown ro_compat features
+    uint32_t now;                            // time stamp for changes (ext2_set_time)
+    uint64_t max_file;                       // largest file size
+    uint8_t sb[1024];                        // the superblock as on the disk
+    uint8_t *gd;                             // the group descriptors as on the disk
+    struct ext2_cache *cache;
+    const char *err;                         // why the last call failed, if known
+};
+
+// Reads and checks the superblock and group descriptors; 0 or -errno (see
+// ext2_error). The device must stay valid until ext2_unmount().
+int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev);
+// Frees the cache and descriptors (everything is already on the device).
+void ext2_unmount(struct ext2 *fs);
+// A short message about the last failure ("bad superblock magic").
+const char *ext2_error(struct ext2 *fs);
+// Sets the time stamp (seconds since 1970) written by later changes.
+void ext2_set_time(struct ext2 *fs, uint32_t now);
+// Cache counters: lookups found in the cache, and blocks read from the device.
+void ext2_cache_stats(struct ext2 *fs, uint64_t *hits, uint64_t *misses);
+// Nothing is ever pending (write-through); returns 0 or a write error.
+int ext2_sync(struct ext2 *fs);
+
+// Path -> inode number, following symbolic links (also a final one).
+long ext2_lookup(struct ext2 *fs, const char *path);
+// Same, but a final symbolic link is returned itself.
+long ext2_lookup_nofollow(struct ext2 *fs, const char *path);
+
+// Regular files: bytes read (0 at or after the end; holes read as zeros).
+long ext2_read(struct ext2 *fs, uint64_t ino, uint64_t off, void *buf, uint64_t len);
+// Bytes written (short only when the disk fills up); -ENOSPC, -EFBIG.
+long ext2_write(struct ext2 *fs, uint64_t ino, uint64_t off, const void *buf, uint64_t len);
+// Sets the size: grows sparsely or frees the blocks past the new end.
+long ext2_truncate(struct ext2 *fs, uint64_t ino, uint64_t size);
+
+// Creates a regular file (mode 0644) -> inode. An existing file gives its
+// inode (-EEXIST with excl); an existing directory gives -EISDIR.
+long ext2_create(struct ext2 *fs, const char *path, int excl);
+// Creates a directory (mode 0755) -> inode.
+long ext2_mkdir(struct ext2 *fs, const char *path);
+// Creates a symbolic link to target (mode 0777) -> inode.
+long ext2_symlink(struct ext2 *fs, const char *path, const char *target);
+// Removes a file or symbolic link (-EISDIR for a directory).
+long ext2_unlink(struct ext2 *fs, const char *path);
+// Removes an empty directory (-ENOTEMPTY, -ENOTDIR, -EBUSY for "/").
+long ext2_rmdir(struct ext2 *fs, const char *path);
+// Moves a file or directory, replacing an existing file (or empty
+// directory, for a directory). -EINVAL moving a directory into itself.
+long ext2_rename(struct ext2 *fs, const char *from, const char *to);
+
+long ext2_stat(struct ext2 *fs, uint64_t ino, struct fs_stat *st);
+// One entry from position pos (0: the start; "." and ".." are skipped) ->
+// 1 and *next (pass it back for the following entry), 0 at the end.
+long ext2_readdir(struct ext2 *fs, uint64_t dir, uint64_t pos, struct fs_dirent *de, uint64_t *next);
+// Copies the target of a symbolic link (at most max bytes; a NUL is added
+// when there is room) -> the number of bytes copied.
+long ext2_readlink(struct ext2 *fs, uint64_t ino, char *buf, uint64_t max);
+long ext2_statfs(struct ext2 *fs, struct fs_statfs *s);
+
+#endif

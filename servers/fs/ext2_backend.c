@@ -1,0 +1,89 @@
+// The ext2 file system on the disk as an fs backend: the disk is reached
+// through the disk driver (disk_proto.h); a request cut by a restart of
+// the driver is sent again.
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "os.h"
+#include "backend.h"
+#include "disk_proto.h"
+#include "ext2.h"
+
+static struct ext2 fs;
+static long disk;
+
+// One disk request; retried while the driver is being restarted.
+static long disk_call(unsigned op, uint64_t sector, uint32_t count, const void *out, void *in)
+{
+    for (int attempt = 0;; attempt++) {
+        struct msg m = { TAG(op, 0), sector, count, 0, 0, 0 };
+        uint64_t bytes = (uint64_t)count * DISK_SECTOR;
+        struct ipc_bufs b = { out, out ? bytes : 0, in, in ? bytes : 0 };
+        long e = ipc_call(disk, &m, &b);
+        if (e == 0)
+            return (long)m.w0;
+        if (e != -E_DEAD || attempt == 100)
+            return -EIO;
+        sys_sleep(10);
+    }
+}
+
+static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
+{
+    (void)ctx;
+    long r = disk_call(DISK_READ, sector, count, NULL, buf);
+    return r < 0 ? (int)r : 0;
+}
+
+static int dev_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
+{
+    (void)ctx;
+    long r = disk_call(DISK_WRITE, sector, count, buf, NULL);
+    return r < 0 ? (int)r : 0;
+}
+
+static void e_set_time(int64_t now) { ext2_set_time(&fs, (uint32_t)now); }
+
+static long e_lookup(const char *path, int nofollow)
+{
+    return nofollow ? ext2_lookup_nofollow(&fs, path) : ext2_lookup(&fs, path);
+}
+
+static long e_read(uint64_t ino, uint64_t off, void *buf, uint64_t len) { return ext2_read(&fs, ino, off, buf, len); }
+static long e_write(uint64_t ino, uint64_t off, const void *buf, uint64_t len) { return ext2_write(&fs, ino, off, buf, len); }
+static long e_create(const char *path, int excl) { return ext2_create(&fs, path, excl); }
+static long e_mkdir(const char *path) { return ext2_mkdir(&fs, path); }
+static long e_truncate(uint64_t ino, uint64_t size) { return ext2_truncate(&fs, ino, size); }
+static long e_stat(uint64_t ino, struct fs_stat *st) { return ext2_stat(&fs, ino, st); }
+static long e_readdir(uint64_t ino, uint64_t pos, struct fs_dirent *de, uint64_t *next) { return ext2_readdir(&fs, ino, pos, de, next); }
+static long e_unlink(const char *path) { return ext2_unlink(&fs, path); }
+static long e_rmdir(const char *path) { return ext2_rmdir(&fs, path); }
+static long e_rename(const char *from, const char *to) { return ext2_rename(&fs, from, to); }
+static long e_readlink(uint64_t ino, char *buf, uint64_t max) { return ext2_readlink(&fs, ino, buf, max); }
+static long e_statfs(struct fs_statfs *s) { return ext2_statfs(&fs, s); }
+static long e_sync(void) { return ext2_sync(&fs); }
+
+static const struct fs_backend ext2_backend = {
+    .type = "ext2", .set_time = e_set_time, .lookup = e_lookup, .read = e_read,
+    .write = e_write, .create = e_create, .mkdir = e_mkdir, .truncate = e_truncate,
+    .stat = e_stat, .readdir = e_readdir, .unlink = e_unlink, .rmdir = e_rmdir,
+    .rename = e_rename, .readlink = e_readlink, .statfs = e_statfs, .sync = e_sync,
+};
+
+const struct fs_backend *ext2_backend_mount(long disk_handle)
+{
+    static struct ext2_dev dev = { NULL, dev_read, dev_write, 0 };
+    disk = disk_handle;
+    long sectors = disk_call(DISK_INFO, 0, 0, NULL, NULL);
+    if (sectors <= 0) {
+        printf("fs: no disk (%ld), serving the boot files\n", sectors);
+        return NULL;
+    }
+    dev.sectors = (uint64_t)sectors;
+    int e = ext2_mount(&fs, &dev);
+    if (e) {
+        printf("fs: cannot mount the disk: %s (error %d); serving the boot files\n", ext2_error(&fs), e);
+        return NULL;
+    }
+    return &ext2_backend;
+}

@@ -1,0 +1,10 @@
+// The whole ext2 library in one translation unit, for the host tests.
+#include "../../../servers/fs/ext2_cache.c"
+#include "../../../servers/fs/ext2_super.c"
+#include "../../../servers/fs/ext2_alloc.c"
+#include "../../../servers/fs/ext2_inode.c"
+#include "../../../servers/fs/ext2_bmap.c"
+#include "../../../servers/fs/ext2_file.c"
+#include "../../../servers/fs/ext2_dir.c"
+#include "../../../servers/fs/ext2_path.c"
+#include "../../../servers/fs/ext2_namei.c"
