@@ -87,6 +87,7 @@ static void list_dir(const char *dir)
     size_t n = 0, cap = 16;
     char **names = xmalloc(cap * sizeof *names);
     struct dirent *e;
+    errno = 0;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' && !opt_all)
             continue;
@@ -100,6 +101,11 @@ static void list_dir(const char *dir)
             names = bigger;
         }
         names[n++] = xstrdup(e->d_name);
+        errno = 0;
+    }
+    if (errno) {
+        fprintf(stderr, "ls: %s: %s\n", dir, strerror(errno));
+        status = 1;
     }
     closedir(d);
     qsort(names, n, sizeof *names, by_name);

@@ -273,6 +273,14 @@ def scenario_keyboard_and_screen():
     record("scenario.vga_text_output", ok_vga, screen[-800:])
 
 
+def scenario_disk():
+    import scenario_disk
+    import scenario_shell
+    scenario_disk.persistence(Shell, BUILD, record)
+    scenario_disk.unix_behaviour(Shell, BUILD, record, scenario_shell.check)
+    scenario_disk.corruptions(Shell, BUILD, record, scenario_shell.check)
+
+
 def scenario_panic():
     """A ring-0 fault panics with registers and a symbolised backtrace."""
     q = Qemu(os.path.join(BUILD, "panic.iso"))
@@ -300,6 +308,7 @@ def main():
         scenario_shell()
         scenario_user_program()
         scenario_keyboard_and_screen()
+        scenario_disk()
     passed = sum(1 for _, ok in results if ok)
     failed = len(results) - passed
     print("%d passed, %d failed" % (passed, failed))

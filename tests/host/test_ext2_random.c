@@ -236,12 +236,12 @@ static void sample_debugfs(const char *img)
         }
 }
 
-static void random_ops(const char *opts, const char *name, uint32_t s, int rounds)
+static void random_ops(const char *opts, const char *size, const char *name, uint32_t s, int rounds)
 {
     char img[256];
     struct hdev h;
     h_path(img, name);
-    CHECK_EQ(h_mkfs(img, opts, "8M", NULL), 0);
+    CHECK_EQ(h_mkfs(img, opts, size, NULL), 0);
     memset(nodes, 0, sizeof(nodes));
     nodes[0] = (struct node){ .used = 1, .type = FS_TYPE_DIR, .path = "/", .ino = EXT2_ROOT_INO };
     seed = s;
@@ -280,15 +280,17 @@ TEST(random_ops_more_seeds)
 {
     int n = getenv("EXT2_RANDOM_SEEDS") ? atoi(getenv("EXT2_RANDOM_SEEDS")) : 0;
     for (int i = 0; i < n && !check_failed_; i++) {
-        random_ops("-b 1024 -I 128", "more1k.img", 100 + (uint32_t)i, 8);
-        random_ops("-b 4096 -I 256", "more4k.img", 500 + (uint32_t)i, 8);
-        random_ops("-b 1024 -r 0", "more0.img", 900 + (uint32_t)i, 8);
+        random_ops("-b 1024 -I 128", "8M", "more1k.img", 100 + (uint32_t)i, 8);
+        random_ops("-b 1024 -I 128 -N 400", "1M", "moresmall.img", 300 + (uint32_t)i, 8);
+        random_ops("-b 4096 -I 256", "8M", "more4k.img", 500 + (uint32_t)i, 8);
+        random_ops("-b 1024 -r 0", "8M", "more0.img", 900 + (uint32_t)i, 8);
         if (check_failed_)
             printf("seed %d failed\n", i);
     }
 }
 
-TEST(random_ops_1k) { random_ops("-b 1024 -I 128", "rand1k.img", 1, 6); }
-TEST(random_ops_4k) { random_ops("-b 4096 -I 256", "rand4k.img", 2, 6); }
-TEST(random_ops_2k_no_filetype) { random_ops("-b 2048 -I 256 -O ^filetype", "rand2k.img", 3, 4); }
-TEST(random_ops_rev0) { random_ops("-b 1024 -r 0", "rand0.img", 4, 4); }
+TEST(random_ops_1k) { random_ops("-b 1024 -I 128", "8M", "rand1k.img", 1, 6); }
+TEST(random_ops_disk_full) { random_ops("-b 1024 -I 128 -N 400", "1M", "randfull.img", 5, 10); }
+TEST(random_ops_4k) { random_ops("-b 4096 -I 256", "8M", "rand4k.img", 2, 6); }
+TEST(random_ops_2k_no_filetype) { random_ops("-b 2048 -I 256 -O ^filetype", "8M", "rand2k.img", 3, 4); }
+TEST(random_ops_rev0) { random_ops("-b 1024 -r 0", "8M", "rand0.img", 4, 4); }
