@@ -21,6 +21,7 @@ struct proc {
     struct list all_link;
     u8 *iopb;                     // I/O permission bitmap, NULL: no ports
     int state, code;              // PROC_RUNNING, PROC_EXITED ...
+    struct proc_exit exit;        // fault address when PROC_FAULTED
     struct notif *death_notif;
     u64 death_bits;
 };

@@ -129,6 +129,8 @@ static long sys_proc_status(struct trapframe *tf)
 {
     struct proc *p;
     LOOKUP(p, A0, KOBJ_PROC, R_KILL);
+    if (A1 && copy_out(current->proc->as, A1, &p->exit, sizeof(p->exit)))
+        return -E_FAULT;
     return (long)(((u64)p->state << 32) | (u32)p->code);
 }
 
@@ -358,5 +360,6 @@ void fault_user(struct trapframe *tf)
     u64 addr = tf->vector == 14 ? read_cr2() : tf->rip;
     kprintf("[kernel] process %d (%s) killed: %s at %lx (rip %lx)\n", p->pid, p->name,
             arch_exception_name(tf->vector), addr, tf->rip);
+    p->exit = (struct proc_exit){ addr, tf->rip };
     proc_kill(p, PROC_FAULTED, (int)tf->vector);
 }

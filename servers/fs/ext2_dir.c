@@ -39,15 +39,22 @@ static void dent_decode(struct ext2 *fs, const uint8_t *b, uint32_t off, struct 
     d->name = p + DE_HEAD;
 }
 
+// The directory entry file type for an inode mode.
+static uint8_t dent_type(uint32_t mode)
+{
+    static const uint8_t types[16] = { [1] = 5, [2] = 3, [4] = FT_DIR, [6] = 4, [8] = FT_REG,
+                                       [10] = FT_LNK, [12] = 6 };
+    return types[(mode & S_FMT) >> 12];
+}
+
 static void dent_encode(struct ext2 *fs, uint8_t *p, uint32_t ino, uint32_t rec_len,
                         const char *name, uint32_t len, uint32_t mode)
 {
-    uint32_t fmt = mode & S_FMT;
     put32(p, ino);
     put16(p + 4, rec_len);
     if (fs->filetype) {
         p[6] = (uint8_t)len;
-        p[7] = fmt == S_DIR ? FT_DIR : fmt == S_LNK ? FT_LNK : FT_REG;
+        p[7] = dent_type(mode);
     } else {
         put16(p + 6, len);
     }

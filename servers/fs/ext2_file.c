@@ -70,13 +70,27 @@ static int write_block(struct ext2 *fs, struct ext2_inode *ind, uint64_t lblk, u
     return e < 0 ? e : ext2_bwrite(fs, (uint32_t)b, boff, n, src);
 }
 
+// Zeros the bytes of pos's block from pos on (if the block exists), so
+// that a later extension reads zeros there.
+static int zero_tail(struct ext2 *fs, struct ext2_inode *ind, uint64_t pos)
+{
+    static const uint8_t zero[4096];
+    uint32_t boff = (uint32_t)(pos % fs->block_size);
+    if (boff == 0)
+        return 0;
+    long b = ext2_bmap(fs, ind, pos / fs->block_size, 0, NULL);
+    if (b <= 0)
+        return (int)b;
+    return ext2_bwrite(fs, (uint32_t)b, boff, fs->block_size - boff, zero);
+}
+
 // Writes len bytes at off; the count written. Stops early only when the
 // disk is full (or corrupt) after some bytes went out.
 static long file_write(struct ext2 *fs, struct ext2_inode *ind, uint64_t off,
                        const uint8_t *buf, uint64_t len)
 {
     uint64_t done = 0, bs = fs->block_size;
-    int e = 0;
+    int e = off > ind->size ? zero_tail(fs, ind, ind->size) : 0;
     while (done < len && e == 0) {
         uint64_t pos = off + done;
         uint32_t boff = (uint32_t)(pos % bs), n = (uint32_t)(bs - boff);
@@ -110,20 +124,6 @@ long ext2_write(struct ext2 *fs, uint64_t ino, uint64_t off, const void *buf, ui
     if ((e = ext2_grow_limit(fs, off + len)) < 0)
         return ext2_done(fs, e);
     return ext2_done(fs, file_write(fs, &ind, off, buf, len));
-}
-
-// Zeros the bytes of pos's block from pos on (if the block exists), so
-// that a later extension reads zeros there.
-static int zero_tail(struct ext2 *fs, struct ext2_inode *ind, uint64_t pos)
-{
-    static const uint8_t zero[4096];
-    uint32_t boff = (uint32_t)(pos % fs->block_size);
-    if (boff == 0)
-        return 0;
-    long b = ext2_bmap(fs, ind, pos / fs->block_size, 0, NULL);
-    if (b <= 0)
-        return (int)b;
-    return ext2_bwrite(fs, (uint32_t)b, boff, fs->block_size - boff, zero);
 }
 
 // Sets the size of ind, freeing blocks past it.

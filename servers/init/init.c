@@ -187,7 +187,7 @@ static _Noreturn void run_tests(long deaths)
     long p = start(&r, grants, NELEM(grants), 0);
     if (p >= 0) {
         sys_notif_wait(deaths);
-        report("ktest", sys_proc_status(p));
+        report("ktest", sys_proc_status(p, 0));
     }
     poweroff();
 }
@@ -210,6 +210,6 @@ int main(void)
         long bits = sys_notif_wait(deaths);
         for (int i = 0; i < NSVC; i++)
             if ((bits & (1l << i)) && procs[i] >= 0)
-                report(svc_names[i], sys_proc_status(procs[i]));
+                report(svc_names[i], sys_proc_status(procs[i], 0));
     }
 }

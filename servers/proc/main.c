@@ -81,7 +81,7 @@ void children_reap(uint64_t bits)
         struct child *c = &children[i];
         if (!c->used || c->dead || !(bits & (1ul << (i % 64))))
             continue;
-        long st = sys_proc_status(c->handle);
+        long st = sys_proc_status(c->handle, 0);
         if (PROC_STATE((uint64_t)st) != PROC_RUNNING)
             child_died(c, st);
     }

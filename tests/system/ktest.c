@@ -34,13 +34,15 @@ static long run(const char *name, const char *arg, const long *grants, int ngran
 }
 
 // Waits until the process whose death bit is `bit` is gone; returns its status.
+static struct proc_exit last_exit;            // of the last wait_death
+
 static long wait_death(long proc, uint64_t bit)
 {
     static uint64_t seen;
     while (!(seen & bit))
         seen |= (uint64_t)sys_notif_wait(deaths);
     seen &= ~bit;
-    long st = sys_proc_status(proc);
+    long st = sys_proc_status(proc, (long)&last_exit);
     sys_handle_close(proc);
     return st;
 }
@@ -344,7 +346,13 @@ static const char *fault(const char *mode, int vector)
     return NULL;
 }
 
-static const char *t_fault_kernel_read(void) { return fault("kread", 14); }
+static const char *t_fault_kernel_read(void)
+{
+    const char *e = fault("kread", 14);
+    if (!e && last_exit.fault_addr != 0xffffffff80100000ul)
+        FAIL("fault address %lx", last_exit.fault_addr);
+    return e;
+}
 static const char *t_fault_kernel_exec(void) { return fault("kexec", 14); }
 static const char *t_fault_hlt(void) { return fault("hlt", 13); }
 static const char *t_fault_cli(void) { return fault("cli", 13); }
@@ -379,7 +387,7 @@ static const char *t_proc_kill(void)
     long p = run("t_fault", "spin", NULL, 0, &bit);
     EXPECT(p >= 0, "spawn: %ld", p);
     sys_sleep(5);
-    EXPECT(sys_proc_status(p) == 0, "spinner not running");
+    EXPECT(sys_proc_status(p, 0) == 0, "spinner not running");
     EXPECT(sys_proc_kill(p) == 0, "kill");
     long st = wait_death(p, bit);
     EXPECT(PROC_STATE((uint64_t)st) == PROC_KILLED, "status %lx", st);
@@ -397,6 +405,7 @@ static const char *t_proc_fault(void)
     EXPECT(sys_proc_fault(p, 1, 0) == 0, "crash");
     long st = wait_death(p, bit);
     EXPECT(st == (((long)PROC_FAULTED << 32) | 14), "crash status %lx", st);
+    EXPECT(last_exit.fault_addr == 0 && last_exit.fault_rip == 0, "crash address %lx", last_exit.fault_addr);
     p = run("t_echo", NULL, &ep, 1, &bit);
     sys_sleep(5);
     EXPECT(sys_proc_fault(p, 2, 0) == 0, "hang");
@@ -407,7 +416,7 @@ static const char *t_proc_fault(void)
         if (pi.pid == pid)
             running = pi.state == 0;
     EXPECT(running == 1, "hung process not spinning (%ld)", running);
-    EXPECT(sys_proc_status(p) == 0, "hung process died");
+    EXPECT(sys_proc_status(p, 0) == 0, "hung process died");
     sys_proc_kill(p);
     wait_death(p, bit);
     for (int seed = 1; seed <= 3; seed++) {

@@ -47,6 +47,12 @@ struct proc_info {
     char name[32];
 };
 
+// Where a process that died of a CPU exception was (proc_status).
+struct proc_exit {
+    unsigned long fault_addr;    // the address it touched (page faults) or rip
+    unsigned long fault_rip;
+};
+
 // proc_status result.
 #define PROC_RUNNING  0
 #define PROC_EXITED   1   /* low 32 bits: exit code */

@@ -14,7 +14,7 @@
     X(5,  thread_prio,    2) /* (thread, prio) */                          \
     X(6,  proc_create,    4) /* (name, len, notif, bits) -> proc handle */ \
     X(7,  proc_kill,      1) /* (proc) */                                  \
-    X(8,  proc_status,    1) /* (proc) -> PROC_* status word */            \
+    X(8,  proc_status,    2) /* (proc, struct proc_exit * or 0) -> status */ \
     X(9,  vm_map,         4) /* (proc, vaddr, len, prot) */                \
     X(10, vm_unmap,       3) /* (proc, vaddr, len) */                      \
     X(11, vm_write,       4) /* (proc, dst vaddr, src, len) */             \
