@@ -28,7 +28,7 @@ LIBMINI_OBJ := $(LIBMINI_SRC:%.c=$(BUILD)/user/%.o)
 # Programs. libmini ones (no newlib) run before the file system exists or
 # test the kernel; the rest link newlib and this system's POSIX layer.
 # Each program is a list of sources: prog_NAME.
-prog_init    := servers/init/init.c
+prog_init    := $(wildcard servers/init/*.c)
 prog_console := $(wildcard drivers/console/*.c)
 prog_ktest   := tests/system/ktest.c
 prog_t_echo  := tests/system/t_echo.c

@@ -66,7 +66,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "kill: %s: not a valid pid\n", argv[i]);
             status = 1;
         } else if (kill((pid_t)pid, sig) < 0) {
-            fprintf(stderr, "kill: %s: %s\n", argv[i], strerror(errno));
+            fprintf(stderr, "kill: %s: %s%s\n", argv[i], strerror(errno),
+                    errno == EPERM ? " (init and proc refuse to be killed)" : "");
             status = 1;
         }
     }

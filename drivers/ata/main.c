@@ -88,7 +88,7 @@ static const server_op ops[DISK_OPS] = {
     [DISK_FLUSH] = disk_flush,
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
     if (ata_init(&ident) == 0) {
         disk = &ident;
@@ -98,6 +98,7 @@ int main(void)
     } else {
         printf("ata: no disk\n");
     }
+    server_announce("ata", argc, argv);
     struct server s = { ATA_H_ENDPOINT, ops, DISK_OPS, -1, NULL };
     server_run(&s);
 }

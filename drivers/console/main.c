@@ -200,11 +200,11 @@ static long irqs_bind(void)
     return n;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     devices_init();
     struct server s = { CON_H_ENDPOINT, ops, CON_OPS, irqs_bind(), on_notify };
-    printf("console: ready\n");
+    server_announce("console", argc, argv);
     input_poll();                // input that arrived before the IRQs were bound
     server_run(&s);
 }

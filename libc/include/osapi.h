@@ -35,6 +35,19 @@ struct os_statfs {
 // Describes the file system holding path (for df).
 int os_statfs(const char *path, struct os_statfs *out);
 
+// The supervisor's services (init): list, restart, fault injection.
+struct os_svc {
+    char name[16];
+    int pid, state, restarts;    // state: 0 running, 1 restarting, 2 stopped
+    unsigned long last_restart_ms;
+    char reason[64];
+};
+int os_svc_list(struct os_svc *out, int max);
+int os_svc_restart(const char *name);
+// kind: 1 crash (a real CPU fault), 2 hang (spins without end), 3 wild
+// (random registers and memory words); the same seed, the same damage.
+int os_svc_fault(const char *name, int kind, unsigned long seed);
+
 // Powers the machine off (QEMU exits with status 0).
 int os_poweroff(void);
 

@@ -16,6 +16,12 @@ static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
     struct request rq = { .label = TAG_LABEL(m->tag), .w0 = m->w0, .w1 = m->w1, .w2 = m->w2,
                           .badge = m->badge, .token = m->token, .data = request_buf,
                           .len = TAG_LEN(m->tag), .r0 = (uint64_t)-SERVER_ENOSYS };
+    if (rq.label == LABEL_PING) {
+        m->tag = TAG(0, 0);
+        m->w0 = 0;
+        b->send_len = 0;
+        return 0;
+    }
     if (rq.label == LABEL_NOTIFY) {
         if (s->on_notify)
             s->on_notify(m->w0);
@@ -41,8 +47,11 @@ _Noreturn void server_run(struct server *s)
         sys_endpoint_bind(s->endpoint, s->notif);
     long r = ipc_recv(s->endpoint, &m, &b);
     for (;;) {
+        if (r < 0 && r != -E_DEAD) {
+            printf("server: cannot receive on handle %ld (error %ld)\n", s->endpoint, r);
+            exit(1);
+        }
         if (r < 0) {
-            b.send_len = 0;
             r = ipc_recv(s->endpoint, &m, &b);
             continue;
         }
@@ -51,4 +60,17 @@ _Noreturn void server_run(struct server *s)
             token = 0;                           // answered later (or never)
         r = ipc_reply_recv(s->endpoint, token, &m, &b);
     }
+}
+
+int server_announce(const char *name, int argc, char **argv)
+{
+    int restarts = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], "restart=", 8))
+            restarts = (int)atol(argv[i] + 8);
+    if (restarts)
+        printf("%s: restarted (%d)\n", name, restarts);
+    else
+        printf("%s: ready\n", name);
+    return restarts;
 }

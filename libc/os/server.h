@@ -36,6 +36,9 @@ struct server {
 
 // Serves requests forever. Unknown labels get r0 = -SERVER_ENOSYS.
 _Noreturn void server_run(struct server *s);
+// Says on the log that the server is up, fresh or restarted: init passes
+// "restart=N" among the arguments of a restarted service. Returns N.
+int server_announce(const char *name, int argc, char **argv);
 // Answers a deferred request.
 long server_reply(uint32_t token, uint64_t r0, uint64_t r1, uint64_t r2, const void *data, uint64_t len);
 

@@ -9,6 +9,7 @@
 #include "osapi.h"
 #include "proc_proto.h"
 #include "console_proto.h"
+#include "svc_proto.h"
 
 static int describe_fd(int fd, struct fd_desc *d)
 {
@@ -112,4 +113,34 @@ void _exit(int code)
     sys_exit(code & 0xff);
     for (;;)
         ;
+}
+
+int os_svc_list(struct os_svc *out, int max)
+{
+    int n = 0;
+    for (; n < max; n++) {
+        struct svc_entry e;
+        struct rpc r = { .op = SVC_LIST, .w0 = (uint64_t)n, .rbuf = &e, .rmax = sizeof(e) };
+        long got = rpc_call(H_SVC, &r);
+        if (got <= 0)
+            return got < 0 && n == 0 ? (int)rpc_result(got) : n;
+        out[n] = (struct os_svc){ "", e.pid, e.state, e.restarts, e.last_restart_ms, "" };
+        memcpy(out[n].name, e.name, sizeof(out[n].name));
+        memcpy(out[n].reason, e.reason, sizeof(out[n].reason));
+        out[n].name[sizeof(out[n].name) - 1] = out[n].reason[sizeof(out[n].reason) - 1] = 0;
+    }
+    return n;
+}
+
+static int svc_named(unsigned op, const char *name, uint64_t w0, uint64_t w1)
+{
+    struct rpc r = { .op = op, .w0 = w0, .w1 = w1, .data = name, .len = strlen(name) + 1 };
+    return (int)rpc_result(rpc_call(H_SVC, &r));
+}
+
+int os_svc_restart(const char *name) { return svc_named(SVC_RESTART, name, 0, 0); }
+
+int os_svc_fault(const char *name, int kind, unsigned long seed)
+{
+    return svc_named(SVC_FAULT, name, (uint64_t)kind, seed);
 }

@@ -13,11 +13,22 @@ static long ipc_errno(long e)
     }
 }
 
+// A call cut by the server's death (-E_DEAD) is sent again: the endpoint
+// outlives the server, so the retry waits for its successor. The
+// protocols are stateless, so a retried request does the same thing.
 long rpc_call(long handle, struct rpc *r)
 {
-    struct msg m = { TAG(r->op, 0), r->w0, r->w1, r->w2, 0, 0 };
+    struct msg m;
     struct ipc_bufs b = { r->data, r->len, r->rbuf, r->rmax };
-    long e = ipc_call(handle, &m, &b);
+    long e;
+    for (int attempt = 0;; attempt++) {
+        m = (struct msg){ TAG(r->op, 0), r->w0, r->w1, r->w2, 0, 0 };
+        e = ipc_call(handle, &m, &b);
+        if (e != -E_DEAD || attempt == 3000)
+            break;
+        if (attempt)
+            sys_sleep(10);
+    }
     if (e < 0)
         return ipc_errno(e);
     r->r1 = m.w1;

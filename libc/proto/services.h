@@ -10,6 +10,7 @@
 #define H_FS       2
 #define H_CONSOLE  3
 #define H_PIPE     4
+#define H_SVC      5              // the supervisor (init)
 
 // Badge bit of the handles init gives system servers (proc): requests
 // only they may make (pipe references of other processes) check it.

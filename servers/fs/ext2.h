@@ -7,7 +7,8 @@
 //   for the operation that met it (never a crash, never a write outside the
 //   file system); ext2_error() then tells why. ext2_mount() gives -EINVAL
 //   for a superblock or group descriptor it cannot accept, -EIO when the
-//   device fails.
+//   device fails. Changes on a read-only mount (unknown ro_compat
+//   features) give -EROFS. A device error gives -EIO.
 // - Inode numbers are ext2 inode numbers (the root is EXT2_ROOT_INO). An inode
 //   number that is out of range, reserved or no longer in use gives -ESTALE.
 // - Paths are absolute and normalised ("/a/b"); symbolic links are followed
@@ -16,6 +17,8 @@
 //   changes on the device when it returns (blocks are gathered in the cache
 //   during the call and written once at its end).
 // - Not thread-safe: one caller at a time. Access times are not updated.
+// - Limits: names of 255 bytes, symlink targets shorter than a block,
+//   directories up to 128 MiB, 1 GiB per read or write call.
 #ifndef EXT2_H
 #define EXT2_H
 #include <stdint.h>
@@ -70,7 +73,8 @@ long ext2_lookup(struct ext2 *fs, const char *path);
 // Same, but a final symbolic link is returned itself.
 long ext2_lookup_nofollow(struct ext2 *fs, const char *path);
 
-// Regular files: bytes read (0 at or after the end; holes read as zeros).
+// Regular files only (-EISDIR for a directory, -EINVAL for other types).
+// Bytes read (0 at or after the end; holes read as zeros).
 long ext2_read(struct ext2 *fs, uint64_t ino, uint64_t off, void *buf, uint64_t len);
 // Bytes written (short only when the disk fills up); -ENOSPC, -EFBIG.
 long ext2_write(struct ext2 *fs, uint64_t ino, uint64_t off, const void *buf, uint64_t len);
@@ -92,6 +96,7 @@ long ext2_rmdir(struct ext2 *fs, const char *path);
 // directory, for a directory). -EINVAL moving a directory into itself.
 long ext2_rename(struct ext2 *fs, const char *from, const char *to);
 
+// mode: the permission bits (07777); blocks: 512-byte units (i_blocks).
 long ext2_stat(struct ext2 *fs, uint64_t ino, struct fs_stat *st);
 // One entry from position pos (0: the start; "." and ".." are skipped) ->
 // 1 and *next (pass it back for the following entry), 0 at the end.

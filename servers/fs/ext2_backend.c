@@ -12,7 +12,8 @@
 static struct ext2 fs;
 static long disk;
 
-// One disk request; retried while the driver is being restarted.
+// One disk request; sent again while the driver is being restarted
+// (for up to about a minute).
 static long disk_call(unsigned op, uint64_t sector, uint32_t count, const void *out, void *in)
 {
     for (int attempt = 0;; attempt++) {
@@ -22,7 +23,7 @@ static long disk_call(unsigned op, uint64_t sector, uint32_t count, const void *
         long e = ipc_call(disk, &m, &b);
         if (e == 0)
             return (long)m.w0;
-        if (e != -E_DEAD || attempt == 100)
+        if (e != -E_DEAD || attempt == 6000)
             return -EIO;
         sys_sleep(10);
     }

@@ -8,6 +8,7 @@
 
 #define DE_HEAD 8
 #define NONE    UINT32_MAX
+#define DIR_MAX (128u << 20)       // larger directories are taken as corrupt
 
 struct dent {
     uint32_t off, prev;            // offset in the block, previous record's (or NONE)
@@ -86,7 +87,8 @@ static int dblock_check(struct ext2 *fs, const uint8_t *b)
 static long dir_blocks(struct ext2 *fs, const struct ext2_inode *dir)
 {
     uint64_t n = dir->size / fs->block_size;
-    if (dir->size % fs->block_size || n == 0 || n * fs->sec_per_block > dir->blocks)
+    if (dir->size % fs->block_size || n == 0 || n * fs->sec_per_block > dir->blocks ||
+        dir->size > DIR_MAX)
         return ext2_corrupt(fs, "bad directory size");
     return (long)n;
 }
@@ -175,6 +177,8 @@ static long add_fn(struct ext2 *fs, struct dwalk *w, const struct dent *d)
 static int dir_append(struct ext2 *fs, struct ext2_inode *dir, struct dwalk *w)
 {
     int fresh;
+    if (dir->size + fs->block_size > DIR_MAX)
+        return -ENOSPC;
     long b = ext2_bmap(fs, dir, dir->size / fs->block_size, 1, &fresh);
     if (b < 0)
         return (int)b;

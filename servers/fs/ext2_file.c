@@ -103,6 +103,8 @@ static long file_write(struct ext2 *fs, struct ext2_inode *ind, uint64_t off,
         ind->size = off + done;
     if (done)
         ext2_touch(fs, ind);
+    if (e == -ENOSPC)                      // indirect blocks taken before the disk filled
+        ext2_bmap_trim(fs, ind, (ind->size + bs - 1) / bs);
     int pe = ext2_inode_put(fs, ind);      // also when failing: blocks were linked
     if (e < 0 && !done)
         return e;

@@ -134,5 +134,7 @@ int ext2_dir_set_parent(struct ext2 *fs, struct ext2_inode *dir, uint32_t parent
 // ext2_path.c
 struct ext2_last { uint32_t len; char name[FS_NAME_MAX + 1]; };
 long ext2_walk(struct ext2 *fs, const char *path, int follow, struct ext2_last *last);
+long ext2_child(struct ext2 *fs, struct ext2_inode *dir, const char *name, uint32_t len,
+                struct ext2_inode *child);
 
 #endif

@@ -176,13 +176,12 @@ long ext2_unlink(struct ext2 *fs, const char *path)
     long d = parent_get(fs, path, &dir, &l);
     if (d < 0)
         return d == -EEXIST ? -EISDIR : d;
-    long ino = ext2_dir_find(fs, &dir, l.name, l.len);
-    int e = ino < 0 ? (int)ino : ext2_inode_get(fs, (uint32_t)ino, &ind);
-    if (e < 0)
-        return e;
+    long ino = ext2_child(fs, &dir, l.name, l.len, &ind);
+    if (ino < 0)
+        return ino;
     if (ext2_is_dir(&ind))
         return -EISDIR;
-    e = ext2_dir_remove(fs, &dir, l.name, l.len);
+    int e = ext2_dir_remove(fs, &dir, l.name, l.len);
     if (e == 0)
         e = links_drop(fs, &ind);
     return ext2_done(fs, e);
@@ -208,13 +207,15 @@ long ext2_rmdir(struct ext2 *fs, const char *path)
     long d = parent_get(fs, path, &dir, &l);
     if (d < 0)
         return d == -EEXIST ? -EBUSY : d;
-    long ino = ext2_dir_find(fs, &dir, l.name, l.len);
-    int e = ino < 0 ? (int)ino : ext2_inode_get(fs, (uint32_t)ino, &ind);
-    if (e < 0)
-        return e;
+    long ino = ext2_child(fs, &dir, l.name, l.len, &ind);
+    if (ino < 0)
+        return ino;
     if (!ext2_is_dir(&ind))
         return -ENOTDIR;
-    if ((e = ext2_dir_empty(fs, &ind)) <= 0)
+    if (ino == EXT2_ROOT_INO)
+        return -EBUSY;
+    int e = ext2_dir_empty(fs, &ind);
+    if (e <= 0)
         return e < 0 ? e : -ENOTEMPTY;
     e = ext2_dir_remove(fs, &dir, l.name, l.len);
     if (e == 0)
@@ -243,16 +244,19 @@ static int rename_loop_check(struct ext2 *fs, uint32_t src, uint32_t dir)
 // Points the existing entry l of tdir at src (inode s), dropping the
 // inode it named (dst).
 static int rename_replace(struct ext2 *fs, struct ext2_inode *tdir, struct ext2_last *l,
-                          uint32_t dst, struct ext2_inode *s)
+                          struct ext2_inode *s)
 {
     struct ext2_inode t;
-    int e = ext2_inode_get(fs, dst, &t);
-    if (e < 0)
-        return e;
+    long dst = ext2_child(fs, tdir, l->name, l->len, &t);
+    int e;
+    if (dst < 0)
+        return (int)dst;
     if (ext2_is_dir(&t) && !ext2_is_dir(s))
         return -EISDIR;
     if (!ext2_is_dir(&t) && ext2_is_dir(s))
         return -ENOTDIR;
+    if (dst == EXT2_ROOT_INO)
+        return -EBUSY;
     if (ext2_is_dir(&t) && (e = ext2_dir_empty(fs, &t)) <= 0)
         return e < 0 ? e : -ENOTEMPTY;
     e = ext2_dir_retarget(fs, tdir, l->name, l->len, s->ino, s->mode);
@@ -287,11 +291,11 @@ static long rename_prepare(struct ext2 *fs, const char *from, const char *to, ui
 {
     struct ext2_inode dir;
     long da = parent_get(fs, from, &dir, a);
-    long src = da < 0 ? da : ext2_dir_find(fs, &dir, a->name, a->len);
+    long src = da < 0 ? da : ext2_child(fs, &dir, a->name, a->len, s);
     long db = src < 0 ? src : ext2_walk(fs, to, 0, b);
     if (db < 0)
         return db == -EEXIST ? -EBUSY : db;
-    int e = ext2_inode_get(fs, (uint32_t)src, s);
+    int e = src == EXT2_ROOT_INO ? -EBUSY : 0;
     if (e == 0 && ext2_is_dir(s))
         e = rename_loop_check(fs, (uint32_t)src, (uint32_t)db);
     dirs[0] = (uint32_t)da;
@@ -316,7 +320,7 @@ long ext2_rename(struct ext2 *fs, const char *from, const char *to)
     if (e == 0 && ext2_is_dir(&s) && dirs[0] != dirs[1] && tdir.links >= EXT2_LINK_MAX)
         return -EMLINK;
     if (dst > 0)
-        e = rename_replace(fs, &tdir, &b, (uint32_t)dst, &s);
+        e = rename_replace(fs, &tdir, &b, &s);
     else if (dst == -ENOENT)
         e = ext2_dir_add(fs, &tdir, b.name, b.len, s.ino, s.mode);
     else

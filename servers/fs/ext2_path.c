@@ -14,24 +14,31 @@ struct walk {
     int links;
 };
 
-// The child named [name, name + len) of directory ino, checked to be in use.
+// Entry name of directory dir, loaded into *child; its inode number,
+// -ENOENT, or -EIO for an entry naming a reserved or free inode.
+long ext2_child(struct ext2 *fs, struct ext2_inode *dir, const char *name, uint32_t len,
+                struct ext2_inode *child)
+{
+    long c = ext2_dir_find(fs, dir, name, len);
+    if (c < 0)
+        return c;
+    if (c != EXT2_ROOT_INO && c < fs->first_ino)
+        return ext2_corrupt(fs, "directory entry for a reserved inode");
+    int e = ext2_inode_get(fs, (uint32_t)c, child);
+    if (e < 0)
+        return e;
+    if (child->links == 0 || (child->mode & S_FMT) == 0)
+        return ext2_corrupt(fs, "directory entry for a free inode");
+    return c;
+}
+
+// The child named [name, name + len) of directory ino.
 static long walk_child(struct ext2 *fs, uint32_t ino, const char *name, size_t len,
                        struct ext2_inode *child)
 {
     struct ext2_inode dir;
     int e = ext2_inode_get(fs, ino, &dir);
-    if (e < 0)
-        return e;
-    if (!ext2_is_dir(&dir))
-        return -ENOTDIR;
-    long c = ext2_dir_find(fs, &dir, name, (uint32_t)len);
-    if (c < 0)
-        return c;
-    if ((e = ext2_inode_get(fs, (uint32_t)c, child)) < 0)
-        return e;
-    if (child->links == 0 || (child->mode & S_FMT) == 0)
-        return ext2_corrupt(fs, "directory entry for a free inode");
-    return c;
+    return e < 0 ? e : ext2_child(fs, &dir, name, (uint32_t)len, child);
 }
 
 // Replaces the walked part of the path by link's target: the target, then

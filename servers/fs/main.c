@@ -14,8 +14,8 @@
 #include "backend.h"
 #include "memfs.h"
 
-#define H_MY_ENDPOINT 5
-#define H_DISK        6
+#define H_MY_ENDPOINT 6
+#define H_DISK        7
 #define MOUNT_SHIFT   48
 #define INO_MASK      ((1ull << MOUNT_SHIFT) - 1)
 
@@ -227,7 +227,8 @@ int main(int argc, char **argv)
     mounts[0] = argc > 2 && !strcmp(argv[2], "nodisk") ? NULL : ext2_backend_mount(H_DISK);
     if (!mounts[0])
         mounts[0] = &memfs_backend;
-    printf("fs: ready, root is %s\n", mounts[0]->type);
+    printf("fs: root is %s\n", mounts[0]->type);
+    server_announce("fs", argc, argv);
     struct server s = { H_MY_ENDPOINT, ops, FS_OPS, -1, NULL };
     server_run(&s);
 }

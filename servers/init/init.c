@@ -8,6 +8,7 @@
 #include "core/bootfs.h"
 #include "services.h"
 #include "proc_proto.h"
+#include "supervisor.h"
 
 #define PRIO_CONSOLE 30
 #define PRIO_PROC    28
@@ -16,10 +17,8 @@
 #define PRIO_DISK    29
 #define PRIO_SHELL   25
 
-enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, NSVC };
-static const char *const svc_names[NSVC] = { "proc", "fs", "console", "pipe", "ata" };
+enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, NSVC };
 static long endpoints[NSVC];
-static long procs[NSVC];
 
 static const void *bootfs;
 static uint64_t bootfs_len;
@@ -71,73 +70,86 @@ static void report(const char *name, long status)
         printf("init: %s was killed\n", name);
 }
 
-// Starts a boot program with the handles in `grants` (slots 1, 2, ...);
-// a grant of -1 - N passes service endpoint N badged with the child's
-// pid (with BADGE_SYSTEM when `system`).
-static long start(struct spawn_req *r, const long *grants, int n, int system)
+// Starts a service's program with its grants (slots 1, 2, ...): a grant
+// of -1 - N passes service endpoint N badged with the child's pid (with
+// BADGE_SYSTEM for system services). A restarted service gets "restart=N".
+long service_spawn(struct service *s, int restarts, long deaths, uint64_t bit)
 {
-    if (find_program(r))
+    char restart_arg[24];
+    const char *argv[8] = { s->name };
+    int argc = 1;
+    for (int i = 0; i < 4 && s->args[i]; i++)
+        argv[argc++] = s->args[i];
+    snprintf(restart_arg, sizeof(restart_arg), "restart=%d", restarts);
+    if (restarts)
+        argv[argc++] = restart_arg;
+    struct spawn_req r = { .name = s->name, .argv = argv, .prio = s->prio, .notif = deaths,
+                           .bits = bit, .data = s->data, .data_len = s->data_len,
+                           .data_at = s->data_at };
+    if (find_program(&r))
         return -E_NOENT;
-    long p = spawn_load(r), err = 0;
+    long p = spawn_load(&r), err = 0;
     if (p < 0) {
-        printf("init: cannot load %s: error %ld\n", r->name, p);
+        printf("init: cannot load %s: error %ld\n", s->name, p);
         return p;
     }
-    long pid = sys_proc_pid(p);
-    for (int i = 0; i < n && err >= 0; i++) {
-        if (grants[i] >= 0)
-            err = sys_handle_grant(p, grants[i], R_ALL, 0);
-        else
-            err = sys_handle_grant(p, endpoints[-1 - grants[i]], R_SEND,
-                                   pid | (system ? (long)BADGE_SYSTEM : 0));
+    s->pid = (int)sys_proc_pid(p);
+    for (int i = 0; i < s->ngrants && err >= 0; i++) {
+        long g = s->grants[i];
+        err = g >= 0 ? sys_handle_grant(p, g, R_ALL, 0)
+                     : sys_handle_grant(p, endpoints[-1 - g], R_SEND,
+                                        s->pid | (s->system ? (long)BADGE_SYSTEM : 0));
     }
     if (err >= 0)
-        err = spawn_start(p, r);
+        err = spawn_start(p, &r);
     if (err < 0) {
-        printf("init: cannot start %s: error %ld\n", r->name, err);
+        printf("init: cannot start %s: error %ld\n", s->name, err);
         return err;
     }
     return p;
 }
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define STD_GRANTS -1 - SVC_PROC, -1 - SVC_FS, -1 - SVC_CONSOLE, -1 - SVC_PIPE
+#define STD_GRANTS -1 - SVC_PROC, -1 - SVC_FS, -1 - SVC_CONSOLE, -1 - SVC_PIPE, -1 - SVC_SUPERVISOR
 
-static void start_services(long deaths)
+static void grants_set(struct service *s, const long *g, int n)
 {
-    char len[24];
+    memcpy(s->grants, g, (size_t)n * sizeof(long));
+    s->ngrants = n;
+}
+
+// The services and exactly the handles each gets.
+static void services_define(struct service *t, const long *mint)
+{
+    static char len[24];
     snprintf(len, sizeof(len), "%lu", bootfs_len);
-    const char *fs_argv[] = { "fs", len, NULL };
-    long mint[NSVC];
-    for (int i = 0; i < NSVC; i++)
-        mint[i] = sys_handle_mint(endpoints[i], R_SEND | R_GRANT, 0);
-    long console_grants[] = { endpoints[SVC_CONSOLE], sys_ioport_get(H_ROOT, 0x3f8, 8),
-                              sys_irq_get(H_ROOT, 4), sys_ioport_get(H_ROOT, 0x60, 5),
-                              sys_irq_get(H_ROOT, 1), sys_mmio_get(H_ROOT, 0xb8000, 4096),
-                              sys_ioport_get(H_ROOT, 0x3d4, 2), -1 - SVC_PROC };
-    long fs_grants[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
-    long disk_grants[] = { endpoints[SVC_DISK], sys_ioport_get(H_ROOT, 0x1f0, 8),
-                           sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
-    long pipe_grants[] = { STD_GRANTS, endpoints[SVC_PIPE] };
-    long proc_grants[] = { STD_GRANTS, endpoints[SVC_PROC], H_ROOT, sys_ioport_get(H_ROOT, 0x604, 2),
-                           mint[SVC_PROC], mint[SVC_FS], mint[SVC_CONSOLE], mint[SVC_PIPE] };
-    struct spawn_req r[NSVC] = {
-        [SVC_CONSOLE] = { .name = "console", .prio = PRIO_CONSOLE },
-        [SVC_FS] = { .name = "fs", .prio = PRIO_FS, .argv = fs_argv, .data = bootfs,
-                     .data_len = bootfs_len, .data_at = BOOTFS_VADDR },
-        [SVC_PIPE] = { .name = "pipe", .prio = PRIO_PIPE },
-        [SVC_PROC] = { .name = "proc", .prio = PRIO_PROC },
-        [SVC_DISK] = { .name = "ata", .prio = PRIO_DISK },
-    };
-    for (int i = 0; i < NSVC; i++) {
-        r[i].notif = deaths;
-        r[i].bits = 1ul << i;
-    }
-    procs[SVC_CONSOLE] = start(&r[SVC_CONSOLE], console_grants, NELEM(console_grants), 1);
-    procs[SVC_DISK] = start(&r[SVC_DISK], disk_grants, NELEM(disk_grants), 1);
-    procs[SVC_FS] = start(&r[SVC_FS], fs_grants, NELEM(fs_grants), 0);
-    procs[SVC_PIPE] = start(&r[SVC_PIPE], pipe_grants, NELEM(pipe_grants), 0);
-    procs[SVC_PROC] = start(&r[SVC_PROC], proc_grants, NELEM(proc_grants), 1);
+    long console[] = { endpoints[SVC_CONSOLE], sys_ioport_get(H_ROOT, 0x3f8, 8),
+                       sys_irq_get(H_ROOT, 4), sys_ioport_get(H_ROOT, 0x60, 5),
+                       sys_irq_get(H_ROOT, 1), sys_mmio_get(H_ROOT, 0xb8000, 4096),
+                       sys_ioport_get(H_ROOT, 0x3d4, 2), -1 - SVC_PROC };
+    long disk[] = { endpoints[SVC_DISK], sys_ioport_get(H_ROOT, 0x1f0, 8),
+                    sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
+    long fs[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
+    long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE] };
+    long proc[] = { STD_GRANTS, endpoints[SVC_PROC], H_ROOT, sys_ioport_get(H_ROOT, 0x604, 2),
+                    mint[SVC_PROC], mint[SVC_FS], mint[SVC_CONSOLE], mint[SVC_PIPE],
+                    mint[SVC_SUPERVISOR] };
+    t[0] = (struct service){ .name = "console", .prio = PRIO_CONSOLE, .system = 1, .may_stop = 1,
+                             .endpoint = endpoints[SVC_CONSOLE] };
+    grants_set(&t[0], console, NELEM(console));
+    t[1] = (struct service){ .name = "ata", .prio = PRIO_DISK, .may_stop = 1,
+                             .endpoint = endpoints[SVC_DISK] };
+    grants_set(&t[1], disk, NELEM(disk));
+    t[2] = (struct service){ .name = "fs", .prio = PRIO_FS, .may_stop = 1, .args = { len },
+                             .data = bootfs, .data_len = bootfs_len, .data_at = BOOTFS_VADDR,
+                             .endpoint = endpoints[SVC_FS] };
+    grants_set(&t[2], fs, NELEM(fs));
+    t[3] = (struct service){ .name = "pipe", .prio = PRIO_PIPE, .may_stop = 1,
+                             .endpoint = endpoints[SVC_PIPE] };
+    grants_set(&t[3], pipe, NELEM(pipe));
+    t[4] = (struct service){ .name = "proc", .prio = PRIO_PROC, .system = 1,
+                             .endpoint = endpoints[SVC_PROC] };
+    grants_set(&t[4], proc, NELEM(proc));
 }
 
 // Asks proc to start a shell on the console; returns its pid or an error.
@@ -161,6 +173,7 @@ static long spawn_shell(long proc)
 // The shell keeper: a thread that starts the shell and waits for it.
 static void shell_keeper(long proc)
 {
+    int restarts = 0;
     for (;;) {
         long pid = spawn_shell(proc);
         if (pid < 0) {
@@ -168,6 +181,7 @@ static void shell_keeper(long proc)
             sys_sleep(1000);
             continue;
         }
+        supervise_note_shell((int)pid, restarts++);
         struct msg m = { TAG(PROC_WAIT, 0), (uint64_t)pid, 0, 0, 0, 0 };
         ipc_call(proc, &m, NULL);
         printf("init: shell exited (status %lu), starting a new one\n", m.w1);
@@ -180,11 +194,11 @@ static _Noreturn void run_tests(long deaths)
 {
     char len[24];
     snprintf(len, sizeof(len), "%lu", bootfs_len);
-    const char *argv[] = { "ktest", len, NULL };
     long grants[3] = { sys_ioport_get(H_ROOT, 0x70, 2), sys_irq_get(H_ROOT, 8), H_ROOT };
-    struct spawn_req r = { .name = "ktest", .argv = argv, .prio = 30, .notif = deaths, .bits = 1,
-                           .data = bootfs, .data_len = bootfs_len, .data_at = BOOTFS_VADDR };
-    long p = start(&r, grants, NELEM(grants), 0);
+    struct service t = { .name = "ktest", .prio = 30, .data = bootfs, .data_len = bootfs_len,
+                         .data_at = BOOTFS_VADDR, .args = { len } };
+    grants_set(&t, grants, NELEM(grants));
+    long p = service_spawn(&t, 0, deaths, 1);
     if (p >= 0) {
         sys_notif_wait(deaths);
         report("ktest", sys_proc_status(p, 0));
@@ -194,6 +208,8 @@ static _Noreturn void run_tests(long deaths)
 
 int main(void)
 {
+    static struct service table[5];
+    long mint[NSVC];
     bootfs = (const void *)os_boot_arg[0];
     bootfs_len = os_boot_arg[1];
     const char *cmdline = (const char *)os_boot_arg[2];
@@ -201,15 +217,12 @@ int main(void)
     long deaths = sys_notif_create();
     if (has_word(cmdline, "test"))
         run_tests(deaths);
-    for (int i = 0; i < NSVC; i++)
+    for (int i = 0; i < NSVC; i++) {
         endpoints[i] = sys_endpoint_create();
-    start_services(deaths);
-    long my_proc = sys_handle_mint(endpoints[SVC_PROC], R_SEND, 1);   // badge: init's pid
-    thread_start(shell_keeper, my_proc, PRIO_PROC, 65536);
-    for (;;) {
-        long bits = sys_notif_wait(deaths);
-        for (int i = 0; i < NSVC; i++)
-            if ((bits & (1l << i)) && procs[i] >= 0)
-                report(svc_names[i], sys_proc_status(procs[i], 0));
+        mint[i] = sys_handle_mint(endpoints[i], R_SEND | R_GRANT, 0);
     }
+    services_define(table, mint);
+    long my_proc = sys_handle_mint(endpoints[SVC_PROC], R_SEND, 1);   // badge: init's pid
+    thread_start(shell_keeper, my_proc, 46, 65536);
+    supervise(table, NELEM(table), endpoints[SVC_SUPERVISOR], deaths);
 }

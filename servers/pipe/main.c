@@ -11,7 +11,7 @@
 #include "services.h"
 #include "pipe_proto.h"
 
-#define H_MY_ENDPOINT 5
+#define H_MY_ENDPOINT 6
 #define MAX_PIPES     64
 #define MAX_HOLDERS   16
 #define MAX_WAITERS   8
@@ -213,9 +213,9 @@ static const server_op ops[PIPE_OPS] = {
     [PIPE_CLOSE] = op_close, [PIPE_ADDREF] = op_addref, [PIPE_PROC_GONE] = op_proc_gone,
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
-    printf("pipe: ready\n");
+    server_announce("pipe", argc, argv);
     struct server s = { H_MY_ENDPOINT, ops, PIPE_OPS, -1, NULL };
     server_run(&s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "proc.h"
 #include "pipe_proto.h"
+#include "svc_proto.h"
 
 struct child children[MAX_CHILDREN];
 long death_notif;
@@ -132,11 +133,15 @@ static int op_kill(struct request *rq)
     } else if (c && !c->dead) {
         kill_child(c, sig);
         rq->r0 = 0;
-    } else {
-        rq->r0 = (uint64_t)-ESRCH;                   // or a system process:
-        for (long i = 0; sys_proc_info(H_ROOT_CAP, i, (long)&pi) == 0; i++)
+    } else if (pid == sys_proc_self()) {
+        rq->r0 = (uint64_t)-EPERM;                   // proc refuses
+    } else {                                         // a service: init decides
+        struct msg m = { TAG(SVC_KILL, 0), (uint64_t)pid, 0, 0, 0, 0 };
+        long e = sig == 0 ? -1 : ipc_call(H_SVC, &m, NULL);
+        rq->r0 = e == 0 ? m.w0 : (uint64_t)-ESRCH;
+        for (long i = 0; e != 0 && sys_proc_info(H_ROOT_CAP, i, (long)&pi) == 0; i++)
             if (pi.pid == pid)
-                rq->r0 = (uint64_t)-EPERM;
+                rq->r0 = sig == 0 ? 0 : (uint64_t)-EPERM;
     }
     return 0;
 }
@@ -188,10 +193,10 @@ static const server_op ops[PROC_OPS] = {
     [PROC_KILL_GROUP] = op_kill_group, [PROC_LIST] = op_list, [PROC_POWEROFF] = op_poweroff,
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
     death_notif = sys_notif_create();
-    printf("proc: ready\n");
+    server_announce("proc", argc, argv);
     struct server s = { H_MY_ENDPOINT, ops, PROC_OPS, death_notif, children_reap };
     server_run(&s);
 }

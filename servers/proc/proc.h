@@ -7,11 +7,12 @@
 #include "services.h"
 #include "proc_proto.h"
 
-// Handles init gives proc (slots 1-4 are the standard service handles).
-#define H_MY_ENDPOINT 5
-#define H_ROOT_CAP    6           // process list
-#define H_POWER_IO    7           // port 0x604
-#define H_MINT_FIRST  8           // unbadged proc, fs, console, pipe endpoints
+// Handles init gives proc (slots 1-5 are the standard service handles).
+#define H_MY_ENDPOINT 6
+#define H_ROOT_CAP    7           // process list
+#define H_POWER_IO    8           // port 0x604
+#define H_MINT_FIRST  9           // unbadged proc, fs, console, pipe, svc endpoints
+#define N_MINT        5
 
 #define MAX_CHILDREN 256
 

@@ -79,7 +79,7 @@ static int unpack(struct request *rq, const struct proc_spawn **sp, const char *
 static long setup_child(long h, int pid, const struct proc_spawn *s, int pgid, int prio)
 {
     struct startinfo si = { .magic = STARTINFO_MAGIC, .pid = pid, .pgid = pgid, .prio = prio };
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < N_MINT; i++)
         if (sys_handle_grant(h, H_MINT_FIRST + i, R_SEND, (long)pid) != i + 1)
             return -ENOMEM;
     memcpy(si.fds, s->fds, sizeof(si.fds));

@@ -214,7 +214,7 @@ static void sparse_huge(const char *opts, const char *name, uint64_t off)
 }
 
 TEST(triple_indirect_1k) { sparse_huge("-b 1024 -I 128", "triple1k.img", 100 * MIB); }
-TEST(triple_indirect_4k_large_file) { sparse_huge("-b 4096 -I 256", "triple4k.img", 5ull << 30); }
+TEST(triple_indirect_4k_large_file) { sparse_huge("-b 4096 -I 256 -O ^large_file", "triple4k.img", 5ull << 30); }
 
 TEST(truncate_shrink_grow)
 {
@@ -333,4 +333,33 @@ TEST(revision0_and_no_filetype)
         CHECK(h_fsck(img));
         CHECK(h_cat_is(img, "/dir/moved", "data", 4));
     }
+}
+
+// The disk fills between an indirect block and its data block: the
+// indirect block is given back.
+TEST(disk_full_between_indirect_and_data)
+{
+    char img[256];
+    struct hdev h;
+    struct fs_stat st;
+    uint8_t *chunk = h_pattern(4096, 19);
+    uint64_t total = 0;
+    long n;
+    h_path(img, "full2.img");
+    CHECK_EQ(h_mkfs(img, "-b 1024 -I 128", "1M", NULL), 0);
+    CHECK_EQ(h_open(&h, img), 0);
+    long a = ext2_create(&h.fs, "/a", 0), b = ext2_create(&h.fs, "/b", 0);
+    CHECK_EQ(ext2_write(&h.fs, (uint64_t)b, 0, chunk, 3000), 3000);
+    while ((n = ext2_write(&h.fs, (uint64_t)a, total, chunk, 1024)) > 0)
+        total += (uint64_t)n;
+    CHECK_EQ(ext2_truncate(&h.fs, (uint64_t)b, 2000), 0);
+    CHECK_EQ(h_free_blocks(&h.fs), 1);
+    long c = ext2_create(&h.fs, "/c", 0);
+    CHECK_EQ(ext2_write(&h.fs, (uint64_t)c, 12 * 1024, chunk, 10), -ENOSPC);
+    CHECK_EQ(ext2_stat(&h.fs, (uint64_t)c, &st), 0);
+    CHECK(st.blocks == 0 && st.size == 0);
+    CHECK_EQ(h_free_blocks(&h.fs), 1);
+    CHECK(h_close(&h, 1));
+    CHECK(h_fsck(img));
+    free(chunk);
 }

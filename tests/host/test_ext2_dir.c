@@ -405,3 +405,47 @@ TEST(create_cases)
     CHECK(h_close(&h, 1));
     CHECK(h_fsck(img));
 }
+
+// A directory indexed by e2fsck -D (htree): read linearly, and changed as
+// a plain directory (the index flag is dropped). A FIFO keeps its entry type.
+TEST(htree_directory_and_fifo)
+{
+    char img[256], src[256], p[300], cmd[400];
+    struct hdev h;
+    struct fs_stat st;
+    uint8_t seen[400] = { 0 };
+    h_path(src, "tree_h");
+    for (int i = 0; i < 300; i++) {
+        snprintf(p, sizeof(p), "%s/big/file_with_a_longish_name_%03d", src, i);
+        h_put_file(p, "e", 1);
+    }
+    CHECK_EQ(h_sh("mkfifo %s/fifo", src), 0);
+    h_path(img, "htree.img");
+    CHECK_EQ(h_mkfs(img, "-b 1024 -I 128", "4M", src), 0);
+    CHECK(h_sh("e2fsck -fyD %s >/dev/null 2>&1", img) < 4);
+    snprintf(cmd, sizeof(cmd), "debugfs -R 'stat /big' %s", img);
+    CHECK_EQ(h_field(cmd, "Flags: 0x"), 1000);
+    CHECK_EQ(h_open(&h, img), 0);
+    CHECK(ext2_lookup(&h.fs, "/big/file_with_a_longish_name_123") > 0);
+    CHECK_EQ(list_dir(&h.fs, "/big", seen, 400), 300);
+    for (int i = 0; i < 300; i += 3) {
+        snprintf(p, sizeof(p), "/big/file_with_a_longish_name_%03d", i);
+        CHECK_EQ(ext2_unlink(&h.fs, p), 0);
+    }
+    for (int i = 300; i < 360; i++) {
+        snprintf(p, sizeof(p), "/big/file_with_a_longish_name_%03d", i);
+        CHECK(ext2_create(&h.fs, p, 1) > 0);
+    }
+    CHECK_EQ(list_dir(&h.fs, "/big", seen, 400), 260);
+    long fifo = ext2_lookup(&h.fs, "/fifo");
+    CHECK_EQ(ext2_stat(&h.fs, (uint64_t)fifo, &st), 0);
+    CHECK_EQ(ext2_read(&h.fs, (uint64_t)fifo, 0, p, 1), -EINVAL);
+    CHECK_EQ(ext2_rename(&h.fs, "/fifo", "/big/fifo2"), 0);
+    CHECK(h_close(&h, 1));
+    CHECK(h_fsck(img));
+    CHECK_EQ(h_field(cmd, "Flags: 0x"), 0);
+    CHECK_EQ(h_open(&h, img), 0);
+    CHECK_EQ(ext2_unlink(&h.fs, "/big/fifo2"), 0);
+    CHECK(h_close(&h, 1));
+    CHECK(h_fsck(img));
+}

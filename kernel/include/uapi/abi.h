@@ -39,6 +39,8 @@ struct ipc_bufs {
 // recv on an endpoint with a bound notification returns its bits as a
 // message with this label, the bits in w0, badge 0 and token 0.
 #define LABEL_NOTIFY 0xffffffffu
+// A liveness ping from the supervisor; the shared server loop answers it.
+#define LABEL_PING   0xfffffffeu
 
 // proc_info result: one live process.
 struct proc_info {

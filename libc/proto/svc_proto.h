@@ -1,0 +1,26 @@
+// Supervisor protocol (init): the services it keeps running. Programs
+// reach it in handle slot H_SVC (services.h). Replies: r0 = result (>= 0)
+// or a negative errno (newlib values).
+#ifndef SVC_PROTO_H
+#define SVC_PROTO_H
+#include <stdint.h>
+
+enum svc_op {
+    SVC_LIST = 1,      // w0 = index -> payload: struct svc_entry, r0 = 1; 0 past the end
+    SVC_RESTART,       // payload: name -> r0 = 0; -ENOENT unknown, -EPERM for init/proc
+    SVC_FAULT,         // w0 = kind (1 crash, 2 hang, 3 wild), w1 = seed, payload: name
+    SVC_KILL,          // w0 = pid -> 0; -EPERM (init, proc refuse), -ESRCH (no service)
+    SVC_OPS
+};
+
+enum svc_state { SVC_RUNNING, SVC_RESTARTING, SVC_STOPPED };
+
+struct svc_entry {
+    char name[16];
+    int32_t pid, state, restarts, pad;
+    uint64_t last_restart_ms;    // how long the last restart took
+    char reason[64];             // why it last died
+};
+_Static_assert(sizeof(struct svc_entry) == 104, "svc_entry layout");
+
+#endif

@@ -1,0 +1,223 @@
+// The supervisor (reincarnation server). The main thread serves the svc
+// protocol; the kernel's death notifications and a ticker's bit arrive on
+// the same endpoint. A service that dies is started again from its
+// binary, at once the first time and with exponential backoff when it
+// keeps dying. A pinger thread per service calls it every half second;
+// one that has not answered for three seconds is hung and is killed.
+#include "supervisor.h"
+#include "server.h"
+
+#define TICK_BIT      (1ul << 63)
+#define TICK_MS       100
+#define PING_MS       500
+#define HUNG_MS       3000
+#define BACKOFF_MAX   5000
+#define QUICK_MS      5000          // a death this soon after start counts as quick
+
+// newlib errno values (replies go to newlib programs)
+#define ENOENT 2
+#define ESRCH  3
+#define EPERM  1
+#define EINVAL 22
+
+static struct service *svcs;
+static int nsvcs;
+static long deaths;
+static struct service shell_entry = { .name = "sh" };
+
+uint64_t now_ms(void) { return (uint64_t)sys_time() / 1000000; }
+
+void supervise_note_shell(int pid, int restarts)
+{
+    shell_entry.pid = pid;
+    shell_entry.restarts = restarts;
+}
+
+static void start_service(struct service *s)
+{
+    s->proc = service_spawn(s, s->restarts, deaths, 1ul << (s - svcs));
+    s->started_ms = now_ms();
+    s->state = s->proc >= 0 ? SVC_RUNNING : SVC_STOPPED;
+    s->pong_ms = 0;
+}
+
+// Why a process ended, in words, for the restart line and svc list.
+static void describe_death(struct service *s)
+{
+    struct proc_exit ex = { 0, 0 };
+    long st = sys_proc_status(s->proc, (long)&ex);
+    int state = (int)PROC_STATE((uint64_t)st), code = PROC_CODE(st);
+    if (state == PROC_FAULTED)
+        snprintf(s->reason, sizeof(s->reason), "%sexception %d at %lx (rip %lx)", s->cause,
+                 code, ex.fault_addr, ex.fault_rip);
+    else if (state == PROC_EXITED)
+        snprintf(s->reason, sizeof(s->reason), "%sexited with status %d", s->cause, code);
+    else
+        snprintf(s->reason, sizeof(s->reason), "%s", s->cause[0] ? s->cause : "killed");
+    s->cause[0] = 0;
+}
+
+// A death: note why, and plan the restart (with backoff if it is quick).
+static void service_died(struct service *s)
+{
+    describe_death(s);
+    sys_handle_close(s->proc);
+    s->proc = -1;
+    s->died_ms = now_ms();
+    s->quick_deaths = s->died_ms - s->started_ms < QUICK_MS ? s->quick_deaths + 1 : 0;
+    uint64_t delay = s->quick_deaths <= 1 ? 0 : 50ul << (s->quick_deaths - 1);
+    s->restart_at_ms = s->died_ms + (delay > BACKOFF_MAX ? BACKOFF_MAX : delay);
+    s->state = SVC_RESTARTING;
+    s->restarts++;
+    s->announce = 1;
+    printf("init: %s died (%s), restarting%s\n", s->name, s->reason,
+           delay ? " after a pause" : "");
+}
+
+static void stop_service(struct service *s, const char *why)
+{
+    snprintf(s->cause, sizeof(s->cause), "%s", why);
+    sys_proc_kill(s->proc);                       // the death notification follows
+}
+
+// Every tick: due restarts, hung services, restart lines to print.
+static void tick(void)
+{
+    uint64_t now = now_ms();
+    for (int i = 0; i < nsvcs; i++) {
+        struct service *s = &svcs[i];
+        uint64_t sent = s->ping_sent_ms;
+        if (s->state == SVC_RESTARTING && now >= s->restart_at_ms)
+            start_service(s);
+        else if (s->state == SVC_RUNNING && sent && sent > s->started_ms && now - sent > HUNG_MS)
+            stop_service(s, "hung: no answer to pings");
+        if (s->announce && s->state == SVC_RUNNING && s->pong_ms > s->started_ms) {
+            s->last_restart_ms = s->pong_ms - s->died_ms;
+            printf("init: %s restarted in %lu ms (pid %d) after: %s\n", s->name,
+                   s->last_restart_ms, s->pid, s->reason);
+            s->announce = 0;
+        }
+    }
+}
+
+static void on_notify(uint64_t bits)
+{
+    for (int i = 0; i < nsvcs; i++) {
+        struct service *s = &svcs[i];
+        if ((bits & (1ul << i)) && s->proc >= 0 &&
+            PROC_STATE((uint64_t)sys_proc_status(s->proc, 0)) != PROC_RUNNING)
+            service_died(s);
+    }
+    if (bits & TICK_BIT)
+        tick();
+}
+
+static struct service *by_name(const struct request *rq)
+{
+    const char *name = rq->data;
+    if (!rq->len || name[rq->len - 1])
+        return NULL;
+    for (int i = 0; i < nsvcs; i++)
+        if (!strcmp(svcs[i].name, name))
+            return &svcs[i];
+    return NULL;
+}
+
+static int op_list(struct request *rq)
+{
+    static struct svc_entry e;
+    struct service *s = rq->w0 < (uint64_t)nsvcs ? &svcs[rq->w0]
+                      : rq->w0 == (uint64_t)nsvcs && shell_entry.pid ? &shell_entry : NULL;
+    rq->r0 = 0;
+    if (!s)
+        return 0;
+    memset(&e, 0, sizeof(e));
+    snprintf(e.name, sizeof(e.name), "%s", s->name);
+    snprintf(e.reason, sizeof(e.reason), "%s", s->reason);
+    e.pid = s->pid;
+    e.state = s->state;
+    e.restarts = s->restarts;
+    e.last_restart_ms = s->last_restart_ms;
+    rq->r0 = 1;
+    rq->reply_data = &e;
+    rq->reply_len = sizeof(e);
+    return 0;
+}
+
+static int op_restart(struct request *rq)
+{
+    struct service *s = by_name(rq);
+    rq->r0 = !s ? (uint64_t)-ENOENT : !s->may_stop ? (uint64_t)-EPERM : 0;
+    if (!rq->r0 && s->state == SVC_RUNNING)
+        stop_service(s, "restart requested");
+    return 0;
+}
+
+static int op_fault(struct request *rq)
+{
+    struct service *s = by_name(rq);
+    rq->r0 = !s ? (uint64_t)-ENOENT : !s->may_stop ? (uint64_t)-EPERM : 0;
+    if (!rq->r0 && s->state == SVC_RUNNING) {
+        static const char *const kinds[4] = { "", "crash", "hang", "wild" };
+        snprintf(s->cause, sizeof(s->cause), "injected %s: ", rq->w0 < 4 ? kinds[rq->w0] : "?");
+        rq->r0 = sys_proc_fault(s->proc, (long)rq->w0, (long)rq->w1) ? (uint64_t)-EINVAL : 0;
+        if (rq->r0 || rq->w0 == 2)
+            s->cause[0] = 0;                      // a hang is found by the pings
+    }
+    return 0;
+}
+
+static int op_kill(struct request *rq)
+{
+    int pid = (int)rq->w0;
+    rq->r0 = pid == 1 ? (uint64_t)-EPERM : (uint64_t)-ESRCH;
+    for (int i = 0; i < nsvcs; i++) {
+        struct service *s = &svcs[i];
+        if (s->pid != pid || s->state != SVC_RUNNING)
+            continue;
+        rq->r0 = s->may_stop ? 0 : (uint64_t)-EPERM;
+        if (s->may_stop)
+            stop_service(s, "killed");
+    }
+    return 0;
+}
+
+static void ticker(long notif)
+{
+    for (;;) {
+        sys_sleep(TICK_MS);
+        sys_notif_signal(notif, (long)TICK_BIT);
+    }
+}
+
+static void pinger(long i)
+{
+    struct service *s = &svcs[i];
+    for (;;) {
+        sys_sleep(PING_MS);
+        struct msg m = { TAG(LABEL_PING, 0), 0, 0, 0, 0, 0 };
+        s->ping_sent_ms = now_ms();
+        ipc_call(s->endpoint, &m, NULL);
+        s->pong_ms = now_ms();
+        s->ping_sent_ms = 0;
+    }
+}
+
+_Noreturn void supervise(struct service *table, int n, long svc_endpoint, long deaths_notif)
+{
+    static const server_op ops[SVC_OPS] = {
+        [SVC_LIST] = op_list, [SVC_RESTART] = op_restart,
+        [SVC_FAULT] = op_fault, [SVC_KILL] = op_kill,
+    };
+    svcs = table;
+    nsvcs = n;
+    deaths = deaths_notif;
+    for (int i = 0; i < n; i++)
+        start_service(&svcs[i]);
+    thread_start(ticker, deaths, 47, 16384);
+    for (int i = 0; i < n; i++)
+        if (svcs[i].endpoint >= 0)
+            thread_start(pinger, i, 47, 16384);
+    struct server srv = { svc_endpoint, ops, SVC_OPS, deaths, on_notify };
+    server_run(&srv);
+}

@@ -1,0 +1,40 @@
+// The supervisor part of init: the table of services, restarts with
+// backoff, liveness pings, and the svc protocol (svc_proto.h).
+#ifndef SUPERVISOR_H
+#define SUPERVISOR_H
+#include "os.h"
+#include "svc_proto.h"
+
+#define MAX_GRANTS 16
+
+struct service {
+    const char *name;
+    int prio, system, may_stop;  // system: badges carry BADGE_SYSTEM
+    long grants[MAX_GRANTS];     // as for start(): >= 0 a handle, < 0 an endpoint
+    int ngrants;
+    const char *args[4];         // extra arguments after the name
+    const void *data;            // bytes copied into it at data_at
+    uint64_t data_len, data_at;
+    long endpoint;               // its endpoint (-1: none), pinged for liveness
+    // state, changed only by the main thread
+    long proc;
+    int pid, state, restarts, quick_deaths;
+    uint64_t started_ms, died_ms, restart_at_ms, last_restart_ms;
+    int announce;                // print the restart line once it answers
+    char cause[32];              // set when we kill or fault it, before it dies
+    char reason[64];             // why it last died
+    // written by its pinger thread
+    volatile uint64_t ping_sent_ms, pong_ms;
+};
+
+// Provided by init.c: starts a service's program, returns its process
+// handle (or an error) and fills in its pid.
+long service_spawn(struct service *s, int restarts, long deaths_notif, uint64_t bit);
+uint64_t now_ms(void);
+
+// Runs the supervisor loop on the svc endpoint forever.
+_Noreturn void supervise(struct service *svcs, int n, long svc_endpoint, long deaths);
+// For the shell keeper: record the shell as a pseudo-service in the list.
+void supervise_note_shell(int pid, int restarts);
+
+#endif
