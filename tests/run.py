@@ -72,6 +72,15 @@ class Qemu:
             time.sleep(0.05)
         return False
 
+    def wait_for_from(self, start, pattern, timeout):
+        """True once pattern appears in the output after position start."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if pattern in self.text()[start:]:
+                return True
+            time.sleep(0.1)
+        return False
+
     def wait_exit(self, timeout):
         try:
             return self.proc.wait(timeout)
@@ -281,6 +290,12 @@ def scenario_disk():
     scenario_disk.corruptions(Shell, BUILD, record, scenario_shell.check)
 
 
+def scenario_restart():
+    import scenario_restart
+    import scenario_shell
+    scenario_restart.supervisor_behaviour(Shell, record, scenario_shell.check)
+
+
 def scenario_panic():
     """A ring-0 fault panics with registers and a symbolised backtrace."""
     q = Qemu(os.path.join(BUILD, "panic.iso"))
@@ -309,6 +324,7 @@ def main():
         scenario_user_program()
         scenario_keyboard_and_screen()
         scenario_disk()
+        scenario_restart()
     passed = sum(1 for _, ok in results if ok)
     failed = len(results) - passed
     print("%d passed, %d failed" % (passed, failed))

@@ -16,6 +16,7 @@ struct boot_info {
 
 struct mb2_tag { u32 type, size; };
 extern char kernel_end[];
+u64 boot_epoch;                 // wall-clock seconds when the timer started
 
 static void mb2_module(const u32 *m, struct boot_info *bi)
 {
@@ -133,6 +134,7 @@ void kmain(u32 magic, u64 mbi_pa)
     if (cmdline_has(bi.cmdline, "kpanic"))
         *(volatile u64 *)0xdead000 = 1;                     // test: a ring-0 fault
     start_init(&bi);
+    boot_epoch = arch_rtc_epoch();
     arch_timer_init();
     sched_start();
 }

@@ -86,6 +86,7 @@ struct ioport {
 #define MAX_THREADS  1024
 
 extern struct thread *current;
+extern u64 boot_epoch;
 extern struct kobj root_obj;
 
 // proc.c

@@ -280,6 +280,12 @@ static long sys_ioport_enable(struct trapframe *tf)
 
 static long sys_time(struct trapframe *tf) { (void)tf; return (long)(sched_ticks() * 1000000); }
 
+static long sys_wallclock(struct trapframe *tf)
+{
+    (void)tf;
+    return (long)(boot_epoch * 1000000000ul + sched_ticks() * 1000000);
+}
+
 static long sys_sleep(struct trapframe *tf)
 {
     if (A0 > 1000ul * 3600 * 24)

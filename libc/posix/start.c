@@ -81,7 +81,7 @@ void *sbrk(ptrdiff_t inc)
 int gettimeofday(struct timeval *tv, void *tz)
 {
     (void)tz;
-    long ns = sys_time();
+    long ns = sys_wallclock();
     tv->tv_sec = ns / 1000000000;
     tv->tv_usec = (ns % 1000000000) / 1000;
     return 0;

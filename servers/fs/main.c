@@ -54,7 +54,7 @@ static const char *req_path(struct request *rq)
 static void clock_update(void)
 {
     for (int i = 0; i < 2; i++)
-        mounts[i]->set_time(sys_time() / 1000000000);
+        mounts[i]->set_time(sys_wallclock() / 1000000000);
 }
 
 static int op_lookup(struct request *rq)

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "pipe_proto.h"
 #include "svc_proto.h"
+#include "fs_proto.h"
 
 struct child children[MAX_CHILDREN];
 long death_notif;
@@ -179,6 +180,8 @@ static int op_list(struct request *rq)
 
 static int op_poweroff(struct request *rq)
 {
+    struct msg m = { TAG(FS_SYNC, 0), 0, 0, 0, 0, 0 };
+    ipc_call(H_FS, &m, NULL);                     // leave the disk marked clean
     printf("proc: power off\n");
     if (sys_ioport_enable(H_POWER_IO) == 0)
         __asm__ volatile("outw %0, %1" :: "a"((uint16_t)0x2000), "Nd"((uint16_t)0x604));

@@ -144,3 +144,38 @@ void arch_backtrace(u64 rbp)
         rbp = ((u64 *)rbp)[0];
     }
 }
+
+static u8 cmos_read(u8 reg)
+{
+    outb(0x70, reg);
+    return inb(0x71);
+}
+
+// Days from 1970-01-01 to a civil date (proleptic Gregorian).
+static u64 days_from_civil(u64 y, u64 m, u64 d)
+{
+    y -= m <= 2;
+    u64 era = y / 400, yoe = y - era * 400;
+    u64 doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+// The CMOS real-time clock as seconds since 1970 (read once at boot).
+u64 arch_rtc_epoch(void)
+{
+    u8 r[6], b;
+    static const u8 regs[6] = { 0, 2, 4, 7, 8, 9 };
+    for (int tries = 0; tries < 100000 && (cmos_read(0x0A) & 0x80); tries++)
+        ;
+    for (int i = 0; i < 6; i++)
+        r[i] = cmos_read(regs[i]);
+    b = cmos_read(0x0B);
+    if (!(b & 4))                                   // BCD
+        for (int i = 0; i < 6; i++)
+            r[i] = (u8)((r[i] & 0x0f) + ((r[i] & 0x70) >> 4) * 10 + (i == 2 ? 0 : (r[i] >> 7) * 80));
+    if (!(b & 2) && (cmos_read(4) & 0x80))          // 12-hour clock, PM
+        r[2] = (u8)((r[2] & 0x7f) % 12 + 12);
+    u64 days = days_from_civil(2000 + r[5], r[4], r[3]);
+    return days * 86400 + r[2] * 3600ul + r[1] * 60ul + r[0];
+}

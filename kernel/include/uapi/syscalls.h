@@ -43,7 +43,8 @@
     X(34, mmio_get,       3) /* (root, paddr, len) -> h */                 \
     X(35, mmio_map,       2) /* (mmio, vaddr): map into the caller */      \
     X(36, endpoint_bind,  2) /* (endpoint, notif): recv also gets it */   \
-    X(37, proc_fault,     3) /* (proc, 1 crash | 2 hang | 3 wild, seed) */
+    X(37, proc_fault,     3) /* (proc, 1 crash | 2 hang | 3 wild, seed) */ \
+    X(38, wallclock,      0) /* -> nanoseconds since 1970 (from the RTC) */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };

@@ -46,6 +46,7 @@ bool arch_user_rip_ok(u64 rip);
 const char *arch_exception_name(u64 vector);
 void arch_early_init(void);
 void arch_timer_init(void);
+u64 arch_rtc_epoch(void);
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
