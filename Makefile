@@ -153,6 +153,7 @@ endef
 $(eval $(call iso_rule,os,bootfs.img,))
 $(eval $(call iso_rule,test,bootfs-test.img,test))
 $(eval $(call iso_rule,panic,bootfs.img,kpanic))
+$(eval $(call iso_rule,test-slow,bootfs-test.img,test nofastpath))
 
 DRIVE = -drive file=$(DISK),format=raw,if=ide,index=0
 
@@ -171,9 +172,13 @@ $(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h kernel/*/*.c kern
 
 hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%)
 
-test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/panic.iso $(BUILD)/root
+test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tests/run.py
+
+bench: all $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
+	$(PYTHON) tools/bench.py
 
 clean:
 	rm -rf $(BUILD)

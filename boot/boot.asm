@@ -32,12 +32,19 @@ boot_pdpt_high: resb 4096           ; kernel base
 boot_pd:        resb 4096 * 4       ; 4 GiB of 2 MiB pages
 boot_stack:     resb 16384
 boot_stack_top:
+global boot_tsc
+boot_tsc:       resq 1
 
 section .boot.text progbits alloc exec
 bits 32
 global _start
 _start:
     cli
+    mov ebp, eax
+    rdtsc                           ; the first instruction count, for make bench
+    mov [boot_tsc], eax
+    mov [boot_tsc + 4], edx
+    mov eax, ebp
     mov esp, boot_stack_top         ; boot sections are linked low
     mov edi, eax                    ; multiboot2 magic
     mov esi, ebx                    ; multiboot2 info (physical)

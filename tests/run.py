@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 QEMU = ["qemu-system-x86_64", "-m", "256M", "-no-reboot", "-display", "none", "-serial", "stdio"]
+DRIVE_OPTS = ""
 
 results = []
 
@@ -39,7 +40,8 @@ class Qemu:
             fd, self.disk_copy = tempfile.mkstemp(suffix=".img")
             os.close(fd)
             shutil.copy(disk, self.disk_copy)
-            extra = list(extra) + ["-drive", "file=%s,format=raw,if=ide,index=0" % self.disk_copy]
+            extra = list(extra) + ["-drive", "file=%s,format=raw,if=ide,index=0%s"
+                                   % (self.disk_copy, DRIVE_OPTS)]
         self.proc = subprocess.Popen(QEMU + ["-cdrom", iso] + list(extra),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
@@ -160,21 +162,22 @@ def program_host_tests():
         record("host.programs", False, "exit status %d: %s" % (p.returncode, p.stderr[-500:]))
 
 
-def system_tests():
-    q = Qemu(os.path.join(BUILD, "test.iso"))
+def system_tests(iso="test.iso", prefix="system."):
+    """The in-system tests; run twice, with the IPC fast path and without."""
+    q = Qemu(os.path.join(BUILD, iso))
     done = q.wait_for("ktest: done", 300)
     status = q.wait_exit(30) if done else None
     q.stop()
     out = q.text()
     for line in out.splitlines():
         if line.startswith("ok system."):
-            record(line[3:].strip(), True)
+            record(prefix + line[10:].strip(), True)
         elif line.startswith("not ok system."):
-            n, _, why = line[7:].partition(":")
-            record(n.strip(), False, why.strip())
-    record("system.completes_and_powers_off", done and status == 0,
+            n, _, why = line[14:].partition(":")
+            record(prefix + n.strip(), False, why.strip())
+    record(prefix + "completes_and_powers_off", done and status == 0,
            "ktest did not finish (status %s); output tail:\n%s" % (status, out[-1500:]))
-    record("system.no_kernel_panic", "KERNEL PANIC" not in out, out[-1500:])
+    record(prefix + "no_kernel_panic", "KERNEL PANIC" not in out, out[-1500:])
 
 
 def scenario_boot():
@@ -316,6 +319,7 @@ def main():
         program_host_tests()
     if "system" in only:
         system_tests()
+        system_tests("test-slow.iso", "system.nofastpath.")
     if "scenario" in only:
         scenario_boot()
         scenario_panic()

@@ -113,6 +113,8 @@ void sched_sleep(u64 ms);
 u64 sched_ticks(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
+void sched_direct(struct thread *next);
+int sched_top_ready(void);
 
 // ipc.c
 struct endpoint *endpoint_create(void);
@@ -122,6 +124,9 @@ void endpoint_recv_gone(struct endpoint *ep);
 long ipc_call(struct handle *h, struct trapframe *tf);
 long ipc_recv(struct endpoint *ep, u64 bufs);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
+extern bool ipc_fastpath;
+bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result);
+bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long *result);
 long endpoint_bind(struct endpoint *ep, struct notif *n);
 bool ipc_notify_receiver(struct notif *n);
 void endpoint_destroy(struct endpoint *ep);

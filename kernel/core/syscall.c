@@ -280,6 +280,13 @@ static long sys_ioport_enable(struct trapframe *tf)
 
 static long sys_time(struct trapframe *tf) { (void)tf; return (long)(sched_ticks() * 1000000); }
 
+static long sys_boot_tsc(struct trapframe *tf)
+{
+    extern u64 boot_tsc;                          // linked low, in boot.asm
+    (void)tf;
+    return (long)*(u64 *)P2V((u64)&boot_tsc);
+}
+
 static long sys_wallclock(struct trapframe *tf)
 {
     (void)tf;

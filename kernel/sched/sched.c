@@ -28,6 +28,8 @@ static void runq_put(struct thread *t, bool front)
 
 // Switches from current to the highest-priority ready thread (or idle).
 // The caller has already queued current wherever it belongs.
+static void switch_to(struct thread *prev, struct thread *next);
+
 static void sched_switch(void)
 {
     struct thread *prev = current;
@@ -38,6 +40,26 @@ static void sched_switch(void)
         prev->state = T_RUNNING;
         return;
     }
+    switch_to(prev, next);
+}
+
+// Runs next, which is in no queue, instead of the current thread, which
+// the caller has already put where it belongs (the IPC fast path).
+void sched_direct(struct thread *next)
+{
+    switch_to(current, next);
+}
+
+// The highest priority waiting in the run queue (-1: none).
+int sched_top_ready(void)
+{
+    return runq_top(&runq);
+}
+
+// The context switch proper: address space, I/O bitmap, kernel stack,
+// FPU state, registers.
+static void switch_to(struct thread *prev, struct thread *next)
+{
     if (zombie) {
         thread_reap(zombie);              // its stack is no longer in use
         zombie = NULL;

@@ -3,7 +3,7 @@
 #include "core/elf.h"
 
 #define STACK_TOP  0x00007ffffff00000ul
-#define STACK_SIZE (256 * 1024ul)
+#define STACK_SIZE (128 * 1024ul)
 #define PAGE 4096ul
 
 static char block[65536];           // argument block being built

@@ -256,3 +256,27 @@ int fstat(int fd, struct stat *st)
     stat_from_fs(st, &fs);
     return 0;
 }
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+    struct ofile *f = fd_get(fd);
+    if (!f || f->type != FD_FILE)
+        return rpc_result(f ? -ESPIPE : -EBADF);
+    uint64_t saved = f->off;
+    f->off = (uint64_t)off;
+    long r = read_some(f, buf, n);
+    f->off = saved;
+    return rpc_result(r);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+    struct ofile *f = fd_get(fd);
+    if (!f || f->type != FD_FILE || (f->flags & O_APPEND))
+        return rpc_result(f ? -ESPIPE : -EBADF);
+    uint64_t saved = f->off;
+    f->off = (uint64_t)off;
+    long r = write_some(f, buf, n);
+    f->off = saved;
+    return rpc_result(r);
+}

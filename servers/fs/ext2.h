@@ -16,6 +16,11 @@
 // - Write-through: every call that changes the file system has put all its
 //   changes on the device when it returns (blocks are gathered in the cache
 //   during the call and written once at its end).
+// - Crash safety: a mount marks the file system "not clean" on the disk
+//   (s_state without EXT2_VALID_FS) and ext2_sync() marks it clean again;
+//   the first change after a sync marks it "not clean" before it writes.
+//   A read-write mount of a file system that was not cleanly stopped runs
+//   ext2_repair() before it returns (see struct ext2_repair_stats).
 // - Not thread-safe: one caller at a time. Access times are not updated.
 // - Limits: names of 255 bytes, symlink targets shorter than a block,
 //   directories up to 128 MiB, 1 GiB per read or write call.
@@ -37,6 +42,27 @@ struct ext2_dev {
 
 struct ext2_cache;
 
+// What ext2_repair() found and fixed (counts of each kind).
+struct ext2_repair_stats {
+    uint32_t ran;                  // 1 when the repair ran (0: the fs was clean)
+    int32_t error;                 // 0, or -errno when it had to stop (ext2_error says why)
+    uint32_t inodes_freed;         // allocated but garbage, or empty and without a name
+    uint32_t inodes_relinked;      // holding data but without a name: "#ino" in lost+found
+    uint32_t inodes_fixed;         // in-use inodes corrected (links, dtime, size, blocks)
+    uint32_t free_inodes_cleaned;  // free inodes whose record looked alive or had a bad dtime
+    uint32_t pointers_cleared;     // block pointers that were bad, shared or past the end
+    uint32_t entries_removed;      // names of free inodes, second names of directories, bad names
+    uint32_t entries_fixed;        // ".", ".." and file types corrected
+    uint32_t dir_blocks_reset;     // unreadable directory blocks emptied (or rebuilt: "." "..")
+    uint32_t blocks_reclaimed;     // marked in use but owned by nothing: now free
+    uint32_t blocks_marked;        // owned but marked free: now in use
+    uint32_t inode_bits_fixed;     // inode bitmap bits corrected
+    uint32_t counts_fixed;         // group and superblock counters corrected
+};
+
+#define EXT2_VALID_FS 1            // s_state: cleanly stopped
+#define EXT2_ERROR_FS 2            // s_state: errors found (a repair failed)
+
 // A mounted file system. Filled by ext2_mount(); read-only for the caller.
 struct ext2 {
     struct ext2_dev dev;
@@ -52,6 +78,9 @@ struct ext2 {
     uint8_t *gd;                             // the group descriptors as on the disk
     struct ext2_cache *cache;
     const char *err;                         // why the last call failed, if known
+    struct ext2_dev disk;                    // the caller's device (dev wraps it)
+    int unclean;                             // s_state on the disk has VALID cleared
+    struct ext2_repair_stats repair;         // what the mount's repair did (ran 0: skipped)
 };
 
 // Reads and checks the superblock and group descriptors; 0 or -errno (see
@@ -65,8 +94,20 @@ const char *ext2_error(struct ext2 *fs);
 void ext2_set_time(struct ext2 *fs, uint32_t now);
 // Cache counters: lookups found in the cache, and blocks read from the device.
 void ext2_cache_stats(struct ext2 *fs, uint64_t *hits, uint64_t *misses);
-// Nothing is ever pending (write-through); returns 0 or a write error.
+// Nothing is ever pending (write-through); marks the file system clean on
+// the disk (until the next change). 0 or a write error.
 int ext2_sync(struct ext2 *fs);
+// Light fsck of a mounted read-write file system (ext2_mount runs it after
+// an unclean stop): frees garbage inodes and empty ones without a name,
+// gives those holding data a name in /lost+found (a rename cut between its
+// two directory writes leaves the file without a name), clears bad block
+// pointers, fixes directory entries, "." and "..", link counts, and rebuilds
+// the bitmaps and free counts. Fills *st; 0 or -errno (-EIO: damage it
+// cannot fix, such as an unusable root directory, or a device error).
+int ext2_repair(struct ext2 *fs, struct ext2_repair_stats *st);
+// One line for a log: "3 inodes freed, 12 blocks reclaimed, 1 entry
+// removed" ("nothing to fix" when all counts are 0), cut to fit len bytes.
+void ext2_repair_summary(const struct ext2_repair_stats *st, char *buf, uint32_t len);
 
 // Path -> inode number, following symbolic links (also a final one).
 long ext2_lookup(struct ext2 *fs, const char *path);

@@ -159,5 +159,3 @@ int ext2_flush(struct ext2 *fs)
     }
     return ret;
 }
-
-int ext2_sync(struct ext2 *fs) { return ext2_flush(fs); }

@@ -15,7 +15,10 @@
 #define SB_LOG_BLOCK      0x18
 #define SB_BLOCKS_PER_G   0x20
 #define SB_INODES_PER_G   0x28
+#define SB_MTIME          0x2C
+#define SB_WTIME          0x30
 #define SB_MAGIC          0x38
+#define SB_STATE          0x3A
 #define SB_REV            0x4C
 #define SB_FIRST_INO      0x54
 #define SB_INODE_SIZE     0x58
@@ -23,6 +26,8 @@
 #define SB_INCOMPAT       0x60
 #define SB_RO_COMPAT      0x64
 #define SB_RESERVED_GDT   0xCE
+#define SB_LAST_ORPHAN    0xE8
+#define SB_MKFS_TIME      0x108
 #define SB_WANT_EXTRA     0x15C
 #define EXT2_MAGIC        0xEF53
 
@@ -46,6 +51,7 @@
 #define EXT2_NDIR         12
 #define EXT2_FAST_LINK    60       // symlink targets shorter than this live in i_block
 #define EXT2_INDEX_FL     0x1000
+#define EXT2_DIR_MAX      (128u << 20)   // larger directories are taken as corrupt
 #define EXT2_LINK_MAX     32000
 
 #define S_FMT   0xF000
@@ -136,5 +142,59 @@ struct ext2_last { uint32_t len; char name[FS_NAME_MAX + 1]; };
 long ext2_walk(struct ext2 *fs, const char *path, int follow, struct ext2_last *last);
 long ext2_child(struct ext2 *fs, struct ext2_inode *dir, const char *name, uint32_t len,
                 struct ext2_inode *child);
+
+// ext2_repair*.c: the state of one ext2_repair() run. Per inode number:
+#define RP_USED    0x001   // in use (so far)
+#define RP_DIR     0x002   // a directory
+#define RP_TREE    0x004   // has a block tree (file, directory, slow symlink; reserved: blocks)
+#define RP_SUSPECT 0x008   // its tree needs fixing: it claims its blocks last
+#define RP_RECORD  0x010   // not in use: the record gets links 0 and a dtime at the end
+#define RP_DTIME   0x020   // in use with a dtime to clear
+#define RP_DOTOK   0x040   // directory whose ".." names a reached directory holding its name
+#define RP_KEPT    0x080   // directory whose one name was kept
+#define RP_CHECKED 0x100   // directory whose parent chain reaches the root
+#define RP_FREED   0x200   // was allocated, freed by the repair
+#define RP_FIXED   0x400   // in use, record corrected
+#define RP_DATA    0x800   // file with a size, or directory with names: kept if unnamed
+#define RP_ADOPT   0x1000  // unnamed but kept: gets a name in lost+found at the end
+
+struct rp_edge { uint32_t dir, child; };     // a name of directory child in dir
+struct rp_xattr { uint32_t blk, refs; };     // an extended attribute block and its users
+
+struct ext2_rp {
+    struct ext2 *fs;
+    struct ext2_repair_stats *st;
+    uint16_t *flags;               // RP_*
+    uint16_t *links;               // the links count on the disk
+    uint8_t *ftype;                // the directory entry type of its mode
+    uint32_t *refs;                // files: names kept; directories: subdirectories kept
+    uint32_t *parent;              // directories: ".." on the disk, then the chosen parent
+    uint32_t *depth;               // directories: 1 + distance from the root; 0: unreached
+    uint8_t *claimed, *ondisk;     // block bitmaps (bit = block number): owned, and as on the disk
+    struct rp_edge *edges;         // directory names of subdirectories, by directory
+    uint32_t nedges, edge_cap;
+    struct rp_xattr *xattrs;
+    uint32_t nxattrs, xattr_cap;
+    uint32_t lpf;                  // lost+found (or the root): where unnamed inodes go
+    uint32_t dtime;                // dtime for the inodes it frees
+    int low_dtime;                 // e2fsck takes dtimes below inodes_count for orphan links
+    int touched;                   // the directory being fixed changed
+    uint8_t *buf, *buf2;           // one block, and three
+};
+
+static inline int rp_bit(const uint8_t *map, uint32_t i) { return (map[i / 8] >> (i % 8)) & 1; }
+static inline void rp_set(uint8_t *map, uint32_t i) { map[i / 8] |= (uint8_t)(1u << (i % 8)); }
+static inline void rp_clr(uint8_t *map, uint32_t i) { map[i / 8] &= (uint8_t)~(1u << (i % 8)); }
+
+// ext2_repair_tree.c
+int rp_blocks(struct ext2_rp *r);
+int rp_release(struct ext2_rp *r, uint32_t ino);
+int rp_free(struct ext2_rp *r, uint32_t ino);
+int rp_xattr_counts(struct ext2_rp *r);
+// ext2_repair_dir.c
+int rp_dirs(struct ext2_rp *r);
+int rp_adopt(struct ext2_rp *r);
+// ext2_repair_map.c
+int rp_maps(struct ext2_rp *r);
 
 #endif

@@ -1,5 +1,8 @@
-// ext2 mount: superblock and group descriptor checks, and the helpers that
-// keep the in-memory copies of both in step with the disk.
+// ext2 mount: superblock and group descriptor checks, the helpers that
+// keep the in-memory copies of both in step with the disk, and the clean
+// flag: a read-write mount clears EXT2_VALID_FS in s_state on the disk
+// (after a repair if it was not set), ext2_sync() sets it, and the first
+// device write after a sync clears it again before it goes out.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,50 @@ int ext2_gd_put(struct ext2 *fs, uint32_t g)
 int ext2_sb_put(struct ext2 *fs)
 {
     return ext2_bwrite(fs, 1024 / fs->block_size, 1024 % fs->block_size, 1024, fs->sb);
+}
+
+// The library's device: the caller's (fs->disk) behind dev_read/dev_write.
+static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
+{
+    struct ext2 *fs = ctx;
+    return fs->disk.read(fs->disk.ctx, sector, count, buf);
+}
+
+// Writes the superblock (sectors 2 and 3) from fs->sb to the disk now.
+static int sb_write_now(struct ext2 *fs)
+{
+    if (fs->disk.write(fs->disk.ctx, 2, 2, fs->sb) < 0)
+        return ext2_fail(fs, -EIO, "device write error");
+    return 0;
+}
+
+// Sets and clears bits of s_state, on the disk at once.
+static int state_set(struct ext2 *fs, uint32_t set, uint32_t clear)
+{
+    put16(fs->sb + SB_STATE, (le16(fs->sb + SB_STATE) | set) & ~clear);
+    return sb_write_now(fs);
+}
+
+// Every device write: the first one after a sync marks the file system
+// not clean first. The superblock sectors always go out from fs->sb (a
+// cached copy of them may hold an older state). 0 or -EIO.
+static int dev_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
+{
+    struct ext2 *fs = ctx;
+    const uint8_t *b = buf;
+    void *dc = fs->disk.ctx;
+    if (!fs->unclean && state_set(fs, 0, EXT2_VALID_FS) < 0)
+        return -EIO;
+    fs->unclean = 1;
+    uint64_t end = sector + count, lo = sector > 2 ? sector : 2, hi = end < 4 ? end : 4;
+    if (sector >= 4 || end <= 2)
+        return fs->disk.write(dc, sector, count, buf);
+    int e = sector < 2 ? fs->disk.write(dc, sector, (uint32_t)(2 - sector), b) : 0;
+    if (e == 0)
+        e = fs->disk.write(dc, lo, (uint32_t)(hi - lo), fs->sb + (lo - 2) * 512);
+    if (e == 0 && end > 4)
+        e = fs->disk.write(dc, 4, (uint32_t)(end - 4), b + (4 - sector) * 512);
+    return e;
 }
 
 // Block size, counts and group geometry; NULL or what is wrong.
@@ -202,10 +249,30 @@ static int root_check(struct ext2 *fs)
     return 0;
 }
 
+// Read-write mount, last step: repairs a file system that was not
+// cleanly stopped (or has errors), then leaves it marked not clean on the
+// disk. A failed repair sets EXT2_ERROR_FS (the next mount repairs again)
+// but the mount goes on. 0 or -EIO if the superblock cannot be written.
+static int mount_state(struct ext2 *fs)
+{
+    uint32_t state = le16(fs->sb + SB_STATE);
+    int e = state & EXT2_VALID_FS ? state_set(fs, 0, EXT2_VALID_FS) : 0;
+    fs->unclean = 1;
+    if (e < 0 || ((state & EXT2_VALID_FS) && !(state & EXT2_ERROR_FS)))
+        return e;
+    if (ext2_repair(fs, &fs->repair) < 0)
+        state_set(fs, EXT2_ERROR_FS, 0);
+    else if (state & EXT2_ERROR_FS)
+        return state_set(fs, 0, EXT2_ERROR_FS);
+    return 0;
+}
+
 int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev)
 {
     memset(fs, 0, sizeof(*fs));
-    fs->dev = *dev;
+    fs->disk = *dev;
+    fs->dev = (struct ext2_dev){ fs, dev_read, dev_write, dev->sectors };
+    fs->unclean = 1;                         // nothing to mark before mount_state
     if (!dev->read || !dev->write || dev->sectors < 8)
         return ext2_fail(fs, -EINVAL, "device too small");
     if (dev->read(dev->ctx, 2, 2, fs->sb) < 0)
@@ -218,6 +285,8 @@ int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev)
         e = gd_load(fs);
     if (e == 0)
         e = root_check(fs);
+    if (e == 0 && !fs->readonly)
+        e = mount_state(fs);
     if (e < 0) {
         const char *msg = fs->err ? fs->err : "out of memory";
         ext2_unmount(fs);
@@ -232,6 +301,18 @@ void ext2_unmount(struct ext2 *fs)
     ext2_cache_free(fs);
     free(fs->gd);
     fs->gd = NULL;
+}
+
+int ext2_sync(struct ext2 *fs)
+{
+    int e = ext2_flush(fs);
+    if (e < 0 || fs->readonly || !fs->cache || !fs->unclean)
+        return e;
+    put32(fs->sb + SB_WTIME, fs->now ? fs->now : 1);     // (a dtime is never 0 either)
+    e = state_set(fs, EXT2_VALID_FS, 0);
+    if (e == 0)
+        fs->unclean = 0;
+    return e;
 }
 
 long ext2_statfs(struct ext2 *fs, struct fs_statfs *s)

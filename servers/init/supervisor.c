@@ -72,6 +72,8 @@ static void service_died(struct service *s)
     s->announce = 1;
     printf("init: %s died (%s), restarting%s\n", s->name, s->reason,
            delay ? " after a pause" : "");
+    if (!delay)
+        start_service(s);
 }
 
 static void stop_service(struct service *s, const char *why)

@@ -120,6 +120,21 @@ static void find_self(const char *argv0)
     }
 }
 
+// Records the instruction count when the first prompt is out, as the
+// exported variable SH_FIRST_PROMPT_TSC (make bench's boot_to_prompt).
+static void note_first_prompt(void)
+{
+    static int done;
+    char buf[32];
+    if (done++)
+        return;
+    unsigned lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    snprintf(buf, sizeof buf, "%lu", ((unsigned long)hi << 32) | lo);
+    var_set("SH_FIRST_PROMPT_TSC", buf);
+    var_export("SH_FIRST_PROMPT_TSC");
+}
+
 // The read-run loop over a descriptor; prompts when asked to.
 static void run_input(int fd, int prompt)
 {
@@ -133,6 +148,7 @@ static void run_input(int fd, int prompt)
         if (prompt) {
             fputs("$ ", stdout);
             fflush(stdout);
+            note_first_prompt();
         }
         if (!(line = read_line(r)))
             break;

@@ -8,3 +8,7 @@
 #include "../../../servers/fs/ext2_dir.c"
 #include "../../../servers/fs/ext2_path.c"
 #include "../../../servers/fs/ext2_namei.c"
+#include "../../../servers/fs/ext2_repair.c"
+#include "../../../servers/fs/ext2_repair_tree.c"
+#include "../../../servers/fs/ext2_repair_dir.c"
+#include "../../../servers/fs/ext2_repair_map.c"

@@ -1,0 +1,78 @@
+// The IPC fast path: call and reply_recv with a message in registers only,
+// when the partner is already waiting and may run at once. The thread
+// hands the CPU straight to its partner: no run queue, no scheduler pick.
+// Anything unusual takes the general path in ipc.c, which does the same
+// thing; the kernel command line word "nofastpath" turns this file off.
+#include "core/object.h"
+
+bool ipc_fastpath = true;
+
+// Puts a register message into a waiting thread's saved registers.
+static inline void put_msg(struct thread *to, struct trapframe *tf)
+{
+    struct trapframe *t = to->tf;
+    t->rsi = tf->rsi & ~(0x1ffffull << 32);      // no payload
+    t->rdx = tf->rdx;
+    t->r10 = tf->r10;
+    t->r8 = tf->r8;
+}
+
+// call: the first receiver waiting on ep takes the message and runs.
+// Returns false, having changed nothing, when the fast path does not apply.
+bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result)
+{
+    struct thread *cur = current, *r;
+    if (unlikely(!ipc_fastpath || tf->r9 || (tf->rsi & TAG_HANDLE)))
+        return false;                           // payload or handle to pass
+    if (unlikely(list_empty(&ep->receivers)))
+        return false;                           // nobody waiting: queue up
+    r = container_of(ep->receivers.next, struct thread, link);
+    if (unlikely(r->prio < sched_top_ready()))
+        return false;                           // someone else must run first
+    /* point of no return */
+    list_remove(&r->link);
+    r->ep = NULL;
+    put_msg(r, tf);
+    r->tf->rdi = badge;                         // who calls, and how to answer
+    r->tf->r9 = cur->token;
+    r->wake_result = 0;
+    cur->bufs.recv_max = 0;                     // the reply has no room for payload
+    cur->server = r->proc;
+    cur->state = T_REPLY;
+    list_add_tail(&r->proc->callers, &cur->link);
+    r->state = T_RUNNING;
+    sched_direct(r);
+    *result = cur->wake_result;
+    return true;
+}
+
+// reply_recv: the caller named by token takes the reply and runs, and
+// the server waits on ep for the next message.
+bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long *result)
+{
+    struct thread *cur = current, *t = thread_by_token(token);
+    struct ipc_bufs b = { 0, 0, 0, 0 };
+    if (unlikely(!ipc_fastpath || !t || t->state != T_REPLY || t->server != cur->proc))
+        return false;                           // no such caller waiting
+    if (unlikely((tf->rsi & TAG_HANDLE) || !list_empty(&ep->senders)))
+        return false;                           // a handle to pass, or work queued
+    if (unlikely(ep->bound && ep->bound->bits))
+        return false;                           // a notification is pending
+    if (unlikely(t->prio < sched_top_ready()))
+        return false;
+    if (unlikely(tf->r9 && (copy_in(cur->proc->as, &b, tf->r9, sizeof(b)) || b.send_len)))
+        return false;                           // a payload to copy
+    /* point of no return */
+    cur->bufs = b;                              // where the next request goes
+    list_remove(&t->link);
+    t->server = NULL;
+    put_msg(t, tf);
+    t->wake_result = 0;
+    cur->ep = ep;
+    cur->state = T_RECV;
+    list_add_tail(&ep->receivers, &cur->link);
+    t->state = T_RUNNING;
+    sched_direct(t);
+    *result = cur->wake_result;
+    return true;
+}

@@ -1,0 +1,235 @@
+// bench: instruction counts of the system's basic operations, for
+// make bench (run under QEMU's -icount, where rdtsc counts instructions).
+// Prints "bench: NAME MEDIAN" lines, then "bench: done".
+// Usage: bench            (the measurements)
+//        bench server ...  (the partner process it starts itself)
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <osapi.h>
+#include "os.h"
+
+#define SAMPLES 101
+#define INNER   50
+
+static uint64_t samples[SAMPLES];
+static uint8_t page[4096], page2[4096];
+
+static inline uint64_t tsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void report(const char *name, int n)
+{
+    qsort(samples, (size_t)n, sizeof(samples[0]), cmp_u64);
+    printf("bench: %s %lu\n", name, (unsigned long)samples[n / 2]);
+    fflush(stdout);
+}
+
+// The partner: serves IPC, answers notifications or yields, by mode.
+static int server(const char *mode)
+{
+    struct msg m;
+    if (!strcmp(mode, "yield"))
+        for (;;)
+            sys_yield();
+    if (!strcmp(mode, "notify"))
+        for (;;) {
+            sys_notif_wait(1);                       // our handles 1 and 2
+            sys_notif_signal(2, 1);
+        }
+    struct ipc_bufs b = { page, 0, page, sizeof(page) };
+    long r = ipc_recv(1, &m, &b);
+    while (r == 0) {
+        b.send_len = TAG_LEN(m.tag);
+        m.tag = TAG(0, 0);
+        r = ipc_reply_recv(1, m.token, &m, &b);
+    }
+    return 1;
+}
+
+// Starts this program again as a partner process holding our handles.
+static long partner(const char *mode, long *grants, int n)
+{
+    static uint8_t *elf;
+    static long len;
+    if (!elf) {
+        int fd = open("/bin/bench", O_RDONLY);
+        elf = malloc(1 << 20);
+        len = fd < 0 ? -1 : read(fd, elf, 1 << 20);
+        while (len > 0 && len % 65536 == 0) {       // read() returns one payload at a time
+            long more = read(fd, elf + len, (1 << 20) - (size_t)len);
+            if (more <= 0)
+                break;
+            len += more;
+        }
+        close(fd);
+    }
+    const char *argv[] = { "bench", "server", mode, NULL };
+    struct spawn_req r = { .name = "bench-partner", .elf = elf, .elf_len = (uint64_t)len,
+                           .argv = argv, .prio = 10, .notif = -1, .grants = grants,
+                           .ngrants = n };
+    return spawn(&r);
+}
+
+static void bench_null_syscall(void)
+{
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t t0 = tsc();
+        for (int k = 0; k < INNER; k++)
+            sys_proc_self();
+        samples[i] = (tsc() - t0) / INNER;
+    }
+    report("null_syscall", SAMPLES);
+}
+
+static void bench_ipc(void)
+{
+    long ep = sys_endpoint_create();
+    long p = partner("ipc", &ep, 1);
+    struct msg m = { TAG(1, 0), 1, 2, 3, 0, 0 };
+    struct ipc_bufs b = { page2, 4096, page, sizeof(page) };
+    ipc_call(ep, &m, NULL);                          // warm up
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t t0 = tsc();
+        for (int k = 0; k < INNER; k++)
+            ipc_call(ep, &m, NULL);
+        samples[i] = (tsc() - t0) / INNER;
+    }
+    report("ipc_roundtrip", SAMPLES);
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t t0 = tsc();
+        ipc_call(ep, &m, &b);
+        samples[i] = tsc() - t0;
+    }
+    report("ipc_roundtrip_4k", SAMPLES);
+    sys_proc_kill(p);
+    sys_handle_close(ep);
+}
+
+static void bench_notify(void)
+{
+    long n[2] = { sys_notif_create(), sys_notif_create() };
+    long p = partner("notify", n, 2);
+    sys_notif_signal(n[0], 1);
+    sys_notif_wait(n[1]);
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t t0 = tsc();
+        sys_notif_signal(n[0], 1);                   // wakes the partner ...
+        sys_notif_wait(n[1]);                        // ... which wakes us
+        samples[i] = (tsc() - t0) / 2;
+    }
+    report("notify_wakeup", SAMPLES);
+    sys_proc_kill(p);
+}
+
+static void bench_yield(void)
+{
+    long p = partner("yield", NULL, 0);
+    sys_yield();
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t t0 = tsc();
+        for (int k = 0; k < INNER; k++)
+            sys_yield();                             // to the partner and back
+        samples[i] = (tsc() - t0) / (2 * INNER);
+    }
+    report("yield_switch", SAMPLES);
+    sys_proc_kill(p);
+}
+
+static void bench_files(void)
+{
+    int fd = open("/tmp/bench.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    for (int mb = 0; mb < 8; mb++)
+        for (int i = 0; i < 256; i++) {
+            uint64_t t0 = tsc();
+            write(fd, page, 4096);
+            if (mb == 0 && i < SAMPLES)
+                samples[i] = tsc() - t0;
+        }
+    report("write_1m", SAMPLES);
+    for (int i = 0; i < SAMPLES; i++) {
+        pread(fd, page, 4096, 8 << 20 >> 1);         // warm: same block each time
+        uint64_t t0 = tsc();
+        lseek(fd, 4 << 20, SEEK_SET);
+        read(fd, page, 4096);
+        samples[i] = tsc() - t0;
+    }
+    report("read_4k_cached", SAMPLES);
+    for (int i = 0; i < SAMPLES; i++) {              // a new block each time
+        uint64_t t0 = tsc();
+        lseek(fd, (off_t)i * 4096, SEEK_SET);
+        read(fd, page, 4096);
+        samples[i] = tsc() - t0;
+    }
+    report("read_4k_uncached", SAMPLES);
+    for (int i = 0; i < 3; i++) {
+        uint64_t t0 = tsc();
+        os_svc_fault("ata", 1, 1);
+        lseek(fd, (off_t)(7 << 20) + i * 65536, SEEK_SET);
+        read(fd, page, 4096);                        // served by the new driver
+        samples[i] = tsc() - t0;
+        sleep(1);
+    }
+    report("disk_restart", 3);
+    close(fd);
+    unlink("/tmp/bench.dat");
+}
+
+static void bench_spawn(void)
+{
+    char *argv[] = { "true", NULL };
+    int fds[3] = { 0, 1, 2 };
+    for (int i = 0; i < 21; i++) {
+        uint64_t t0 = tsc();
+        pid_t pid = os_spawn("/bin/true", argv, environ, fds, 0, 0);
+        int st;
+        waitpid(pid, &st, 0);
+        samples[i] = tsc() - t0;
+    }
+    report("spawn_wait", 21);
+}
+
+static void cpu_model(void)
+{
+    uint32_t r[12];
+    for (uint32_t i = 0; i < 3; i++)
+        __asm__ volatile("cpuid" : "=a"(r[i * 4]), "=b"(r[i * 4 + 1]), "=c"(r[i * 4 + 2]),
+                         "=d"(r[i * 4 + 3]) : "a"(0x80000002 + i), "c"(0));
+    char name[49];
+    memcpy(name, r, 48);
+    name[48] = 0;
+    printf("bench: cpu %s\n", name);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && !strcmp(argv[1], "server"))
+        return server(argv[2]);
+    cpu_model();
+    const char *first = getenv("SH_FIRST_PROMPT_TSC");
+    if (first) {
+        printf("bench: boot_to_prompt %lu\n", strtoul(first, NULL, 10) - (unsigned long)sys_boot_tsc());
+    }
+    bench_null_syscall();
+    bench_ipc();
+    bench_notify();
+    bench_yield();
+    bench_spawn();
+    bench_files();
+    printf("bench: done\n");
+    return 0;
+}

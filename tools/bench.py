@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""make bench: boots the system under QEMU with -icount (the guest's rdtsc
+then counts executed instructions exactly), runs /bin/bench at the shell,
+prints the table of median instructions per operation with the targets,
+and writes build/bench.json. Only the standard library is used."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import run  # noqa: E402  (the QEMU driver of the test suite)
+
+TARGETS = {
+    "null_syscall": 100, "ipc_roundtrip": 300, "ipc_roundtrip_4k": None, "notify_wakeup": None,
+    "yield_switch": 600, "read_4k_cached": 3600, "read_4k_uncached": None, "write_1m": None,
+    "spawn_wait": 300000, "boot_to_prompt": 20000000, "disk_restart": 2000000,
+}
+
+
+def main():
+    run.QEMU[1:1] = ["-icount", "shift=0,align=off,sleep=off", "-cpu", "qemu64"]
+    run.DRIVE_OPTS = ",cache=unsafe"          # no host fsync: I/O time must not leak in
+    sh = run.Shell()
+    out = sh.run("bench", timeout=900) if sh.ready else None
+    sh.type("poweroff\n")
+    sh.wait_exit(60)
+    sh.stop()
+    if not out or "bench: done" not in out:
+        print("make bench: the benchmark did not finish:\n%s" % (out or sh.text())[-2000:])
+        sys.exit(1)
+    figures, cpu = {}, "?"
+    for line in out.splitlines():
+        f = line.split()
+        if line.startswith("bench: cpu "):
+            cpu = line[len("bench: cpu "):].strip()
+        elif len(f) == 3 and f[0] == "bench:" and f[2].isdigit():
+            figures[f[1]] = int(f[2])
+    print("Median instructions per operation (QEMU -icount, CPU model: %s)" % cpu)
+    print("%-18s %14s %12s  %s" % ("operation", "instructions", "target", ""))
+    for name in TARGETS:
+        v, t = figures.get(name), TARGETS[name]
+        verdict = "" if t is None or v is None else ("meets" if v <= t else "misses")
+        print("%-18s %14s %12s  %s" % (name, "-" if v is None else "{:,}".format(v),
+                                        "" if t is None else "{:,}".format(t), verdict))
+    with open(os.path.join(run.BUILD, "bench.json"), "w") as f:
+        json.dump({k: figures[k] for k in TARGETS if k in figures}, f, indent=1)
+    missing = [k for k in TARGETS if k not in figures]
+    if missing:
+        print("missing: %s" % ", ".join(missing))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
