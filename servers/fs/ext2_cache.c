@@ -7,18 +7,60 @@
 #include <string.h>
 #include "ext2_impl.h"
 
+#define HASH_SIZE 512                // a power of two
+
 struct ext2_cbuf {
     uint32_t blk, valid;
     uint32_t dirty_lo, dirty_hi;     // bytes to write back; none when equal
-    uint64_t stamp;                  // last use, for LRU
+    int32_t hnext;                   // next buffer in the same hash chain
+    int32_t newer, older;            // the LRU list, most recent first
     uint8_t *data;
 };
 
 struct ext2_cache {
     struct ext2_cbuf buf[EXT2_CACHE_BLOCKS];
-    uint64_t tick, hits, misses;
+    int32_t hash[HASH_SIZE];         // first buffer of each chain, -1: none
+    int32_t newest, oldest;
+    int32_t dirty[EXT2_CACHE_BLOCKS];// buffers with bytes to write back
+    int ndirty;
+    uint64_t hits, misses;
     uint8_t *mem;
 };
+
+static void lru_unlink(struct ext2_cache *c, int i)
+{
+    struct ext2_cbuf *b = &c->buf[i];
+    if (b->newer >= 0)
+        c->buf[b->newer].older = b->older;
+    else
+        c->newest = b->older;
+    if (b->older >= 0)
+        c->buf[b->older].newer = b->newer;
+    else
+        c->oldest = b->newer;
+}
+
+// Makes buffer i the most recently used.
+static void lru_touch(struct ext2_cache *c, int i)
+{
+    lru_unlink(c, i);
+    c->buf[i].newer = -1;
+    c->buf[i].older = c->newest;
+    if (c->newest >= 0)
+        c->buf[c->newest].newer = i;
+    c->newest = i;
+    if (c->oldest < 0)
+        c->oldest = i;
+}
+
+static void hash_remove(struct ext2_cache *c, int i)
+{
+    int32_t *p = &c->hash[c->buf[i].blk & (HASH_SIZE - 1)];
+    while (*p >= 0 && *p != i)
+        p = &c->buf[*p].hnext;
+    if (*p == i)
+        *p = c->buf[i].hnext;
+}
 
 // Allocates the cache for fs->block_size blocks; 0 or -ENOMEM.
 int ext2_cache_init(struct ext2 *fs)
@@ -31,8 +73,15 @@ int ext2_cache_init(struct ext2 *fs)
         free(c);
         return -ENOMEM;
     }
-    for (int i = 0; i < EXT2_CACHE_BLOCKS; i++)
-        c->buf[i].data = c->mem + (size_t)i * fs->block_size;
+    for (int i = 0; i < HASH_SIZE; i++)
+        c->hash[i] = -1;
+    for (int i = 0; i < EXT2_CACHE_BLOCKS; i++) {      // LRU list 0 (newest) .. n-1
+        c->buf[i] = (struct ext2_cbuf){ .hnext = -1, .newer = i - 1,
+                                        .older = i + 1 < EXT2_CACHE_BLOCKS ? i + 1 : -1,
+                                        .data = c->mem + (size_t)i * fs->block_size };
+    }
+    c->newest = 0;
+    c->oldest = EXT2_CACHE_BLOCKS - 1;
     fs->cache = c;
     return 0;
 }
@@ -65,28 +114,43 @@ static int cbuf_clean(struct ext2 *fs, struct ext2_cbuf *b)
     return 0;
 }
 
-// The buffer holding blk: found in the cache, or the least recently used
-// one, cleaned and (fill) loaded from the device. 0 or -EIO.
+// Writes buffer i back and takes it off the dirty list.
+static int cache_clean_one(struct ext2 *fs, int i)
+{
+    struct ext2_cache *c = fs->cache;
+    int e = cbuf_clean(fs, &c->buf[i]);
+    if (e < 0)
+        return e;
+    for (int k = 0; k < c->ndirty; k++)
+        if (c->dirty[k] == i) {
+            c->dirty[k] = c->dirty[--c->ndirty];
+            break;
+        }
+    return 0;
+}
+
+// The buffer holding blk: found through the hash, or the least recently
+// used one, cleaned and (fill) loaded from the device. 0 or -EIO.
 static int cache_get(struct ext2 *fs, uint32_t blk, int fill, struct ext2_cbuf **out)
 {
     struct ext2_cache *c = fs->cache;
-    struct ext2_cbuf *victim = NULL;
     if (blk >= fs->blocks_count)
         return ext2_corrupt(fs, "block number outside the file system");
-    for (int i = 0; i < EXT2_CACHE_BLOCKS; i++) {
-        struct ext2_cbuf *b = &c->buf[i];
-        if (b->valid && b->blk == blk) {
+    for (int i = c->hash[blk & (HASH_SIZE - 1)]; i >= 0; i = c->buf[i].hnext) {
+        if (c->buf[i].blk == blk) {
             c->hits++;
-            b->stamp = ++c->tick;
-            *out = b;
+            lru_touch(c, i);
+            *out = &c->buf[i];
             return 0;
         }
-        if (!victim || (victim->valid && (!b->valid || b->stamp < victim->stamp)))
-            victim = b;
     }
-    int e = cbuf_clean(fs, victim);
+    int v = c->oldest;
+    struct ext2_cbuf *victim = &c->buf[v];
+    int e = cache_clean_one(fs, v);
     if (e < 0)
         return e;
+    if (victim->valid)
+        hash_remove(c, v);
     victim->valid = 0;
     if (fill) {
         c->misses++;
@@ -96,7 +160,9 @@ static int cache_get(struct ext2 *fs, uint32_t blk, int fill, struct ext2_cbuf *
     }
     victim->blk = blk;
     victim->valid = 1;
-    victim->stamp = ++c->tick;
+    victim->hnext = c->hash[blk & (HASH_SIZE - 1)];
+    c->hash[blk & (HASH_SIZE - 1)] = v;
+    lru_touch(c, v);
     *out = victim;
     return 0;
 }
@@ -129,6 +195,7 @@ int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const
         return e;
     memcpy(b->data + off, in, len);
     if (b->dirty_lo == b->dirty_hi) {
+        fs->cache->dirty[fs->cache->ndirty++] = (int32_t)(b - fs->cache->buf);
         b->dirty_lo = off;
         b->dirty_hi = off + len;
     } else {
@@ -148,14 +215,17 @@ int ext2_bzero(struct ext2 *fs, uint32_t blk)
 // Writes every dirty block to the device; 0 or -EIO (those stay dirty).
 int ext2_flush(struct ext2 *fs)
 {
-    int ret = 0;
-    if (!fs->cache)
+    struct ext2_cache *c = fs->cache;
+    int ret = 0, kept = 0;
+    if (!c)
         return 0;
-    for (int i = 0; i < EXT2_CACHE_BLOCKS; i++) {
-        struct ext2_cbuf *b = &fs->cache->buf[i];
-        int e = b->valid ? cbuf_clean(fs, b) : 0;
-        if (e < 0)
+    for (int k = 0; k < c->ndirty; k++) {
+        int e = cbuf_clean(fs, &c->buf[c->dirty[k]]);
+        if (e < 0) {
             ret = e;
+            c->dirty[kept++] = c->dirty[k];
+        }
     }
+    c->ndirty = kept;
     return ret;
 }

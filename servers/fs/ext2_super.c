@@ -65,6 +65,18 @@ static int state_set(struct ext2 *fs, uint32_t set, uint32_t clear)
     return sb_write_now(fs);
 }
 
+// Clears EXT2_VALID_FS on the disk, changing nothing else there: the
+// superblock in memory may be ahead of the disk during an operation.
+static int mark_unclean(struct ext2 *fs)
+{
+    uint8_t sec[512];
+    put16(fs->sb + SB_STATE, le16(fs->sb + SB_STATE) & ~(uint32_t)EXT2_VALID_FS);
+    if (fs->disk.read(fs->disk.ctx, 2, 1, sec) < 0)
+        return -EIO;
+    put16(sec + SB_STATE, le16(fs->sb + SB_STATE));
+    return fs->disk.write(fs->disk.ctx, 2, 1, sec) < 0 ? -EIO : 0;
+}
+
 // Every device write: the first one after a sync marks the file system
 // not clean first. The superblock sectors always go out from fs->sb (a
 // cached copy of them may hold an older state). 0 or -EIO.
@@ -73,7 +85,7 @@ static int dev_write(void *ctx, uint64_t sector, uint32_t count, const void *buf
     struct ext2 *fs = ctx;
     const uint8_t *b = buf;
     void *dc = fs->disk.ctx;
-    if (!fs->unclean && state_set(fs, 0, EXT2_VALID_FS) < 0)
+    if (!fs->unclean && mark_unclean(fs) < 0)
         return -EIO;
     fs->unclean = 1;
     uint64_t end = sector + count, lo = sector > 2 ? sector : 2, hi = end < 4 ? end : 4;
