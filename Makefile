@@ -22,7 +22,7 @@ KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 # libmini: crt0, printf and strings for programs without newlib (init, tests).
 LIBOS_SRC  := libc/os/ipc.c libc/os/spawn.c libc/os/server.c kernel/core/elf.c kernel/core/bootfs.c
 LIBOS_OBJ  := $(LIBOS_SRC:%.c=$(BUILD)/user/%.o)
-LIBMINI_SRC := libc/os/ulib.c libc/os/crt0.c kernel/core/fmt.c
+LIBMINI_SRC := libc/os/ulib.c libc/os/crt0.c kernel/core/fmt.c kernel/core/str.c
 LIBMINI_OBJ := $(LIBMINI_SRC:%.c=$(BUILD)/user/%.o)
 
 # Programs. libmini ones (no newlib) run before the file system exists or

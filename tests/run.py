@@ -130,36 +130,34 @@ class Shell(Qemu):
         return None
 
 
+def record_lines(p, prefix, name):
+    """Records the ok / not ok lines a finished test program printed; a
+    failing exit without any "not ok" line counts as one failure."""
+    lines = [l for l in p.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
+    for l in lines:
+        if l.startswith("ok "):
+            record(prefix + l[3:].strip(), True)
+        else:
+            n, _, why = l[7:].partition(":")
+            record(prefix + n.strip(), False, why.strip())
+    if p.returncode != 0 and not any(l.startswith("not ok") for l in lines):
+        record(prefix + name, False, "exit status %d: %s" % (p.returncode, p.stderr[-500:]))
+
+
 def host_tests():
     for exe in sorted(glob.glob(os.path.join(BUILD, "host", "test_*"))):
         if exe.endswith(".d") or not os.access(exe, os.X_OK):
             continue
         name = os.path.basename(exe)
         p = subprocess.run([exe], capture_output=True, text=True, timeout=120)
-        lines = [l for l in p.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
-        for l in lines:
-            if l.startswith("ok "):
-                record("host." + l[3:].strip(), True)
-            else:
-                n, _, why = l[7:].partition(":")
-                record("host." + n.strip(), False, why.strip())
-        if p.returncode != 0 and all(not l.startswith("not ok") for l in lines):
-            record("host." + name, False, "exit status %d: %s" % (p.returncode, p.stderr[-500:]))
+        record_lines(p, "host.", name)
 
 
 def program_host_tests():
     """The user programs built for the host, compared with coreutils."""
     p = subprocess.run(["sh", os.path.join(ROOT, "tests/host/programs/run_host_tests.sh")],
                        capture_output=True, text=True, timeout=600, cwd=ROOT)
-    lines = [l for l in p.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
-    for l in lines:
-        if l.startswith("ok "):
-            record("host." + l[3:].strip(), True)
-        else:
-            n, _, why = l[7:].partition(":")
-            record("host." + n.strip(), False, why.strip())
-    if p.returncode != 0 and not any(l.startswith("not ok") for l in lines):
-        record("host.programs", False, "exit status %d: %s" % (p.returncode, p.stderr[-500:]))
+    record_lines(p, "host.", "programs")
 
 
 def system_tests(iso="test.iso", prefix="system."):

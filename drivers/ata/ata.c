@@ -9,6 +9,7 @@
 // drive's state does not confirm (still BSY: a stale bit) waits again.
 #include "os.h"
 #include "ata.h"
+#include "port.h"
 
 #define REG_DATA     0x1F0
 #define REG_ERROR    0x1F1
@@ -36,17 +37,6 @@
 static long irq_notif = -1;
 static int dev_lba48;
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 
 static inline void insw(uint16_t port, void *buf, unsigned long words)
 {

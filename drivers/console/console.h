@@ -27,17 +27,7 @@
 #define CON_EAGAIN       11
 #define CON_EINVAL       22
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
+#include "port.h"
 
 // uart.c: COM1, polled output, interrupt-driven input.
 void uart_init(void);

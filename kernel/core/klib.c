@@ -55,31 +55,8 @@ void *memcpy(void *d, const void *s, size_t n)
     return r;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const u8 *x = a, *y = b;
-    for (size_t i = 0; i < n; i++)
-        if (x[i] != y[i])
-            return x[i] - y[i];
-    return 0;
-}
 
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
 
-int strncmp(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (a[i] != b[i] || !a[i])
-            return (u8)a[i] - (u8)b[i];
-    }
-    return 0;
-}
 
 // The symbol table GRUB loaded as a module: `nm -n` lines "addr type name".
 static const char *sym_text;

@@ -9,6 +9,7 @@
 #include "services.h"
 #include "proc_proto.h"
 #include "supervisor.h"
+#include "port.h"
 
 #define PRIO_CONSOLE 30
 #define PRIO_PROC    28
@@ -32,10 +33,6 @@ static int has_word(const char *cmd, const char *w)
     return 0;
 }
 
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port));
-}
 
 // QEMU's PC machine powers off on 0x2000 written to port 0x604.
 static _Noreturn void poweroff(void)

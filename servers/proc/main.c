@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "proc.h"
+#include "port.h"
 #include "pipe_proto.h"
 #include "svc_proto.h"
 #include "fs_proto.h"
@@ -184,7 +185,7 @@ static int op_poweroff(struct request *rq)
     ipc_call(H_FS, &m, NULL);                     // leave the disk marked clean
     printf("proc: power off\n");
     if (sys_ioport_enable(H_POWER_IO) == 0)
-        __asm__ volatile("outw %0, %1" :: "a"((uint16_t)0x2000), "Nd"((uint16_t)0x604));
+        outw(0x604, 0x2000);
     rq->r0 = (uint64_t)-EIO;
     return 0;
 }

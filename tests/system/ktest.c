@@ -3,6 +3,7 @@
 // test on the serial line, then "ktest: done".
 #include "os.h"
 #include "core/bootfs.h"
+#include "port.h"
 
 #define H_IOPORT_RTC 1          // granted by init
 #define H_IRQ_RTC    2
@@ -454,8 +455,6 @@ static const char *t_corrupt_elf(void)
 
 /* ---- interrupts ---- */
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
-static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 
 static uint8_t rtc_read(uint8_t reg) { outb(0x70, reg); return inb(0x71); }
 static void rtc_write(uint8_t reg, uint8_t v) { outb(0x70, reg); outb(0x71, v); }
