@@ -168,7 +168,7 @@ HOST_TESTS := $(wildcard tests/host/test_*.c)
 $(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] servers/fs/*.[ch])
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
-	    -Iservers/shell -Idrivers/console -Ilibc/proto $< -o $@
+	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@
 
 hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%)
 

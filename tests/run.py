@@ -295,6 +295,8 @@ def scenario_restart():
     import scenario_restart
     import scenario_shell
     scenario_restart.supervisor_behaviour(Shell, record, scenario_shell.check)
+    scenario_restart.kill_during_workload(Shell, BUILD, record, scenario_shell.check)
+    scenario_restart.chaos(Shell, BUILD, record)
 
 
 def scenario_panic():

@@ -81,10 +81,16 @@ const struct fs_backend *ext2_backend_mount(long disk_handle)
         return NULL;
     }
     dev.sectors = (uint64_t)sectors;
+    ext2_set_time(&fs, (uint32_t)(sys_wallclock() / 1000000000));
     int e = ext2_mount(&fs, &dev);
     if (e) {
         printf("fs: cannot mount the disk: %s (error %d); serving the boot files\n", ext2_error(&fs), e);
         return NULL;
+    }
+    if (fs.repair.ran) {
+        char line[200];
+        ext2_repair_summary(&fs.repair, line, sizeof(line));
+        printf("fs: repaired after an unclean stop: %s\n", line);
     }
     return &ext2_backend;
 }

@@ -85,6 +85,7 @@ static int scan_group(struct ext2_rp *r, uint32_t g, uint8_t *chunk)
     return e;
 }
 
+// Pass 1 over every group.
 static int rp_scan(struct ext2_rp *r)
 {
     uint8_t *chunk = malloc(CHUNK_BYTES);
@@ -174,6 +175,7 @@ static void rp_done(struct ext2_rp *r)
     free(r->buf2);
 }
 
+// All the passes (see the top of the file); counts the inodes fixed.
 static int rp_run(struct ext2_rp *r)
 {
     int e = rp_scan(r);

@@ -88,6 +88,7 @@ static int rd_each(struct ext2_rp *r, uint32_t dir, rd_block_fn fn)
     return e;
 }
 
+// Records that directory dir names subdirectory child; 0 or -ENOMEM.
 static int edge_add(struct ext2_rp *r, uint32_t dir, uint32_t child)
 {
     if (r->nedges == r->edge_cap) {
@@ -239,6 +240,7 @@ static int parents_ok(struct ext2_rp *r)
     return 1;
 }
 
+// Writes a directory record for "." or ".." at p.
 static void rec_put(struct ext2 *fs, uint8_t *p, uint32_t ino, uint32_t len, const char *name)
 {
     uint32_t n = (uint32_t)strlen(name);

@@ -10,6 +10,7 @@ static uint32_t rm_first(struct ext2 *fs, uint32_t g)
     return fs->first_data_block + g * fs->blocks_per_group;
 }
 
+// Blocks in group g (the last group may be short).
 static uint32_t rm_blocks(struct ext2 *fs, uint32_t g)
 {
     uint32_t left = fs->blocks_count - rm_first(fs, g);

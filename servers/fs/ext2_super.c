@@ -315,12 +315,15 @@ void ext2_unmount(struct ext2 *fs)
     fs->gd = NULL;
 }
 
+// Also stamps s_wtime with the clock the library uses: e2fsck takes a
+// small dtime (seconds since boot, or 1 without a clock) for a link of the
+// orphan list unless s_wtime shows such a clock.
 int ext2_sync(struct ext2 *fs)
 {
     int e = ext2_flush(fs);
     if (e < 0 || fs->readonly || !fs->cache || !fs->unclean)
         return e;
-    put32(fs->sb + SB_WTIME, fs->now ? fs->now : 1);     // (a dtime is never 0 either)
+    put32(fs->sb + SB_WTIME, fs->now ? fs->now : 1);
     e = state_set(fs, EXT2_VALID_FS, 0);
     if (e == 0)
         fs->unclean = 0;

@@ -179,8 +179,12 @@ static void shell_keeper(long proc)
             continue;
         }
         supervise_note_shell((int)pid, restarts++);
-        struct msg m = { TAG(PROC_WAIT, 0), (uint64_t)pid, 0, 0, 0, 0 };
-        ipc_call(proc, &m, NULL);
+        struct msg m;
+        long e;
+        do {                                      // a call cut by proc's death: again
+            m = (struct msg){ TAG(PROC_WAIT, 0), (uint64_t)pid, 0, 0, 0, 0 };
+            e = ipc_call(proc, &m, NULL);
+        } while (e == -E_DEAD);
         printf("init: shell exited (status %lu), starting a new one\n", m.w1);
     }
 }

@@ -82,17 +82,37 @@ static void stop_service(struct service *s, const char *why)
     sys_proc_kill(s->proc);                       // the death notification follows
 }
 
+static uint64_t grace_until;                 // no hang verdicts before this
+
+// The hung service: of those that have not answered a ping for HUNG_MS,
+// the one of highest priority (a spinning service starves the ones below
+// it, which then look hung too). NULL if none.
+static struct service *find_hung(uint64_t now)
+{
+    struct service *worst = NULL;
+    for (int i = 0; i < nsvcs && now >= grace_until; i++) {
+        struct service *s = &svcs[i];
+        uint64_t sent = s->ping_sent_ms;
+        if (s->state == SVC_RUNNING && sent && sent > s->started_ms && now - sent > HUNG_MS &&
+            (!worst || s->prio > worst->prio))
+            worst = s;
+    }
+    return worst;
+}
+
 // Every tick: due restarts, hung services, restart lines to print.
 static void tick(void)
 {
     uint64_t now = now_ms();
+    struct service *hung = find_hung(now);
+    if (hung) {
+        stop_service(hung, "hung: no answer to pings");
+        grace_until = now + HUNG_MS;             // let the others catch up
+    }
     for (int i = 0; i < nsvcs; i++) {
         struct service *s = &svcs[i];
-        uint64_t sent = s->ping_sent_ms;
         if (s->state == SVC_RESTARTING && now >= s->restart_at_ms)
             start_service(s);
-        else if (s->state == SVC_RUNNING && sent && sent > s->started_ms && now - sent > HUNG_MS)
-            stop_service(s, "hung: no answer to pings");
         if (s->announce && s->state == SVC_RUNNING && s->pong_ms > s->started_ms) {
             s->last_restart_ms = s->pong_ms - s->died_ms;
             printf("init: %s restarted in %lu ms (pid %d) after: %s\n", s->name,

@@ -6,415 +6,8 @@
 // operations must work, and e2fsck -fn must be clean. Also: the clean flag
 // (mkfs, sync, the first write after a sync), hand-made damage, small
 // dtimes, stale indirect blocks, and the time it takes on a 64 MiB disk.
-#include <limits.h>
 #include <time.h>
-#include "ext2/harness.h"
-
-#define KIB 1024u
-
-// A memory disk whose writes stop after `cut` of them (-1: never).
-struct cdev {
-    uint8_t *mem;
-    uint64_t sectors;
-    long writes, cut;              // writes seen; writes allowed
-    int fail;                      // past the cut: -EIO (else dropped silently)
-    long violations;
-    struct ext2 fs;
-};
-
-static int c_bad(struct cdev *c, uint64_t sector, uint32_t count)
-{
-    if (count == 0 || count > 128 || sector > c->sectors || count > c->sectors - sector) {
-        c->violations++;
-        return 1;
-    }
-    return 0;
-}
-
-static int c_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
-{
-    struct cdev *c = ctx;
-    if (c_bad(c, sector, count))
-        return -EIO;
-    memcpy(buf, c->mem + sector * 512, (size_t)count * 512);
-    return 0;
-}
-
-static int c_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
-{
-    struct cdev *c = ctx;
-    if (c_bad(c, sector, count))
-        return -EIO;
-    if (c->cut >= 0 && c->writes++ >= c->cut)
-        return c->fail ? -EIO : 0;
-    memcpy(c->mem + sector * 512, buf, (size_t)count * 512);
-    return 0;
-}
-
-// Mounts the memory image (len bytes, not copied); the ext2_mount result.
-static int c_mount(struct cdev *c, uint8_t *mem, uint64_t len)
-{
-    memset(c, 0, sizeof(*c));
-    c->mem = mem;
-    c->sectors = len / 512;
-    c->cut = -1;
-    struct ext2_dev dev = { c, c_read, c_write, c->sectors };
-    int e = ext2_mount(&c->fs, &dev);
-    ext2_set_time(&c->fs, 1700000000);
-    return e;
-}
-
-// Unmounts; 1 when no request left the device.
-static int c_unmount(struct cdev *c)
-{
-    ext2_unmount(&c->fs);
-    return c->violations == 0;
-}
-
-static int stats_zero(const struct ext2_repair_stats *st)
-{
-    struct ext2_repair_stats z;
-    memset(&z, 0, sizeof(z));
-    z.ran = st->ran;
-    if (memcmp(&z, st, sizeof(z))) {
-        char b[300];
-        ext2_repair_summary(st, b, sizeof(b));
-        fprintf(stderr, "repair: %s (error %d)\n", b, st->error);
-        return 0;
-    }
-    return 1;
-}
-
-static UNUSED uint32_t img_state(const uint8_t *mem) { return le16(mem + 1024 + SB_STATE); }
-
-// Writes a memory image to the temporary file `name` (only the 4 KiB
-// pieces that changed since the last image of that name and size, which
-// is kept); e2fsck -fn clean?
-static int mem_fsck(const uint8_t *mem, uint64_t len, const char *name)
-{
-    static uint8_t *shadow;
-    static uint64_t shadow_len;
-    static char shadow_img[256];
-    char img[256];
-    h_path(img, name);
-    if (shadow_len != len || strcmp(shadow_img, img)) {
-        free(shadow);
-        shadow = calloc(1, len);
-        shadow_len = len;
-        snprintf(shadow_img, sizeof(shadow_img), "%s", img);
-        h_sh("rm -f %s && truncate -s %llu %s", img, (unsigned long long)len, img);
-    }
-    int fd = open(img, O_WRONLY);
-    for (uint64_t off = 0; fd >= 0 && off < len; off += 4096) {
-        size_t n = len - off < 4096 ? (size_t)(len - off) : 4096;
-        if (!memcmp(shadow + off, mem + off, n))
-            continue;
-        if (pwrite(fd, mem + off, n, (off_t)off) != (ssize_t)n)
-            exit(2);
-        memcpy(shadow + off, mem + off, n);
-    }
-    if (fd < 0)
-        exit(2);
-    close(fd);
-    return h_fsck(img);
-}
-
-// The pattern h_fill makes for (size, seed), made once and kept.
-static const uint8_t *pattern(uint64_t size, uint32_t seed)
-{
-    static struct { uint64_t size; uint32_t seed; uint8_t *b; } memo[256];
-    static unsigned n;
-    for (unsigned i = 0; i < n; i++)
-        if (memo[i].size == size && memo[i].seed == seed)
-            return memo[i].b;
-    if (n == 256)
-        exit(2);
-    memo[n].size = size;
-    memo[n].seed = seed;
-    memo[n].b = h_pattern(size, seed);                     // (kept until exit)
-    return memo[n++].b;
-}
-
-// A file of the library's fs holds exactly `size` bytes of pattern seed
-// (prefix: only its first `size` bytes are checked).
-static int file_is(struct ext2 *fs, const char *path, uint64_t size, uint32_t seed, int prefix)
-{
-    uint64_t len = 0;
-    uint8_t *b = h_read_all(fs, path, &len);
-    int ok = b && (prefix ? len >= size : len == size) && !memcmp(b, pattern(size, seed), size);
-    free(b);
-    return ok;
-}
-
-static long put_file(struct ext2 *fs, const char *path, uint64_t size, uint32_t seed)
-{
-    long ino = ext2_create(fs, path, 1);
-    long n = ino > 0 && size ? ext2_write(fs, (uint64_t)ino, 0, pattern(size, seed), size) : 0;
-    return ino < 0 ? ino : n < 0 ? n : (uint64_t)n == size ? ino : -EIO;
-}
-
-static int is_dir(struct ext2 *fs, const char *path)
-{
-    struct fs_stat st;
-    long ino = ext2_lookup(fs, path);
-    return ino > 0 && ext2_stat(fs, (uint64_t)ino, &st) == 0 && st.type == FS_TYPE_DIR;
-}
-
-// ---- the crash sweep ----
-
-struct geo { const char *opts, *size; uint32_t bs; };
-
-static uint32_t g_bs, g_ptrs;      // geometry of the sweep running
-static uint64_t big_size(void) { return (uint64_t)(12 + g_ptrs + 3) * g_bs; }
-static uint64_t app_size(void) { return 11ull * g_bs + 100; }
-static uint32_t full_names(void) { return (g_bs - 24) / 264; }
-
-static void long_name(char *out, const char *dir, uint32_t k)
-{
-    int n = sprintf(out, "%s/", dir);
-    memset(out + n, 'a' + (int)(k % 26), 255);
-    out[n + 255] = 0;
-}
-
-// The files every scenario starts from (made with completed operations).
-static const struct kf { const char *path; uint32_t size, seed; } keepers[] = {
-    { "/keep/a", 100, 1 }, { "/keep/b", 50 * KIB, 2 }, { "/keep/c", 300 * KIB, 3 },
-    { "/keep/e", 20 * KIB, 5 }, { "/d1/x", 3000, 6 }, { "/d1/src", 5000, 7 },
-    { "/d2/victim", 7000, 8 }, { "/d1/same_a", 900, 9 }, { "/d1/same_b", 1900, 10 },
-    { "/movedir/f", 4000, 11 },
-};
-
-static int setup_tree(struct ext2 *fs)
-{
-    static const char *dirs[] = { "/keep", "/d1", "/d2", "/d2/sub", "/empty", "/movedir",
-                                  "/movedir/inner", "/full" };
-    int ok = 1;
-    char name[300];
-    for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-        ok &= ext2_mkdir(fs, dirs[i]) > 0;
-    ok &= put_file(fs, "/junk", 200 * KIB, 40) > 0 && ext2_unlink(fs, "/junk") == 0;
-    for (unsigned i = 0; i < sizeof(keepers) / sizeof(keepers[0]); i++)
-        ok &= put_file(fs, keepers[i].path, keepers[i].size, keepers[i].seed) > 0;
-    ok &= put_file(fs, "/app", app_size(), 12) > 0 && put_file(fs, "/trunc", big_size(), 13) > 0;
-    ok &= put_file(fs, "/big", big_size(), 14) > 0 && put_file(fs, "/w", 0, 0) > 0;
-    ok &= put_file(fs, "/w2", 0, 0) > 0;
-    for (uint32_t k = 0; k < full_names(); k++) {
-        long_name(name, "/full", k);
-        ok &= ext2_create(fs, name, 1) > 0;
-    }
-    return ok;
-}
-
-enum { S_CREATE, S_MKDIR, S_SYMLINK, S_WRITE_IND, S_WRITE_BIG, S_APPEND, S_TRUNCATE, S_UNLINK,
-       S_RMDIR, S_RENAME_OVER, S_RENAME_SAME, S_RENAME_DIR, S_DIR_GROW, S_COUNT };
-static const char *s_names[S_COUNT] = { "create", "mkdir", "symlink", "write_indirect",
-    "write_big", "append", "truncate", "unlink_big", "rmdir", "rename_over", "rename_same_dir",
-    "rename_dir", "dir_grow" };
-
-static const char LINK_TARGET[] = "/keep/a/../a/./../a/../../keep/a/../a/../a/../../keep/a/../../keep/a";
-
-// Fills the block cache differently before an operation, so that its
-// blocks land in other cache slots and are written in another order
-// (warm 1: more blocks than the cache holds; 2: a few directories first).
-static void warm_cache(struct ext2 *fs, int warm)
-{
-    uint64_t len;
-    struct fs_stat st;
-    if (warm == 1)
-        free(h_read_all(fs, "/keep/c", &len));
-    for (unsigned i = 0; warm == 2 && i < sizeof(keepers) / sizeof(keepers[0]); i++)
-        ext2_stat(fs, (uint64_t)ext2_lookup(fs, keepers[sizeof(keepers) / sizeof(keepers[0]) - 1 - i].path), &st);
-    if (warm == 2)
-        free(h_read_all(fs, "/keep/b", &len));
-}
-
-static void run_op(struct ext2 *fs, int s)
-{
-    char name[300];
-    uint64_t bs = g_bs;
-    const uint8_t *b = pattern(320 * KIB, 30);
-    long w = ext2_lookup(fs, "/w"), w2 = ext2_lookup(fs, "/w2"), app = ext2_lookup(fs, "/app");
-    switch (s) {
-    case S_CREATE: ext2_create(fs, "/d1/new", 0); break;
-    case S_MKDIR: ext2_mkdir(fs, "/d2/newdir"); break;
-    case S_SYMLINK: ext2_symlink(fs, "/d1/lnk", LINK_TARGET); break;
-    case S_WRITE_IND: ext2_write(fs, (uint64_t)w, (12 + g_ptrs - 2) * bs, b, 4 * bs); break;
-    case S_WRITE_BIG: ext2_write(fs, (uint64_t)w2, 0, b, 300 * KIB); break;
-    case S_APPEND: ext2_write(fs, (uint64_t)app, app_size(), b, 2 * bs); break;
-    case S_TRUNCATE: ext2_truncate(fs, (uint64_t)ext2_lookup(fs, "/trunc"), 5000); break;
-    case S_UNLINK: ext2_unlink(fs, "/big"); break;
-    case S_RMDIR: ext2_rmdir(fs, "/empty"); break;
-    case S_RENAME_OVER: ext2_rename(fs, "/d1/src", "/d2/victim"); break;
-    case S_RENAME_SAME: ext2_rename(fs, "/d1/same_a", "/d1/same_b"); break;
-    case S_RENAME_DIR: ext2_rename(fs, "/movedir", "/d2/moved"); break;
-    default: long_name(name, "/full", full_names()); ext2_create(fs, name, 1); break;
-    }
-}
-
-// Does lost+found hold an entry whose path + suffix is a file of size
-// bytes of pattern seed?
-static int lpf_has(struct ext2 *fs, const char *suffix, uint64_t size, uint32_t seed)
-{
-    struct fs_dirent de;
-    uint64_t pos = 0, next;
-    char path[300];
-    long d = ext2_lookup(fs, "/lost+found");
-    while (d > 0 && ext2_readdir(fs, (uint64_t)d, pos, &de, &next) == 1) {
-        snprintf(path, sizeof(path), "/lost+found/%s%s", de.name, suffix);
-        if (file_is(fs, path, size, seed, 0))
-            return 1;
-        pos = next;
-    }
-    return 0;
-}
-
-// Names a and b after an interrupted rename of a over b: the data of a
-// must be under one of them (or both: a second link), or in lost+found
-// (cut between the two directory writes); b holds its own data, a's, or is
-// gone (its inode was being freed; its data may be in lost+found).
-static int rename_ok(struct ext2 *fs, const struct kf *a, const struct kf *b)
-{
-    int a_old = file_is(fs, a->path, a->size, a->seed, 0);
-    int b_new = file_is(fs, b->path, a->size, a->seed, 0) || lpf_has(fs, "", a->size, a->seed);
-    int b_old = file_is(fs, b->path, b->size, b->seed, 0);
-    int a_gone = ext2_lookup(fs, a->path) == -ENOENT, b_gone = ext2_lookup(fs, b->path) == -ENOENT;
-    int ok = (a_old || b_new) && (a_old || a_gone) && (b_old || b_new || b_gone);
-    if (!ok)
-        fprintf(stderr, "rename %s -> %s: a %d/%d, b %d/%d/%d\n", a->path, b->path, a_old, a_gone,
-                b_old, b_new, b_gone);
-    return ok;
-}
-
-static int keeper_touched(int s, const char *path)
-{
-    if (s == S_RENAME_OVER)
-        return !strcmp(path, "/d1/src") || !strcmp(path, "/d2/victim");
-    if (s == S_RENAME_SAME)
-        return !strncmp(path, "/d1/same_", 9);
-    return s == S_RENAME_DIR && !strcmp(path, "/movedir/f");
-}
-
-// What must hold after scenario s was cut anywhere and repaired.
-static int verify(struct ext2 *fs, int s)
-{
-    int ok = 1;
-    uint64_t big = big_size();
-    for (unsigned i = 0; i < sizeof(keepers) / sizeof(keepers[0]); i++)
-        if (!keeper_touched(s, keepers[i].path) &&
-            !file_is(fs, keepers[i].path, keepers[i].size, keepers[i].seed, 0)) {
-            fprintf(stderr, "%s: %s damaged\n", s_names[s], keepers[i].path);
-            ok = 0;
-        }
-    ok &= file_is(fs, "/app", app_size(), 12, s == S_APPEND);
-    ok &= file_is(fs, "/trunc", s == S_TRUNCATE ? 5000 : big, 13, s == S_TRUNCATE);
-    ok &= s == S_UNLINK && ext2_lookup(fs, "/big") == -ENOENT ? 1 : file_is(fs, "/big", big, 14, 0);
-    ok &= s == S_RMDIR ? is_dir(fs, "/empty") || ext2_lookup(fs, "/empty") == -ENOENT : is_dir(fs, "/empty");
-    if (s == S_RENAME_OVER)
-        ok &= rename_ok(fs, &keepers[5], &keepers[6]);
-    if (s == S_RENAME_SAME)
-        ok &= rename_ok(fs, &keepers[7], &keepers[8]);
-    if (s == S_RENAME_DIR && (is_dir(fs, "/movedir") + is_dir(fs, "/d2/moved") != 1 ||
-                              !(file_is(fs, "/movedir/f", 4000, 11, 0) || file_is(fs, "/d2/moved/f", 4000, 11, 0)))
-                          && !lpf_has(fs, "/f", 4000, 11)) {
-        fprintf(stderr, "rename_dir: %d %d\n", is_dir(fs, "/movedir"), is_dir(fs, "/d2/moved"));
-        ok = 0;
-    }
-    return ok;
-}
-
-// Operations after the repair: they must all work and read back.
-static int more_ops(struct ext2 *fs)
-{
-    int ok = put_file(fs, "/post", 30 * KIB, 50) > 0 && ext2_mkdir(fs, "/postdir") > 0;
-    ok = ok && ext2_rename(fs, "/post", "/postdir/post") == 0 && ext2_unlink(fs, "/keep/a") == 0;
-    ok = ok && ext2_rmdir(fs, "/d2/sub") == 0 && file_is(fs, "/postdir/post", 30 * KIB, 50, 0);
-    long w = ext2_lookup(fs, "/w");
-    ok = ok && w > 0 && ext2_write(fs, (uint64_t)w, 3 * g_bs, "tail", 4) == 4;
-    return ok;
-}
-
-struct sweep { uint8_t *base, *work; uint64_t len; long cuts, fails; };
-
-// One cut: scenario s on a copy of the base image (cache warmed as
-// `warm` says), its writes cut after n.
-static int one_cut(struct sweep *sw, int s, int warm, long n, int fail)
-{
-    struct cdev c;
-    int ok = 1;
-    memcpy(sw->work, sw->base, sw->len);
-    ok &= c_mount(&c, sw->work, sw->len) == 0 && !c.fs.repair.ran;
-    warm_cache(&c.fs, warm);
-    c.cut = n;
-    c.fail = fail;
-    run_op(&c.fs, s);
-    ok &= c_unmount(&c);                                    // (its flush is cut too)
-    ok &= c_mount(&c, sw->work, sw->len) == 0 && c.fs.repair.ran && c.fs.repair.error == 0;
-    ok &= verify(&c.fs, s);
-    ok &= c_unmount(&c) && mem_fsck(sw->work, sw->len, "cut.img");
-    ok &= c_mount(&c, sw->work, sw->len) == 0 && c.fs.repair.ran && stats_zero(&c.fs.repair);
-    ok &= more_ops(&c.fs) && ext2_sync(&c.fs) == 0 && c_unmount(&c);
-    ok &= c_mount(&c, sw->work, sw->len) == 0 && !c.fs.repair.ran && c_unmount(&c);
-    ok &= mem_fsck(sw->work, sw->len, "cut.img");
-    if (!ok)
-        fprintf(stderr, "scenario %s, warm %d, cut after %ld writes (%s): failed\n", s_names[s], warm,
-                n, fail ? "failing" : "dropped");
-    sw->cuts++;
-    return ok;
-}
-
-// The base image for geometry g: the tree made, synced (clean).
-static uint8_t *make_base(const struct geo *g, uint64_t *len)
-{
-    char img[256];
-    struct cdev c;
-    h_path(img, "sweep_base.img");
-    if (h_mkfs(img, g->opts, g->size, NULL) != 0)
-        exit(2);
-    uint8_t *mem = h_slurp(img, len);
-    int ok = c_mount(&c, mem, *len) == 0 && !c.fs.repair.ran;
-    g_bs = c.fs.block_size;
-    g_ptrs = c.fs.ptrs_per_block;
-    ok = ok && setup_tree(&c.fs) && ext2_sync(&c.fs) == 0;
-    CHECK(ok && c_unmount(&c));
-    CHECK(mem_fsck(mem, *len, "sweep_base.img"));
-    return mem;
-}
-
-// Every scenario, every cut point, on geometry g: with a cold cache,
-// writes dropped or failing; with two warm caches, writes dropped (every
-// 5th cut point of a long operation).
-static void sweep(const struct geo *g)
-{
-    struct sweep sw = { .cuts = 0 };
-    struct cdev c;
-    if (getenv("EXT2_REPAIR_QUICK"))
-        return;
-    sw.base = make_base(g, &sw.len);
-    sw.work = malloc(sw.len);
-    for (int s = 0; s < S_COUNT; s++)
-        for (int warm = 0; warm < 3; warm++) {
-            memcpy(sw.work, sw.base, sw.len);
-            CHECK(c_mount(&c, sw.work, sw.len) == 0);
-            warm_cache(&c.fs, warm);
-            c.cut = LONG_MAX;                               // count the operation's writes
-            run_op(&c.fs, s);
-            long total = c.writes;
-            c_unmount(&c);
-            CHECK(total > 2);
-            long step = warm && total > 40 ? 5 : 1;
-            for (long n = 0; n <= total; n += n + step > total && n < total ? total - n : step)
-                for (int fail = 0; fail < (warm ? 1 : 2); fail++)
-                    CHECK(one_cut(&sw, s, warm, n, fail));
-            if (getenv("EXT2_REPAIR_VERBOSE"))
-                printf("# %s %s warm %d: %ld writes\n", g->opts, s_names[s], warm, total);
-        }
-    printf("# %s: %ld cuts\n", g->opts, sw.cuts);
-    free(sw.base);
-    free(sw.work);
-}
-
-TEST(zcrash_sweep_1k) { sweep(&(struct geo){ "-b 1024 -I 128 -N 512", "8M", 1024 }); }
-TEST(zcrash_sweep_4k) { sweep(&(struct geo){ "-b 4096 -I 256 -N 512", "12M", 4096 }); }
+#include "ext2/sweep.h"
 
 // ---- the clean flag ----
 
@@ -549,6 +142,42 @@ TEST(repair_of_consistent_fs_changes_nothing)
     CHECK_EQ(c.writes, 0);
     CHECK(c_unmount(&c));
     free(mem);
+}
+
+// Trees made by mkfs -d (hard links, fast and slow symlinks, a FIFO, empty,
+// sparse and double-indirect files, nested directories), 1, 2 and 4 KiB
+// blocks: marked not clean, the repair finds nothing.
+TEST(mkfs_trees_need_nothing)
+{
+    static const char *opts[] = { "-b 1024 -I 128", "-b 2048 -I 256", "-b 4096 -I 256" };
+    char src[256], img[256], p[400];
+    uint8_t *big = h_pattern(5u << 20, 4);
+    h_path(src, "mkfs_tree");
+    for (int i = 0; i < 20; i++) {
+        snprintf(p, sizeof(p), "%s/d%d/e%d/f%d", src, i % 4, i % 3, i);
+        h_put_file(p, big + i * 977, (size_t)i * 1500);
+    }
+    snprintf(p, sizeof(p), "%s/big", src);
+    h_put_file(p, big, 5u << 20);
+    h_sh("cd %s && ln d0/e0/f0 hard1 && ln d0/e0/f0 d1/hard2 && ln -s big fast && ln -s %s slow && "
+         "mkfifo fifo && mkdir -p empty/deeper && : > empty/zero && truncate -s 3M sparse && "
+         "printf x | dd of=sparse bs=1 seek=2000000 conv=notrunc 2>/dev/null", src, LINK_TARGET);
+    for (int k = 0; k < 3; k++) {
+        struct hdev h;
+        h_path(img, "mkfs_tree.img");
+        CHECK_EQ(h_mkfs(img, opts[k], "24M", src), 0);
+        h_patch(img, 1024 + SB_STATE, "\0\0", 2);
+        CHECK_EQ(h_open(&h, img), 0);
+        CHECK_EQ(h.fs.repair.ran, 1);
+        CHECK(stats_zero(&h.fs.repair));
+        CHECK_EQ(h.writes, 0);
+        uint64_t len;
+        uint8_t *b = h_read_all(&h.fs, "/big", &len);
+        CHECK(b && len == 5u << 20 && !memcmp(b, big, len));
+        free(b);
+        CHECK(h_close(&h, 1));
+    }
+    free(big);
 }
 
 // ---- small dtimes (a clock counting seconds since boot) ----
@@ -898,3 +527,8 @@ TEST(random_damage_then_repair)
     free(base);
     free(work);
 }
+
+// ---- the crash sweep (ext2/sweep.h) ----
+
+TEST(crash_sweep_1k) { sweep(&(struct geo){ "-b 1024 -I 128 -N 512", "8M", 1024 }); }
+TEST(crash_sweep_4k) { sweep(&(struct geo){ "-b 4096 -I 256 -N 512", "12M", 4096 }); }
