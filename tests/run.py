@@ -297,6 +297,7 @@ def scenario_restart():
     scenario_restart.supervisor_behaviour(Shell, record, scenario_shell.check)
     scenario_restart.kill_during_workload(Shell, BUILD, record, scenario_shell.check)
     scenario_restart.chaos(Shell, BUILD, record)
+    scenario_restart.chaos(Shell, BUILD, record, seeds=(1,), faults=100)
 
 
 def scenario_panic():

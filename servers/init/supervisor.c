@@ -6,6 +6,7 @@
 // one that has not answered for three seconds is hung and is killed.
 #include "supervisor.h"
 #include "server.h"
+#include <stdbool.h>
 
 #define TICK_BIT      (1ul << 63)
 #define TICK_MS       100
@@ -84,20 +85,29 @@ static void stop_service(struct service *s, const char *why)
 
 static uint64_t grace_until;                 // no hang verdicts before this
 
-// The hung service: of those that have not answered a ping for HUNG_MS,
-// the one of highest priority (a spinning service starves the ones below
-// it, which then look hung too). NULL if none.
+static bool ping_pending(const struct service *s)
+{
+    uint64_t sent = s->ping_sent_ms;
+    return s->state == SVC_RUNNING && sent && sent > s->started_ms;
+}
+
+// The hung service, once some service has not answered a ping for HUNG_MS:
+// of all with a ping pending, the one of highest priority (a spinning
+// service starves the ones below it, which then look hung too). NULL if
+// nobody is overdue.
 static struct service *find_hung(uint64_t now)
 {
     struct service *worst = NULL;
+    bool overdue = false;
     for (int i = 0; i < nsvcs && now >= grace_until; i++) {
         struct service *s = &svcs[i];
-        uint64_t sent = s->ping_sent_ms;
-        if (s->state == SVC_RUNNING && sent && sent > s->started_ms && now - sent > HUNG_MS &&
-            (!worst || s->prio > worst->prio))
+        if (!ping_pending(s))
+            continue;
+        overdue |= now - s->ping_sent_ms > HUNG_MS;
+        if (!worst || s->prio > worst->prio)
             worst = s;
     }
-    return worst;
+    return overdue ? worst : NULL;
 }
 
 // Every tick: due restarts, hung services, restart lines to print.
