@@ -6,6 +6,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import time
 
 
 def host_cksum(path):
@@ -72,6 +73,8 @@ UNIX_CASES = [
     ("many_files", ["cd /w", "for_each_skip", "cd /"], None),
     ("stat_size", ["stat /w/f"], lambda o: "Size: 8" in o),
     ("df_ext2", ["df"], lambda o: "ext2" in o),
+    ("touch_creates", ["touch /w/new", "ls /w/new"], "/w/new"),
+    ("mtime_is_wall_clock", ["stat /w/f"], lambda o: "Modify: %s" % time.strftime("%Y-%m-%d", time.gmtime()) in o),
     ("ls_long_dir", ["ls -l /w"], lambda o: any(l.startswith("-rw-r--r--") and l.endswith(" f")
                                                  for l in o.splitlines())),
 ]
@@ -90,7 +93,7 @@ def unix_behaviour(Shell, build, record, check):
     for i in range(120):
         sh.run("echo %d > /w/file_with_a_rather_long_name_%03d" % (i, i))
     out = sh.run("ls /w | wc -l")
-    record("scenario.fs_directory_of_many_files", check("123", out), repr(out))
+    record("scenario.fs_directory_of_many_files", check("124", out), repr(out))
     out = sh.run("cat /w/file_with_a_rather_long_name_077")
     record("scenario.fs_many_files_readable", check("77", out), repr(out))
     sh.type("poweroff\n")

@@ -280,3 +280,15 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
     f->off = saved;
     return rpc_result(r);
 }
+
+// Sets a file's size (and its modification time, even to the same size).
+int ftruncate(int fd, off_t len)
+{
+    struct ofile *f = fd_get(fd);
+    if (!f || f->type != FD_FILE || (f->flags & O_ACCMODE) == O_RDONLY)
+        return (int)rpc_result(f && f->type != FD_FILE ? -EINVAL : -EBADF);
+    if (len < 0)
+        return (int)rpc_result(-EINVAL);
+    struct rpc r = { .op = FS_TRUNCATE, .w0 = f->id, .w1 = (uint64_t)len };
+    return (int)rpc_result(rpc_call(H_FS, &r));
+}
