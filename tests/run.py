@@ -300,6 +300,25 @@ def scenario_restart():
     scenario_restart.chaos(Shell, BUILD, record, seeds=(1,), faults=100)
 
 
+def scenario_make_run():
+    """The user's command itself: a session piped into `make run` on a disk
+    image, ending with poweroff; make run exits 0."""
+    fd, img = tempfile.mkstemp(suffix=".img")
+    os.close(fd)
+    try:
+        shutil.copy(os.path.join(BUILD, "test-disk.img"), img)
+        p = subprocess.run(["make", "-s", "-C", ROOT, "run", "DISK=" + img],
+                           input=b"hello\necho made > /home/m\npoweroff\n",
+                           capture_output=True, timeout=300)
+        out = p.stdout.decode("utf-8", "replace")
+        got = subprocess.run(["debugfs", "-R", "cat /home/m", img], capture_output=True).stdout
+        record("scenario.make_run_piped_session", p.returncode == 0 and "hello, world" in out,
+               "status %d: %s" % (p.returncode, (out + p.stderr.decode())[-1500:]))
+        record("scenario.make_run_disk_keeps_files", got == b"made\n", repr(got))
+    finally:
+        os.unlink(img)
+
+
 def scenario_panic():
     """A ring-0 fault panics with registers and a symbolised backtrace."""
     q = Qemu(os.path.join(BUILD, "panic.iso"))
@@ -325,6 +344,7 @@ def main():
         scenario_boot()
         scenario_panic()
         scenario_piped_session()
+        scenario_make_run()
         scenario_shell()
         scenario_user_program()
         scenario_keyboard_and_screen()

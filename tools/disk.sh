@@ -12,14 +12,18 @@ create)
     ;;
 update)
     [ -f "$img" ] || { echo "disk.sh: no image $img" >&2; exit 1; }
+    dir=$(cd "$dir" && pwd)
     script=$(mktemp)
     trap 'rm -f "$script"' EXIT
+    # debugfs's mkdir of an existing directory leaks an inode: only new ones
     (cd "$dir" && find . -mindepth 1 -type d | sed 's|^\.||' | while read -r d; do
-        echo "mkdir $d"
+        debugfs -R "stat $d" "$img" 2>&1 | grep -q "Inode:" || echo "mkdir $d"
     done
     cd "$dir" && find . -type f | sed 's|^\.||' | while read -r f; do
-        echo "rm $f"
-        echo "write $(pwd)$f $f"
+        parent=$(dirname "$f")
+        echo "cd $parent"
+        echo "rm $(basename "$f")"
+        echo "write $dir$f $(basename "$f")"
     done) > "$script"
     debugfs -w -f "$script" "$img" >/dev/null 2>&1
     e2fsck -fn "$img" >/dev/null 2>&1 || { echo "disk.sh: $img needs checking (e2fsck -f)" >&2; exit 1; }
