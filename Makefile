@@ -30,7 +30,7 @@ LIBMINI_OBJ := $(LIBMINI_SRC:%.c=$(BUILD)/user/%.o)
 # Each program is a list of sources: prog_NAME.
 prog_init    := $(wildcard servers/init/*.c)
 prog_console := $(wildcard drivers/console/*.c)
-prog_ktest   := tests/system/ktest.c
+prog_ktest   := $(wildcard tests/system/ktest*.c)
 prog_t_echo  := tests/system/t_echo.c
 prog_t_fault := tests/system/t_fault.c
 prog_fs      := $(wildcard servers/fs/*.c)

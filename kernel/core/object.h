@@ -34,7 +34,8 @@ struct thread {
     u64 ksp;
     u8 *kstack;
     struct trapframe *tf;         // user state, at the top of kstack
-    int prio;
+    int prio;                     // effective: base or inherited over IPC
+    int base_prio;                // as created or set by thread_prio
     int state;
     int slice;
     u32 token;                    // reply token: index | generation << 10
@@ -43,6 +44,12 @@ struct thread {
     // IPC: the message being sent and where replies go.
     struct endpoint *ep;          // endpoint queued on (T_SEND, T_RECV)
     struct proc *server;          // who holds our call (T_REPLY)
+    struct thread *handler;       // the server thread that took our call
+    struct endpoint *serves;      // endpoint we last received on
+    struct list serve_link;       // on serves->servers
+    struct list timer_link;       // on the timeout list while armed
+    u64 deadline;                 // tick at which an IPC wait times out
+    bool timed;                   // timer_link is in the timeout list
     u64 msg_tag, msg_w[3], msg_badge;
     struct ipc_bufs bufs;
     struct handle xfer;           // handle being passed (TAG_HANDLE)
@@ -54,6 +61,7 @@ struct endpoint {
     struct kobj obj;
     struct list senders;          // T_SEND threads, by priority
     struct list receivers;        // T_RECV threads
+    struct list servers;          // threads that receive here (serve_link)
     u32 recv_handles;             // live handles with R_RECV
     struct notif *bound;          // its bits are also received here
 };
@@ -98,6 +106,7 @@ void thread_kill(struct thread *t);
 void thread_unwait(struct thread *t);
 long proc_fault(struct proc *p, u64 kind, u64 seed);
 struct thread *thread_by_token(u32 token);
+void thread_new_token(struct thread *t);
 void kobj_destroy(struct kobj *o);
 void thread_reap(struct thread *t);
 
@@ -110,6 +119,8 @@ void sched_wake(struct thread *t, long result);
 void sched_unqueue(struct thread *t);
 void sched_set_prio(struct thread *t, int prio);
 void sched_sleep(u64 ms);
+void sched_timeout_arm(struct thread *t, u64 ms);
+void sched_timeout_disarm(struct thread *t);
 u64 sched_ticks(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
@@ -122,7 +133,11 @@ void ipc_cancel(struct thread *t);
 void ipc_proc_died(struct proc *p);
 void endpoint_recv_gone(struct endpoint *ep);
 long ipc_call(struct handle *h, struct trapframe *tf);
-long ipc_recv(struct endpoint *ep, u64 bufs);
+long ipc_recv(struct endpoint *ep, u64 bufs, u64 timeout_ms);
+void ipc_timeout(struct thread *t);
+void ipc_thread_died(struct thread *t);
+void ipc_prio_update(struct thread *t);
+int ipc_inherited_prio(struct thread *t);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
 extern bool ipc_fastpath;
 bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result);

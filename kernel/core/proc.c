@@ -104,7 +104,7 @@ struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int 
     t->obj = (struct kobj){ KOBJ_THREAD, 1 };                   // "alive" ref
     t->proc = p;
     t->kstack = kstack;
-    t->prio = prio;
+    t->prio = t->base_prio = prio;
     t->slice = 10;
     t->token = (u32)idx | (++thread_gen[idx] << 10);
     thread_table[idx] = t;
@@ -127,6 +127,13 @@ struct thread *thread_by_token(u32 token)
     return t && t->token == token ? t : NULL;
 }
 
+// A new generation for t's token: replies meant for the old one fail.
+void thread_new_token(struct thread *t)
+{
+    u32 idx = t->token & (MAX_THREADS - 1);
+    t->token = idx | (++thread_gen[idx] << 10);
+}
+
 // Stops a thread wherever it is waiting. Its memory goes at thread_reap,
 // at once unless it is the running thread.
 // Takes a thread out of whatever queue it waits in (run queue, sleep,
@@ -144,6 +151,7 @@ void thread_kill(struct thread *t)
     if (t->state == T_DEAD)
         return;
     thread_unwait(t);
+    ipc_thread_died(t);
     t->state = T_DEAD;
     thread_table[t->token & (MAX_THREADS - 1)] = NULL;
     list_remove(&t->proc_link);

@@ -78,7 +78,7 @@ static long sys_thread_exit(struct trapframe *tf)
 
 static long prio_ok(u64 prio)
 {
-    return prio <= PRIO_MAX && (int)prio <= current->prio;
+    return prio <= PRIO_MAX && (int)prio <= current->base_prio;
 }
 
 static long sys_thread_create(struct trapframe *tf)
@@ -97,8 +97,10 @@ static long sys_thread_prio(struct trapframe *tf)
     LOOKUP(t, A0, KOBJ_THREAD, R_MANAGE);
     if (!prio_ok(A1))
         return -E_INVAL;
-    if (t->state != T_DEAD)
-        sched_set_prio(t, (int)A1);
+    if (t->state != T_DEAD) {
+        t->base_prio = (int)A1;
+        ipc_prio_update(t);          // what it inherits still counts
+    }
     return 0;
 }
 
@@ -213,20 +215,22 @@ static long sys_notif_wait(struct trapframe *tf)
     return notif_wait(n);
 }
 
+// call(handle | timeout_ms << 32, tag, w0, w1, w2, bufs); timeout 0: none.
 static long sys_call(struct trapframe *tf)
 {
     struct handle *h;
     long err = 0;
-    if (!lookup((long)A0, KOBJ_ENDPOINT, R_SEND, &h, &err))
+    if (!lookup((int)A0, KOBJ_ENDPOINT, R_SEND, &h, &err))
         return err;
     return ipc_call(h, tf);
 }
 
+// recv(handle | timeout_ms << 32, -, -, -, -, bufs)
 static long sys_recv(struct trapframe *tf)
 {
     struct endpoint *ep;
-    LOOKUP(ep, A0, KOBJ_ENDPOINT, R_RECV);
-    return ipc_recv(ep, A5);
+    LOOKUP(ep, (int)A0, KOBJ_ENDPOINT, R_RECV);
+    return ipc_recv(ep, A5, A0 >> 32);
 }
 
 // reply(token, tag, w0, w1, w2, bufs): the token is in rdi, so the
@@ -301,7 +305,7 @@ static long sys_sleep(struct trapframe *tf)
     return 0;
 }
 
-static long sys_thread_self(struct trapframe *tf) { (void)tf; return current->token; }
+static long sys_thread_self(struct trapframe *tf) { (void)tf; return current->token & (MAX_THREADS - 1); }
 static long sys_proc_self(struct trapframe *tf) { (void)tf; return current->proc->pid; }
 
 static long sys_proc_pid(struct trapframe *tf)

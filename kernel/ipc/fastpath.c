@@ -17,7 +17,8 @@ static inline void put_msg(struct thread *to, struct trapframe *tf)
     t->r8 = tf->r8;
 }
 
-// call: the first receiver waiting on ep takes the message and runs.
+// call: the first receiver waiting on ep takes the message and runs, at
+// the caller's priority if that is higher (priority inheritance).
 // Returns false, having changed nothing, when the fast path does not apply.
 bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result)
 {
@@ -27,17 +28,21 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     if (unlikely(list_empty(&ep->receivers)))
         return false;                           // nobody waiting: queue up
     r = container_of(ep->receivers.next, struct thread, link);
-    if (unlikely(r->prio < sched_top_ready()))
+    int prio = r->prio > cur->prio ? r->prio : cur->prio;
+    if (unlikely(prio < sched_top_ready()))
         return false;                           // someone else must run first
     /* point of no return */
     list_remove(&r->link);
+    sched_timeout_disarm(r);
     r->ep = NULL;
+    r->prio = prio;
     put_msg(r, tf);
     r->tf->rdi = badge;                         // who calls, and how to answer
     r->tf->r9 = cur->token;
     r->wake_result = 0;
     cur->bufs.recv_max = 0;                     // the reply has no room for payload
     cur->server = r->proc;
+    cur->handler = r;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
     r->state = T_RUNNING;
@@ -47,13 +52,16 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
 }
 
 // reply_recv: the caller named by token takes the reply and runs, and
-// the server waits on ep for the next message.
+// the server waits on ep for the next message, at the priority it has
+// without that caller.
 bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long *result)
 {
     struct thread *cur = current, *t = thread_by_token(token);
     struct ipc_bufs b = { 0, 0, 0, 0 };
-    if (unlikely(!ipc_fastpath || !t || t->state != T_REPLY || t->server != cur->proc))
-        return false;                           // no such caller waiting
+    if (unlikely(!ipc_fastpath || !t || t->state != T_REPLY || t->handler != cur))
+        return false;                           // no such caller waiting for us
+    if (unlikely(cur->serves != ep))
+        return false;                           // first receive on ep
     if (unlikely((tf->rsi & TAG_HANDLE) || !list_empty(&ep->senders)))
         return false;                           // a handle to pass, or work queued
     if (unlikely(ep->bound && ep->bound->bits))
@@ -65,7 +73,11 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
     /* point of no return */
     cur->bufs = b;                              // where the next request goes
     list_remove(&t->link);
+    sched_timeout_disarm(t);
     t->server = NULL;
+    t->handler = NULL;
+    if (cur->prio != cur->base_prio)
+        cur->prio = ipc_inherited_prio(cur);    // drop what t lent us
     put_msg(t, tf);
     t->wake_result = 0;
     cur->ep = ep;

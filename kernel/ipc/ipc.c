@@ -7,6 +7,11 @@
 // Message registers: tag rsi, words rdx r10 r8; recv also gets the badge in
 // rdi and the reply token in r9. Payloads are copied once, directly from
 // the sender's address space into the receiver's.
+//
+// Priority inheritance: a server thread runs at the priority of the
+// highest-priority client whose call it holds or who waits on the
+// endpoint it serves (raised at send time, dropped at reply), and waiting
+// senders are served in priority order. call and recv may time out.
 #include "core/object.h"
 
 struct endpoint *endpoint_create(void)
@@ -17,8 +22,94 @@ struct endpoint *endpoint_create(void)
     ep->obj.type = KOBJ_ENDPOINT;
     list_init(&ep->senders);
     list_init(&ep->receivers);
+    list_init(&ep->servers);
     return ep;
 }
+
+/* ---- priority inheritance ---- */
+
+#define PI_DEPTH 8                 // bound on a chain of servers calling servers
+
+static void servers_update(struct endpoint *ep, int depth);
+
+static void queue_by_prio(struct list *q, struct thread *t)
+{
+    struct list *pos = q->next;
+    while (pos != q && container_of(pos, struct thread, link)->prio >= t->prio)
+        pos = pos->next;
+    list_add_tail(pos, &t->link);
+}
+
+// The priority t should run at: its own, or that of the highest-priority
+// client whose call it holds or who waits on the endpoint it serves.
+int ipc_inherited_prio(struct thread *t)
+{
+    int p = t->base_prio;
+    for (struct list *l = t->proc->callers.next; l != &t->proc->callers; l = l->next) {
+        struct thread *c = container_of(l, struct thread, link);
+        if (c->handler == t && c->prio > p)
+            p = c->prio;
+    }
+    struct endpoint *ep = t->serves;
+    if (ep && !list_empty(&ep->senders)) {
+        struct thread *s = container_of(ep->senders.next, struct thread, link);
+        if (s->prio > p)
+            p = s->prio;
+    }
+    return p;
+}
+
+// Recomputes t's priority and passes a change on along the chain: the
+// queue t waits in, and the servers of that queue or of t's call.
+static void prio_update(struct thread *t, int depth)
+{
+    int p = ipc_inherited_prio(t);
+    if (p == t->prio || depth > PI_DEPTH)
+        return;
+    sched_set_prio(t, p);
+    if (t->state == T_SEND) {
+        list_remove(&t->link);
+        queue_by_prio(&t->ep->senders, t);
+        servers_update(t->ep, depth + 1);
+    } else if (t->state == T_REPLY && t->handler) {
+        prio_update(t->handler, depth + 1);
+    }
+}
+
+static void servers_update(struct endpoint *ep, int depth)
+{
+    for (struct list *l = ep->servers.next; l != &ep->servers; l = l->next)
+        prio_update(container_of(l, struct thread, serve_link), depth);
+}
+
+void ipc_prio_update(struct thread *t)
+{
+    prio_update(t, 0);
+}
+
+// t receives on ep from now on (and inherits from its senders).
+static void serve(struct thread *t, struct endpoint *ep)
+{
+    if (t->serves == ep)
+        return;
+    if (t->serves)
+        list_remove(&t->serve_link);
+    t->serves = ep;
+    list_add_tail(&ep->servers, &t->serve_link);
+}
+
+// The caller leaves the server's list (answered, timed out or dead); the
+// thread that held it may drop its priority.
+static void release_caller(struct thread *caller)
+{
+    struct thread *h = caller->handler;
+    list_remove(&caller->link);
+    caller->handler = NULL;
+    if (h)
+        prio_update(h, 0);
+}
+
+/* ---- messages ---- */
 
 // Reads the caller's payload descriptor (0: no payload, no receive buffer).
 static int bufs_load(struct thread *t, u64 ubufs)
@@ -82,29 +173,35 @@ static int deliver(struct thread *from, struct thread *to, bool is_reply)
     return 0;
 }
 
-// The receiver now holds the caller's reply right.
-static void hold_caller(struct thread *caller, struct proc *server)
+// The receiver now holds the caller's reply right, and runs at least at
+// the caller's priority.
+static void hold_caller(struct thread *caller, struct thread *receiver)
 {
     caller->ep = NULL;
-    caller->server = server;
+    caller->server = receiver->proc;
+    caller->handler = receiver;
     caller->state = T_REPLY;
-    list_add_tail(&server->callers, &caller->link);
+    list_add_tail(&receiver->proc->callers, &caller->link);
+    prio_update(receiver, 0);
 }
 
-static void queue_by_prio(struct list *q, struct thread *t)
+// Blocks the current thread in an IPC wait, for at most timeout_ms
+// (0: no limit).
+static long ipc_wait(int state, u64 timeout_ms)
 {
-    struct list *pos = q->next;
-    while (pos != q && container_of(pos, struct thread, link)->prio >= t->prio)
-        pos = pos->next;
-    list_add_tail(pos, &t->link);
+    if (timeout_ms)
+        sched_timeout_arm(current, timeout_ms);
+    sched_block(state);
+    return current->wake_result;
 }
 
 long ipc_call(struct handle *h, struct trapframe *tf)
 {
     struct endpoint *ep = (struct endpoint *)h->obj;
     struct thread *cur = current;
+    u64 timeout = tf->rdi >> 32;
     long result;
-    if (fast_call(ep, tf, h->badge, &result))
+    if (!timeout && fast_call(ep, tf, h->badge, &result))
         return result;
     if (!ep->recv_handles)
         return -E_DEAD;
@@ -114,18 +211,17 @@ long ipc_call(struct handle *h, struct trapframe *tf)
     if (list_empty(&ep->receivers)) {
         cur->ep = ep;
         queue_by_prio(&ep->senders, cur);
-        sched_block(T_SEND);
-        return cur->wake_result;
+        servers_update(ep, 0);                   // busy servers inherit our priority
+        return ipc_wait(T_SEND, timeout);
     }
     struct thread *r = container_of(ep->receivers.next, struct thread, link);
     err = deliver(cur, r, false);
     if (err)
         return err;
     list_remove(&r->link);
+    hold_caller(cur, r);
     sched_wake(r, 0);
-    hold_caller(cur, r->proc);
-    sched_block(T_REPLY);
-    return cur->wake_result;
+    return ipc_wait(T_REPLY, timeout);
 }
 
 // Delivers a bound notification's bits to thread t as a message.
@@ -142,9 +238,10 @@ static long take_notification(struct thread *t, struct notif *n)
 
 // Takes the first deliverable sender or blocks. The receive buffer is
 // already in current->bufs.
-static long recv_loaded(struct endpoint *ep)
+static long recv_loaded(struct endpoint *ep, u64 timeout)
 {
     struct thread *cur = current;
+    serve(cur, ep);
     while (!list_empty(&ep->senders)) {
         struct thread *s = container_of(ep->senders.next, struct thread, link);
         list_remove(&s->link);
@@ -153,21 +250,21 @@ static long recv_loaded(struct endpoint *ep)
             sched_wake(s, err);                  // a message we cannot take
             continue;
         }
-        hold_caller(s, cur->proc);
+        hold_caller(s, cur);
+        servers_update(ep, 0);                   // the queue's head changed
         return 0;
     }
     if (ep->bound && ep->bound->bits)
         return take_notification(cur, ep->bound);
     cur->ep = ep;
     list_add_tail(&ep->receivers, &cur->link);
-    sched_block(T_RECV);
-    return cur->wake_result;
+    return ipc_wait(T_RECV, timeout);
 }
 
-long ipc_recv(struct endpoint *ep, u64 ubufs)
+long ipc_recv(struct endpoint *ep, u64 ubufs, u64 timeout_ms)
 {
     int err = bufs_load(current, ubufs);
-    return err ? err : recv_loaded(ep);
+    return err ? err : recv_loaded(ep, timeout_ms);
 }
 
 // Replies to the caller named by token; with then_recv, goes on to
@@ -193,19 +290,52 @@ long ipc_reply(u32 token, struct trapframe *tf, bool then_recv)
     struct thread *t = token ? thread_by_token(token) : NULL;
     if (t && t->state == T_REPLY && t->server == cur->proc) {
         result = deliver(cur, t, true);
-        list_remove(&t->link);
+        release_caller(t);
         sched_wake(t, result);
     } else if (token || !then_recv) {
         result = -E_DEAD;
     }
-    return then_recv ? recv_loaded(ep) : result;
+    return then_recv ? recv_loaded(ep, 0) : result;
 }
 
-// A thread leaves whatever IPC wait it is in (it is dying).
+// A thread leaves whatever IPC wait it is in (it dies or times out).
 void ipc_cancel(struct thread *t)
 {
-    if (t->state == T_SEND || t->state == T_RECV || t->state == T_REPLY)
+    if (t->state == T_SEND) {
         list_remove(&t->link);
+        servers_update(t->ep, 0);
+    } else if (t->state == T_RECV) {
+        list_remove(&t->link);
+    } else if (t->state == T_REPLY) {
+        release_caller(t);
+    }
+}
+
+// A timed call or recv ran out of time. A server that still holds the
+// call finds the caller gone when it replies: the caller's token changes.
+void ipc_timeout(struct thread *t)
+{
+    if (t->state != T_SEND && t->state != T_RECV && t->state != T_REPLY) {
+        sched_timeout_disarm(t);                 // not in an IPC wait (cannot happen)
+        return;
+    }
+    if (t->state == T_REPLY)
+        thread_new_token(t);
+    ipc_cancel(t);
+    sched_wake(t, -E_TIMEOUT);
+}
+
+// A dying thread stops serving; calls it held stay with its process
+// (another thread may answer them) but no longer lift its priority.
+void ipc_thread_died(struct thread *t)
+{
+    if (t->serves)
+        list_remove(&t->serve_link);
+    t->serves = NULL;
+    struct list *callers = &t->proc->callers;
+    for (struct list *l = callers->next; l != callers; l = l->next)
+        if (container_of(l, struct thread, link)->handler == t)
+            container_of(l, struct thread, link)->handler = NULL;
 }
 
 // Callers held by a dead server get -E_DEAD.
@@ -257,6 +387,11 @@ bool ipc_notify_receiver(struct notif *n)
 
 void endpoint_destroy(struct endpoint *ep)
 {
+    while (!list_empty(&ep->servers)) {
+        struct thread *t = container_of(ep->servers.next, struct thread, serve_link);
+        list_remove(&t->serve_link);
+        t->serves = NULL;
+    }
     if (ep->bound)
         ep->bound->bound_ep = NULL;
     kfree(ep, sizeof(*ep));

@@ -11,6 +11,7 @@ struct thread *current;
 static struct runq runq;
 static struct thread idle_thread;
 static struct list sleepers;              // T_SLEEP threads by wake_tick
+static struct list timeouts;              // threads in a timed IPC wait, by deadline
 static struct thread *zombie;             // dead thread whose stack is still in use
 static u64 ticks;
 static bool need_resched;                 // a higher priority became ready
@@ -110,9 +111,11 @@ void sched_kernel_exit(void)
 // Wakes a blocked thread with the result its syscall returns.
 void sched_wake(struct thread *t, long result)
 {
+    sched_timeout_disarm(t);
     t->wake_result = result;
     t->ep = NULL;
     t->server = NULL;
+    t->handler = NULL;
     t->notif = NULL;
     sched_ready(t);
 }
@@ -136,6 +139,7 @@ void sched_yield(void)
 // or changes priority.
 void sched_unqueue(struct thread *t)
 {
+    sched_timeout_disarm(t);
     if (t->state == T_READY)
         runq_remove(&runq, &t->link, t->prio);
     else if (t->state == T_SLEEP)
@@ -164,7 +168,27 @@ void sched_sleep(u64 ms)
     sched_block(T_SLEEP);
 }
 
-// Timer interrupt (1 kHz): wakes sleepers and ends time slices.
+// An IPC wait of t ends with -E_TIMEOUT after ms milliseconds.
+void sched_timeout_arm(struct thread *t, u64 ms)
+{
+    t->deadline = ticks + ms;
+    struct list *pos = timeouts.next;
+    while (pos != &timeouts && container_of(pos, struct thread, timer_link)->deadline <= t->deadline)
+        pos = pos->next;
+    list_add_tail(pos, &t->timer_link);
+    t->timed = true;
+}
+
+void sched_timeout_disarm(struct thread *t)
+{
+    if (t->timed) {
+        list_remove(&t->timer_link);
+        t->timed = false;
+    }
+}
+
+// Timer interrupt (1 kHz): wakes sleepers, ends timed-out IPC waits and
+// ends time slices.
 void timer_tick(void)
 {
     ticks++;
@@ -174,6 +198,12 @@ void timer_tick(void)
             break;
         list_remove(&t->link);
         sched_ready(t);
+    }
+    while (!list_empty(&timeouts)) {
+        struct thread *t = container_of(timeouts.next, struct thread, timer_link);
+        if (t->deadline > ticks)
+            break;
+        ipc_timeout(t);                       // disarms t
     }
     if (current == &idle_thread) {
         need_resched = runq.bitmap != 0;
@@ -203,6 +233,7 @@ void sched_init(void)
     current = &boot_thread;
     runq_init(&runq);
     list_init(&sleepers);
+    list_init(&timeouts);
     idle_thread.kstack = page_alloc_n(KSTACK_PAGES);
     idle_thread.state = T_RUNNING;
     idle_thread.prio = -1;

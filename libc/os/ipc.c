@@ -22,15 +22,32 @@ static long ipc_syscall(long num, uint64_t first, struct msg *m, const struct ip
     return num;
 }
 
+// The handle goes in the low half of rdi, a timeout in milliseconds
+// (0: none) in the high half.
+static uint64_t handle_timeout(long h, unsigned timeout_ms)
+{
+    return (uint64_t)(uint32_t)h | (uint64_t)timeout_ms << 32;
+}
+
 long ipc_call(long h, struct msg *m, const struct ipc_bufs *b)
 {
-    return ipc_syscall(SYS_call, (uint64_t)h, m, b);
+    return ipc_syscall(SYS_call, handle_timeout(h, 0), m, b);
+}
+
+long ipc_call_timeout(long h, struct msg *m, const struct ipc_bufs *b, unsigned timeout_ms)
+{
+    return ipc_syscall(SYS_call, handle_timeout(h, timeout_ms), m, b);
 }
 
 long ipc_recv(long h, struct msg *m, const struct ipc_bufs *b)
 {
+    return ipc_recv_timeout(h, m, b, 0);
+}
+
+long ipc_recv_timeout(long h, struct msg *m, const struct ipc_bufs *b, unsigned timeout_ms)
+{
     m->tag = 0;
-    return ipc_syscall(SYS_recv, (uint64_t)h, m, b);
+    return ipc_syscall(SYS_recv, handle_timeout(h, timeout_ms), m, b);
 }
 
 long ipc_reply(uint32_t token, struct msg *m, const struct ipc_bufs *b)

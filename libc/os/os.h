@@ -38,6 +38,9 @@ struct msg {
 
 long ipc_call(long h, struct msg *m, const struct ipc_bufs *b);
 long ipc_recv(long h, struct msg *m, const struct ipc_bufs *b);
+// The same, ending with -E_TIMEOUT after timeout_ms milliseconds (0: never).
+long ipc_call_timeout(long h, struct msg *m, const struct ipc_bufs *b, unsigned timeout_ms);
+long ipc_recv_timeout(long h, struct msg *m, const struct ipc_bufs *b, unsigned timeout_ms);
 long ipc_reply(uint32_t token, struct msg *m, const struct ipc_bufs *b);
 long ipc_reply_recv(long h, uint32_t token, struct msg *m, const struct ipc_bufs *b);
 

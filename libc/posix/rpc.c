@@ -9,6 +9,7 @@ static long ipc_errno(long e)
     case E_FAULT: return -EFAULT;
     case E_TOOBIG: return -E2BIG;
     case E_BADHANDLE: case E_PERM: return -EPERM;
+    case E_TIMEOUT: return -ETIMEDOUT;
     default: return -EIO;
     }
 }

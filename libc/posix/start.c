@@ -95,11 +95,41 @@ clock_t times(struct tms *t)
     return ticks;
 }
 
+// CLOCK_REALTIME comes from the RTC read at boot, CLOCK_MONOTONIC counts
+// from boot; both advance with the 1 ms timer tick.
+int clock_gettime(clockid_t clock, struct timespec *ts)
+{
+    long ns;
+    if (clock == CLOCK_REALTIME)
+        ns = sys_wallclock();
+    else if (clock == CLOCK_MONOTONIC)
+        ns = sys_time();
+    else
+        return (int)rpc_result(-EINVAL);
+    *ts = (struct timespec){ ns / 1000000000, ns % 1000000000 };
+    return 0;
+}
+
+int clock_getres(clockid_t clock, struct timespec *res)
+{
+    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+        return (int)rpc_result(-EINVAL);
+    if (res)
+        *res = (struct timespec){ 0, 1000000 };
+    return 0;
+}
+
+// Sleeps with the timer's millisecond resolution, rounding up; long sleeps
+// go in hour-long steps (the kernel's limit for one sleep is a day).
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
     if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
         return (int)rpc_result(-EINVAL);
-    sys_sleep((long)(req->tv_sec * 1000 + (req->tv_nsec + 999999) / 1000000));
+    uint64_t ms = (uint64_t)req->tv_sec * 1000 + ((uint64_t)req->tv_nsec + 999999) / 1000000;
+    for (; ms > 3600000; ms -= 3600000)
+        sys_sleep(3600000);
+    if (ms)
+        sys_sleep((long)ms);
     if (rem)
         *rem = (struct timespec){ 0, 0 };
     return 0;

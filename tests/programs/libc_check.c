@@ -6,6 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <errno.h>
+
+static long usec_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000l + ts.tv_nsec / 1000;
+}
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -36,6 +46,14 @@ int main(int argc, char **argv)
     char buf[64];
     snprintf(buf, sizeof(buf), "[%8.3f|%-6s|%c]", -1.5, "ab", 'z');
     printf("snprintf: %s\n", buf);
+    long t0 = usec_now();
+    usleep(20000);
+    struct timespec ts = { 0, 15000000 }, bad = { 0, 1000000000 };
+    int r = nanosleep(&ts, NULL);
+    long slept = usec_now() - t0;
+    printf("sleep: %s, nanosleep %d\n", slept >= 34000 ? "at least 35 ms" : "too short", r);
+    r = nanosleep(&bad, NULL);
+    printf("nanosleep(1e9 ns): %d %s\n", r, r ? strerror(errno) : "");
     FILE *f = argc > 1 ? fopen(argv[1], "r") : NULL;
     if (!f) {
         printf("fopen failed\n");

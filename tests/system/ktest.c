@@ -1,29 +1,22 @@
 // In-system kernel tests. Runs as an ordinary user process started by init
 // in test mode; prints "ok system.NAME" or "not ok system.NAME: why" per
 // test on the serial line, then "ktest: done".
-#include "os.h"
+#include "ktest.h"
 #include "core/bootfs.h"
 #include "port.h"
-
-#define H_IOPORT_RTC 1          // granted by init
-#define H_IRQ_RTC    2
-#define H_ROOT_TEST  3
-#define MY_PRIO      30
 
 static const void *bootfs;
 static uint64_t bootfs_len;
 static long deaths;             // death notification for spawned processes
 static uint64_t next_bit = 1;
-static char why[160];
+char why[160];
 
-#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return why; } while (0)
-#define EXPECT(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
-
-// Spawns a test program; its death sets *bit in `deaths`.
-static long run(const char *name, const char *arg, const long *grants, int ngrants, uint64_t *bit)
+// Spawns a test program at priority prio; its death sets *bit in `deaths`.
+long run_prio(const char *name, const char *arg, const long *grants, int ngrants, uint64_t *bit,
+              int prio)
 {
     const char *argv[] = { name, arg, NULL };
-    struct spawn_req r = { .name = name, .argv = argv, .prio = 20, .notif = deaths,
+    struct spawn_req r = { .name = name, .argv = argv, .prio = prio, .notif = deaths,
                            .grants = grants, .ngrants = ngrants };
     char path[64];
     snprintf(path, sizeof(path), "bin/%s", name);
@@ -34,10 +27,15 @@ static long run(const char *name, const char *arg, const long *grants, int ngran
     return spawn(&r);
 }
 
-// Waits until the process whose death bit is `bit` is gone; returns its status.
-static struct proc_exit last_exit;            // of the last wait_death
+long run(const char *name, const char *arg, const long *grants, int ngrants, uint64_t *bit)
+{
+    return run_prio(name, arg, grants, ngrants, bit, 20);
+}
 
-static long wait_death(long proc, uint64_t bit)
+// Waits until the process whose death bit is `bit` is gone; returns its status.
+struct proc_exit last_exit;                   // of the last wait_death
+
+long wait_death(long proc, uint64_t bit)
 {
     static uint64_t seen;
     while (!(seen & bit))
@@ -50,10 +48,11 @@ static long wait_death(long proc, uint64_t bit)
 
 /* ---- IPC ---- */
 
-static long echo_ep = -1, echo_proc;
+long echo_ep = -1;
+static long echo_proc;
 static uint64_t echo_bit;
 
-static const char *start_echo(void)
+const char *start_echo(void)
 {
     if (echo_ep >= 0)
         return NULL;
@@ -66,7 +65,7 @@ static const char *start_echo(void)
 
 static uint8_t out[IPC_MAX_PAYLOAD + 8], in[IPC_MAX_PAYLOAD + 8];
 
-static const char *payload(uint64_t len)
+const char *payload(uint64_t len)
 {
     const char *e = start_echo();
     if (e)
@@ -203,7 +202,7 @@ static const char *t_proc_info(void)
 
 static volatile uint64_t counter[2], switches, stop, shared[64];
 static volatile int last_runner = -1;
-static long done_notif;
+long done_notif;
 
 static void spin_counter(long i)
 {
@@ -217,7 +216,7 @@ static void spin_counter(long i)
     sys_notif_signal(done_notif, 1l << i);
 }
 
-static void wait_bits(uint64_t want)
+void wait_bits(uint64_t want)
 {
     uint64_t got = 0;
     while ((got & want) != want)
@@ -551,8 +550,6 @@ static const char *t_bad_arguments(void)
     return NULL;
 }
 
-struct test { const char *name; const char *(*fn)(void); };
-
 static const struct test tests[] = {
     { "ipc_payload_0", t_ipc_payload_0 },
     { "ipc_payload_1", t_ipc_payload_1 },
@@ -586,6 +583,8 @@ static const struct test tests[] = {
     { "bad_handles", t_bad_handles },
     { "bad_pointers", t_bad_pointers },
     { "bad_arguments", t_bad_arguments },
+    KTEST_RT_TESTS
+    KTEST_ISO_TESTS
 };
 
 int main(int argc, char **argv)

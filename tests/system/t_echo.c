@@ -1,7 +1,9 @@
 // IPC test server: receives on handle 1 and replies with the payload
 // XORed with 0x5a, w0 = payload length, w1 = w0 + w1, w2 = the badge.
 // A passed handle's slot comes back in w1. Label 99 makes it exit
-// without replying (to test a dying server).
+// without replying (to test a dying server). Label 98 is slow work: it
+// computes for w0 milliseconds and replies w0 = how many label-98
+// requests came before this one, w1 unchanged.
 #include "os.h"
 
 #define EP 1
@@ -11,6 +13,7 @@ int main(void)
     static uint8_t buf[IPC_MAX_PAYLOAD];
     struct ipc_bufs b = { buf, 0, buf, sizeof(buf) };
     struct msg m;
+    uint64_t slow_served = 0;
     long r = ipc_recv(EP, &m, &b);
     for (;;) {
         if (r < 0) {
@@ -21,6 +24,16 @@ int main(void)
         uint64_t len = TAG_LEN(m.tag);
         if (label == 99)
             return 0;
+        if (label == 98) {
+            long t0 = sys_time();
+            while (sys_time() - t0 < (long)m.w0 * 1000000)
+                ;
+            m.w0 = slow_served++;
+            m.tag = TAG(label, 0);
+            b.send_len = 0;
+            r = ipc_reply_recv(EP, m.token, &m, &b);
+            continue;
+        }
         for (uint64_t i = 0; i < len; i++)
             buf[i] ^= 0x5a;
         m.w1 = m.w0 + m.w1;

@@ -1,7 +1,8 @@
 // Fault victims and helpers for the in-system tests; argv[1] picks one:
 // kread, kexec, hlt, cli, div0, io: take that CPU fault; io_granted: use
 // the granted RTC ports and exit 42; io_outside: then touch port 0x72;
-// spin: loop until killed; work: compute for a while, exit 0 if right.
+// spin: loop until killed; work: compute for a while, exit 0 if right;
+// isolate: try to reach what it was not given (see isolate()).
 #include "os.h"
 
 static uint64_t hash_rounds(uint64_t n)
@@ -21,6 +22,43 @@ static int work(void)
             return 2;
     }
     return 0;
+}
+
+// Granted: 1 a notification with R_WAIT only, 2 an endpoint with R_SEND
+// only. Every other slot is empty. Each attempt to reach an object
+// through a handle it lacks, or a right it lacks, must fail cleanly;
+// exit code k names the first that did not. Last, a port it was never
+// granted: that must fault (#GP, vector 13).
+static int isolate(void)
+{
+    struct msg m = { TAG(1, 0), 0, 0, 0, 0, 0 };
+    long page = 0x500000000l, bad = -E_BADHANDLE;
+    for (long h = 3; h < 300; h++) {
+        if (ipc_call(h, &m, NULL) != bad) return 1;
+        if (sys_notif_signal(h, 1) != bad) return 2;
+        if (sys_vm_map(h, page, 4096, PROT_READ | PROT_WRITE) != bad) return 3;
+        if (sys_vm_write(h, page, (long)&m, 8) != bad) return 4;
+        if (sys_proc_kill(h) != bad) return 5;
+        if (sys_irq_get(h, 8) != bad) return 6;
+        if (sys_ioport_get(h, 0x70, 2) != bad) return 7;
+        if (sys_mmio_get(h, 0xb8000, 4096) != bad) return 8;
+        if (sys_handle_grant(H_SELF, h, R_ALL, 0) != bad) return 9;
+        if (sys_thread_create(h, 0x401000, 0x1000, 0, 1) != bad) return 10;
+    }
+    for (long h = -5; h < 0; h++)
+        if (ipc_call(h, &m, NULL) != bad || sys_notif_signal(h, 1) != bad) return 11;
+    if (sys_notif_signal(1, 1) != -E_PERM) return 12;         // wait-only
+    if (ipc_recv(2, &m, NULL) != -E_PERM) return 13;          // send-only
+    long wider = sys_handle_mint(2, R_ALL, 0);                // rights only shrink
+    if (wider < 0 || ipc_recv(wider, &m, NULL) != -E_PERM) return 14;
+    if (sys_irq_get(H_SELF, 8) != bad) return 15;             // its own process is no root
+    if (sys_ioport_get(H_SELF, 0x70, 2) != bad) return 16;
+    if (sys_mmio_get(H_SELF, 0xb8000, 4096) != bad) return 17;
+    if (sys_ioport_enable(H_SELF) != bad) return 18;
+    if (sys_irq_bind(1, 1, 1) != bad || sys_irq_ack(1) != bad) return 19;
+    uint8_t v;
+    __asm__ volatile("inb $0x70, %0" : "=a"(v));              // never granted
+    return 20;
 }
 
 int main(int argc, char **argv)
@@ -57,5 +95,7 @@ int main(int argc, char **argv)
             ;
     if (!strcmp(m, "work"))
         return work();
+    if (!strcmp(m, "isolate"))
+        return isolate();
     return 100;
 }

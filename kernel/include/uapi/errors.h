@@ -16,5 +16,6 @@
 #define E_AGAIN     12
 #define E_BADELF    13  /* corrupt or unsupported ELF */
 #define E_NOENT     14
+#define E_TIMEOUT   15  /* an IPC wait ran out of time */
 
 #endif

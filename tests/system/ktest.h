@@ -1,0 +1,52 @@
+// Shared by the in-system test files: the test table, spawning helpers
+// and the echo server (t_echo) they talk to.
+#ifndef KTEST_H
+#define KTEST_H
+#include "os.h"
+
+#define H_IOPORT_RTC 1          // granted by init
+#define H_IRQ_RTC    2
+#define H_ROOT_TEST  3
+#define MY_PRIO      30         // ktest's own priority
+
+extern char why[160];
+#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return why; } while (0)
+#define EXPECT(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
+
+struct test { const char *name; const char *(*fn)(void); };
+
+// Spawns a test program from the boot files; its death sets *bit.
+long run(const char *name, const char *arg, const long *grants, int ngrants, uint64_t *bit);
+long run_prio(const char *name, const char *arg, const long *grants, int ngrants, uint64_t *bit,
+              int prio);
+long wait_death(long proc, uint64_t bit);     // -> proc_status
+extern struct proc_exit last_exit;
+
+extern long echo_ep;                          // t_echo's endpoint, after start_echo
+const char *start_echo(void);
+const char *payload(uint64_t len);            // a round trip of len bytes, checked
+
+extern long done_notif;                       // threads signal their bit here
+void wait_bits(uint64_t want);
+
+// ktest_rt.c: priority inheritance and timeouts.
+const char *t_pi_high_client_not_blocked_by_hog(void);
+const char *t_pi_senders_in_priority_order(void);
+const char *t_call_timeout_no_receiver(void);
+const char *t_recv_timeout(void);
+const char *t_call_timeout_slow_server(void);
+const char *t_sleep_resolution(void);
+#define KTEST_RT_TESTS \
+    { "pi_high_client_not_blocked_by_hog", t_pi_high_client_not_blocked_by_hog }, \
+    { "pi_senders_in_priority_order", t_pi_senders_in_priority_order }, \
+    { "call_timeout_no_receiver", t_call_timeout_no_receiver }, \
+    { "recv_timeout", t_recv_timeout }, \
+    { "call_timeout_slow_server", t_call_timeout_slow_server }, \
+    { "sleep_resolution", t_sleep_resolution },
+
+// ktest_iso.c: no handle, no access.
+const char *t_isolation_no_handle(void);
+#define KTEST_ISO_TESTS \
+    { "isolation_no_handle", t_isolation_no_handle },
+
+#endif
