@@ -3,10 +3,12 @@
 //
 // Interrupts: the kernel masks IRQ 14 when it delivers it as a bit of
 // irq_notif. wait_irq then reads STATUS (which makes the drive drop
-// INTRQ) and only afterwards acknowledges (unmasks) the line, so the
-// drive's next interrupt is a fresh edge and none is lost; an interrupt
-// raised while the line is masked stays pending in the PIC. A wake-up the
-// drive's state does not confirm (still BSY: a stale bit) waits again.
+// INTRQ) and leaves the line masked while the driver works; the next
+// wait_irq acknowledges (unmasks) and waits in one system call, so an
+// interrupt raised meanwhile (pending in the PIC) arrives once the driver
+// is blocked, by one path whatever the disk's speed, and none is lost. A
+// wake-up the drive's state does not confirm (still BSY: a stale bit)
+// waits again.
 #include "os.h"
 #include "ata.h"
 #include "port.h"
@@ -57,16 +59,16 @@ static void delay400(void)
 }
 
 // Polls the alternate status until (status & mask) == want. Returns the
-// status, or -1 after timeout_ms. Spins briefly, then sleeps 1 ms between
-// looks. Blocks.
-static int poll_status(uint8_t mask, uint8_t want, long timeout_ms)
+// status, or -1 after timeout_ms. Spins `spins` times (a command's BSY
+// lasts microseconds), then sleeps 1 ms between looks. Blocks.
+static int poll_status(uint8_t mask, uint8_t want, long timeout_ms, int spins)
 {
     long deadline = sys_time() + timeout_ms * 1000000L;
     for (int i = 0;; i++) {
         uint8_t st = inb(REG_ALT);
         if ((st & mask) == want)
             return st;
-        if (i < SPINS)
+        if (i < spins)
             continue;
         if (sys_time() > deadline)
             return -1;
@@ -84,7 +86,7 @@ static int channel_reset(uint8_t ctrl)
     sys_sleep(1);                            // >= 5 us
     outb(REG_CTRL, CTRL_NIEN);
     sys_sleep(2);                            // >= 2 ms before BSY is valid
-    int st = poll_status(ATA_ST_BSY, 0, T_RESET_MS);
+    int st = poll_status(ATA_ST_BSY, 0, T_RESET_MS, 0);     // a reset takes milliseconds
     outb(REG_CTRL, ctrl);
     return st;
 }
@@ -103,7 +105,7 @@ static int identify(uint16_t id[256])
     delay400();
     if (ata_classify(inb(REG_ALT), 0, 0) == ATA_KIND_NONE)
         return -1;
-    int st = poll_status(ATA_ST_BSY, 0, T_CMD_MS);
+    int st = poll_status(ATA_ST_BSY, 0, T_CMD_MS, SPINS);
     if (st < 0 || ata_classify((uint8_t)st, inb(REG_LBA_MID), inb(REG_LBA_HI)) != ATA_KIND_ATA)
         return -1;
     if ((st & ATA_ST_ERR) || !(st & ATA_ST_DRQ))
@@ -137,9 +139,8 @@ int ata_init(struct ata_ident *id)
 static int wait_irq(void)
 {
     for (;;) {
-        long bits = sys_notif_wait(irq_notif);
-        uint8_t st = inb(REG_STATUS);
-        sys_irq_ack(ATA_H_IRQ);
+        long bits = sys_irq_wait(ATA_H_IRQ);   // acks the last interrupt, waits
+        uint8_t st = inb(REG_STATUS);           // the drive drops its request
         if (bits < 0)
             return -1;
         if (!(st & ATA_ST_BSY))
@@ -171,7 +172,7 @@ static int bad_block_status(int st)
 static int issue(uint8_t cmd, uint64_t lba, unsigned count)
 {
     int ext = cmd == ATA_CMD_READ_EXT || cmd == ATA_CMD_WRITE_EXT;
-    if (poll_status(ATA_ST_BSY | ATA_ST_DRQ, 0, T_CMD_MS) < 0)
+    if (poll_status(ATA_ST_BSY | ATA_ST_DRQ, 0, T_CMD_MS, SPINS) < 0)
         return -1;                            // the master is always the one selected
     outb(REG_DEVICE, ext ? DEV_LBA : DEV_MASTER | DEV_LBA | ((lba >> 24) & 0x0F));
     if (ext) {                                // high-order bytes first
@@ -219,7 +220,7 @@ int ata_write(uint64_t first, unsigned count, const void *buf, uint32_t *regs)
         return -1;                            // not addressable (checked by the caller)
     if (issue(cmd, first, count) < 0)
         return fail(regs, -1);
-    int st = poll_status(ATA_ST_BSY, 0, T_CMD_MS);
+    int st = poll_status(ATA_ST_BSY, 0, T_CMD_MS, SPINS);
     for (unsigned i = 0; i < count; i++) {
         if (bad_block_status(st))
             return fail(regs, st);

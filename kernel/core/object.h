@@ -45,6 +45,7 @@ struct thread {
     struct endpoint *ep;          // endpoint queued on (T_SEND, T_RECV)
     struct proc *server;          // who holds our call (T_REPLY)
     struct thread *handler;       // the server thread that took our call
+    struct thread *serving;       // the caller we work for (priority inheritance)
     struct endpoint *serves;      // endpoint we last received on
     struct list serve_link;       // on serves->servers
     struct list timer_link;       // on the timeout list while armed
@@ -122,6 +123,7 @@ void sched_sleep(u64 ms);
 void sched_timeout_arm(struct thread *t, u64 ms);
 void sched_timeout_disarm(struct thread *t);
 u64 sched_ticks(void);
+u64 sched_idle_tsc(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
 void sched_direct(struct thread *next);
@@ -137,7 +139,6 @@ long ipc_recv(struct endpoint *ep, u64 bufs, u64 timeout_ms);
 void ipc_timeout(struct thread *t);
 void ipc_thread_died(struct thread *t);
 void ipc_prio_update(struct thread *t);
-int ipc_inherited_prio(struct thread *t);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
 extern bool ipc_fastpath;
 bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result);

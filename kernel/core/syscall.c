@@ -267,6 +267,18 @@ static long sys_irq_ack(struct trapframe *tf)
     return 0;
 }
 
+// Acknowledges and waits in one step: an interrupt that is already due
+// arrives once the caller is blocked, never in between.
+static long sys_irq_wait(struct trapframe *tf)
+{
+    struct irq_line *l;
+    LOOKUP(l, A0, KOBJ_IRQ, R_WAIT);
+    if (!l->notif)
+        return -E_STATE;                          // not bound
+    irq_ack(l);
+    return notif_wait(l->notif);
+}
+
 static long sys_ioport_get(struct trapframe *tf)
 {
     struct kobj *root;
@@ -283,6 +295,11 @@ static long sys_ioport_enable(struct trapframe *tf)
 }
 
 static long sys_time(struct trapframe *tf) { (void)tf; return (long)(sched_ticks() * 1000000); }
+
+// Under QEMU's -icount the time stamp counter counts instructions, plus
+// the jumps of the clock while the CPU waits in hlt; this is the count
+// without the waits: instructions executed (make bench).
+static long sys_busy_tsc(struct trapframe *tf) { (void)tf; return (long)(rdtsc() - sched_idle_tsc()); }
 
 static long sys_boot_tsc(struct trapframe *tf)
 {

@@ -28,7 +28,7 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     if (unlikely(list_empty(&ep->receivers)))
         return false;                           // nobody waiting: queue up
     r = container_of(ep->receivers.next, struct thread, link);
-    int prio = r->prio > cur->prio ? r->prio : cur->prio;
+    int prio = r->base_prio > cur->prio ? r->base_prio : cur->prio;
     if (unlikely(prio < sched_top_ready()))
         return false;                           // someone else must run first
     /* point of no return */
@@ -43,6 +43,7 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     cur->bufs.recv_max = 0;                     // the reply has no room for payload
     cur->server = r->proc;
     cur->handler = r;
+    r->serving = cur;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
     r->state = T_RUNNING;
@@ -58,8 +59,9 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
 {
     struct thread *cur = current, *t = thread_by_token(token);
     struct ipc_bufs b = { 0, 0, 0, 0 };
-    if (unlikely(!ipc_fastpath || !t || t->state != T_REPLY || t->handler != cur))
-        return false;                           // no such caller waiting for us
+    if (unlikely(!ipc_fastpath || !t || t->state != T_REPLY || t->handler != cur ||
+                 cur->serving != t))
+        return false;                           // no such caller, or not the last one
     if (unlikely(cur->serves != ep))
         return false;                           // first receive on ep
     if (unlikely((tf->rsi & TAG_HANDLE) || !list_empty(&ep->senders)))
@@ -76,8 +78,8 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
     sched_timeout_disarm(t);
     t->server = NULL;
     t->handler = NULL;
-    if (cur->prio != cur->base_prio)
-        cur->prio = ipc_inherited_prio(cur);    // drop what t lent us
+    cur->serving = NULL;
+    cur->prio = cur->base_prio;                 // drop what t lent us (no one waits)
     put_msg(t, tf);
     t->wake_result = 0;
     cur->ep = ep;

@@ -8,10 +8,11 @@
 // rdi and the reply token in r9. Payloads are copied once, directly from
 // the sender's address space into the receiver's.
 //
-// Priority inheritance: a server thread runs at the priority of the
-// highest-priority client whose call it holds or who waits on the
-// endpoint it serves (raised at send time, dropped at reply), and waiting
-// senders are served in priority order. call and recv may time out.
+// Priority inheritance, as in QNX: a server thread runs at the priority
+// of the client whose message it received last (until it answers it or
+// receives again), or of the highest-priority client waiting on the
+// endpoint it serves if that is higher; waiting senders are served in
+// priority order. call and recv may time out.
 #include "core/object.h"
 
 struct endpoint *endpoint_create(void)
@@ -40,16 +41,13 @@ static void queue_by_prio(struct list *q, struct thread *t)
     list_add_tail(pos, &t->link);
 }
 
-// The priority t should run at: its own, or that of the highest-priority
-// client whose call it holds or who waits on the endpoint it serves.
-int ipc_inherited_prio(struct thread *t)
+// The priority t should run at: its own, or that of the client it works
+// for, or of the first client waiting on the endpoint it serves.
+static int inherited_prio(struct thread *t)
 {
     int p = t->base_prio;
-    for (struct list *l = t->proc->callers.next; l != &t->proc->callers; l = l->next) {
-        struct thread *c = container_of(l, struct thread, link);
-        if (c->handler == t && c->prio > p)
-            p = c->prio;
-    }
+    if (t->serving && t->serving->prio > p)
+        p = t->serving->prio;
     struct endpoint *ep = t->serves;
     if (ep && !list_empty(&ep->senders)) {
         struct thread *s = container_of(ep->senders.next, struct thread, link);
@@ -63,7 +61,7 @@ int ipc_inherited_prio(struct thread *t)
 // queue t waits in, and the servers of that queue or of t's call.
 static void prio_update(struct thread *t, int depth)
 {
-    int p = ipc_inherited_prio(t);
+    int p = inherited_prio(t);
     if (p == t->prio || depth > PI_DEPTH)
         return;
     sched_set_prio(t, p);
@@ -71,7 +69,7 @@ static void prio_update(struct thread *t, int depth)
         list_remove(&t->link);
         queue_by_prio(&t->ep->senders, t);
         servers_update(t->ep, depth + 1);
-    } else if (t->state == T_REPLY && t->handler) {
+    } else if (t->state == T_REPLY && t->handler && t->handler->serving == t) {
         prio_update(t->handler, depth + 1);
     }
 }
@@ -99,14 +97,16 @@ static void serve(struct thread *t, struct endpoint *ep)
 }
 
 // The caller leaves the server's list (answered, timed out or dead); the
-// thread that held it may drop its priority.
+// thread that worked for it drops what it inherited from it.
 static void release_caller(struct thread *caller)
 {
     struct thread *h = caller->handler;
     list_remove(&caller->link);
     caller->handler = NULL;
-    if (h)
+    if (h && h->serving == caller) {
+        h->serving = NULL;
         prio_update(h, 0);
+    }
 }
 
 /* ---- messages ---- */
@@ -173,13 +173,14 @@ static int deliver(struct thread *from, struct thread *to, bool is_reply)
     return 0;
 }
 
-// The receiver now holds the caller's reply right, and runs at least at
-// the caller's priority.
+// The receiver now holds the caller's reply right, and works for it at
+// its priority if that is higher.
 static void hold_caller(struct thread *caller, struct thread *receiver)
 {
     caller->ep = NULL;
     caller->server = receiver->proc;
     caller->handler = receiver;
+    receiver->serving = caller;
     caller->state = T_REPLY;
     list_add_tail(&receiver->proc->callers, &caller->link);
     prio_update(receiver, 0);
@@ -242,6 +243,10 @@ static long recv_loaded(struct endpoint *ep, u64 timeout)
 {
     struct thread *cur = current;
     serve(cur, ep);
+    if (cur->serving) {                          // a call it holds on to (deferred)
+        cur->serving = NULL;                     // no longer lends it priority
+        prio_update(cur, 0);
+    }
     while (!list_empty(&ep->senders)) {
         struct thread *s = container_of(ep->senders.next, struct thread, link);
         list_remove(&s->link);
@@ -326,12 +331,13 @@ void ipc_timeout(struct thread *t)
 }
 
 // A dying thread stops serving; calls it held stay with its process
-// (another thread may answer them) but no longer lift its priority.
+// (another thread may answer them).
 void ipc_thread_died(struct thread *t)
 {
     if (t->serves)
         list_remove(&t->serve_link);
     t->serves = NULL;
+    t->serving = NULL;
     struct list *callers = &t->proc->callers;
     for (struct list *l = callers->next; l != callers; l = l->next)
         if (container_of(l, struct thread, link)->handler == t)

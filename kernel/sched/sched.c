@@ -15,8 +15,16 @@ static struct list timeouts;              // threads in a timed IPC wait, by dea
 static struct thread *zombie;             // dead thread whose stack is still in use
 static u64 ticks;
 static bool need_resched;                 // a higher priority became ready
+// Time stamp counter not spent on anybody's work: in the idle thread,
+// and in timer ticks that interrupt a thread (sys_busy_tsc).
+static u64 idle_tsc, idle_since;
 
 u64 sched_ticks(void) { return ticks; }
+
+u64 sched_idle_tsc(void)
+{
+    return current == &idle_thread ? idle_tsc + rdtsc() - idle_since : idle_tsc;
+}
 
 // Puts a thread on the run queue. A thread preempted by a higher
 // priority keeps its place at the front.
@@ -41,6 +49,10 @@ static void sched_switch(void)
         prev->state = T_RUNNING;
         return;
     }
+    if (prev == &idle_thread)                 // idle comes and goes only here
+        idle_tsc += rdtsc() - idle_since;
+    else if (next == &idle_thread)
+        idle_since = rdtsc();
     switch_to(prev, next);
 }
 
@@ -188,8 +200,8 @@ void sched_timeout_disarm(struct thread *t)
 }
 
 // Timer interrupt (1 kHz): wakes sleepers, ends timed-out IPC waits and
-// ends time slices.
-void timer_tick(void)
+// ends time slices. entry_tsc: when the interrupt came in.
+void timer_tick(u64 entry_tsc)
 {
     ticks++;
     while (!list_empty(&sleepers)) {
@@ -209,6 +221,7 @@ void timer_tick(void)
         need_resched = runq.bitmap != 0;
         return;
     }
+    idle_tsc += rdtsc() - entry_tsc;          // the clock's own cost is nobody's work
     if (--current->slice <= 0) {
         current->slice = SLICE_TICKS;
         if (runq_top(&runq) >= current->prio) {

@@ -48,6 +48,10 @@ int os_svc_restart(const char *name);
 // (random registers and memory words); the same seed, the same damage.
 int os_svc_fault(const char *name, int kind, unsigned long seed);
 
+// The time stamp counter less the time the CPU spent idle; under QEMU's
+// -icount that is the number of instructions executed (make bench).
+unsigned long os_busy_count(void);
+
 // Powers the machine off (QEMU exits with status 0).
 int os_poweroff(void);
 

@@ -105,6 +105,8 @@ int os_poweroff(void)
     return (int)rpc_result(rpc_call(H_PROC, &r));
 }
 
+unsigned long os_busy_count(void) { return (unsigned long)sys_busy_tsc(); }
+
 pid_t getpid(void) { return os_start.pid; }
 pid_t getppid(void) { return os_start.ppid; }
 

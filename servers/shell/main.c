@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "osapi.h"
 #include "shell.h"
 
 extern char **environ;
@@ -120,7 +121,7 @@ static void find_self(const char *argv0)
     }
 }
 
-// Records the instruction count when the first prompt is out, as the
+// Records the instructions executed when the first prompt is out, as the
 // exported variable SH_FIRST_PROMPT_TSC (make bench's boot_to_prompt).
 static void note_first_prompt(void)
 {
@@ -128,9 +129,7 @@ static void note_first_prompt(void)
     char buf[32];
     if (done++)
         return;
-    unsigned lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    snprintf(buf, sizeof buf, "%lu", ((unsigned long)hi << 32) | lo);
+    snprintf(buf, sizeof buf, "%lu", os_busy_count());
     var_set("SH_FIRST_PROMPT_TSC", buf);
     var_export("SH_FIRST_PROMPT_TSC");
 }

@@ -97,8 +97,9 @@ void trap_dispatch(struct trapframe *tf)
     if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NUM_IRQS) {
         int irq = (int)tf->vector - IRQ_BASE;
         if (irq == 0) {
+            u64 entry_tsc = rdtsc();
             pic_eoi(0);
-            timer_tick();
+            timer_tick(entry_tsc);
         } else {
             arch_irq_mask(irq);                  // until the driver acks
             pic_eoi(irq);

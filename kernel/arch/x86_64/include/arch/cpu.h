@@ -50,7 +50,7 @@ u64 arch_rtc_epoch(void);
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
-void timer_tick(void);
+void timer_tick(u64 entry_tsc);
 void fault_user(struct trapframe *tf);
 void sched_kernel_exit(void);
 
