@@ -383,7 +383,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
 void syscall_dispatch(struct trapframe *tf)
 {
     u64 n = tf->rax;
-    tf->rax = n < SYS_COUNT ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
+    tf->rax = n < SYS_COUNT && syscall_table[n] ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
     sched_kernel_exit();
 }
 
