@@ -530,6 +530,10 @@ static const char *t_bad_pointers(void)
     EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "payload running off the map");
     b = (struct ipc_bufs){ out, 8, (void *)0xffff800000001000ul, 64 };
     EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "reply into kernel memory");
+    b = (struct ipc_bufs){ out, 8, (void *)t_bad_pointers, 64 };
+    EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "reply into read-only code");
+    EXPECT(sys_proc_status(H_SELF, (long)t_bad_pointers) == -E_FAULT, "status into read-only code");
+    EXPECT(sys_proc_status(H_SELF, page + 4090) == -E_FAULT, "status straddling the map");
     EXPECT(sys_proc_create(0, 4, -1, 0) == -E_FAULT, "proc_create with a null name");
     EXPECT(sys_vm_unmap(H_SELF, page, 4096) == 0, "unmap");
     EXPECT(sys_vm_write(H_SELF, (long)buf, page, 8) == -E_FAULT, "read after unmap");

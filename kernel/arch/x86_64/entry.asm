@@ -10,6 +10,7 @@ extern trap_dispatch
 extern syscall_dispatch
 extern cpu_kstack_top
 extern cpu_user_rsp
+extern cpu_smap
 
 SYSCALL_VEC equ 256
 
@@ -125,6 +126,37 @@ arch_switch:
     pop rbp
     pop rbx
     ret
+
+; arch_user_copy(dst, src, len) -> 0, or -1 if a page fault stopped it.
+; One side is a user range of the active address space, already checked
+; to be below USER_TOP; trap_dispatch turns a page fault between
+; user_copy_start and user_copy_end into a jump to user_copy_fault.
+global arch_user_copy
+global user_copy_start
+global user_copy_end
+global user_copy_fault
+arch_user_copy:
+    cmp byte [cpu_smap], 0
+    je user_copy_start
+    stac                            ; SMAP: user pages reachable until clac
+user_copy_start:
+    mov rcx, rdx
+    shr rcx, 3
+    rep movsq
+    mov ecx, edx
+    and ecx, 7
+    rep movsb
+user_copy_end:
+    xor eax, eax
+user_copy_done:
+    cmp byte [cpu_smap], 0
+    je user_copy_ret
+    clac
+user_copy_ret:
+    ret
+user_copy_fault:
+    mov eax, -1
+    jmp user_copy_done
 
 ; First run of a new thread: arch_switch "returns" here with the thread's
 ; initial trapframe just above.

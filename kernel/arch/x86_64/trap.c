@@ -112,6 +112,11 @@ void trap_dispatch(struct trapframe *tf)
         sched_kernel_exit();
         return;
     }
+    extern char user_copy_start[], user_copy_end[], user_copy_fault[];
+    if (tf->vector == 14 && tf->rip >= (u64)user_copy_start && tf->rip < (u64)user_copy_end) {
+        tf->rip = (u64)user_copy_fault;          // a bad user pointer: -E_FAULT
+        return;
+    }
     arch_dump(tf);
     panic("%s in kernel at %lx", arch_exception_name(tf->vector), tf->rip);
 }

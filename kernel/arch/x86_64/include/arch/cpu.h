@@ -47,6 +47,7 @@ const char *arch_exception_name(u64 vector);
 void arch_early_init(void);
 void arch_timer_init(void);
 u64 arch_rtc_epoch(void);
+int arch_user_copy(void *dst, const void *src, u64 len);
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
