@@ -111,6 +111,7 @@ void sched_unqueue(struct thread *t);
 void sched_set_prio(struct thread *t, int prio);
 void sched_sleep(u64 ms);
 u64 sched_ticks(void);
+u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
 void sched_direct(struct thread *next);

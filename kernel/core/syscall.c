@@ -287,6 +287,12 @@ static long sys_boot_tsc(struct trapframe *tf)
     return (long)*(u64 *)P2V((u64)&boot_tsc);
 }
 
+static long sys_tick_info(struct trapframe *tf)
+{
+    struct tick_info ti = { arch_timer_irq_tsc(), sched_ticks(), sched_tick_woken() };
+    return copy_out(current->proc->as, A0, &ti, sizeof(ti));
+}
+
 static long sys_wallclock(struct trapframe *tf)
 {
     (void)tf;
@@ -362,7 +368,7 @@ static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
 void syscall_dispatch(struct trapframe *tf)
 {
     u64 n = tf->rax;
-    tf->rax = n < SYS_COUNT ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
+    tf->rax = n < SYS_COUNT && syscall_table[n] ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
     sched_kernel_exit();
 }
 

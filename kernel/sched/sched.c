@@ -13,9 +13,11 @@ static struct thread idle_thread;
 static struct list sleepers;              // T_SLEEP threads by wake_tick
 static struct thread *zombie;             // dead thread whose stack is still in use
 static u64 ticks;
+static u64 tick_woken;                    // sleepers the latest tick made ready
 static bool need_resched;                 // a higher priority became ready
 
 u64 sched_ticks(void) { return ticks; }
+u64 sched_tick_woken(void) { return tick_woken; }
 
 // Puts a thread on the run queue. A thread preempted by a higher
 // priority keeps its place at the front.
@@ -168,12 +170,14 @@ void sched_sleep(u64 ms)
 void timer_tick(void)
 {
     ticks++;
+    tick_woken = 0;
     while (!list_empty(&sleepers)) {
         struct thread *t = container_of(sleepers.next, struct thread, link);
         if (t->wake_tick > ticks)
             break;
         list_remove(&t->link);
         sched_ready(t);
+        tick_woken++;
     }
     if (current == &idle_thread) {
         need_resched = runq.bitmap != 0;

@@ -555,6 +555,22 @@ static const char *t_bad_arguments(void)
     return NULL;
 }
 
+// tick_info: the latest timer interrupt moves on with the ticks.
+static const char *t_tick_info(void)
+{
+    struct tick_info a, b;
+    EXPECT(sys_tick_info((long)&a) == 0, "tick_info");
+    sys_sleep(2);                              // woken by a later tick
+    EXPECT(sys_tick_info((long)&b) == 0, "tick_info again");
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    uint64_t now = ((uint64_t)hi << 32) | lo;
+    EXPECT(a.tsc > 0 && b.tsc > a.tsc && b.tsc <= now, "tsc %lu then %lu, now %lu", a.tsc, b.tsc, now);
+    EXPECT(b.tick >= a.tick + 2, "tick %lu then %lu", a.tick, b.tick);
+    EXPECT(sys_tick_info((long)0xffff800000001000ul) == -E_FAULT, "into kernel memory");
+    return NULL;
+}
+
 struct test { const char *name; const char *(*fn)(void); };
 
 static const struct test tests[] = {
@@ -586,6 +602,7 @@ static const struct test tests[] = {
     { "corrupt_elf", t_corrupt_elf },
     { "proc_fault_injection", t_proc_fault },
     { "irq_notification", t_irq_notification },
+    { "tick_info", t_tick_info },
     { "bad_syscall_number", t_bad_syscall_number },
     { "bad_handles", t_bad_handles },
     { "bad_pointers", t_bad_pointers },

@@ -11,6 +11,7 @@ extern syscall_dispatch
 extern cpu_kstack_top
 extern cpu_user_rsp
 extern cpu_smap
+extern timer_irq_tsc
 
 SYSCALL_VEC equ 256
 
@@ -51,8 +52,18 @@ SYSCALL_VEC equ 256
 %endmacro
 
 ; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
+; The timer interrupt (vector 32) first notes the time stamp counter.
 %macro ISR 1
 isr_%1:
+%if %1 = 32
+    push rax
+    push rdx
+    rdtsc
+    mov [timer_irq_tsc], eax
+    mov [timer_irq_tsc + 4], edx
+    pop rdx
+    pop rax
+%endif
 %if (%1 = 8) || (%1 >= 10 && %1 <= 14) || (%1 = 17) || (%1 = 21) || (%1 = 29) || (%1 = 30)
 %else
     push 0

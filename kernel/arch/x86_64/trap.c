@@ -9,6 +9,10 @@
 #define PIT_HZ 1000
 
 static u16 irq_masks = 0xffff;
+u64 timer_irq_tsc;                               // set by the IRQ 0 entry stub
+
+// The time stamp counter at the entry of the latest timer interrupt.
+u64 arch_timer_irq_tsc(void) { return timer_irq_tsc; }
 
 static void pic_write_masks(void)
 {

@@ -45,7 +45,8 @@
     X(36, endpoint_bind,  2) /* (endpoint, notif): recv also gets it */   \
     X(37, proc_fault,     3) /* (proc, 1 crash | 2 hang | 3 wild, seed) */ \
     X(38, wallclock,      0) /* -> nanoseconds since 1970 (from the RTC) */ \
-    X(39, boot_tsc,       0) /* -> time stamp counter at the kernel's entry */
+    X(39, boot_tsc,       0) /* -> time stamp counter at the kernel's entry */ \
+    X(41, tick_info,      1) /* (struct tick_info *): the latest timer IRQ */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };
