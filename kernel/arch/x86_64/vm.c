@@ -111,7 +111,7 @@ void as_destroy(struct addrspace *as)
 
 void as_activate(struct addrspace *as)
 {
-    u64 pa = V2P(as ? as->pml4 : kernel_pml4);
+    u64 pa = (u64)(as ? as->pml4 : kernel_pml4) - PHYS_BASE;    // both in the direct map
     if (read_cr3() != pa)
         write_cr3(pa);
 }
