@@ -181,7 +181,7 @@ static void bench_irq_latency(void)
     long p[3] = { partner("spin", NULL, 0, 1), partner("ipc", &ep, 1, 5),
                   partner("pingpong", &ep, 1, 5) };
     int n = 0;
-    for (int i = 0; n < LAT_SAMPLES; i++) {
+    for (int i = 0; n < LAT_SAMPLES && i < 10 * LAT_SAMPLES; i++) {
         uint64_t woke = sleep_tick();
         struct tick_info ti;
         sys_tick_info((long)&ti);
@@ -191,8 +191,10 @@ static void bench_irq_latency(void)
     for (int i = 2; i >= 0; i--)
         sys_proc_kill(p[i]);
     sys_handle_close(ep);
-    report("irq_latency_median", LAT_SAMPLES);
-    printf("bench: irq_latency_worst %lu\n", (unsigned long)samples[LAT_SAMPLES - 1]);
+    if (n == 0)
+        return;                                      // make bench reports them missing
+    report("irq_latency_median", n);
+    printf("bench: irq_latency_worst %lu\n", (unsigned long)samples[n - 1]);
 }
 
 static void bench_files(void)
