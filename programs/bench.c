@@ -17,8 +17,9 @@
 #define INNER   50
 #define UNCACHED 501            // disk reads: more samples, a steadier median
 #define RESTARTS 9
+#define LAT_SAMPLES 1001
 
-static uint64_t samples[UNCACHED];
+static uint64_t samples[LAT_SAMPLES];
 static uint8_t page[4096], page2[4096];
 
 static inline uint64_t tsc(void)
@@ -49,13 +50,22 @@ static void report(const char *name, int n)
     fflush(stdout);
 }
 
-// The partner: serves IPC, answers notifications or yields, by mode.
+// The partner: serves IPC, calls it, answers notifications, yields or
+// spins, by mode.
 static int server(const char *mode)
 {
     struct msg m;
     if (!strcmp(mode, "yield"))
         for (;;)
             sys_yield();
+    if (!strcmp(mode, "spin"))
+        for (;;)
+            __asm__ volatile("" ::: "memory");
+    if (!strcmp(mode, "pingpong"))
+        for (;;) {
+            m = (struct msg){ TAG(1, 0), 1, 2, 3, 0, 0 };
+            ipc_call(1, &m, NULL);                   // our handle 1
+        }
     if (!strcmp(mode, "notify"))
         for (;;) {
             sys_notif_wait(1);                       // our handles 1 and 2
@@ -72,7 +82,7 @@ static int server(const char *mode)
 }
 
 // Starts this program again as a partner process holding our handles.
-static long partner(const char *mode, long *grants, int n)
+static long partner(const char *mode, long *grants, int n, int prio)
 {
     static uint8_t *elf;
     static long len;
@@ -90,7 +100,7 @@ static long partner(const char *mode, long *grants, int n)
     }
     const char *argv[] = { "bench", "server", mode, NULL };
     struct spawn_req r = { .name = "bench-partner", .elf = elf, .elf_len = (uint64_t)len,
-                           .argv = argv, .prio = 10, .notif = -1, .grants = grants,
+                           .argv = argv, .prio = prio, .notif = -1, .grants = grants,
                            .ngrants = n };
     return spawn(&r);
 }
@@ -109,7 +119,7 @@ static void bench_null_syscall(void)
 static void bench_ipc(void)
 {
     long ep = sys_endpoint_create();
-    long p = partner("ipc", &ep, 1);
+    long p = partner("ipc", &ep, 1, 10);
     struct msg m = { TAG(1, 0), 1, 2, 3, 0, 0 };
     struct ipc_bufs b = { page2, 4096, page, sizeof(page) };
     ipc_call(ep, &m, NULL);                          // warm up
@@ -133,7 +143,7 @@ static void bench_ipc(void)
 static void bench_notify(void)
 {
     long n[2] = { sys_notif_create(), sys_notif_create() };
-    long p = partner("notify", n, 2);
+    long p = partner("notify", n, 2, 10);
     sys_notif_signal(n[0], 1);
     sys_notif_wait(n[1]);
     for (int i = 0; i < SAMPLES; i++) {
@@ -148,7 +158,7 @@ static void bench_notify(void)
 
 static void bench_yield(void)
 {
-    long p = partner("yield", NULL, 0);
+    long p = partner("yield", NULL, 0, 10);
     sys_yield();
     for (int i = 0; i < SAMPLES; i++) {
         uint64_t t0 = tsc();
@@ -158,6 +168,43 @@ static void bench_yield(void)
     }
     report("yield_switch", SAMPLES);
     sys_proc_kill(p);
+}
+
+// Sleeps until the next timer tick; returns the time stamp counter read
+// by the first instruction after the kernel returns to us.
+static uint64_t sleep_tick(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("syscall\n\trdtsc" : "=a"(lo), "=d"(hi) : "a"((long)SYS_sleep), "D"(1L)
+                     : "rcx", "r11", "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+// Interrupt latency: from the entry of the timer interrupt that wakes us
+// to our first instruction, while a lower-priority pair of processes
+// ping-pongs over IPC and a yet lower one spins. A tick that also wakes
+// another thread (init's timers, of higher priority) is not counted: we
+// were not the one thread waiting for it.
+static void bench_irq_latency(void)
+{
+    long ep = sys_endpoint_create();
+    long p[3] = { partner("spin", NULL, 0, 1), partner("ipc", &ep, 1, 5),
+                  partner("pingpong", &ep, 1, 5) };
+    int n = 0;
+    for (int i = 0; n < LAT_SAMPLES && i < 10 * LAT_SAMPLES; i++) {
+        uint64_t woke = sleep_tick();
+        struct tick_info ti;
+        sys_tick_info((long)&ti);
+        if (i >= 10 && ti.woken == 1)                // 10 ticks to settle
+            samples[n++] = woke - ti.tsc;
+    }
+    for (int i = 2; i >= 0; i--)
+        sys_proc_kill(p[i]);
+    sys_handle_close(ep);
+    if (n == 0)
+        return;                                      // make bench reports them missing
+    report("irq_latency_median", n);
+    printf("bench: irq_latency_worst %lu\n", (unsigned long)samples[n - 1]);
 }
 
 static void bench_files(void)
@@ -237,6 +284,7 @@ int main(int argc, char **argv)
     bench_ipc();
     bench_notify();
     bench_yield();
+    bench_irq_latency();
     bench_spawn();
     bench_files();
     printf("bench: done\n");

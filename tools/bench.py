@@ -14,7 +14,10 @@ TARGETS = {
     "null_syscall": 100, "ipc_roundtrip": 300, "ipc_roundtrip_4k": None, "notify_wakeup": None,
     "yield_switch": 600, "read_4k_cached": 3600, "read_4k_uncached": None, "write_1m": None,
     "spawn_wait": 300000, "boot_to_prompt": 20000000, "disk_restart": 2000000,
+    "irq_latency_median": None, "irq_latency_worst": None,
 }
+# Timer interrupt to the first instruction of the thread it wakes, under load.
+INFORMATIONAL = ("irq_latency_median", "irq_latency_worst")
 
 
 def main():
@@ -40,6 +43,7 @@ def main():
     for name in TARGETS:
         v, t = figures.get(name), TARGETS[name]
         verdict = "" if t is None or v is None else ("meets" if v <= t else "misses")
+        verdict = "informational" if name in INFORMATIONAL else verdict
         print("%-18s %14s %12s  %s" % (name, "-" if v is None else "{:,}".format(v),
                                         "" if t is None else "{:,}".format(t), verdict))
     with open(os.path.join(run.BUILD, "bench.json"), "w") as f:

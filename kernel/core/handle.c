@@ -17,19 +17,6 @@ long handle_install(struct handle_table *t, struct kobj *obj, u32 rights, u64 ba
     return -E_NOSPACE;
 }
 
-int handle_lookup(struct handle_table *t, long h, u32 type, u32 rights, struct handle **out)
-{
-    if (h < 0 || h >= HANDLES_MAX)
-        return -E_BADHANDLE;
-    struct handle *s = &t->slot[h];
-    if (!s->obj || (type != KOBJ_NONE && s->obj->type != type))
-        return -E_BADHANDLE;
-    if ((s->rights & rights) != rights)
-        return -E_PERM;
-    *out = s;
-    return 0;
-}
-
 int handle_close(struct handle_table *t, long h)
 {
     struct handle *s;

@@ -4,6 +4,7 @@
 #ifndef HANDLE_H
 #define HANDLE_H
 #include "types.h"
+#include "uapi/errors.h"
 
 enum kobj_type { KOBJ_NONE, KOBJ_PROC, KOBJ_THREAD, KOBJ_ENDPOINT, KOBJ_NOTIF,
                  KOBJ_IRQ, KOBJ_IOPORT, KOBJ_ROOT, KOBJ_MMIO };
@@ -33,7 +34,20 @@ void kobj_release(struct handle *h);
 long handle_install(struct handle_table *t, struct kobj *obj, u32 rights, u64 badge);
 // Looks up slot h; it must hold an object of `type` (or any type when
 // KOBJ_NONE) with all of `rights`. Returns 0 or -E_BADHANDLE / -E_PERM.
-int handle_lookup(struct handle_table *t, long h, u32 type, u32 rights, struct handle **out);
+// Inline: every system call on a handle starts here.
+static inline int handle_lookup(struct handle_table *t, long h, u32 type, u32 rights,
+                                struct handle **out)
+{
+    if (h < 0 || h >= HANDLES_MAX)
+        return -E_BADHANDLE;
+    struct handle *s = &t->slot[h];
+    if (!s->obj || (type != KOBJ_NONE && s->obj->type != type))
+        return -E_BADHANDLE;
+    if ((s->rights & rights) != rights)
+        return -E_PERM;
+    *out = s;
+    return 0;
+}
 int handle_close(struct handle_table *t, long h);
 // Copies handle h of src into dst with rights reduced to `rights`; a badge
 // may be set only on an unbadged handle (badge 0 keeps the old one).

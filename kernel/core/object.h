@@ -124,6 +124,7 @@ void sched_timeout_arm(struct thread *t, u64 ms);
 void sched_timeout_disarm(struct thread *t);
 u64 sched_ticks(void);
 u64 sched_idle_tsc(void);
+u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
 void sched_direct(struct thread *next);

@@ -308,6 +308,12 @@ static long sys_boot_tsc(struct trapframe *tf)
     return (long)*(u64 *)P2V((u64)&boot_tsc);
 }
 
+static long sys_tick_info(struct trapframe *tf)
+{
+    struct tick_info ti = { arch_timer_irq_tsc(), sched_ticks(), sched_tick_woken() };
+    return copy_out(current->proc->as, A0, &ti, sizeof(ti));
+}
+
 static long sys_wallclock(struct trapframe *tf)
 {
     (void)tf;

@@ -17,20 +17,38 @@ static inline void put_msg(struct thread *to, struct trapframe *tf)
     t->r8 = tf->r8;
 }
 
+// Loads the caller's buffer descriptor (0: none) if it sends no payload,
+// only names where the reply goes. False on a payload or a bad pointer.
+static inline bool recv_bufs_only(struct thread *t, u64 ubufs)
+{
+    t->bufs = (struct ipc_bufs){ 0, 0, 0, 0 };
+    return !ubufs || (!copy_in(t->proc->as, &t->bufs, ubufs, sizeof(t->bufs)) && !t->bufs.send_len);
+}
+
+// Copies a reply payload of b into caller t's receive buffer. False if
+// it does not fit or a pointer is bad (the general path then fails it).
+static inline bool reply_payload(struct thread *t, struct ipc_bufs *b)
+{
+    return b->send_len <= IPC_MAX_PAYLOAD && b->send_len <= t->bufs.recv_max &&
+           !vm_copy(t->proc->as, (u64)t->bufs.recv, current->proc->as, (u64)b->send, b->send_len);
+}
+
 // call: the first receiver waiting on ep takes the message and runs, at
 // the caller's priority if that is higher (priority inheritance).
 // Returns false, having changed nothing, when the fast path does not apply.
 bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result)
 {
     struct thread *cur = current, *r;
-    if (unlikely(!ipc_fastpath || tf->r9 || (tf->rsi & TAG_HANDLE)))
-        return false;                           // payload or handle to pass
+    if (unlikely(!ipc_fastpath || (tf->rsi & TAG_HANDLE)))
+        return false;                           // handle to pass
     if (unlikely(list_empty(&ep->receivers)))
         return false;                           // nobody waiting: queue up
     r = container_of(ep->receivers.next, struct thread, link);
     int prio = r->base_prio > cur->prio ? r->base_prio : cur->prio;
     if (unlikely(prio < sched_top_ready()))
         return false;                           // someone else must run first
+    if (unlikely(!recv_bufs_only(cur, tf->r9)))
+        return false;                           // payload to pass
     /* point of no return */
     list_remove(&r->link);
     sched_timeout_disarm(r);
@@ -40,7 +58,6 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     r->tf->rdi = badge;                         // who calls, and how to answer
     r->tf->r9 = cur->token;
     r->wake_result = 0;
-    cur->bufs.recv_max = 0;                     // the reply has no room for payload
     cur->server = r->proc;
     cur->handler = r;
     r->serving = cur;
@@ -70,8 +87,10 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
         return false;                           // a notification is pending
     if (unlikely(t->prio < sched_top_ready()))
         return false;
-    if (unlikely(tf->r9 && (copy_in(cur->proc->as, &b, tf->r9, sizeof(b)) || b.send_len)))
-        return false;                           // a payload to copy
+    if (unlikely(tf->r9 && copy_in(cur->proc->as, &b, tf->r9, sizeof(b))))
+        return false;
+    if (unlikely(b.send_len && !reply_payload(t, &b)))
+        return false;                           // a payload that does not fit
     /* point of no return */
     cur->bufs = b;                              // where the next request goes
     list_remove(&t->link);
@@ -81,6 +100,7 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
     cur->serving = NULL;
     cur->prio = cur->base_prio;                 // drop what t lent us (no one waits)
     put_msg(t, tf);
+    t->tf->rsi |= b.send_len << 32;
     t->wake_result = 0;
     cur->ep = ep;
     cur->state = T_RECV;

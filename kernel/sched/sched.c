@@ -14,12 +14,14 @@ static struct list sleepers;              // T_SLEEP threads by wake_tick
 static struct list timeouts;              // threads in a timed IPC wait, by deadline
 static struct thread *zombie;             // dead thread whose stack is still in use
 static u64 ticks;
+static u64 tick_woken;                    // sleepers the latest tick made ready
 static bool need_resched;                 // a higher priority became ready
 // Time stamp counter not spent on anybody's work: in the idle thread,
 // and in timer ticks that interrupt a thread (sys_busy_tsc).
 static u64 idle_tsc, idle_since;
 
 u64 sched_ticks(void) { return ticks; }
+u64 sched_tick_woken(void) { return tick_woken; }
 
 u64 sched_idle_tsc(void)
 {
@@ -200,28 +202,31 @@ void sched_timeout_disarm(struct thread *t)
 }
 
 // Timer interrupt (1 kHz): wakes sleepers, ends timed-out IPC waits and
-// ends time slices. entry_tsc: when the interrupt came in.
-void timer_tick(u64 entry_tsc)
+// ends time slices.
+void timer_tick(void)
 {
     ticks++;
+    tick_woken = 0;
     while (!list_empty(&sleepers)) {
         struct thread *t = container_of(sleepers.next, struct thread, link);
         if (t->wake_tick > ticks)
             break;
         list_remove(&t->link);
         sched_ready(t);
+        tick_woken++;
     }
     while (!list_empty(&timeouts)) {
         struct thread *t = container_of(timeouts.next, struct thread, timer_link);
         if (t->deadline > ticks)
             break;
         ipc_timeout(t);                       // disarms t
+        tick_woken++;
     }
     if (current == &idle_thread) {
         need_resched = runq.bitmap != 0;
         return;
     }
-    idle_tsc += rdtsc() - entry_tsc;          // the clock's own cost is nobody's work
+    idle_tsc += rdtsc() - arch_timer_irq_tsc();   // the clock's own cost is nobody's work
     if (--current->slice <= 0) {
         current->slice = SLICE_TICKS;
         if (runq_top(&runq) >= current->prio) {

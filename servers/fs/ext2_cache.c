@@ -168,6 +168,20 @@ static int cache_get(struct ext2 *fs, uint32_t blk, int fill, struct ext2_cbuf *
 }
 
 // Copies len bytes at off of block blk to out; 0 or -EIO.
+// memcpy for block data: whole aligned words move with one string
+// instruction (a quarter of the instructions of the generic copy).
+static void block_copy(void *d, const void *s, size_t n)
+{
+#if defined(__x86_64__)
+    if (!(((uintptr_t)d | (uintptr_t)s | n) & 7)) {
+        n /= 8;
+        __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
+        return;
+    }
+#endif
+    memcpy(d, s, n);
+}
+
 int ext2_bread(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, void *out)
 {
     struct ext2_cbuf *b;
@@ -176,7 +190,7 @@ int ext2_bread(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, void *
     int e = cache_get(fs, blk, 1, &b);
     if (e < 0)
         return e;
-    memcpy(out, b->data + off, len);
+    block_copy(out, b->data + off, len);
     return 0;
 }
 
@@ -193,7 +207,7 @@ int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const
     int e = cache_get(fs, blk, off != 0 || len != fs->block_size, &b);
     if (e < 0)
         return e;
-    memcpy(b->data + off, in, len);
+    block_copy(b->data + off, in, len);
     if (b->dirty_lo == b->dirty_hi) {
         fs->cache->dirty[fs->cache->ndirty++] = (int32_t)(b - fs->cache->buf);
         b->dirty_lo = off;

@@ -529,6 +529,10 @@ static const char *t_bad_pointers(void)
     EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "payload running off the map");
     b = (struct ipc_bufs){ out, 8, (void *)0xffff800000001000ul, 64 };
     EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "reply into kernel memory");
+    b = (struct ipc_bufs){ out, 8, (void *)t_bad_pointers, 64 };
+    EXPECT(ipc_call(echo_ep, &m, &b) == -E_FAULT, "reply into read-only code");
+    EXPECT(sys_proc_status(H_SELF, (long)t_bad_pointers) == -E_FAULT, "status into read-only code");
+    EXPECT(sys_proc_status(H_SELF, page + 4090) == -E_FAULT, "status straddling the map");
     EXPECT(sys_proc_create(0, 4, -1, 0) == -E_FAULT, "proc_create with a null name");
     EXPECT(sys_vm_unmap(H_SELF, page, 4096) == 0, "unmap");
     EXPECT(sys_vm_write(H_SELF, (long)buf, page, 8) == -E_FAULT, "read after unmap");
@@ -547,6 +551,22 @@ static const char *t_bad_arguments(void)
     EXPECT(sys_sleep(-1) == -E_INVAL, "sleep forever");
     EXPECT(sys_proc_create((long)"x", 200, -1, 0) == -E_INVAL, "long name");
     EXPECT(sys_ioport_get(H_SELF, 0x3f8, 8) == -E_BADHANDLE, "ports without root");
+    return NULL;
+}
+
+// tick_info: the latest timer interrupt moves on with the ticks.
+static const char *t_tick_info(void)
+{
+    struct tick_info a, b;
+    EXPECT(sys_tick_info((long)&a) == 0, "tick_info");
+    sys_sleep(2);                              // woken by a later tick
+    EXPECT(sys_tick_info((long)&b) == 0, "tick_info again");
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    uint64_t now = ((uint64_t)hi << 32) | lo;
+    EXPECT(a.tsc > 0 && b.tsc > a.tsc && b.tsc <= now, "tsc %lu then %lu, now %lu", a.tsc, b.tsc, now);
+    EXPECT(b.tick >= a.tick + 2, "tick %lu then %lu", a.tick, b.tick);
+    EXPECT(sys_tick_info((long)0xffff800000001000ul) == -E_FAULT, "into kernel memory");
     return NULL;
 }
 
@@ -579,6 +599,7 @@ static const struct test tests[] = {
     { "corrupt_elf", t_corrupt_elf },
     { "proc_fault_injection", t_proc_fault },
     { "irq_notification", t_irq_notification },
+    { "tick_info", t_tick_info },
     { "bad_syscall_number", t_bad_syscall_number },
     { "bad_handles", t_bad_handles },
     { "bad_pointers", t_bad_pointers },

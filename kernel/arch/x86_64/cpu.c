@@ -35,6 +35,7 @@ static const u8 *iopb_loaded;
 // Per-CPU data used by the syscall entry (one CPU for now).
 u64 cpu_kstack_top;
 u64 cpu_user_rsp;
+u8 cpu_smap;                      // arch_user_copy brackets its access with stac/clac
 
 extern u64 isr_table[48];
 extern char syscall_entry[];
@@ -88,8 +89,10 @@ static void features_init(void)
     __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
     if (b & (1u << 7))
         cr4 |= 1ul << 20;                            // SMEP
-    if (b & (1u << 20))
-        cr4 |= 1ul << 21;                            // SMAP: the kernel never touches user VAs
+    if (b & (1u << 20)) {
+        cr4 |= 1ul << 21;                            // SMAP: user VAs only in arch_user_copy
+        cpu_smap = 1;
+    }
     __asm__ volatile("mov %0, %%cr4" :: "r"(cr4));
     __asm__ volatile("fninit");
     wrmsr(0xC0000081, (0x10ul << 48) | (0x08ul << 32));  // STAR

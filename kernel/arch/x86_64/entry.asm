@@ -10,6 +10,8 @@ extern trap_dispatch
 extern syscall_dispatch
 extern cpu_kstack_top
 extern cpu_user_rsp
+extern cpu_smap
+extern timer_irq_tsc
 
 SYSCALL_VEC equ 256
 
@@ -50,8 +52,18 @@ SYSCALL_VEC equ 256
 %endmacro
 
 ; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
+; The timer interrupt (vector 32) first notes the time stamp counter.
 %macro ISR 1
 isr_%1:
+%if %1 = 32
+    push rax
+    push rdx
+    rdtsc
+    mov [timer_irq_tsc], eax
+    mov [timer_irq_tsc + 4], edx
+    pop rdx
+    pop rax
+%endif
 %if (%1 = 8) || (%1 >= 10 && %1 <= 14) || (%1 = 17) || (%1 = 21) || (%1 = 29) || (%1 = 30)
 %else
     push 0
@@ -125,6 +137,37 @@ arch_switch:
     pop rbp
     pop rbx
     ret
+
+; arch_user_copy(dst, src, len) -> 0, or -1 if a page fault stopped it.
+; One side is a user range of the active address space, already checked
+; to be below USER_TOP; trap_dispatch turns a page fault between
+; user_copy_start and user_copy_end into a jump to user_copy_fault.
+global arch_user_copy
+global user_copy_start
+global user_copy_end
+global user_copy_fault
+arch_user_copy:
+    cmp byte [cpu_smap], 0
+    je user_copy_start
+    stac                            ; SMAP: user pages reachable until clac
+user_copy_start:
+    mov rcx, rdx
+    shr rcx, 3
+    rep movsq
+    mov ecx, edx
+    and ecx, 7
+    rep movsb
+user_copy_end:
+    xor eax, eax
+user_copy_done:
+    cmp byte [cpu_smap], 0
+    je user_copy_ret
+    clac
+user_copy_ret:
+    ret
+user_copy_fault:
+    mov eax, -1
+    jmp user_copy_done
 
 ; First run of a new thread: arch_switch "returns" here with the thread's
 ; initial trapframe just above.

@@ -9,6 +9,10 @@
 #define PIT_HZ 1000
 
 static u16 irq_masks = 0xffff;
+u64 timer_irq_tsc;                               // set by the IRQ 0 entry stub
+
+// The time stamp counter at the entry of the latest timer interrupt.
+u64 arch_timer_irq_tsc(void) { return timer_irq_tsc; }
 
 static void pic_write_masks(void)
 {
@@ -97,9 +101,8 @@ void trap_dispatch(struct trapframe *tf)
     if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NUM_IRQS) {
         int irq = (int)tf->vector - IRQ_BASE;
         if (irq == 0) {
-            u64 entry_tsc = rdtsc();
             pic_eoi(0);
-            timer_tick(entry_tsc);
+            timer_tick();
         } else {
             arch_irq_mask(irq);                  // until the driver acks
             pic_eoi(irq);
@@ -111,6 +114,11 @@ void trap_dispatch(struct trapframe *tf)
     if (tf->vector < 32 && (tf->cs & 3)) {
         fault_user(tf);
         sched_kernel_exit();
+        return;
+    }
+    extern char user_copy_start[], user_copy_end[], user_copy_fault[];
+    if (tf->vector == 14 && tf->rip >= (u64)user_copy_start && tf->rip < (u64)user_copy_end) {
+        tf->rip = (u64)user_copy_fault;          // a bad user pointer: -E_FAULT
         return;
     }
     arch_dump(tf);

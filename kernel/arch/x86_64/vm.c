@@ -111,7 +111,7 @@ void as_destroy(struct addrspace *as)
 
 void as_activate(struct addrspace *as)
 {
-    u64 pa = V2P(as ? as->pml4 : kernel_pml4);
+    u64 pa = (u64)(as ? as->pml4 : kernel_pml4) - PHYS_BASE;    // both in the direct map
     if (read_cr3() != pa)
         write_cr3(pa);
 }
@@ -186,24 +186,53 @@ int as_unmap(struct addrspace *as, u64 va, u64 len)
     return 0;
 }
 
+// The level-0 entry for va, or NULL: a lookup only, for the copy path.
+static u64 *pte_find(u64 *pml4, u64 va)
+{
+    u64 *table = pml4;
+    for (int level = 3; level > 0; level--) {
+        u64 e = table[pt_index(va, level)];
+        if ((e & (PTE_P | PTE_PS)) != PTE_P)
+            return NULL;
+        table = P2V(e & PTE_ADDR);
+    }
+    return &table[pt_index(va, 0)];
+}
+
 // Kernel pointer for one user byte, or NULL if not accessible.
 static void *user_ptr(struct addrspace *as, u64 va, bool write)
 {
-    if (va >= USER_TOP)
-        return NULL;
-    u64 *pte = pt_walk(as->pml4, va, false, 0);
-    if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W)))
+    u64 need = PTE_P | PTE_U | (write ? PTE_W : 0);
+    u64 *pte = pte_find(as->pml4, va);
+    if (!pte || (*pte & need) != need)
         return NULL;
     return (u8 *)P2V(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1));
 }
 
-// Copies page by page; `force` lets a manager write read-only pages.
+// True if as is the space the CPU has loaded: its user half can then be
+// reached directly, the MMU checking each access (arch_user_copy).
+static bool as_is_active(struct addrspace *as)
+{
+    return as && read_cr3() == (u64)as->pml4 - PHYS_BASE;      // pml4: direct map
+}
+
+// Copies page by page; `force` lets a manager write read-only pages. A
+// side in the active space is reached directly (arch_user_copy) instead.
 static int copy_pages(struct addrspace *dst_as, u64 dst, struct addrspace *src_as, u64 src,
                       u64 len, bool force)
 {
     if ((dst_as && (dst >= USER_TOP || len > USER_TOP - dst)) ||
         (src_as && (src >= USER_TOP || len > USER_TOP - src)))
         return -E_FAULT;
+    bool direct = false;
+    if (!force && as_is_active(dst_as)) {
+        dst_as = NULL;
+        direct = true;
+    }
+    if (as_is_active(src_as)) {
+        src_as = NULL;
+        direct = true;
+    }
     while (len) {
         u64 n = len;
         if (dst_as && n > PAGE_SIZE - (dst & (PAGE_SIZE - 1)))
@@ -214,7 +243,10 @@ static int copy_pages(struct addrspace *dst_as, u64 dst, struct addrspace *src_a
         void *s = src_as ? user_ptr(src_as, src, false) : (void *)src;
         if (!d || !s)
             return -E_FAULT;
-        memcpy(d, s, n);
+        if (!direct)
+            memcpy(d, s, n);
+        else if (arch_user_copy(d, s, n))
+            return -E_FAULT;
         dst += n;
         src += n;
         len -= n;
@@ -222,8 +254,13 @@ static int copy_pages(struct addrspace *dst_as, u64 dst, struct addrspace *src_a
     return 0;
 }
 
+// Between the kernel and the active space: one direct copy.
 int vm_copy(struct addrspace *dst_as, u64 dst, struct addrspace *src_as, u64 src, u64 len)
 {
+    u64 user = dst_as ? dst : src;
+    if (!dst_as != !src_as && as_is_active(dst_as ? dst_as : src_as) &&
+        user < USER_TOP && len <= USER_TOP - user)
+        return arch_user_copy((void *)dst, (const void *)src, len) ? -E_FAULT : 0;
     return copy_pages(dst_as, dst, src_as, src, len, false);
 }
 

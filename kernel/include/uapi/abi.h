@@ -49,6 +49,13 @@ struct proc_info {
     char name[32];
 };
 
+// The latest timer interrupt (tick_info), for latency measurements.
+struct tick_info {
+    unsigned long tsc;           // time stamp counter at its entry
+    unsigned long tick;          // its number since boot
+    unsigned long woken;         // sleeping threads it made ready
+};
+
 // Where a process that died of a CPU exception was (proc_status).
 struct proc_exit {
     unsigned long fault_addr;    // the address it touched (page faults) or rip

@@ -47,7 +47,8 @@
     X(38, wallclock,      0) /* -> nanoseconds since 1970 (from the RTC) */ \
     X(39, boot_tsc,       0) /* -> time stamp counter at the kernel's entry */ \
     X(40, busy_tsc,       0) /* -> time stamp counter less the idle thread's share */ \
-    X(41, irq_wait,       1) /* (irq): irq_ack, then notif_wait on its notification */
+    X(41, irq_wait,       1) /* (irq): irq_ack, then notif_wait on its notification */ \
+    X(42, tick_info,      1) /* (struct tick_info *): the latest timer IRQ */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };

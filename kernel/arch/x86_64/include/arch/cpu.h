@@ -47,10 +47,12 @@ const char *arch_exception_name(u64 vector);
 void arch_early_init(void);
 void arch_timer_init(void);
 u64 arch_rtc_epoch(void);
+int arch_user_copy(void *dst, const void *src, u64 len);
+u64 arch_timer_irq_tsc(void);
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
-void timer_tick(u64 entry_tsc);
+void timer_tick(void);
 void fault_user(struct trapframe *tf);
 void sched_kernel_exit(void);
 
