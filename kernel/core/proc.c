@@ -16,6 +16,21 @@ void kobj_hold(struct handle *h)
         ((struct endpoint *)h->obj)->recv_handles++;
 }
 
+// A running process without threads that nothing but its own handle
+// table refers to can never run: no one is left to give it a thread. It
+// is ended, so that its memory and handles are freed.
+static void proc_reap_unreachable(struct proc *p)
+{
+    if (p->state != PROC_RUNNING || !list_empty(&p->threads))
+        return;
+    u32 own = 0;
+    for (long i = 0; i < HANDLES_MAX; i++)
+        if (p->handles->slot[i].obj == &p->obj)
+            own++;
+    if (own == p->obj.refs)
+        proc_kill(p, PROC_KILLED, 0);
+}
+
 void kobj_release(struct handle *h)
 {
     struct kobj *o = h->obj;
@@ -24,6 +39,8 @@ void kobj_release(struct handle *h)
         endpoint_recv_gone((struct endpoint *)o);
     if (--o->refs == 0)
         kobj_destroy(o);
+    else if (o->type == KOBJ_PROC)
+        proc_reap_unreachable((struct proc *)o);
 }
 
 // Frees an object whose last reference is gone.

@@ -39,6 +39,22 @@ static u64 *pt_walk(u64 *pml4, u64 va, bool create, u64 table_flags)
     return &table[pt_index(va, 0)];
 }
 
+// Bytes from va to the end of the region an absent table entry leaves
+// unmapped, or 0 if va has a last-level table (unmap skips holes this way,
+// so a huge range costs time only where something is mapped).
+static u64 absent_span(u64 *pml4, u64 va)
+{
+    u64 *table = pml4;
+    for (int level = 3; level > 0; level--) {
+        u64 e = table[pt_index(va, level)];
+        u64 span = 1ul << (12 + 9 * level);
+        if (!(e & PTE_P) || (e & PTE_PS))
+            return span - (va & (span - 1));
+        table = P2V(e & PTE_ADDR);
+    }
+    return 0;
+}
+
 static void kmap_range(u64 va, u64 end, u64 flags)
 {
     for (; va < end; va += PAGE_SIZE) {
@@ -181,8 +197,15 @@ int as_unmap(struct addrspace *as, u64 va, u64 len)
         return 0;
     if (!user_range_ok(va, len))
         return -E_INVAL;
-    for (u64 off = 0; off < len; off += PAGE_SIZE)
+    for (u64 off = 0; off < len;) {
+        u64 hole = absent_span(as->pml4, va + off);
+        if (hole) {
+            off += hole;
+            continue;
+        }
         unmap_page(as, va + off);
+        off += PAGE_SIZE;
+    }
     return 0;
 }
 
