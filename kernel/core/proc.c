@@ -105,12 +105,22 @@ struct proc *proc_create(const char *name, struct notif *death, u64 bits)
     return p;
 }
 
+static int thread_count(struct proc *p)
+{
+    int n = 0;
+    for (struct list *l = p->threads.next; l != &p->threads; l = l->next)
+        n++;
+    return n;
+}
+
+// Creates a ready thread in p; NULL when out of memory or when p already
+// has LIMIT_THREADS threads.
 struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int prio)
 {
     int idx = 0;
     while (idx < MAX_THREADS && thread_table[idx])
         idx++;
-    if (idx == MAX_THREADS || p->state != PROC_RUNNING)
+    if (idx == MAX_THREADS || p->state != PROC_RUNNING || thread_count(p) >= LIMIT_THREADS)
         return NULL;
     struct thread *t = kalloc(sizeof(*t));
     u8 *kstack = t ? page_alloc_n(KSTACK_PAGES) : NULL;
