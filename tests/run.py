@@ -303,6 +303,7 @@ def scenario_restart():
 def scenario_limits():
     import scenario_limits
     scenario_limits.fuzz(Shell, record)
+    scenario_limits.hogs(Shell, record)
 
 
 def scenario_make_run():

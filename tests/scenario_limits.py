@@ -1,5 +1,6 @@
 """Scenario tests of robustness: random system calls from several
-processes (fuzz). Afterwards the shell, ps and the file system must answer
+processes (fuzz) and programs that take one resource until the system
+refuses it (hog). Afterwards the shell, ps and the file system must answer
 and the kernel must not have panicked."""
 import re
 
@@ -41,4 +42,42 @@ def fuzz(Shell, record):
     text = sh.text()
     sh.stop()
     record("scenario.fuzz_no_kernel_panic", "KERNEL PANIC" not in text,
+           text[text.find("KERNEL PANIC"):][:1500])
+
+
+def hogs(Shell, record):
+    """hog spawn / mem / ipc each get a clear error at the per-process
+    limit; the shell and the services keep working during and after."""
+    sh = Shell()
+    if not sh.ready:
+        record("scenario.hog_boots", False, sh.text()[-1500:])
+        sh.stop()
+        return
+    out = sh.run("hog spawn", timeout=120) or ""
+    record("scenario.hog_spawn_refused_at_limit",
+           "hog: spawn refused after 32 children: " in out and "ended its 32 children" in out,
+           repr(out))
+    out = sh.run("ps", timeout=30) or ""
+    record("scenario.hog_spawn_children_gone", " sleep\n" not in out, repr(out))
+    services_answer(sh, record, "scenario.after_hog_spawn")
+
+    out = sh.run("hog mem", timeout=120) or ""
+    m = re.search(r"hog: malloc refused after (\d+) MiB: \S.* \(limit 64 MiB per process\)", out)
+    record("scenario.hog_mem_refused_at_limit", m is not None and 48 <= int(m.group(1)) < 64,
+           repr(out))
+    services_answer(sh, record, "scenario.after_hog_mem")
+
+    sh.run("hog ipc 3 > /tmp/hog.out &", timeout=30)
+    services_answer(sh, record, "scenario.during_hog_ipc")
+    sh.run("sleep 4", timeout=60)
+    out = sh.run("cat /tmp/hog.out", timeout=30) or ""
+    record("scenario.hog_ipc_thread_refused_at_limit",
+           "hog: thread refused after 32 threads: out of memory or of a per-process limit" in out,
+           repr(out))
+    m = re.search(r"hog: (\d+) calls to fs from 31 threads", out)
+    record("scenario.hog_ipc_flood_ran", m is not None and int(m.group(1)) > 0, repr(out))
+    services_answer(sh, record, "scenario.after_hog_ipc")
+    text = sh.text()
+    sh.stop()
+    record("scenario.hog_no_kernel_panic", "KERNEL PANIC" not in text,
            text[text.find("KERNEL PANIC"):][:1500])
