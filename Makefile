@@ -60,7 +60,7 @@ NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
           -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 
-.PHONY: all deps run test debug bench clean hosttest disk disk-update FORCE
+.PHONY: all deps run test debug bench fuzz clean hosttest disk disk-update FORCE
 all: deps $(BUILD)/os.iso
 
 deps:
@@ -179,6 +179,12 @@ test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(B
 bench: all $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tools/bench.py
+
+# Random system calls from several processes at once (programs/fuzz.c);
+# afterwards the shell and the file system must still answer.
+fuzz: all $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
+	$(PYTHON) tools/fuzz.py
 
 clean:
 	rm -rf $(BUILD)

@@ -300,6 +300,12 @@ def scenario_restart():
     scenario_restart.chaos(Shell, BUILD, record, seeds=(1,), faults=100)
 
 
+def scenario_limits():
+    import scenario_limits
+    scenario_limits.fuzz(Shell, record)
+    scenario_limits.hogs(Shell, record)
+
+
 def scenario_make_run():
     """The user's command itself: a session piped into `make run` on a disk
     image, ending with poweroff; make run exits 0."""
@@ -353,6 +359,7 @@ def main():
         scenario_keyboard_and_screen()
         scenario_disk()
         scenario_restart()
+        scenario_limits()
     passed = sum(1 for _, ok in results if ok)
     failed = len(results) - passed
     print("%d passed, %d failed" % (passed, failed))

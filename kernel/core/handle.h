@@ -5,6 +5,7 @@
 #define HANDLE_H
 #include "types.h"
 #include "uapi/errors.h"
+#include "uapi/limits.h"
 
 enum kobj_type { KOBJ_NONE, KOBJ_PROC, KOBJ_THREAD, KOBJ_ENDPOINT, KOBJ_NOTIF,
                  KOBJ_IRQ, KOBJ_IOPORT, KOBJ_ROOT, KOBJ_MMIO };
@@ -20,7 +21,7 @@ struct handle {
     u64 badge;
 };
 
-#define HANDLES_MAX 128
+#define HANDLES_MAX LIMIT_HANDLES
 
 struct handle_table {
     struct handle slot[HANDLES_MAX];

@@ -16,6 +16,21 @@ void kobj_hold(struct handle *h)
         ((struct endpoint *)h->obj)->recv_handles++;
 }
 
+// A running process without threads that nothing but its own handle
+// table refers to can never run: no one is left to give it a thread. It
+// is ended, so that its memory and handles are freed.
+static void proc_reap_unreachable(struct proc *p)
+{
+    if (p->state != PROC_RUNNING || !list_empty(&p->threads))
+        return;
+    u32 own = 0;
+    for (long i = 0; i < HANDLES_MAX; i++)
+        if (p->handles->slot[i].obj == &p->obj)
+            own++;
+    if (own == p->obj.refs)
+        proc_kill(p, PROC_KILLED, 0);
+}
+
 void kobj_release(struct handle *h)
 {
     struct kobj *o = h->obj;
@@ -24,6 +39,8 @@ void kobj_release(struct handle *h)
         endpoint_recv_gone((struct endpoint *)o);
     if (--o->refs == 0)
         kobj_destroy(o);
+    else if (o->type == KOBJ_PROC)
+        proc_reap_unreachable((struct proc *)o);
 }
 
 // Frees an object whose last reference is gone.
@@ -88,12 +105,22 @@ struct proc *proc_create(const char *name, struct notif *death, u64 bits)
     return p;
 }
 
+static int thread_count(struct proc *p)
+{
+    int n = 0;
+    for (struct list *l = p->threads.next; l != &p->threads; l = l->next)
+        n++;
+    return n;
+}
+
+// Creates a ready thread in p; NULL when out of memory or when p already
+// has LIMIT_THREADS threads.
 struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int prio)
 {
     int idx = 0;
     while (idx < MAX_THREADS && thread_table[idx])
         idx++;
-    if (idx == MAX_THREADS || p->state != PROC_RUNNING)
+    if (idx == MAX_THREADS || p->state != PROC_RUNNING || thread_count(p) >= LIMIT_THREADS)
         return NULL;
     struct thread *t = kalloc(sizeof(*t));
     u8 *kstack = t ? page_alloc_n(KSTACK_PAGES) : NULL;

@@ -88,7 +88,12 @@ static long sys_thread_create(struct trapframe *tf)
     if (!arch_user_rip_ok(A1) || A2 >= USER_TOP || !prio_ok(A4))
         return -E_INVAL;
     struct thread *t = thread_create(p, A1, A2, A3, (int)A4);
-    return t ? install(&t->obj, R_MANAGE | R_GRANT) : -E_NOMEM;
+    if (!t)
+        return -E_NOMEM;
+    long h = install(&t->obj, R_MANAGE | R_GRANT);
+    if (h < 0)
+        thread_kill(t);                     // no handle, no thread
+    return h;
 }
 
 static long sys_thread_prio(struct trapframe *tf)
@@ -116,7 +121,12 @@ static long sys_proc_create(struct trapframe *tf)
         LOOKUP(n, A2, KOBJ_NOTIF, R_SIGNAL);
     }
     struct proc *p = proc_create(name, n, A3);
-    return p ? install(&p->obj, R_MANAGE | R_KILL | R_GRANT) : -E_NOMEM;
+    if (!p)
+        return -E_NOMEM;
+    long h = install(&p->obj, R_MANAGE | R_KILL | R_GRANT);
+    if (h < 0)
+        proc_kill(p, PROC_KILLED, 0);       // frees it: only its own handle is left
+    return h;
 }
 
 static long sys_proc_kill(struct trapframe *tf)

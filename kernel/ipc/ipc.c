@@ -149,6 +149,11 @@ static int msg_load(struct thread *t, struct trapframe *tf, u64 badge)
 static int deliver(struct thread *from, struct thread *to, bool is_reply)
 {
     u64 len = from->bufs.send_len;
+    struct handle *h;                // a handle the sender closed while it waited is gone
+    if ((from->msg_tag & TAG_HANDLE) &&
+        (handle_lookup(from->proc->handles, (long)from->msg_w[2], KOBJ_NONE, R_GRANT, &h) ||
+         h->obj != from->xfer.obj))
+        return -E_BADHANDLE;
     if (len > to->bufs.recv_max)
         return -E_TOOBIG;
     if (len && vm_copy(to->proc->as, (u64)to->bufs.recv, from->proc->as, (u64)from->bufs.send, len))

@@ -44,8 +44,11 @@ long notif_wait(struct notif *n)
     return current->wake_result;
 }
 
+// The last handle is gone: a thread still waiting is released with -E_DEAD.
 void notif_destroy(struct notif *n)
 {
+    if (n->waiter)
+        sched_wake(n->waiter, -E_DEAD);
     if (n->bound_ep)
         n->bound_ep->bound = NULL;
     kfree(n, sizeof(*n));

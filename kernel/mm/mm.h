@@ -22,6 +22,7 @@ void kfree(void *p, size_t size);
 struct addrspace {
     u64 *pml4;                          // direct-mapped
     u64 pages;                          // user pages mapped
+    u64 tables;                         // page-table pages of the lower half
 };
 
 void vm_kernel_init(void);

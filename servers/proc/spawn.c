@@ -7,6 +7,7 @@
 #include "proc.h"
 #include "fs_proto.h"
 #include "pipe_proto.h"
+#include "uapi/limits.h"
 
 #define ELF_MAX (16ul << 20)
 
@@ -96,6 +97,16 @@ static long setup_child(long h, int pid, const struct proc_spawn *s, int pgid, i
     return e ? e : sys_vm_write(h, (long)STARTINFO_VADDR, (long)&si, sizeof(si));
 }
 
+// How many children ppid has that are running or not yet waited for.
+static int children_of(int ppid)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].used && children[i].ppid == ppid)
+            n++;
+    return n;
+}
+
 static struct child *child_slot(void)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
@@ -110,8 +121,8 @@ int spawn_program(struct request *rq)
     const struct proc_spawn *s;
     const char *path;
     int err = 0;
-    struct child *c = child_slot();
-    if (!c || unpack(rq, &s, &path, argv, envp)) {
+    struct child *c = children_of((int)rq->badge) < LIMIT_CHILDREN ? child_slot() : NULL;
+    if (!c || unpack(rq, &s, &path, argv, envp)) {      // no slot or over the limit: EAGAIN
         rq->r0 = (uint64_t)(c ? -EINVAL : -EAGAIN);
         return 0;
     }

@@ -3,6 +3,7 @@
 // single checked path between user memory and the kernel.
 #include "mm/mm.h"
 #include <arch/cpu.h>
+#include "uapi/limits.h"
 
 #define PTE_P     (1ul << 0)
 #define PTE_W     (1ul << 1)
@@ -17,9 +18,9 @@ static u64 *kernel_pml4;
 
 static inline int pt_index(u64 va, int level) { return (va >> (12 + 9 * level)) & 511; }
 
-// Returns the level-0 entry for va, creating tables when asked; NULL if
-// absent (or out of memory).
-static u64 *pt_walk(u64 *pml4, u64 va, bool create, u64 table_flags)
+// Returns the level-0 entry for va, creating tables when asked (counted
+// in *tables if not NULL); NULL if absent (or out of memory).
+static u64 *pt_walk_n(u64 *pml4, u64 va, bool create, u64 table_flags, u64 *tables)
 {
     u64 *table = pml4;
     for (int level = 3; level > 0; level--) {
@@ -31,12 +32,35 @@ static u64 *pt_walk(u64 *pml4, u64 va, bool create, u64 table_flags)
             if (!next)
                 return NULL;
             *e = V2P(next) | table_flags;
+            if (tables)
+                (*tables)++;
         }
         if (*e & PTE_PS)
             return NULL;
         table = P2V(*e & PTE_ADDR);
     }
     return &table[pt_index(va, 0)];
+}
+
+static u64 *pt_walk(u64 *pml4, u64 va, bool create, u64 table_flags)
+{
+    return pt_walk_n(pml4, va, create, table_flags, NULL);
+}
+
+// Bytes from va to the end of the region an absent table entry leaves
+// unmapped, or 0 if va has a last-level table (unmap skips holes this way,
+// so a huge range costs time only where something is mapped).
+static u64 absent_span(u64 *pml4, u64 va)
+{
+    u64 *table = pml4;
+    for (int level = 3; level > 0; level--) {
+        u64 e = table[pt_index(va, level)];
+        u64 span = 1ul << (12 + 9 * level);
+        if (!(e & PTE_P) || (e & PTE_PS))
+            return span - (va & (span - 1));
+        table = P2V(e & PTE_ADDR);
+    }
+    return 0;
 }
 
 static void kmap_range(u64 va, u64 end, u64 flags)
@@ -139,15 +163,26 @@ static void unmap_page(struct addrspace *as, u64 va)
     invlpg(va);
 }
 
+// True if len more bytes of pages (and the few tables they may need)
+// stay within the per-process limit, LIMIT_PAGES.
+static bool within_limit(struct addrspace *as, u64 len)
+{
+    u64 want = len / PAGE_SIZE + 3;
+    return want <= LIMIT_PAGES && as->pages + as->tables <= LIMIT_PAGES - want;
+}
+
 // Maps fresh zeroed pages over [va, va+len), replacing what was there.
-// On failure nothing stays mapped of the new range.
+// On failure nothing stays mapped of the new range. -E_NOMEM past the
+// per-process limit.
 int as_map(struct addrspace *as, u64 va, u64 len, int prot)
 {
     if (!user_range_ok(va, len))
         return -E_INVAL;
+    if (!within_limit(as, len))
+        return -E_NOMEM;
     for (u64 off = 0; off < len; off += PAGE_SIZE) {
         unmap_page(as, va + off);
-        u64 *pte = pt_walk(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U);
+        u64 *pte = pt_walk_n(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U, &as->tables);
         void *page = pte ? page_alloc() : NULL;
         if (!page) {
             as_unmap(as, va, off);
@@ -164,9 +199,11 @@ int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
 {
     if (!user_range_ok(va, len))
         return -E_INVAL;
+    if (!within_limit(as, len))
+        return -E_NOMEM;
     for (u64 off = 0; off < len; off += PAGE_SIZE) {
         unmap_page(as, va + off);
-        u64 *pte = pt_walk(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U);
+        u64 *pte = pt_walk_n(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U, &as->tables);
         if (!pte)
             return -E_NOMEM;
         *pte = (pa + off) | prot_flags(prot);
@@ -181,8 +218,15 @@ int as_unmap(struct addrspace *as, u64 va, u64 len)
         return 0;
     if (!user_range_ok(va, len))
         return -E_INVAL;
-    for (u64 off = 0; off < len; off += PAGE_SIZE)
+    for (u64 off = 0; off < len;) {
+        u64 hole = absent_span(as->pml4, va + off);
+        if (hole) {
+            off += hole;
+            continue;
+        }
         unmap_page(as, va + off);
+        off += PAGE_SIZE;
+    }
     return 0;
 }
 

@@ -1,0 +1,21 @@
+// Per-process limits: how much of the machine's shared resources one
+// process may take, so that a runaway or hostile program gets a clear error
+// while the shell and the services keep working. They are all set here.
+//
+// - pages: vm_map (and so malloc/sbrk) fails with -E_NOMEM once the user
+//   pages plus the page tables holding them would pass LIMIT_PAGES.
+// - threads: thread_create fails with -E_NOMEM at LIMIT_THREADS live threads.
+//   This also bounds an IPC flood: a process can have at most that many
+//   calls waiting on a server at once (one per thread; a call blocks).
+// - handles: the handle table has LIMIT_HANDLES slots (-E_NOSPACE when full).
+// - children: proc refuses to spawn (EAGAIN) for a process that already has
+//   LIMIT_CHILDREN children running or not yet waited for.
+#ifndef UAPI_LIMITS_H
+#define UAPI_LIMITS_H
+
+#define LIMIT_PAGES    16384   /* 64 MiB of user memory and page tables */
+#define LIMIT_THREADS  32
+#define LIMIT_HANDLES  128
+#define LIMIT_CHILDREN 32
+
+#endif
