@@ -360,21 +360,28 @@ static long ipc_recv_op(long num, long h, long *token)
     return n;
 }
 
+// call and recv read the handle from the low half of the first argument
+// and a timeout in milliseconds from the high half: h with 1-5 ms.
+static long short_timeout(long h)
+{
+    return (h & 0xffffffff) | (long)(1 + pick(5)) << 32;
+}
+
 static long op_ipc(void)
 {
     long h = rand_handle(), token = 0, r;
     switch (pick(4)) {
-    case 0:                                          // call: only where someone answers
-        if (is_endpoint(h) && !is_kind(h, K_EP_SERVED))
-            h = LIMIT_HANDLES + 5;
+    case 0:                                          // call: only where someone answers,
+        if (is_endpoint(h & 0xffffffff) && !is_kind(h & 0xffffffff, K_EP_SERVED))
+            h = chance(2) ? LIMIT_HANDLES + 5 : short_timeout(h);   // or with a timeout
         r = call6(SYS_call, h, rand_tag(), (long)next(), (long)next(), chance(8) ? rand_handle() : (long)next(),
                      rand_bufs());
         return r;
-    case 1:                                          // recv: only where the client calls
-        if (chance(2))
+    case 1:                                          // recv: only where the client calls,
+        if (chance(2))                               // or with a timeout
             h = rand_handle_of(K_EP_FED);
-        if (is_endpoint(h) && !is_kind(h, K_EP_FED))
-            h = -7;
+        if (is_endpoint(h & 0xffffffff) && !is_kind(h & 0xffffffff, K_EP_FED))
+            h = chance(2) ? -7 : short_timeout(h);
         r = ipc_recv_op(SYS_recv, h, &token);
         answer(r, token);
         return r;
