@@ -121,7 +121,15 @@ void sched_unqueue(struct thread *t);
 void sched_set_prio(struct thread *t, int prio);
 void sched_sleep(u64 ms);
 void sched_timeout_arm(struct thread *t, u64 ms);
-void sched_timeout_disarm(struct thread *t);
+
+// Takes t off the timeout list if a timed IPC wait armed it.
+static inline void sched_timeout_disarm(struct thread *t)
+{
+    if (unlikely(t->timed)) {
+        list_remove(&t->timer_link);
+        t->timed = false;
+    }
+}
 u64 sched_ticks(void);
 u64 sched_idle_tsc(void);
 u64 sched_tick_woken(void);
@@ -142,8 +150,8 @@ void ipc_thread_died(struct thread *t);
 void ipc_prio_update(struct thread *t);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
 extern bool ipc_fastpath;
-bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result);
-bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long *result);
+bool fast_call(struct trapframe *tf);
+bool fast_reply_recv(struct trapframe *tf);
 long endpoint_bind(struct endpoint *ep, struct notif *n);
 bool ipc_notify_receiver(struct notif *n);
 void endpoint_destroy(struct endpoint *ep);

@@ -1,11 +1,27 @@
 // The IPC fast path: call and reply_recv with a message in registers only,
-// when the partner is already waiting and may run at once. The thread
-// hands the CPU straight to its partner: no run queue, no scheduler pick.
+// when the partner is already waiting and may run at once. syscall_dispatch
+// comes here first for those two calls; the thread hands the CPU straight
+// to its partner: no run queue, no scheduler pick, no generic layers.
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off.
 #include "core/object.h"
 
 bool ipc_fastpath = true;
+
+// Handle h of the current process if it is an endpoint with `rights`,
+// else NULL (the general path then reports the error).
+static inline struct handle *fast_endpoint(struct thread *cur, long h, u32 rights)
+{
+    struct handle *hd;
+    return handle_lookup(cur->proc->handles, h, KOBJ_ENDPOINT, rights, &hd) ? NULL : hd;
+}
+
+// Copies len bytes from the current (active) address space; false on a
+// bad range or a page fault.
+static inline bool fast_copy_in(void *dst, u64 usrc, u64 len)
+{
+    return usrc < USER_TOP && len <= USER_TOP - usrc && !arch_user_copy(dst, (void *)usrc, len);
+}
 
 // Puts a register message into a waiting thread's saved registers.
 static inline void put_msg(struct thread *to, struct trapframe *tf)
@@ -22,7 +38,7 @@ static inline void put_msg(struct thread *to, struct trapframe *tf)
 static inline bool recv_bufs_only(struct thread *t, u64 ubufs)
 {
     t->bufs = (struct ipc_bufs){ 0, 0, 0, 0 };
-    return !ubufs || (!copy_in(t->proc->as, &t->bufs, ubufs, sizeof(t->bufs)) && !t->bufs.send_len);
+    return !ubufs || (fast_copy_in(&t->bufs, ubufs, sizeof(t->bufs)) && !t->bufs.send_len);
 }
 
 // Copies a reply payload of b into caller t's receive buffer. False if
@@ -33,14 +49,20 @@ static inline bool reply_payload(struct thread *t, struct ipc_bufs *b)
            !vm_copy(t->proc->as, (u64)t->bufs.recv, current->proc->as, (u64)b->send, b->send_len);
 }
 
-// call: the first receiver waiting on ep takes the message and runs, at
-// the caller's priority if that is higher (priority inheritance).
-// Returns false, having changed nothing, when the fast path does not apply.
-bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result)
+// call(handle, tag, w0, w1, w2, bufs) without a timeout: the first
+// receiver waiting on the endpoint takes the message and runs, at the
+// caller's priority if that is higher (priority inheritance). Blocks
+// until the reply, then sets tf->rax. Returns false, having changed
+// nothing, when the fast path does not apply.
+bool fast_call(struct trapframe *tf)
 {
     struct thread *cur = current, *r;
-    if (unlikely(!ipc_fastpath || (tf->rsi & TAG_HANDLE)))
-        return false;                           // handle to pass
+    struct handle *h;
+    if (unlikely((tf->rdi >> 32) || (tf->rsi & TAG_HANDLE)))
+        return false;                           // a timeout, or a handle to pass
+    if (unlikely(!(h = fast_endpoint(cur, (int)tf->rdi, R_SEND))))
+        return false;                           // not an endpoint we may send to
+    struct endpoint *ep = (struct endpoint *)h->obj;
     if (unlikely(list_empty(&ep->receivers)))
         return false;                           // nobody waiting: queue up
     r = container_of(ep->receivers.next, struct thread, link);
@@ -55,7 +77,7 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     r->ep = NULL;
     r->prio = prio;
     put_msg(r, tf);
-    r->tf->rdi = badge;                         // who calls, and how to answer
+    r->tf->rdi = h->badge;                      // who calls, and how to answer
     r->tf->r9 = cur->token;
     r->wake_result = 0;
     cur->server = r->proc;
@@ -63,22 +85,26 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     r->serving = cur;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
-    r->state = T_RUNNING;
     sched_direct(r);
-    *result = cur->wake_result;
+    tf->rax = (u64)cur->wake_result;
     return true;
 }
 
-// reply_recv: the caller named by token takes the reply and runs, and
-// the server waits on ep for the next message, at the priority it has
-// without that caller.
-bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long *result)
+// reply_recv(handle | token << 32, tag, w0, w1, w2, bufs): the caller
+// named by token takes the reply and runs, and the server waits on the
+// endpoint for the next message, at the priority it has without that
+// caller. Blocks until the next message, then sets tf->rax. Returns
+// false, having changed nothing, when the fast path does not apply.
+bool fast_reply_recv(struct trapframe *tf)
 {
-    struct thread *cur = current, *t = thread_by_token(token);
+    struct thread *cur = current, *t = thread_by_token((u32)(tf->rdi >> 32));
     struct ipc_bufs b = { 0, 0, 0, 0 };
-    if (unlikely(!ipc_fastpath || !t || t->state != T_REPLY || t->handler != cur ||
-                 cur->serving != t))
+    struct handle *h;
+    if (unlikely(!t || t->state != T_REPLY || t->handler != cur || cur->serving != t))
         return false;                           // no such caller, or not the last one
+    if (unlikely(!(h = fast_endpoint(cur, (u32)tf->rdi, R_RECV))))
+        return false;                           // not an endpoint we may receive on
+    struct endpoint *ep = (struct endpoint *)h->obj;
     if (unlikely(cur->serves != ep))
         return false;                           // first receive on ep
     if (unlikely((tf->rsi & TAG_HANDLE) || !list_empty(&ep->senders)))
@@ -87,7 +113,7 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
         return false;                           // a notification is pending
     if (unlikely(t->prio < sched_top_ready()))
         return false;
-    if (unlikely(tf->r9 && copy_in(cur->proc->as, &b, tf->r9, sizeof(b))))
+    if (unlikely(tf->r9 && !fast_copy_in(&b, tf->r9, sizeof(b))))
         return false;
     if (unlikely(b.send_len && !reply_payload(t, &b)))
         return false;                           // a payload that does not fit
@@ -105,8 +131,7 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
     cur->ep = ep;
     cur->state = T_RECV;
     list_add_tail(&ep->receivers, &cur->link);
-    t->state = T_RUNNING;
     sched_direct(t);
-    *result = cur->wake_result;
+    tf->rax = (u64)cur->wake_result;
     return true;
 }

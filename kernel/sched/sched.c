@@ -59,10 +59,29 @@ static void sched_switch(void)
 }
 
 // Runs next, which is in no queue, instead of the current thread, which
-// the caller has already put where it belongs (the IPC fast path).
+// the caller has already put in an IPC wait (the IPC fast path). Both are
+// live user threads, so switch_to's cases for the idle thread, the boot
+// thread and a dying one do not arise; the I/O bitmap is reloaded only
+// when one of the two processes has one (without, the TSS has none).
 void sched_direct(struct thread *next)
 {
-    switch_to(current, next);
+    struct thread *prev = current;
+    struct proc *pp = prev->proc, *np = next->proc;
+    if (unlikely(zombie)) {
+        thread_reap(zombie);              // its stack is no longer in use
+        zombie = NULL;
+    }
+    arch_fpu_save(&prev->fpu);
+    next->state = T_RUNNING;
+    current = next;
+    if (pp != np) {
+        as_activate(np->as);
+        if (unlikely(pp->iopb || np->iopb))
+            arch_iopb_load(np->iopb);
+    }
+    arch_set_kstack((u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
+    arch_fpu_restore(&next->fpu);
+    arch_switch(&prev->ksp, next->ksp);
 }
 
 // The highest priority waiting in the run queue (-1: none).
@@ -191,14 +210,6 @@ void sched_timeout_arm(struct thread *t, u64 ms)
         pos = pos->next;
     list_add_tail(pos, &t->timer_link);
     t->timed = true;
-}
-
-void sched_timeout_disarm(struct thread *t)
-{
-    if (t->timed) {
-        list_remove(&t->timer_link);
-        t->timed = false;
-    }
 }
 
 // Timer interrupt (1 kHz): wakes sleepers, ends timed-out IPC waits and
