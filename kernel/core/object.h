@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include "handle.h"
 #include "mm/mm.h"
+#include "sched/runq.h"
 #include <arch/cpu.h>
 
 struct endpoint;
@@ -106,7 +107,13 @@ struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int 
 void thread_kill(struct thread *t);
 void thread_unwait(struct thread *t);
 long proc_fault(struct proc *p, u64 kind, u64 seed);
-struct thread *thread_by_token(u32 token);
+// The thread a reply token names, or NULL if it is gone (or renamed).
+extern struct thread *thread_table[MAX_THREADS];
+static inline struct thread *thread_by_token(u32 token)
+{
+    struct thread *t = thread_table[token & (MAX_THREADS - 1)];
+    return t && t->token == token ? t : NULL;
+}
 void thread_new_token(struct thread *t);
 void kobj_destroy(struct kobj *o);
 void thread_reap(struct thread *t);
@@ -136,7 +143,9 @@ u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
 void sched_direct(struct thread *next);
-int sched_top_ready(void);
+// The highest priority waiting in the run queue (-1: none).
+extern struct runq sched_runq;
+static inline int sched_top_ready(void) { return runq_top(&sched_runq); }
 
 // ipc.c
 struct endpoint *endpoint_create(void);

@@ -385,26 +385,11 @@ static long sys_proc_fault(struct trapframe *tf)
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
 static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
 
-_Static_assert(SYS_reply_recv == SYS_call + 3, "call, recv, reply, reply_recv in a row");
-
-// call .. reply_recv: call and reply_recv try the IPC fast path first
-// (fastpath.c), which sets tf->rax itself.
-static __attribute__((noinline)) void syscall_ipc(struct trapframe *tf, u64 n)
-{
-    if (!(likely(ipc_fastpath) &&
-          (n == SYS_call ? fast_call(tf) : n == SYS_reply_recv && fast_reply_recv(tf))))
-        tf->rax = (u64)syscall_table[n](tf);
-    sched_kernel_exit();
-}
-
-// Entry from entry.asm with interrupts off.
+// Entry from entry.asm with interrupts off (call and reply_recv come
+// here only when the fast path, tried first, did not apply).
 void syscall_dispatch(struct trapframe *tf)
 {
     u64 n = tf->rax;
-    if (n - SYS_call <= SYS_reply_recv - SYS_call) {
-        syscall_ipc(tf, n);
-        return;
-    }
     tf->rax = n < SYS_COUNT && syscall_table[n] ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
     sched_kernel_exit();
 }

@@ -1,12 +1,16 @@
 // The IPC fast path: call and reply_recv with a message in registers only,
-// when the partner is already waiting and may run at once. syscall_dispatch
-// comes here first for those two calls; the thread hands the CPU straight
-// to its partner: no run queue, no scheduler pick, no generic layers.
+// when the partner is already waiting and may run at once. The syscall
+// entry (entry.asm) comes here first for those two calls; the thread
+// hands the CPU straight to its partner: no run queue, no scheduler pick,
+// no dispatch table.
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off.
 #include "core/object.h"
+#include "uapi/syscalls.h"
 
 bool ipc_fastpath = true;
+
+_Static_assert(SYS_call == 19 && SYS_reply_recv == 22, "numbers in entry.asm");
 
 // Handle h of the current process if it is an endpoint with `rights`,
 // else NULL (the general path then reports the error).
@@ -98,7 +102,7 @@ bool fast_call(struct trapframe *tf)
 bool fast_reply_recv(struct trapframe *tf)
 {
     struct thread *cur = current, *t = thread_by_token((u32)(tf->rdi >> 32));
-    struct ipc_bufs b = { 0, 0, 0, 0 };
+    struct ipc_bufs *b = &cur->bufs;            // where the next request goes
     struct handle *h;
     if (unlikely(!t || t->state != T_REPLY || t->handler != cur || cur->serving != t))
         return false;                           // no such caller, or not the last one
@@ -113,12 +117,15 @@ bool fast_reply_recv(struct trapframe *tf)
         return false;                           // a notification is pending
     if (unlikely(t->prio < sched_top_ready()))
         return false;
-    if (unlikely(tf->r9 && !fast_copy_in(&b, tf->r9, sizeof(b))))
+    // cur->bufs is free to overwrite: cur is not waiting, and the general
+    // path loads it afresh.
+    if (!tf->r9)
+        *b = (struct ipc_bufs){ 0, 0, 0, 0 };
+    else if (unlikely(!fast_copy_in(b, tf->r9, sizeof(*b))))
         return false;
-    if (unlikely(b.send_len && !reply_payload(t, &b)))
+    if (unlikely(b->send_len && !reply_payload(t, b)))
         return false;                           // a payload that does not fit
     /* point of no return */
-    cur->bufs = b;                              // where the next request goes
     list_remove(&t->link);
     sched_timeout_disarm(t);
     t->server = NULL;
@@ -126,7 +133,7 @@ bool fast_reply_recv(struct trapframe *tf)
     cur->serving = NULL;
     cur->prio = cur->base_prio;                 // drop what t lent us (no one waits)
     put_msg(t, tf);
-    t->tf->rsi |= b.send_len << 32;
+    t->tf->rsi |= b->send_len << 32;
     t->wake_result = 0;
     cur->ep = ep;
     cur->state = T_RECV;

@@ -8,7 +8,7 @@
 #define SLICE_TICKS 10
 
 struct thread *current;
-static struct runq runq;
+struct runq sched_runq;                   // fast path reads it (sched_top_ready)
 static struct thread idle_thread;
 static struct list sleepers;              // T_SLEEP threads by wake_tick
 static struct list timeouts;              // threads in a timed IPC wait, by deadline
@@ -34,7 +34,7 @@ static void runq_put(struct thread *t, bool front)
 {
     assert(t->prio >= 0);
     t->state = T_READY;
-    runq_add(&runq, &t->link, t->prio, front);
+    runq_add(&sched_runq, &t->link, t->prio, front);
 }
 
 // Switches from current to the highest-priority ready thread (or idle).
@@ -44,7 +44,7 @@ static void switch_to(struct thread *prev, struct thread *next);
 static void sched_switch(void)
 {
     struct thread *prev = current;
-    struct list *n = runq_pop(&runq);
+    struct list *n = runq_pop(&sched_runq);
     struct thread *next = n ? container_of(n, struct thread, link) : &idle_thread;
     need_resched = false;
     if (next == prev) {
@@ -82,12 +82,6 @@ void sched_direct(struct thread *next)
     arch_set_kstack((u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
     arch_fpu_restore(&next->fpu);
     arch_switch(&prev->ksp, next->ksp);
-}
-
-// The highest priority waiting in the run queue (-1: none).
-int sched_top_ready(void)
-{
-    return runq_top(&runq);
 }
 
 // The context switch proper: address space, I/O bitmap, kernel stack,
@@ -174,7 +168,7 @@ void sched_unqueue(struct thread *t)
 {
     sched_timeout_disarm(t);
     if (t->state == T_READY)
-        runq_remove(&runq, &t->link, t->prio);
+        runq_remove(&sched_runq, &t->link, t->prio);
     else if (t->state == T_SLEEP)
         list_remove(&t->link);
 }
@@ -183,11 +177,11 @@ void sched_set_prio(struct thread *t, int prio)
 {
     bool queued = t->state == T_READY;
     if (queued)
-        runq_remove(&runq, &t->link, t->prio);
+        runq_remove(&sched_runq, &t->link, t->prio);
     t->prio = prio;
     if (queued)
         runq_put(t, false);
-    if (runq_top(&runq) > current->prio)
+    if (runq_top(&sched_runq) > current->prio)
         need_resched = true;
 }
 
@@ -234,13 +228,13 @@ void timer_tick(void)
         tick_woken++;
     }
     if (current == &idle_thread) {
-        need_resched = runq.bitmap != 0;
+        need_resched = sched_runq.bitmap != 0;
         return;
     }
     idle_tsc += rdtsc() - arch_timer_irq_tsc();   // the clock's own cost is nobody's work
     if (--current->slice <= 0) {
         current->slice = SLICE_TICKS;
-        if (runq_top(&runq) >= current->prio) {
+        if (runq_top(&sched_runq) >= current->prio) {
             runq_put(current, false);
             sched_switch();
         }
@@ -260,7 +254,7 @@ void sched_init(void)
     boot_thread.state = T_DEAD + 1;               // never queued, never reaped
     boot_thread.prio = -1;
     current = &boot_thread;
-    runq_init(&runq);
+    runq_init(&sched_runq);
     list_init(&sleepers);
     list_init(&timeouts);
     idle_thread.kstack = page_alloc_n(KSTACK_PAGES);

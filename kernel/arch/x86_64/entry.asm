@@ -8,12 +8,18 @@ section .text
 
 extern trap_dispatch
 extern syscall_dispatch
+extern fast_call
+extern fast_reply_recv
+extern ipc_fastpath
+extern sched_kernel_exit
 extern cpu_kstack_top
 extern cpu_user_rsp
 extern cpu_smap
 extern timer_irq_tsc
 
 SYSCALL_VEC equ 256
+SYS_CALL equ 19                     ; uapi/syscalls.h (checked in fastpath.c)
+SYS_REPLY_RECV equ 22
 
 %macro PUSH_GPRS 0
     push rax
@@ -105,6 +111,11 @@ syscall_entry:
     PUSH_GPRS
     cld
     mov rdi, rsp
+    cmp rax, SYS_CALL               ; call and reply_recv try the IPC
+    je syscall_fast_call            ; fast path first (fastpath.c)
+    cmp rax, SYS_REPLY_RECV
+    je syscall_fast_reply_recv
+syscall_general:
     call syscall_dispatch
 global syscall_return
 syscall_return:
@@ -117,6 +128,21 @@ syscall_return:
     pop r11                         ; rflags
     pop rsp                         ; user stack; IF still clear
     o64 sysret
+syscall_fast_call:
+    cmp byte [ipc_fastpath], 0
+    je syscall_general
+    call fast_call
+    jmp syscall_fast_done
+syscall_fast_reply_recv:
+    cmp byte [ipc_fastpath], 0
+    je syscall_general
+    call fast_reply_recv
+syscall_fast_done:
+    mov rdi, rsp                    ; false: nothing changed, go the general way
+    test al, al
+    jz syscall_general
+    call sched_kernel_exit          ; true: done, tf->rax set
+    jmp syscall_return
 
 ; arch_switch(u64 *save_sp, u64 new_sp): save callee-saved state on this
 ; stack, switch stacks, restore the other thread's state.
