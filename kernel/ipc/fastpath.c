@@ -20,11 +20,12 @@ static inline struct handle *fast_endpoint(struct thread *cur, long h, u32 right
     return handle_lookup(cur->proc->handles, h, KOBJ_ENDPOINT, rights, &hd) ? NULL : hd;
 }
 
-// Copies len bytes from the current (active) address space; false on a
-// bad range or a page fault.
-static inline bool fast_copy_in(void *dst, u64 usrc, u64 len)
+// Copies a struct ipc_bufs from the current (active) address space;
+// false on a bad range or a page fault.
+_Static_assert(sizeof(struct ipc_bufs) == 32, "arch_user_read32");
+static inline bool bufs_copy_in(struct ipc_bufs *dst, u64 usrc)
 {
-    return usrc < USER_TOP && len <= USER_TOP - usrc && !arch_user_copy(dst, (void *)usrc, len);
+    return usrc <= USER_TOP - sizeof(*dst) && !arch_user_read32(dst, (void *)usrc);
 }
 
 // Puts a register message into a waiting thread's saved registers.
@@ -42,7 +43,7 @@ static inline void put_msg(struct thread *to, struct trapframe *tf)
 static inline bool recv_bufs_only(struct thread *t, u64 ubufs)
 {
     t->bufs = (struct ipc_bufs){ 0, 0, 0, 0 };
-    return !ubufs || (fast_copy_in(&t->bufs, ubufs, sizeof(t->bufs)) && !t->bufs.send_len);
+    return !ubufs || (bufs_copy_in(&t->bufs, ubufs) && !t->bufs.send_len);
 }
 
 // Copies a reply payload of b into caller t's receive buffer. False if
@@ -121,7 +122,7 @@ bool fast_reply_recv(struct trapframe *tf)
     // path loads it afresh.
     if (!tf->r9)
         *b = (struct ipc_bufs){ 0, 0, 0, 0 };
-    else if (unlikely(!fast_copy_in(b, tf->r9, sizeof(*b))))
+    else if (unlikely(!bufs_copy_in(b, tf->r9)))
         return false;
     if (unlikely(b->send_len && !reply_payload(t, b)))
         return false;                           // a payload that does not fit

@@ -75,7 +75,7 @@ void sched_direct(struct thread *next)
     next->state = T_RUNNING;
     current = next;
     if (pp != np) {
-        as_activate(np->as);
+        write_cr3((u64)np->as->pml4 - PHYS_BASE);     // as_activate, inline
         if (unlikely(pp->iopb || np->iopb))
             arch_iopb_load(np->iopb);
     }

@@ -169,14 +169,34 @@ arch_switch:
 ; to be below USER_TOP; trap_dispatch turns a page fault between
 ; user_copy_start and user_copy_end into a jump to user_copy_fault.
 global arch_user_copy
+global arch_user_read32
 global user_copy_start
 global user_copy_end
 global user_copy_fault
 arch_user_copy:
     cmp byte [cpu_smap], 0
-    je user_copy_start
+    je user_copy_body
     stac                            ; SMAP: user pages reachable until clac
+    jmp user_copy_body
+
+; arch_user_read32(dst, src) -> 0, or -1 if a page fault stopped it (dst
+; then untouched): 32 bytes from src, in the active space and already
+; checked to be below USER_TOP; the IPC fast path's struct ipc_bufs.
+arch_user_read32:
+    cmp byte [cpu_smap], 0
+    je user_copy_start
+    stac
 user_copy_start:
+    mov rax, [rsi]
+    mov rcx, [rsi + 8]
+    mov rdx, [rsi + 16]
+    mov r8, [rsi + 24]
+    mov [rdi], rax
+    mov [rdi + 8], rcx
+    mov [rdi + 16], rdx
+    mov [rdi + 24], r8
+    jmp user_copy_end
+user_copy_body:
     mov rcx, rdx
     shr rcx, 3
     rep movsq

@@ -48,6 +48,7 @@ void arch_early_init(void);
 void arch_timer_init(void);
 u64 arch_rtc_epoch(void);
 int arch_user_copy(void *dst, const void *src, u64 len);
+int arch_user_read32(void *dst, const void *src);
 u64 arch_timer_irq_tsc(void);
 
 // Provided by the generic kernel, called from the trap path.
