@@ -142,10 +142,36 @@ u64 sched_idle_tsc(void);
 u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
-void sched_direct(struct thread *next);
-// The highest priority waiting in the run queue (-1: none).
+void sched_reap_zombie(void);
+extern struct thread *sched_zombie;
+
+// Runs next, which is in no queue, instead of the current thread, which
+// the caller has already put in an IPC wait (the IPC fast path; inline
+// there). Both are live user threads, so switch_to's cases for the idle
+// thread, the boot thread and a dying one do not arise; the I/O bitmap
+// is reloaded only when one of the two processes has one (without, the
+// TSS has none). Returns when the current thread runs again.
+static inline void sched_direct(struct thread *next)
+{
+    struct thread *prev = current;
+    struct proc *pp = prev->proc, *np = next->proc;
+    if (unlikely(sched_zombie))
+        sched_reap_zombie();              // its stack is no longer in use
+    arch_fpu_save(&prev->fpu);
+    next->state = T_RUNNING;
+    current = next;
+    if (pp != np) {
+        write_cr3((u64)np->as->pml4 - PHYS_BASE);     // as_activate, inline
+        if (unlikely(pp->iopb || np->iopb))
+            arch_iopb_load(np->iopb);
+    }
+    arch_set_kstack((u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
+    arch_fpu_restore(&next->fpu);
+    arch_switch(&prev->ksp, next->ksp);
+}
 extern struct runq sched_runq;
-static inline int sched_top_ready(void) { return runq_top(&sched_runq); }
+// True if no ready thread outranks priority prio (0..63).
+static inline bool sched_none_above(int prio) { return !(sched_runq.bitmap >> prio >> 1); }
 
 // ipc.c
 struct endpoint *endpoint_create(void);

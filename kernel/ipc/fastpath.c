@@ -72,7 +72,7 @@ bool fast_call(struct trapframe *tf)
         return false;                           // nobody waiting: queue up
     r = container_of(ep->receivers.next, struct thread, link);
     int prio = r->base_prio > cur->prio ? r->base_prio : cur->prio;
-    if (unlikely(prio < sched_top_ready()))
+    if (unlikely(!sched_none_above(prio)))
         return false;                           // someone else must run first
     if (unlikely(!recv_bufs_only(cur, tf->r9)))
         return false;                           // payload to pass
@@ -116,7 +116,7 @@ bool fast_reply_recv(struct trapframe *tf)
         return false;                           // a handle to pass, or work queued
     if (unlikely(ep->bound && ep->bound->bits))
         return false;                           // a notification is pending
-    if (unlikely(t->prio < sched_top_ready()))
+    if (unlikely(!sched_none_above(t->prio)))
         return false;
     // cur->bufs is free to overwrite: cur is not waiting, and the general
     // path loads it afresh.

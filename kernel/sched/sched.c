@@ -8,11 +8,11 @@
 #define SLICE_TICKS 10
 
 struct thread *current;
-struct runq sched_runq;                   // fast path reads it (sched_top_ready)
+struct runq sched_runq;                   // the fast path reads it (sched_none_above)
 static struct thread idle_thread;
 static struct list sleepers;              // T_SLEEP threads by wake_tick
 static struct list timeouts;              // threads in a timed IPC wait, by deadline
-static struct thread *zombie;             // dead thread whose stack is still in use
+struct thread *sched_zombie;              // dead thread whose stack is still in use
 static u64 ticks;
 static u64 tick_woken;                    // sleepers the latest tick made ready
 static bool need_resched;                 // a higher priority became ready
@@ -58,42 +58,23 @@ static void sched_switch(void)
     switch_to(prev, next);
 }
 
-// Runs next, which is in no queue, instead of the current thread, which
-// the caller has already put in an IPC wait (the IPC fast path). Both are
-// live user threads, so switch_to's cases for the idle thread, the boot
-// thread and a dying one do not arise; the I/O bitmap is reloaded only
-// when one of the two processes has one (without, the TSS has none).
-void sched_direct(struct thread *next)
+// Frees the dead thread whose stack was in use until the last switch.
+void sched_reap_zombie(void)
 {
-    struct thread *prev = current;
-    struct proc *pp = prev->proc, *np = next->proc;
-    if (unlikely(zombie)) {
-        thread_reap(zombie);              // its stack is no longer in use
-        zombie = NULL;
-    }
-    arch_fpu_save(&prev->fpu);
-    next->state = T_RUNNING;
-    current = next;
-    if (pp != np) {
-        write_cr3((u64)np->as->pml4 - PHYS_BASE);     // as_activate, inline
-        if (unlikely(pp->iopb || np->iopb))
-            arch_iopb_load(np->iopb);
-    }
-    arch_set_kstack((u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
-    arch_fpu_restore(&next->fpu);
-    arch_switch(&prev->ksp, next->ksp);
+    thread_reap(sched_zombie);
+    sched_zombie = NULL;
 }
 
 // The context switch proper: address space, I/O bitmap, kernel stack,
 // FPU state, registers.
 static void switch_to(struct thread *prev, struct thread *next)
 {
-    if (zombie) {
-        thread_reap(zombie);              // its stack is no longer in use
-        zombie = NULL;
+    if (sched_zombie) {
+        thread_reap(sched_zombie);        // its stack is no longer in use
+        sched_zombie = NULL;
     }
     if (prev->state == T_DEAD)
-        zombie = prev;
+        sched_zombie = prev;
     else
         arch_fpu_save(&prev->fpu);
     next->state = T_RUNNING;
