@@ -108,8 +108,7 @@ syscall_entry:
     push rcx                        ; rip
     push 0                          ; error
     push SYSCALL_VEC
-    PUSH_GPRS
-    cld
+    PUSH_GPRS                       ; DF is clear: FMASK (cpu.c) clears it
     mov rdi, rsp
     cmp rax, SYS_CALL               ; call and reply_recv try the IPC
     je syscall_fast_call            ; fast path first (fastpath.c)
@@ -132,17 +131,21 @@ syscall_fast_call:
     cmp byte [ipc_fastpath], 0
     je syscall_general
     call fast_call
-    jmp syscall_fast_done
+    test al, al
+    jz syscall_fast_failed
+    call sched_kernel_exit          ; true: done, tf->rax set
+    jmp syscall_return
 syscall_fast_reply_recv:
     cmp byte [ipc_fastpath], 0
     je syscall_general
     call fast_reply_recv
-syscall_fast_done:
-    mov rdi, rsp                    ; false: nothing changed, go the general way
     test al, al
-    jz syscall_general
-    call sched_kernel_exit          ; true: done, tf->rax set
+    jz syscall_fast_failed
+    call sched_kernel_exit
     jmp syscall_return
+syscall_fast_failed:
+    mov rdi, rsp                    ; false: nothing changed, go the general way
+    jmp syscall_general
 
 ; arch_switch(u64 *save_sp, u64 new_sp): save callee-saved state on this
 ; stack, switch stacks, restore the other thread's state.
