@@ -142,6 +142,12 @@ u64 sched_idle_tsc(void);
 u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
+extern bool sched_need_resched;
+// sched_kernel_exit's checks inline: a thread to leave or a preemption.
+static inline bool sched_exit_pending(struct thread *t)
+{
+    return t->state == T_DEAD || sched_need_resched;
+}
 void sched_reap_zombie(void);
 extern struct thread *sched_zombie;
 

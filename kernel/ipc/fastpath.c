@@ -57,8 +57,8 @@ static inline bool reply_payload(struct thread *t, struct ipc_bufs *b)
 // call(handle, tag, w0, w1, w2, bufs) without a timeout: the first
 // receiver waiting on the endpoint takes the message and runs, at the
 // caller's priority if that is higher (priority inheritance). Blocks
-// until the reply, then sets tf->rax. Returns false, having changed
-// nothing, when the fast path does not apply.
+// until the reply, then sets tf->rax and does sched_kernel_exit's work.
+// Returns false, having changed nothing, when the fast path does not apply.
 bool fast_call(struct trapframe *tf)
 {
     struct thread *cur = current, *r;
@@ -92,14 +92,17 @@ bool fast_call(struct trapframe *tf)
     list_add_tail(&r->proc->callers, &cur->link);
     sched_direct(r);
     tf->rax = (u64)cur->wake_result;
+    if (unlikely(sched_exit_pending(cur)))
+        sched_kernel_exit();
     return true;
 }
 
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs): the caller
 // named by token takes the reply and runs, and the server waits on the
 // endpoint for the next message, at the priority it has without that
-// caller. Blocks until the next message, then sets tf->rax. Returns
-// false, having changed nothing, when the fast path does not apply.
+// caller. Blocks until the next message, then sets tf->rax and does
+// sched_kernel_exit's work. Returns false, having changed nothing, when
+// the fast path does not apply.
 bool fast_reply_recv(struct trapframe *tf)
 {
     struct thread *cur = current, *t = thread_by_token((u32)(tf->rdi >> 32));
@@ -141,5 +144,7 @@ bool fast_reply_recv(struct trapframe *tf)
     list_add_tail(&ep->receivers, &cur->link);
     sched_direct(t);
     tf->rax = (u64)cur->wake_result;
+    if (unlikely(sched_exit_pending(cur)))
+        sched_kernel_exit();
     return true;
 }

@@ -15,7 +15,7 @@ static struct list timeouts;              // threads in a timed IPC wait, by dea
 struct thread *sched_zombie;              // dead thread whose stack is still in use
 static u64 ticks;
 static u64 tick_woken;                    // sleepers the latest tick made ready
-static bool need_resched;                 // a higher priority became ready
+bool sched_need_resched;                  // a higher priority became ready
 // Time stamp counter not spent on anybody's work: in the idle thread,
 // and in timer ticks that interrupt a thread (sys_busy_tsc).
 static u64 idle_tsc, idle_since;
@@ -46,7 +46,7 @@ static void sched_switch(void)
     struct thread *prev = current;
     struct list *n = runq_pop(&sched_runq);
     struct thread *next = n ? container_of(n, struct thread, link) : &idle_thread;
-    need_resched = false;
+    sched_need_resched = false;
     if (next == prev) {
         prev->state = T_RUNNING;
         return;
@@ -103,7 +103,7 @@ void sched_ready(struct thread *t)
 {
     runq_put(t, false);
     if (t->prio > current->prio)
-        need_resched = true;
+        sched_need_resched = true;
 }
 
 // The last step of every syscall, interrupt and fault: leaves a dead
@@ -112,7 +112,7 @@ void sched_kernel_exit(void)
 {
     if (current->state == T_DEAD)
         sched_switch();
-    else if (need_resched)
+    else if (sched_need_resched)
         preempt_current();
 }
 
@@ -163,7 +163,7 @@ void sched_set_prio(struct thread *t, int prio)
     if (queued)
         runq_put(t, false);
     if (runq_top(&sched_runq) > current->prio)
-        need_resched = true;
+        sched_need_resched = true;
 }
 
 void sched_sleep(u64 ms)
@@ -209,7 +209,7 @@ void timer_tick(void)
         tick_woken++;
     }
     if (current == &idle_thread) {
-        need_resched = sched_runq.bitmap != 0;
+        sched_need_resched = sched_runq.bitmap != 0;
         return;
     }
     idle_tsc += rdtsc() - arch_timer_irq_tsc();   // the clock's own cost is nobody's work

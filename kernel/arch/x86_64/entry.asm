@@ -11,7 +11,6 @@ extern syscall_dispatch
 extern fast_call
 extern fast_reply_recv
 extern ipc_fastpath
-extern sched_kernel_exit
 extern cpu_kstack_top
 extern cpu_user_rsp
 extern cpu_smap
@@ -132,17 +131,14 @@ syscall_fast_call:
     je syscall_general
     call fast_call
     test al, al
-    jz syscall_fast_failed
-    call sched_kernel_exit          ; true: done, tf->rax set
-    jmp syscall_return
+    jnz syscall_return              ; true: done (tf->rax set, exit checked)
+    jmp syscall_fast_failed
 syscall_fast_reply_recv:
     cmp byte [ipc_fastpath], 0
     je syscall_general
     call fast_reply_recv
     test al, al
-    jz syscall_fast_failed
-    call sched_kernel_exit
-    jmp syscall_return
+    jnz syscall_return
 syscall_fast_failed:
     mov rdi, rsp                    ; false: nothing changed, go the general way
     jmp syscall_general
