@@ -20,7 +20,7 @@ KERNEL_ASM := boot/boot.asm kernel/arch/x86_64/entry.asm
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 # libos: syscalls, IPC, spawning, the server loop (every user program).
 # libmini: crt0, printf and strings for programs without newlib (init, tests).
-LIBOS_SRC  := libc/os/ipc.c libc/os/spawn.c libc/os/server.c kernel/core/elf.c kernel/core/bootfs.c
+LIBOS_SRC  := libc/os/spawn.c libc/os/server.c kernel/core/elf.c kernel/core/bootfs.c
 LIBOS_OBJ  := $(LIBOS_SRC:%.c=$(BUILD)/user/%.o)
 LIBMINI_SRC := libc/os/ulib.c libc/os/crt0.c kernel/core/fmt.c kernel/core/str.c
 LIBMINI_OBJ := $(LIBMINI_SRC:%.c=$(BUILD)/user/%.o)

@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include "handle.h"
 #include "mm/mm.h"
+#include "sched/runq.h"
 #include <arch/cpu.h>
 
 struct endpoint;
@@ -106,7 +107,13 @@ struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int 
 void thread_kill(struct thread *t);
 void thread_unwait(struct thread *t);
 long proc_fault(struct proc *p, u64 kind, u64 seed);
-struct thread *thread_by_token(u32 token);
+// The thread a reply token names, or NULL if it is gone (or renamed).
+extern struct thread *thread_table[MAX_THREADS];
+static inline struct thread *thread_by_token(u32 token)
+{
+    struct thread *t = thread_table[token & (MAX_THREADS - 1)];
+    return t && t->token == token ? t : NULL;
+}
 void thread_new_token(struct thread *t);
 void kobj_destroy(struct kobj *o);
 void thread_reap(struct thread *t);
@@ -121,14 +128,56 @@ void sched_unqueue(struct thread *t);
 void sched_set_prio(struct thread *t, int prio);
 void sched_sleep(u64 ms);
 void sched_timeout_arm(struct thread *t, u64 ms);
-void sched_timeout_disarm(struct thread *t);
+
+// Takes t off the timeout list if a timed IPC wait armed it.
+static inline void sched_timeout_disarm(struct thread *t)
+{
+    if (unlikely(t->timed)) {
+        list_remove(&t->timer_link);
+        t->timed = false;
+    }
+}
 u64 sched_ticks(void);
 u64 sched_idle_tsc(void);
 u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
-void sched_direct(struct thread *next);
-int sched_top_ready(void);
+extern bool sched_need_resched;
+// sched_kernel_exit's checks inline: a thread to leave or a preemption.
+static inline bool sched_exit_pending(struct thread *t)
+{
+    return t->state == T_DEAD || sched_need_resched;
+}
+void sched_reap_zombie(void);
+extern struct thread *sched_zombie;
+
+// Runs next, which is in no queue, instead of the current thread, which
+// the caller has already put in an IPC wait (the IPC fast path; inline
+// there). Both are live user threads, so switch_to's cases for the idle
+// thread, the boot thread and a dying one do not arise; the I/O bitmap
+// is reloaded only when one of the two processes has one (without, the
+// TSS has none). Returns when the current thread runs again.
+static inline void sched_direct(struct thread *next)
+{
+    struct thread *prev = current;
+    struct proc *pp = prev->proc, *np = next->proc;
+    if (unlikely(sched_zombie))
+        sched_reap_zombie();              // its stack is no longer in use
+    arch_fpu_save(&prev->fpu);
+    next->state = T_RUNNING;
+    current = next;
+    if (pp != np) {
+        write_cr3((u64)np->as->pml4 - PHYS_BASE);     // as_activate, inline
+        if (unlikely(pp->iopb || np->iopb))
+            arch_iopb_load(np->iopb);
+    }
+    arch_set_kstack((u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
+    arch_fpu_restore(&next->fpu);
+    arch_switch(&prev->ksp, next->ksp);
+}
+extern struct runq sched_runq;
+// True if no ready thread outranks priority prio (0..63).
+static inline bool sched_none_above(int prio) { return !(sched_runq.bitmap >> prio >> 1); }
 
 // ipc.c
 struct endpoint *endpoint_create(void);
@@ -142,8 +191,8 @@ void ipc_thread_died(struct thread *t);
 void ipc_prio_update(struct thread *t);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
 extern bool ipc_fastpath;
-bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result);
-bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long *result);
+bool fast_call(struct trapframe *tf);
+bool fast_reply_recv(struct trapframe *tf);
 long endpoint_bind(struct endpoint *ep, struct notif *n);
 bool ipc_notify_receiver(struct notif *n);
 void endpoint_destroy(struct endpoint *ep);

@@ -5,7 +5,7 @@
 
 struct kobj root_obj = { KOBJ_ROOT, 1 };
 static struct list all_procs = { &all_procs, &all_procs };
-static struct thread *thread_table[MAX_THREADS];
+struct thread *thread_table[MAX_THREADS];        // by token index (thread_by_token)
 static u32 thread_gen[MAX_THREADS];
 static int next_pid = 1;
 
@@ -148,11 +148,6 @@ struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int 
     return t;
 }
 
-struct thread *thread_by_token(u32 token)
-{
-    struct thread *t = thread_table[token & (MAX_THREADS - 1)];
-    return t && t->token == token ? t : NULL;
-}
 
 // A new generation for t's token: replies meant for the old one fail.
 void thread_new_token(struct thread *t)

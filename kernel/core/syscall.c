@@ -395,7 +395,8 @@ static long sys_proc_fault(struct trapframe *tf)
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
 static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
 
-// Entry from entry.asm with interrupts off.
+// Entry from entry.asm with interrupts off (call and reply_recv come
+// here only when the fast path, tried first, did not apply).
 void syscall_dispatch(struct trapframe *tf)
 {
     u64 n = tf->rax;

@@ -1,11 +1,32 @@
 // The IPC fast path: call and reply_recv with a message in registers only,
-// when the partner is already waiting and may run at once. The thread
-// hands the CPU straight to its partner: no run queue, no scheduler pick.
+// when the partner is already waiting and may run at once. The syscall
+// entry (entry.asm) comes here first for those two calls; the thread
+// hands the CPU straight to its partner: no run queue, no scheduler pick,
+// no dispatch table.
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off.
 #include "core/object.h"
+#include "uapi/syscalls.h"
 
 bool ipc_fastpath = true;
+
+_Static_assert(SYS_call == 19 && SYS_reply_recv == 22, "numbers in entry.asm");
+
+// Handle h of the current process if it is an endpoint with `rights`,
+// else NULL (the general path then reports the error).
+static inline struct handle *fast_endpoint(struct thread *cur, long h, u32 rights)
+{
+    struct handle *hd;
+    return handle_lookup(cur->proc->handles, h, KOBJ_ENDPOINT, rights, &hd) ? NULL : hd;
+}
+
+// Copies a struct ipc_bufs from the current (active) address space;
+// false on a bad range or a page fault.
+_Static_assert(sizeof(struct ipc_bufs) == 32, "arch_user_read32");
+static inline bool bufs_copy_in(struct ipc_bufs *dst, u64 usrc)
+{
+    return usrc <= USER_TOP - sizeof(*dst) && !arch_user_read32(dst, (void *)usrc);
+}
 
 // Puts a register message into a waiting thread's saved registers.
 static inline void put_msg(struct thread *to, struct trapframe *tf)
@@ -22,7 +43,7 @@ static inline void put_msg(struct thread *to, struct trapframe *tf)
 static inline bool recv_bufs_only(struct thread *t, u64 ubufs)
 {
     t->bufs = (struct ipc_bufs){ 0, 0, 0, 0 };
-    return !ubufs || (!copy_in(t->proc->as, &t->bufs, ubufs, sizeof(t->bufs)) && !t->bufs.send_len);
+    return !ubufs || (bufs_copy_in(&t->bufs, ubufs) && !t->bufs.send_len);
 }
 
 // Copies a reply payload of b into caller t's receive buffer. False if
@@ -33,19 +54,25 @@ static inline bool reply_payload(struct thread *t, struct ipc_bufs *b)
            !vm_copy(t->proc->as, (u64)t->bufs.recv, current->proc->as, (u64)b->send, b->send_len);
 }
 
-// call: the first receiver waiting on ep takes the message and runs, at
-// the caller's priority if that is higher (priority inheritance).
+// call(handle, tag, w0, w1, w2, bufs) without a timeout: the first
+// receiver waiting on the endpoint takes the message and runs, at the
+// caller's priority if that is higher (priority inheritance). Blocks
+// until the reply, then sets tf->rax and does sched_kernel_exit's work.
 // Returns false, having changed nothing, when the fast path does not apply.
-bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *result)
+bool fast_call(struct trapframe *tf)
 {
     struct thread *cur = current, *r;
-    if (unlikely(!ipc_fastpath || (tf->rsi & TAG_HANDLE)))
-        return false;                           // handle to pass
+    struct handle *h;
+    if (unlikely((tf->rdi >> 32) || (tf->rsi & TAG_HANDLE)))
+        return false;                           // a timeout, or a handle to pass
+    if (unlikely(!(h = fast_endpoint(cur, (int)tf->rdi, R_SEND))))
+        return false;                           // not an endpoint we may send to
+    struct endpoint *ep = (struct endpoint *)h->obj;
     if (unlikely(list_empty(&ep->receivers)))
         return false;                           // nobody waiting: queue up
     r = container_of(ep->receivers.next, struct thread, link);
     int prio = r->base_prio > cur->prio ? r->base_prio : cur->prio;
-    if (unlikely(prio < sched_top_ready()))
+    if (unlikely(!sched_none_above(prio)))
         return false;                           // someone else must run first
     if (unlikely(!recv_bufs_only(cur, tf->r9)))
         return false;                           // payload to pass
@@ -55,7 +82,7 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     r->ep = NULL;
     r->prio = prio;
     put_msg(r, tf);
-    r->tf->rdi = badge;                         // who calls, and how to answer
+    r->tf->rdi = h->badge;                      // who calls, and how to answer
     r->tf->r9 = cur->token;
     r->wake_result = 0;
     cur->server = r->proc;
@@ -63,36 +90,46 @@ bool fast_call(struct endpoint *ep, struct trapframe *tf, u64 badge, long *resul
     r->serving = cur;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
-    r->state = T_RUNNING;
     sched_direct(r);
-    *result = cur->wake_result;
+    tf->rax = (u64)cur->wake_result;
+    if (unlikely(sched_exit_pending(cur)))
+        sched_kernel_exit();
     return true;
 }
 
-// reply_recv: the caller named by token takes the reply and runs, and
-// the server waits on ep for the next message, at the priority it has
-// without that caller.
-bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long *result)
+// reply_recv(handle | token << 32, tag, w0, w1, w2, bufs): the caller
+// named by token takes the reply and runs, and the server waits on the
+// endpoint for the next message, at the priority it has without that
+// caller. Blocks until the next message, then sets tf->rax and does
+// sched_kernel_exit's work. Returns false, having changed nothing, when
+// the fast path does not apply.
+bool fast_reply_recv(struct trapframe *tf)
 {
-    struct thread *cur = current, *t = thread_by_token(token);
-    struct ipc_bufs b = { 0, 0, 0, 0 };
-    if (unlikely(!ipc_fastpath || !t || t->state != T_REPLY || t->handler != cur ||
-                 cur->serving != t))
+    struct thread *cur = current, *t = thread_by_token((u32)(tf->rdi >> 32));
+    struct ipc_bufs *b = &cur->bufs;            // where the next request goes
+    struct handle *h;
+    if (unlikely(!t || t->state != T_REPLY || t->handler != cur || cur->serving != t))
         return false;                           // no such caller, or not the last one
+    if (unlikely(!(h = fast_endpoint(cur, (u32)tf->rdi, R_RECV))))
+        return false;                           // not an endpoint we may receive on
+    struct endpoint *ep = (struct endpoint *)h->obj;
     if (unlikely(cur->serves != ep))
         return false;                           // first receive on ep
     if (unlikely((tf->rsi & TAG_HANDLE) || !list_empty(&ep->senders)))
         return false;                           // a handle to pass, or work queued
     if (unlikely(ep->bound && ep->bound->bits))
         return false;                           // a notification is pending
-    if (unlikely(t->prio < sched_top_ready()))
+    if (unlikely(!sched_none_above(t->prio)))
         return false;
-    if (unlikely(tf->r9 && copy_in(cur->proc->as, &b, tf->r9, sizeof(b))))
+    // cur->bufs is free to overwrite: cur is not waiting, and the general
+    // path loads it afresh.
+    if (!tf->r9)
+        *b = (struct ipc_bufs){ 0, 0, 0, 0 };
+    else if (unlikely(!bufs_copy_in(b, tf->r9)))
         return false;
-    if (unlikely(b.send_len && !reply_payload(t, &b)))
+    if (unlikely(b->send_len && !reply_payload(t, b)))
         return false;                           // a payload that does not fit
     /* point of no return */
-    cur->bufs = b;                              // where the next request goes
     list_remove(&t->link);
     sched_timeout_disarm(t);
     t->server = NULL;
@@ -100,13 +137,14 @@ bool fast_reply_recv(struct endpoint *ep, u32 token, struct trapframe *tf, long 
     cur->serving = NULL;
     cur->prio = cur->base_prio;                 // drop what t lent us (no one waits)
     put_msg(t, tf);
-    t->tf->rsi |= b.send_len << 32;
+    t->tf->rsi |= b->send_len << 32;
     t->wake_result = 0;
     cur->ep = ep;
     cur->state = T_RECV;
     list_add_tail(&ep->receivers, &cur->link);
-    t->state = T_RUNNING;
     sched_direct(t);
-    *result = cur->wake_result;
+    tf->rax = (u64)cur->wake_result;
+    if (unlikely(sched_exit_pending(cur)))
+        sched_kernel_exit();
     return true;
 }

@@ -206,9 +206,6 @@ long ipc_call(struct handle *h, struct trapframe *tf)
     struct endpoint *ep = (struct endpoint *)h->obj;
     struct thread *cur = current;
     u64 timeout = tf->rdi >> 32;
-    long result;
-    if (!timeout && fast_call(ep, tf, h->badge, &result))
-        return result;
     if (!ep->recv_handles)
         return -E_DEAD;
     int err = msg_load(cur, tf, h->badge);
@@ -290,9 +287,6 @@ long ipc_reply(u32 token, struct trapframe *tf, bool then_recv)
         if (err)
             return err;
         ep = (struct endpoint *)h->obj;
-        long fast;
-        if (fast_reply_recv(ep, token, tf, &fast))
-            return fast;
     }
     long result = msg_load(cur, tf, 0);
     if (result)

@@ -8,14 +8,14 @@
 #define SLICE_TICKS 10
 
 struct thread *current;
-static struct runq runq;
+struct runq sched_runq;                   // the fast path reads it (sched_none_above)
 static struct thread idle_thread;
 static struct list sleepers;              // T_SLEEP threads by wake_tick
 static struct list timeouts;              // threads in a timed IPC wait, by deadline
-static struct thread *zombie;             // dead thread whose stack is still in use
+struct thread *sched_zombie;              // dead thread whose stack is still in use
 static u64 ticks;
 static u64 tick_woken;                    // sleepers the latest tick made ready
-static bool need_resched;                 // a higher priority became ready
+bool sched_need_resched;                  // a higher priority became ready
 // Time stamp counter not spent on anybody's work: in the idle thread,
 // and in timer ticks that interrupt a thread (sys_busy_tsc).
 static u64 idle_tsc, idle_since;
@@ -34,7 +34,7 @@ static void runq_put(struct thread *t, bool front)
 {
     assert(t->prio >= 0);
     t->state = T_READY;
-    runq_add(&runq, &t->link, t->prio, front);
+    runq_add(&sched_runq, &t->link, t->prio, front);
 }
 
 // Switches from current to the highest-priority ready thread (or idle).
@@ -44,9 +44,9 @@ static void switch_to(struct thread *prev, struct thread *next);
 static void sched_switch(void)
 {
     struct thread *prev = current;
-    struct list *n = runq_pop(&runq);
+    struct list *n = runq_pop(&sched_runq);
     struct thread *next = n ? container_of(n, struct thread, link) : &idle_thread;
-    need_resched = false;
+    sched_need_resched = false;
     if (next == prev) {
         prev->state = T_RUNNING;
         return;
@@ -58,29 +58,23 @@ static void sched_switch(void)
     switch_to(prev, next);
 }
 
-// Runs next, which is in no queue, instead of the current thread, which
-// the caller has already put where it belongs (the IPC fast path).
-void sched_direct(struct thread *next)
+// Frees the dead thread whose stack was in use until the last switch.
+void sched_reap_zombie(void)
 {
-    switch_to(current, next);
-}
-
-// The highest priority waiting in the run queue (-1: none).
-int sched_top_ready(void)
-{
-    return runq_top(&runq);
+    thread_reap(sched_zombie);
+    sched_zombie = NULL;
 }
 
 // The context switch proper: address space, I/O bitmap, kernel stack,
 // FPU state, registers.
 static void switch_to(struct thread *prev, struct thread *next)
 {
-    if (zombie) {
-        thread_reap(zombie);              // its stack is no longer in use
-        zombie = NULL;
+    if (sched_zombie) {
+        thread_reap(sched_zombie);        // its stack is no longer in use
+        sched_zombie = NULL;
     }
     if (prev->state == T_DEAD)
-        zombie = prev;
+        sched_zombie = prev;
     else
         arch_fpu_save(&prev->fpu);
     next->state = T_RUNNING;
@@ -109,7 +103,7 @@ void sched_ready(struct thread *t)
 {
     runq_put(t, false);
     if (t->prio > current->prio)
-        need_resched = true;
+        sched_need_resched = true;
 }
 
 // The last step of every syscall, interrupt and fault: leaves a dead
@@ -118,7 +112,7 @@ void sched_kernel_exit(void)
 {
     if (current->state == T_DEAD)
         sched_switch();
-    else if (need_resched)
+    else if (sched_need_resched)
         preempt_current();
 }
 
@@ -155,7 +149,7 @@ void sched_unqueue(struct thread *t)
 {
     sched_timeout_disarm(t);
     if (t->state == T_READY)
-        runq_remove(&runq, &t->link, t->prio);
+        runq_remove(&sched_runq, &t->link, t->prio);
     else if (t->state == T_SLEEP)
         list_remove(&t->link);
 }
@@ -164,12 +158,12 @@ void sched_set_prio(struct thread *t, int prio)
 {
     bool queued = t->state == T_READY;
     if (queued)
-        runq_remove(&runq, &t->link, t->prio);
+        runq_remove(&sched_runq, &t->link, t->prio);
     t->prio = prio;
     if (queued)
         runq_put(t, false);
-    if (runq_top(&runq) > current->prio)
-        need_resched = true;
+    if (runq_top(&sched_runq) > current->prio)
+        sched_need_resched = true;
 }
 
 void sched_sleep(u64 ms)
@@ -191,14 +185,6 @@ void sched_timeout_arm(struct thread *t, u64 ms)
         pos = pos->next;
     list_add_tail(pos, &t->timer_link);
     t->timed = true;
-}
-
-void sched_timeout_disarm(struct thread *t)
-{
-    if (t->timed) {
-        list_remove(&t->timer_link);
-        t->timed = false;
-    }
 }
 
 // Timer interrupt (1 kHz): wakes sleepers, ends timed-out IPC waits and
@@ -223,13 +209,13 @@ void timer_tick(void)
         tick_woken++;
     }
     if (current == &idle_thread) {
-        need_resched = runq.bitmap != 0;
+        sched_need_resched = sched_runq.bitmap != 0;
         return;
     }
     idle_tsc += rdtsc() - arch_timer_irq_tsc();   // the clock's own cost is nobody's work
     if (--current->slice <= 0) {
         current->slice = SLICE_TICKS;
-        if (runq_top(&runq) >= current->prio) {
+        if (runq_top(&sched_runq) >= current->prio) {
             runq_put(current, false);
             sched_switch();
         }
@@ -249,7 +235,7 @@ void sched_init(void)
     boot_thread.state = T_DEAD + 1;               // never queued, never reaped
     boot_thread.prio = -1;
     current = &boot_thread;
-    runq_init(&runq);
+    runq_init(&sched_runq);
     list_init(&sleepers);
     list_init(&timeouts);
     idle_thread.kstack = page_alloc_n(KSTACK_PAGES);

@@ -115,8 +115,6 @@ void arch_set_kstack(u64 top)
     cpu_kstack_top = top;
 }
 
-void arch_fpu_save(struct fpu_state *s) { __asm__ volatile("fxsave64 %0" : "=m"(*s)); }
-void arch_fpu_restore(const struct fpu_state *s) { __asm__ volatile("fxrstor64 %0" :: "m"(*s)); }
 
 // A clean FPU/SSE state for a new thread: default control words.
 void arch_fpu_init(struct fpu_state *s)

@@ -8,12 +8,17 @@ section .text
 
 extern trap_dispatch
 extern syscall_dispatch
+extern fast_call
+extern fast_reply_recv
+extern ipc_fastpath
 extern cpu_kstack_top
 extern cpu_user_rsp
 extern cpu_smap
 extern timer_irq_tsc
 
 SYSCALL_VEC equ 256
+SYS_CALL equ 19                     ; uapi/syscalls.h (checked in fastpath.c)
+SYS_REPLY_RECV equ 22
 
 %macro PUSH_GPRS 0
     push rax
@@ -102,9 +107,13 @@ syscall_entry:
     push rcx                        ; rip
     push 0                          ; error
     push SYSCALL_VEC
-    PUSH_GPRS
-    cld
+    PUSH_GPRS                       ; DF is clear: FMASK (cpu.c) clears it
     mov rdi, rsp
+    cmp rax, SYS_CALL               ; call and reply_recv try the IPC
+    je syscall_fast_call            ; fast path first (fastpath.c)
+    cmp rax, SYS_REPLY_RECV
+    je syscall_fast_reply_recv
+syscall_general:
     call syscall_dispatch
 global syscall_return
 syscall_return:
@@ -117,6 +126,22 @@ syscall_return:
     pop r11                         ; rflags
     pop rsp                         ; user stack; IF still clear
     o64 sysret
+syscall_fast_call:
+    cmp byte [ipc_fastpath], 0
+    je syscall_general
+    call fast_call
+    test al, al
+    jnz syscall_return              ; true: done (tf->rax set, exit checked)
+    jmp syscall_fast_failed
+syscall_fast_reply_recv:
+    cmp byte [ipc_fastpath], 0
+    je syscall_general
+    call fast_reply_recv
+    test al, al
+    jnz syscall_return
+syscall_fast_failed:
+    mov rdi, rsp                    ; false: nothing changed, go the general way
+    jmp syscall_general
 
 ; arch_switch(u64 *save_sp, u64 new_sp): save callee-saved state on this
 ; stack, switch stacks, restore the other thread's state.
@@ -143,14 +168,34 @@ arch_switch:
 ; to be below USER_TOP; trap_dispatch turns a page fault between
 ; user_copy_start and user_copy_end into a jump to user_copy_fault.
 global arch_user_copy
+global arch_user_read32
 global user_copy_start
 global user_copy_end
 global user_copy_fault
 arch_user_copy:
     cmp byte [cpu_smap], 0
-    je user_copy_start
+    je user_copy_body
     stac                            ; SMAP: user pages reachable until clac
+    jmp user_copy_body
+
+; arch_user_read32(dst, src) -> 0, or -1 if a page fault stopped it (dst
+; then untouched): 32 bytes from src, in the active space and already
+; checked to be below USER_TOP; the IPC fast path's struct ipc_bufs.
+arch_user_read32:
+    cmp byte [cpu_smap], 0
+    je user_copy_start
+    stac
 user_copy_start:
+    mov rax, [rsi]
+    mov rcx, [rsi + 8]
+    mov rdx, [rsi + 16]
+    mov r8, [rsi + 24]
+    mov [rdi], rax
+    mov [rdi + 8], rcx
+    mov [rdi + 16], rdx
+    mov [rdi + 24], r8
+    jmp user_copy_end
+user_copy_body:
     mov rcx, rdx
     shr rcx, 3
     rep movsq

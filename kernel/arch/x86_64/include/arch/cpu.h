@@ -30,8 +30,8 @@ static inline void invlpg(u64 va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : 
 void arch_init(void);
 void arch_set_kstack(u64 top);
 void arch_switch(u64 *save_sp, u64 new_sp);
-void arch_fpu_save(struct fpu_state *s);
-void arch_fpu_restore(const struct fpu_state *s);
+static inline void arch_fpu_save(struct fpu_state *s) { __asm__ volatile("fxsave64 %0" : "=m"(*s)); }
+static inline void arch_fpu_restore(const struct fpu_state *s) { __asm__ volatile("fxrstor64 %0" :: "m"(*s)); }
 void arch_fpu_init(struct fpu_state *s);
 void arch_iopb_load(const u8 *bitmap);
 void arch_iopb_forget(const u8 *bitmap);
@@ -48,6 +48,7 @@ void arch_early_init(void);
 void arch_timer_init(void);
 u64 arch_rtc_epoch(void);
 int arch_user_copy(void *dst, const void *src, u64 len);
+int arch_user_read32(void *dst, const void *src);
 u64 arch_timer_irq_tsc(void);
 
 // Provided by the generic kernel, called from the trap path.
