@@ -58,8 +58,10 @@ DISK         ?= $(BUILD)/disk.img
 
 include libc/newlib.mk
 NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
-          -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
+          -Iprograms/lib -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
+# What the programs in /bin share (programs/lib/prog.h).
+LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))
 
 .PHONY: all deps run test debug bench fuzz clean hosttest disk disk-update FORCE
 all: deps $(BUILD)/os.iso
@@ -86,6 +88,9 @@ $(BUILD)/nl/%.o: %.c | $(NEWLIB_STAMP)
 $(BUILD)/libposix.a: $(LIBPOSIX_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/libprog.a: $(LIBPROG_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
 $(BUILD)/libos.a: $(LIBOS_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -105,10 +110,10 @@ $(BIN)/$(1): $(patsubst %.c,$(BUILD)/user/%.o,$(prog_$(1))) $(BUILD)/libos.a $(B
 	    --start-group $(BUILD)/libmini.a $(BUILD)/libos.a --end-group
 endef
 define newlib_rule
-$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP)
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP)
 	@mkdir -p $(BIN)
 	$(LD) $(ULDFLAGS) -o $$@ $(BUILD)/nl/libc/posix/start.o $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) \
-	    --start-group $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
+	    --start-group $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
 endef
 $(foreach p,$(MINI_PROGS) $(TEST_PROGS),$(eval $(call mini_rule,$(p))))
 $(foreach p,$(NEWLIB_PROGS),$(eval $(call newlib_rule,$(p))))
