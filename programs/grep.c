@@ -1,0 +1,247 @@
+// grep: prints the lines that match a pattern.
+// usage: grep [-iEFvnclqrhH] [-e PATTERN]... [PATTERN] [file...]
+//   -E  extended regular expressions  -F  fixed strings  -i  ignore case
+//   -v  lines that do not match  -n  line numbers  -c  counts only
+//   -l  names of files with a match  -q  no output, status only
+//   -r  search folders recursively (none given: ".")
+//   -h / -H  leave out / put the file name before each line (the default
+//   is to name files when there are several or with -r)
+// A pattern holding newlines is several patterns. Exit status: 0 a line
+// was selected, 1 none, 2 an error (0 with -q if a line was selected).
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "lines.h"
+#include "prog.h"
+#include "walk.h"
+
+#define USAGE "[-iEFvnclqrhH] [-e PATTERN]... [PATTERN] [file...]"
+
+static int opt_i, opt_E, opt_F, opt_v, opt_n, opt_c, opt_l, opt_q, opt_r;
+static int show_names = -1;         // -1: decided by the number of files
+static char **pats;                 // the patterns, one per line
+static regex_t *res;
+static int npats, status = 1;
+
+// Splits text at newlines and adds each piece as a pattern.
+static void add_patterns(const char *text)
+{
+    for (;;) {
+        size_t n = strcspn(text, "\n");
+        char **np = realloc(pats, (size_t)(npats + 1) * sizeof(*np));
+        char *p = strndup(text, n);
+        if (!np || !p) {
+            prog_warn("out of memory");
+            exit(2);
+        }
+        pats = np;
+        pats[npats++] = p;
+        if (!text[n])
+            return;
+        text += n + 1;
+    }
+}
+
+// Compiles the patterns (not with -F); exits 2 on a bad one.
+static void compile_patterns(void)
+{
+    if (opt_F)
+        return;
+    res = calloc((size_t)npats, sizeof(*res));
+    int flags = REG_NOSUB | (opt_E ? REG_EXTENDED : 0) | (opt_i ? REG_ICASE : 0);
+    for (int i = 0; res && i < npats; i++) {
+        int e = regcomp(&res[i], pats[i], flags);
+        if (e) {
+            char msg[128];
+            regerror(e, &res[i], msg, sizeof msg);
+            prog_warn("%s: %s", pats[i], msg);
+            exit(2);
+        }
+    }
+    if (!res) {
+        prog_warn("out of memory");
+        exit(2);
+    }
+}
+
+// Whether fixed string p occurs in s (len bytes), ignoring case with -i.
+static int fixed_in(const char *s, size_t len, const char *p)
+{
+    size_t pl = strlen(p);
+    for (size_t i = 0; i + pl <= len; i++) {
+        if ((opt_i ? strncasecmp(s + i, p, pl) : memcmp(s + i, p, pl)) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+// Whether the line matches any pattern (before -v).
+static int line_matches(const char *s, size_t len)
+{
+    for (int i = 0; i < npats; i++) {
+        if (opt_F ? fixed_in(s, len, pats[i]) : regexec(&res[i], s, 0, NULL, 0) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+// Searches one open stream; name is what to print for it. Returns the
+// number of selected lines.
+static unsigned long grep_stream(FILE *f, const char *name)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    unsigned long lineno = 0, count = 0;
+    ssize_t len;
+    int nl;
+
+    while ((len = line_read(f, &buf, &cap, &nl)) >= 0) {
+        lineno++;
+        if (line_matches(buf, (size_t)len) == opt_v)
+            continue;
+        count++;
+        if (opt_q || opt_l)
+            break;
+        if (opt_c)
+            continue;
+        if (show_names)
+            printf("%s:", name);
+        if (opt_n)
+            printf("%lu:", lineno);
+        line_put(buf, (size_t)len);
+    }
+    free(buf);
+    if (ferror(f)) {
+        prog_warn_errno("%s", name);
+        status = 2;
+    }
+    return count;
+}
+
+// Searches one file (or "-") and prints what -c and -l ask for.
+static void grep_file(const char *path, const char *name)
+{
+    FILE *f = prog_open(path);
+    if (!f) {
+        status = 2;
+        return;
+    }
+    unsigned long count = grep_stream(f, name);
+    prog_close(f);
+    if (count && status == 1)
+        status = 0;
+    if (opt_q && count)
+        exit(0);
+    if (opt_c) {
+        if (show_names)
+            printf("%s:", name);
+        printf("%lu\n", count);
+    } else if (opt_l && count) {
+        puts(name);
+    }
+}
+
+// walk_tree's visitor for -r: searches each regular file.
+static int grep_visit(struct walk *w, const char *path, const struct stat *st, int depth)
+{
+    (void)w;
+    (void)depth;
+    if (S_ISREG(st->st_mode)) {
+        const char *name = path;
+        if (w->ctx && strncmp(name, "./", 2) == 0)     // grep -r with no operand
+            name += 2;
+        grep_file(path, name);
+    }
+    return 0;
+}
+
+// Searches an operand of -r: folders recursively, files directly.
+static void grep_tree(const char *path, int implicit)
+{
+    struct walk w = { grep_visit, NULL, -1, 1, 0, implicit ? (void *)1 : NULL };
+    if (strcmp(path, "-") == 0) {
+        grep_file(path, "(standard input)");
+        return;
+    }
+    walk_tree(&w, path);
+    if (w.errors)
+        status = 2;
+}
+
+// Sets the flag of option letter c; returns 0 if there is no such option.
+static int grep_flag(char c)
+{
+    static const char letters[] = "iEFvnclqrR";
+    int *flags[] = { &opt_i, &opt_E, &opt_F, &opt_v, &opt_n, &opt_c, &opt_l, &opt_q,
+                     &opt_r, &opt_r };
+    const char *at = strchr(letters, c);
+    if (c == 'h' || c == 'H') {
+        show_names = c == 'H';
+        return 1;
+    }
+    if (!c || !at)
+        return 0;
+    *flags[at - letters] = 1;
+    return 1;
+}
+
+// Parses options up to the first operand; returns its index.
+static int grep_options(int argc, char **argv, int *have_e)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1;
+        for (const char *p = argv[i] + 1; *p; p++) {
+            if (*p == 'e') {
+                const char *arg = p[1] ? p + 1 : argv[++i];
+                if (!arg) {
+                    prog_warn("option -e needs an argument");
+                    prog_usage(USAGE, 2);
+                }
+                add_patterns(arg);
+                *have_e = 1;
+                break;
+            }
+            if (!grep_flag(*p)) {
+                prog_warn("unknown option -%c", *p);
+                prog_usage(USAGE, 2);
+            }
+        }
+    }
+    return i;
+}
+
+int main(int argc, char **argv)
+{
+    int have_e = 0;
+    prog_init(argv[0]);
+    int i = grep_options(argc, argv, &have_e);
+    if (!have_e) {
+        if (i >= argc) {
+            prog_warn("no pattern given");
+            prog_usage(USAGE, 2);
+        }
+        add_patterns(argv[i++]);
+    }
+    compile_patterns();
+    int nfiles = argc - i;
+    if (show_names < 0)
+        show_names = nfiles > 1 || (opt_r && !(nfiles == 1 && strcmp(argv[i], "-") == 0));
+    if (nfiles == 0 && opt_r)
+        grep_tree(".", 1);
+    else if (nfiles == 0)
+        grep_file("-", "(standard input)");
+    for (; i < argc; i++) {
+        if (opt_r)
+            grep_tree(argv[i], 0);
+        else
+            grep_file(argv[i], strcmp(argv[i], "-") == 0 ? "(standard input)" : argv[i]);
+    }
+    if (fflush(stdout) != 0) {
+        prog_warn_errno("write error");
+        return 2;
+    }
+    return status;
+}

@@ -1,0 +1,580 @@
+// sed: edits a stream of lines by a script.
+// usage: sed [-n] [-E] [-e SCRIPT]... [SCRIPT] [file...]
+// Commands, each after an optional address or range and an optional '!':
+//   s/RE/TEXT/[g][p][N][I]  replace (& the match, \1..\9 groups, \n newline;
+//                           any delimiter after s)
+//   y/ABC/XYZ/  map characters   p print   d delete   q quit   = line number
+//   { ... }     a group of commands
+// Addresses: N (line number), $ (the last line), /RE/ or \cREc, and
+// A1,A2 ranges. Commands are separated by ';' or newlines. -n prints only
+// what p asks for; -E uses extended regular expressions. The files are
+// one stream: line numbers and $ run across them.
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lines.h"
+#include "prog.h"
+
+#define USAGE "[-n] [-E] [-e SCRIPT]... [SCRIPT] [file...]"
+
+enum { A_NONE, A_LINE, A_LAST, A_RE };
+
+struct addr {
+    int type;
+    unsigned long n;
+    regex_t *re;            // NULL with A_RE: the last regex used
+};
+
+struct cmd {
+    struct addr a1, a2;
+    int neg, active;        // '!'; inside the range
+    char name;
+    regex_t *re;            // s: NULL means the last regex used
+    char *repl;             // s: replacement text (escapes kept)
+    int global, print;      // s: g and p flags
+    unsigned long nth;      // s: replace from the nth match (1 default)
+    unsigned char *map;     // y: 256 entries
+    size_t end;             // '{': index of its '}'
+};
+
+static struct cmd *cmds;
+static size_t ncmds;
+static int opt_n, opt_E, status;
+static regex_t *last_re;
+static const char *script, *sp;     // the whole script and the parse position
+
+// Reports a script error at the current position and exits 1.
+static void __attribute__((noreturn)) bad_script(const char *what)
+{
+    prog_warn("-e expression #1, char %ld: %s", (long)(sp - script), what);
+    exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        prog_warn("out of memory");
+        exit(4);
+    }
+    return p;
+}
+
+static void skip_spaces(void)
+{
+    while (*sp == ' ' || *sp == '\t')
+        sp++;
+}
+
+// Reads text up to the unescaped delimiter d (consumed). "\d" becomes d,
+// "\n" a newline; with keep, other escapes stay as they are.
+static char *delimited(char d, int keep)
+{
+    char *out = xmalloc(strlen(sp) + 1), *o = out;
+    while (*sp && *sp != d) {
+        if (*sp == '\\' && sp[1]) {
+            sp++;
+            if (*sp == d)
+                *o++ = d;
+            else if (*sp == 'n')
+                *o++ = '\n';
+            else {
+                if (keep)
+                    *o++ = '\\';
+                *o++ = *sp;
+            }
+        } else if (*sp == '\n' && !keep) {
+            break;
+        } else {
+            *o++ = *sp;
+        }
+        sp++;
+    }
+    if (*sp != d)
+        bad_script("unterminated address regex or command");
+    sp++;
+    *o = 0;
+    return out;
+}
+
+// Compiles a regex for an address or s (an empty one: NULL, the last used).
+static regex_t *compile(const char *text, int icase)
+{
+    if (!*text)
+        return NULL;
+    regex_t *re = xmalloc(sizeof(*re));
+    int e = regcomp(re, text, (opt_E ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
+    if (e) {
+        char msg[128];
+        regerror(e, re, msg, sizeof msg);
+        bad_script(msg);
+    }
+    return re;
+}
+
+// Parses one address at sp, if there is one.
+static void parse_addr(struct addr *a)
+{
+    if (*sp >= '0' && *sp <= '9') {
+        a->type = A_LINE;
+        a->n = strtoul(sp, (char **)&sp, 10);
+    } else if (*sp == '$') {
+        a->type = A_LAST;
+        sp++;
+    } else if (*sp == '/' || *sp == '\\') {
+        char d = *sp == '\\' ? *++sp : '/';
+        if (!d || d == '\n' || d == '\\')
+            bad_script("unexpected delimiter");
+        sp++;
+        char *text = delimited(d, 1);
+        a->type = A_RE;
+        a->re = compile(text, 0);
+        free(text);
+    }
+}
+
+// Parses the s command's parts after 's'.
+static void parse_s(struct cmd *c)
+{
+    char d = *sp++;
+    if (!d || d == '\n' || d == '\\')
+        bad_script("unterminated `s' command");
+    char *re = delimited(d, 1);
+    c->repl = delimited(d, 1);
+    int icase = 0;
+    c->nth = 1;
+    for (;; sp++) {
+        if (*sp == 'g')
+            c->global = 1;
+        else if (*sp == 'p')
+            c->print = 1;
+        else if (*sp == 'I' || *sp == 'i')
+            icase = 1;
+        else if (*sp >= '1' && *sp <= '9')
+            c->nth = strtoul(sp, (char **)&sp, 10), sp--;
+        else
+            break;
+    }
+    c->re = compile(re, icase);
+    free(re);
+}
+
+// Parses y/abc/xyz/ after 'y'.
+static void parse_y(struct cmd *c)
+{
+    char d = *sp++;
+    if (!d || d == '\n' || d == '\\')
+        bad_script("unterminated `y' command");
+    char *from = delimited(d, 0), *to = delimited(d, 0);
+    if (strlen(from) != strlen(to))
+        bad_script("strings for `y' command are different lengths");
+    c->map = xmalloc(256);
+    for (int i = 0; i < 256; i++)
+        c->map[i] = (unsigned char)i;
+    for (size_t i = 0; from[i]; i++)
+        c->map[(unsigned char)from[i]] = (unsigned char)to[i];
+    free(from);
+    free(to);
+}
+
+// After a command: only blanks, then ';', a newline, '}', '#' or the end.
+static void command_end(void)
+{
+    skip_spaces();
+    if (*sp == ';' || *sp == '\n')
+        sp++;
+    else if (*sp && *sp != '}' && *sp != '#')
+        bad_script("extra characters after command");
+}
+
+// Parses the command's letter and arguments into c.
+static void parse_command(struct cmd *c, size_t *open, size_t *nopen)
+{
+    c->name = *sp ? *sp++ : 0;
+    switch (c->name) {
+    case 's': parse_s(c); break;
+    case 'y': parse_y(c); break;
+    case 'p': case 'd': case 'q': case '=': break;
+    case '{':
+        open[(*nopen)++] = ncmds;
+        return;
+    case '}':
+        if (*nopen == 0 || c->a1.type != A_NONE)
+            bad_script("unexpected `}'");
+        cmds[open[--(*nopen)]].end = ncmds;
+        break;
+    case 0: bad_script("missing command");
+    default: {
+        static char msg[] = "unknown command: `?'";
+        msg[sizeof msg - 3] = c->name;
+        sp--;
+        bad_script(msg);
+    }
+    }
+    command_end();
+}
+
+// Parses the whole script into cmds.
+static void parse_script(void)
+{
+    size_t cap = 16, *open = xmalloc(strlen(script) * sizeof(*open) + 1), nopen = 0;
+    cmds = xmalloc(cap * sizeof(*cmds));
+    for (sp = script;;) {
+        while (*sp == ' ' || *sp == '\t' || *sp == '\n' || *sp == ';')
+            sp++;
+        if (*sp == '#') {
+            sp += strcspn(sp, "\n");
+            continue;
+        }
+        if (!*sp)
+            break;
+        if (ncmds == cap)
+            cmds = realloc(cmds, (cap *= 2) * sizeof(*cmds));
+        if (!cmds)
+            bad_script("out of memory");
+        struct cmd *c = &cmds[ncmds];
+        memset(c, 0, sizeof(*c));
+        parse_addr(&c->a1);
+        if (c->a1.type != A_NONE && *sp == ',') {
+            sp++;
+            parse_addr(&c->a2);
+            if (c->a2.type == A_NONE)
+                bad_script("unexpected `,'");
+        }
+        skip_spaces();
+        while (*sp == '!')
+            c->neg = 1, sp++, skip_spaces();
+        parse_command(c, open, &nopen);
+        ncmds++;
+    }
+    if (nopen)
+        bad_script("unmatched `{'");
+    free(open);
+}
+
+// ---- input: the files as one stream, read one line ahead ----------------
+
+struct input {
+    char **files;
+    int nfiles, next;
+    FILE *f;
+    char *ahead;            // the next line, if have_ahead
+    size_t ahead_cap;
+    ssize_t ahead_len;
+    int ahead_nl, have_ahead;
+};
+
+// Reads the line after the current one into in->ahead, opening the next
+// files as needed (reporting those that cannot be opened).
+static void input_fill(struct input *in)
+{
+    in->have_ahead = 0;
+    for (;;) {
+        if (!in->f) {
+            if (in->next >= in->nfiles)
+                return;
+            const char *name = in->files[in->next++];
+            in->f = prog_open(name);
+            if (!in->f) {
+                status = 2;
+                continue;
+            }
+        }
+        in->ahead_len = line_read(in->f, &in->ahead, &in->ahead_cap, &in->ahead_nl);
+        if (in->ahead_len >= 0) {
+            in->have_ahead = 1;
+            return;
+        }
+        if (ferror(in->f)) {
+            prog_warn_errno("read error");
+            status = 2;
+        }
+        prog_close(in->f);
+        in->f = NULL;
+    }
+}
+
+// ---- running the script -------------------------------------------------
+
+static char *ps;            // the pattern space
+static size_t ps_len, ps_cap;
+static int ps_nl, missing_nl, is_last;
+static unsigned long lineno;
+
+static void ps_reserve(size_t n)
+{
+    if (n + 1 > ps_cap) {
+        ps_cap = (n + 1) * 2;
+        ps = realloc(ps, ps_cap);
+        if (!ps) {
+            prog_warn("out of memory");
+            exit(4);
+        }
+    }
+}
+
+// Writes text; a newline follows unless it is the input's last line and
+// that had none (then one is put before any later output, as GNU sed).
+static void output(const char *s, size_t len, int nl)
+{
+    if (missing_nl)
+        putchar('\n');
+    fwrite(s, 1, len, stdout);
+    missing_nl = !nl;
+    if (nl)
+        putchar('\n');
+}
+
+// Runs regex re (NULL: the last used) on s; fills m (10 entries).
+static int run_re(regex_t *re, const char *s, regmatch_t *m, int flags)
+{
+    if (re)
+        last_re = re;
+    if (!last_re) {
+        prog_warn("no previous regular expression");
+        exit(1);
+    }
+    return regexec(last_re, s, m ? 10 : 0, m, flags) == 0;
+}
+
+static int addr_match(const struct addr *a)
+{
+    if (a->type == A_LINE)
+        return lineno == a->n;
+    if (a->type == A_LAST)
+        return is_last;
+    return run_re(a->re, ps, NULL, 0);
+}
+
+// Whether command c applies to the current line (updating its range).
+static int selected(struct cmd *c)
+{
+    int r;
+    if (c->a1.type == A_NONE) {
+        r = 1;
+    } else if (c->a2.type == A_NONE) {
+        r = addr_match(&c->a1);
+    } else if (c->active) {
+        r = 1;
+        if (c->a2.type == A_LINE ? lineno >= c->a2.n : addr_match(&c->a2))
+            c->active = 0;
+    } else {
+        r = addr_match(&c->a1);
+        if (r)
+            c->active = !(c->a2.type == A_LINE && c->a2.n <= lineno) &&
+                        !(c->a2.type == A_LAST && is_last);
+    }
+    return r != c->neg;
+}
+
+// Appends the replacement for match m of src to out.
+static void append_repl(char **out, size_t *len, size_t *cap, const char *repl,
+                        const char *src, const regmatch_t *m)
+{
+    for (const char *r = repl; *r; r++) {
+        const char *piece = r;
+        size_t n = 1;
+        if (*r == '&' || (*r == '\\' && r[1] >= '0' && r[1] <= '9')) {
+            int g = *r == '&' ? 0 : *++r - '0';
+            piece = src + m[g].rm_so;
+            n = m[g].rm_so < 0 ? 0 : (size_t)(m[g].rm_eo - m[g].rm_so);
+        } else if (*r == '\\' && r[1]) {
+            piece = ++r;
+        }
+        if (*len + n + 1 > *cap) {
+            *cap = (*len + n + 1) * 2;
+            *out = realloc(*out, *cap);
+            if (!*out) {
+                prog_warn("out of memory");
+                exit(4);
+            }
+        }
+        memcpy(*out + *len, piece, n);
+        *len += n;
+    }
+}
+
+// Copies n bytes of s to the output buffer.
+static void append(char **out, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *out = realloc(*out, *cap);
+        if (!*out) {
+            prog_warn("out of memory");
+            exit(4);
+        }
+    }
+    memcpy(*out + *len, s, n);
+    *len += n;
+}
+
+// The s command on the pattern space; returns whether it replaced.
+static int substitute(struct cmd *c)
+{
+    char *out = NULL;
+    size_t len = 0, cap = 0, pos = 0, count = 0, prev_end = (size_t)-1;
+    regmatch_t m[10];
+    int done = 0;
+    while (pos <= ps_len && run_re(c->re, ps + pos, m, pos ? REG_NOTBOL : 0)) {
+        size_t ms = pos + (size_t)m[0].rm_so, me = pos + (size_t)m[0].rm_eo;
+        append(&out, &len, &cap, ps + pos, ms - pos);
+        if (ms == me && ms == prev_end) {           // empty, right after a match
+            if (ms < ps_len)
+                append(&out, &len, &cap, ps + ms, 1);
+            pos = ms + 1;
+            continue;
+        }
+        if (++count >= c->nth) {
+            for (int g = 0; g < 10; g++) {          // offsets from ps, not ps + pos
+                if (m[g].rm_so >= 0)
+                    m[g].rm_so += (regoff_t)pos, m[g].rm_eo += (regoff_t)pos;
+            }
+            append_repl(&out, &len, &cap, c->repl, ps, m);
+            done = 1;
+        } else {
+            append(&out, &len, &cap, ps + ms, me - ms);
+        }
+        prev_end = me;
+        pos = me;
+        if (ms == me) {
+            if (ms < ps_len)
+                append(&out, &len, &cap, ps + ms, 1);
+            pos = ms + 1;
+        }
+        if (done && !c->global)
+            break;
+    }
+    if (done) {
+        if (pos < ps_len)
+            append(&out, &len, &cap, ps + pos, ps_len - pos);
+        ps_reserve(len);
+        memcpy(ps, out, len);
+        ps_len = len;
+        ps[len] = 0;
+    }
+    free(out);
+    return done;
+}
+
+// Runs the script on the pattern space. Returns 0 to go on, 1 when the
+// line is deleted (no auto-print), 2 to quit after printing.
+static int run_script(void)
+{
+    for (size_t pc = 0; pc < ncmds; pc++) {
+        struct cmd *c = &cmds[pc];
+        if (!selected(c)) {
+            if (c->name == '{')
+                pc = c->end;
+            continue;
+        }
+        switch (c->name) {
+        case 'p': output(ps, ps_len, ps_nl); break;
+        case 'd': return 1;
+        case 'q': return 2;
+        case '=': {
+            char num[32];
+            int n = snprintf(num, sizeof num, "%lu", lineno);
+            output(num, (size_t)n, 1);
+            break;
+        }
+        case 's':
+            if (substitute(c) && c->print)
+                output(ps, ps_len, ps_nl);
+            break;
+        case 'y':
+            for (size_t i = 0; i < ps_len; i++)
+                ps[i] = (char)c->map[(unsigned char)ps[i]];
+            break;
+        }
+    }
+    return 0;
+}
+
+// Reads and edits every line of the inputs.
+static void run(struct input *in)
+{
+    input_fill(in);
+    while (in->have_ahead) {
+        ps_reserve((size_t)in->ahead_len);
+        memcpy(ps, in->ahead, (size_t)in->ahead_len + 1);
+        ps_len = (size_t)in->ahead_len;
+        ps_nl = in->ahead_nl;
+        lineno++;
+        input_fill(in);
+        is_last = !in->have_ahead;
+        int r = run_script();
+        if (r != 1 && !opt_n)
+            output(ps, ps_len, ps_nl);
+        if (r == 2)
+            return;
+    }
+}
+
+// Adds one -e piece to the script (pieces are joined by newlines).
+static void add_script(char **all, const char *piece)
+{
+    size_t old = *all ? strlen(*all) : 0;
+    char *s = xmalloc(old + strlen(piece) + 2);
+    if (*all) {
+        memcpy(s, *all, old);
+        s[old++] = '\n';
+        free(*all);
+    }
+    strcpy(s + old, piece);
+    *all = s;
+}
+
+// Parses the options; returns the index of the first operand.
+static int sed_options(int argc, char **argv, char **all)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1;
+        for (const char *p = argv[i] + 1; *p; p++) {
+            if (*p == 'n') {
+                opt_n = 1;
+            } else if (*p == 'E' || *p == 'r') {
+                opt_E = 1;
+            } else if (*p == 'e') {
+                const char *arg = p[1] ? p + 1 : argv[++i];
+                if (!arg) {
+                    prog_warn("option -e needs an argument");
+                    prog_usage(USAGE, 1);
+                }
+                add_script(all, arg);
+                break;
+            } else {
+                prog_warn("unknown option -%c", *p);
+                prog_usage(USAGE, 1);
+            }
+        }
+    }
+    return i;
+}
+
+int main(int argc, char **argv)
+{
+    char *all = NULL, *dash[] = { "-" };
+    prog_init(argv[0]);
+    int i = sed_options(argc, argv, &all);
+    if (!all) {
+        if (i >= argc) {
+            prog_warn("no script given");
+            prog_usage(USAGE, 1);
+        }
+        add_script(&all, argv[i++]);
+    }
+    script = all;
+    parse_script();
+    struct input in = { argv + i, argc - i, 0, NULL, NULL, 0, 0, 0, 0 };
+    if (i == argc)
+        in.files = dash, in.nfiles = 1;
+    run(&in);
+    if (fflush(stdout) != 0) {
+        prog_warn_errno("write error");
+        return 4;
+    }
+    return status;
+}
