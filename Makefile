@@ -110,7 +110,7 @@ $(BIN)/$(1): $(patsubst %.c,$(BUILD)/user/%.o,$(prog_$(1))) $(BUILD)/libos.a $(B
 	    --start-group $(BUILD)/libmini.a $(BUILD)/libos.a --end-group
 endef
 define newlib_rule
-$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP)
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP) $(BUILD)/libnlposix.a
 	@mkdir -p $(BIN)
 	$(LD) $(ULDFLAGS) -o $$@ $(BUILD)/nl/libc/posix/start.o $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) \
 	    --start-group $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
