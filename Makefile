@@ -69,6 +69,15 @@ all: deps $(BUILD)/os.iso
 deps:
 	@sh tools/deps.sh
 
+# The packages are checked (and installed when missing) before anything is
+# built, also under make -j, where a `deps` prerequisite would run beside
+# the compilers it installs.
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+ifneq ($(shell sh tools/deps.sh >&2 && echo ok),ok)
+$(error tools/deps.sh could not install the packages the build needs)
+endif
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -c $< -o $@
