@@ -128,12 +128,19 @@ $(foreach p,$(MINI_PROGS) $(TEST_PROGS),$(eval $(call mini_rule,$(p))))
 $(foreach p,$(NEWLIB_PROGS),$(eval $(call newlib_rule,$(p))))
 
 # Boot file sets: the system programs under bin/.
-BOOTFS_ARGS = $(foreach e,$(SYSTEM_ELF),bin/$(notdir $(e))=$(e))
-$(BUILD)/bootfs.img: $(SYSTEM_ELF) tools/mkbootfs.py
+# With them, stripped, the rescue tools: what a person needs at the shell
+# when the disk cannot be mounted and fs serves only these files.
+RESCUE_PROGS := ls cat cp mv rm mkdir rmdir ps kill poweroff svc stat
+RESCUE_ELF   := $(addprefix $(BUILD)/rescue/,$(RESCUE_PROGS))
+$(BUILD)/rescue/%: $(BIN)/%
+	@mkdir -p $(dir $@)
+	strip -o $@ $<
+BOOTFS_ARGS = $(foreach e,$(SYSTEM_ELF) $(RESCUE_ELF),bin/$(notdir $(e))=$(e))
+$(BUILD)/bootfs.img: $(SYSTEM_ELF) $(RESCUE_ELF) tools/mkbootfs.py
 	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS)
 
 $(BUILD)/bootfs-test.img: $(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF) tools/mkbootfs.py
-	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS) $(foreach e,$(USER_ELF) $(TEST_ELF),bin/$(notdir $(e))=$(e))
+	$(PYTHON) tools/mkbootfs.py $@ $(foreach e,$(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF),bin/$(notdir $(e))=$(e))
 
 # The root tree of a fresh disk: the programs in /bin, empty /tmp, /home, /etc.
 $(BUILD)/root: $(USER_ELF) FORCE
