@@ -7,6 +7,7 @@
 //   -maxdepth N / -mindepth N   only that deep / at least that deep
 //   -print          print the path (the default when no -print is given)
 // No path means ".". Exit status 1 if a path could not be read.
+#define _GNU_SOURCE 1               // FNM_CASEFOLD
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>

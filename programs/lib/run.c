@@ -11,21 +11,7 @@
 
 extern char **environ;
 
-#ifdef __linux__
-#include <spawn.h>
-
-// Starts argv with posix_spawnp; returns the pid or -1 (errno set).
-static pid_t start(char *const argv[])
-{
-    pid_t pid;
-    int e = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-    if (e) {
-        errno = e;
-        return -1;
-    }
-    return pid;
-}
-#else
+#ifdef OS_NEWLIB
 #include "osapi.h"
 
 // Finds name in $PATH into out (PATH_MAX bytes). Returns 0 or -1 (ENOENT).
@@ -58,6 +44,20 @@ static pid_t start(char *const argv[])
     if (find_in_path(argv[0], path) < 0)
         return -1;
     return os_spawn(path, argv, environ, fds, 0, 0);
+}
+#else                           // the host build
+#include <spawn.h>
+
+// Starts argv with posix_spawnp; returns the pid or -1 (errno set).
+static pid_t start(char *const argv[])
+{
+    pid_t pid;
+    int e = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return pid;
 }
 #endif
 

@@ -6,6 +6,11 @@
 #include "prog.h"
 #include "walk.h"
 
+#ifdef OS_NEWLIB
+// newlib declares lstat only for a few targets; the POSIX layer has it.
+int lstat(const char *path, struct stat *st);
+#endif
+
 // "dir/name", or "dir" + "name" when dir ends with '/'; malloc'd.
 static char *walk_join(const char *dir, const char *name)
 {
