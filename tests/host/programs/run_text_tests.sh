@@ -1,0 +1,401 @@
+#!/bin/sh
+# Builds the text programs (grep, sed, sort, uniq, diff, find, du, xargs)
+# with the host gcc and glibc and checks them against the host's GNU grep,
+# sed, coreutils, diffutils and findutils on the same inputs.
+#
+#   sh tests/host/programs/run_text_tests.sh
+#
+# Prints "ok text.CASE" or "not ok text.CASE: why" per check and exits 1
+# if any failed. Runs in a temporary directory removed at the end; LC_ALL=C
+# keeps the reference tools byte-based. find and du list in directory
+# order, so their lines are sorted on both sides before comparing.
+set -u
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+B=$T/bin
+D=$T/data
+mkdir -p "$B" "$D"
+failed=0
+
+ok() { echo "ok text.$1"; }
+not_ok() { echo "not ok text.$1: $2"; failed=1; }
+
+for p in grep sed sort uniq diff find du xargs; do
+    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 "$ROOT/programs/$p.c" "$ROOT"/programs/lib/*.c \
+           -I"$ROOT/programs/lib" -o "$B/$p" 2>"$T/cc.err"; then
+        ok "${p}_build"
+    else
+        not_ok "${p}_build" "$(head -n 3 "$T/cc.err" | tr '\n' ' ')"
+    fi
+done
+
+# --- inputs ---------------------------------------------------------------
+cd "$D" || exit 1
+: > empty
+printf 'no newline at the end' > nonl
+cat > text <<'END'
+Hello world
+the quick brown fox
+jumps over the lazy dog
+HELLO again, hello
+foo bar foo baz foo
+
+tab	separated	line
+a.b.c and a+b
+Mixed Case Line
+last line of text
+END
+cat > nums <<'END'
+10
+9
+-3
+ 7
+2.5
+-0
+0
+abc
++4
+1e3
+ -10.5
+007
+3
+3
+END
+cat > fields <<'END'
+b 2 x:9
+a 10 y:1
+c 2 z:5
+a  3 w:7
+b 1 v:2
+d 10 u:3
+END
+cat > dups <<'END'
+a
+a
+b
+c
+c
+c
+a
+B
+b
+b
+END
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%c", 97 + i % 26; print ""; print "short" }' > long
+seq 1 100 > seq100
+{ seq 1 100 | sed -e 5d -e 's/^20$/twenty/' -e '50a\
+inserted 1\
+inserted 2' -e '/^90$/,/^92$/d'; } > seq100b
+printf 'a\nb\nc' > abc_nonl
+printf 'a\nb\nc\n' > abc
+printf 'a\nB\nc\nd\n' > aBcd
+mkdir -p tree/src/lib tree/doc tree/empty
+printf 'int main(void) { return 0; }\n' > tree/src/main.c
+printf 'hello from lib\nint x;\n' > tree/src/lib/lib.c
+printf 'lib header\n' > tree/src/lib/lib.h
+printf 'Hello docs\nmore\n' > tree/doc/README
+head -c 50000 /dev/urandom | od -An -tx1 > tree/doc/big.txt
+ln -s ../doc/README tree/src/link
+
+# compare CASE INPUT OURS REF: runs both commands in $D with INPUT on
+# standard input; standard output and exit status must match.
+compare() {
+    name=$1 input=$2 ours=$3 ref=$4
+    (eval "$ours") < "$input" > "$T/ours.out" 2> "$T/ours.err"
+    s1=$?
+    (eval "$ref") < "$input" > "$T/ref.out" 2> "$T/ref.err"
+    s2=$?
+    if [ "$s1" -ne "$s2" ]; then
+        not_ok "$name" "exit status $s1, expected $s2 ($(head -n 1 "$T/ours.err"))"
+    elif ! cmp -s "$T/ours.out" "$T/ref.out"; then
+        not_ok "$name" "output differs: $(diff "$T/ours.out" "$T/ref.out" | head -n 4 | tr '\n' '|' | cut -c 1-200)"
+    else
+        ok "$name"
+    fi
+}
+
+# same CASE INPUT ARGS: our program and the host's with the same arguments
+# (the first word of ARGS names the program).
+same() {
+    prog=${3%% *}
+    compare "$1" "$2" "$B/$3" "$3"
+}
+
+# sorted CASE ARGS: like same, with both outputs sorted (directory order).
+sorted() {
+    compare "$1" empty "$B/$2 | sort" "$2 | sort"
+}
+
+# err_is CASE PATTERN: our last command's stderr must match PATTERN.
+err_is() {
+    if grep -q "$2" "$T/ours.err"; then ok "$1"
+    else not_ok "$1" "stderr: $(head -n 2 "$T/ours.err" | tr '\n' '|')"; fi
+}
+
+# --- grep -------------------------------------------------------------------
+same grep_basic          text  "grep hello text"
+same grep_stdin          text  "grep o"
+same grep_i              text  "grep -i hello text"
+same grep_v              text  "grep -v o text"
+same grep_n              text  "grep -n the text"
+same grep_c              text  "grep -c foo text"
+same grep_c_none         text  "grep -c nothing text"
+same grep_l              empty "grep -l hello text dups nums"
+same grep_q_match        text  "grep -q fox text"
+same grep_q_none         text  "grep -q wolf text"
+same grep_none           text  "grep wolf text"
+same grep_E_alt          text  "grep -E 'fox|dog' text"
+same grep_E_plus         text  "grep -E 'fo+ ba[rz]' text"
+same grep_E_group        text  "grep -E '(foo ){1}bar' text"
+same grep_bre_group      text  "grep 'o\\{2\\}' text"
+same grep_bre_backref    text  "grep '\\(o\\).*\\1' text"
+same grep_anchor         text  "grep '^[a-z]*\$' text"
+same grep_dot_literal    text  "grep 'a\\.b' text"
+same grep_F              text  "grep -F 'a.b' text"
+same grep_F_plus         text  "grep -F 'a+b' text"
+same grep_Fi             text  "grep -Fi 'HELLO' text"
+same grep_e_several      text  "grep -e fox -e dog text"
+same grep_newline_pats   text  "grep 'fox
+dog' text"
+same grep_several        empty "grep -n a text dups"
+same grep_h              empty "grep -h a text dups"
+same grep_H_one          empty "grep -H fox text"
+same grep_c_several      empty "grep -c a text dups empty"
+same grep_empty_pat      text  "grep '' text"
+same grep_empty_input    empty "grep x"
+same grep_nonl           nonl  "grep end"
+same grep_long           long  "grep -c xyzab"
+same grep_tab            text  "grep '	' text"
+sorted grep_r            "grep -r lib tree"
+sorted grep_r_n          "grep -rn -i hello tree"
+sorted grep_r_l          "grep -rl int tree"
+compare grep_r_dot empty "cd tree && $B/grep -r main | sort" "cd tree && grep -r main | sort"
+same grep_missing        empty "grep hello text missing dups"
+err_is grep_missing_message "^grep: missing: No such file or directory"
+same grep_q_missing      empty "grep -q hello missing text"
+same grep_bad_regex      text  "grep -E 'a(' text"
+same grep_no_pattern     empty "grep"
+same grep_bad_option     empty "grep -@ x text"
+
+# --- sed --------------------------------------------------------------------
+same sed_s               text  "sed s/o/0/ text"
+same sed_s_g             text  "sed s/o/0/g text"
+same sed_s_nth           text  "sed s/o/0/2 text"
+same sed_s_nth_g         text  "sed s/o/0/2g text"
+same sed_s_amp           text  "sed 's/[a-z]*/<&>/' text"
+same sed_s_groups        text  "sed 's/\\([a-z]*\\) \\([a-z]*\\)/\\2 \\1/' text"
+same sed_s_E_groups      text  "sed -E 's/([a-z]+) ([a-z]+)/\\2 \\1/g' text"
+same sed_s_delim         text  "sed 's|o|/|g' text"
+same sed_s_delim_esc     text  "sed 's,a\\,b,X,' text"
+same sed_s_empty_matches text  "sed 's/x*/-/g' text"
+same sed_s_star          text  "sed 's/o*/0/g' text"
+same sed_s_newline       text  "sed 's/ /\\n/g' text"
+same sed_s_p             text  "sed -n 's/foo/FOO/p' text"
+same sed_s_I             text  "sed 's/hello/bye/Ig' text"
+same sed_s_anchor        text  "sed 's/^/> /' text"
+same sed_s_end           text  "sed 's/\$/;/' text"
+same sed_n_p             text  "sed -n 3p text"
+same sed_p               text  "sed p text"
+same sed_d               text  "sed 2d text"
+same sed_last            text  "sed -n '\$p' text"
+same sed_last_d          text  "sed '\$d' text"
+same sed_range           text  "sed '2,4d' text"
+same sed_range_re        text  "sed -n '/quick/,/HELLO/p' text"
+same sed_range_re_num    text  "sed '/foo/,3d;7,/^\$/d' text"
+same sed_range_back      text  "sed -n '5,2p' text"
+same sed_range_to_last   text  "sed -n '/tab/,\$p' text"
+same sed_re_addr         text  "sed '/the/d' text"
+same sed_re_custom       text  "sed -n '\\,a\\.b,p' text"
+same sed_not             text  "sed '/o/!d' text"
+same sed_not_range       text  "sed '2,8!s/e/E/g' text"
+same sed_q               text  "sed 3q text"
+same sed_q_n             text  "sed -n '/fox/{p;q}' text"
+same sed_eq              text  "sed -n '/o/=' text"
+same sed_y               text  "sed 'y/abc/xyz/' text"
+same sed_y_upper         text  "sed 'y/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/' text"
+same sed_e_several       text  "sed -e 's/a/A/' -e 's/e/E/' -e 4q text"
+same sed_semicolons      text  "sed 's/a/A/;s/e/E/;/fox/d' text"
+same sed_block           text  "sed '/o/{s/o/0/;s/e/3/}' text"
+same sed_block_not       text  "sed -n '/o/!{=;p}' text"
+same sed_newlines        text  "sed '1d
+s/o/0/
+5q' text"
+same sed_comment         text  "sed 's/a/b/ # a comment' text"
+same sed_files           empty "sed -n '\$=' text dups"
+same sed_files_last      empty "sed '\$s/\$/ END/' text dups"
+same sed_nonl            nonl  "sed s/end/END/"
+same sed_nonl_p          nonl  "sed p"
+same sed_nonl_files      empty "sed s/a/A/ abc_nonl nonl"
+same sed_empty           empty "sed p"
+same sed_long            long  "sed 's/a/A/g'"
+same sed_empty_re_reuse  text  "sed '/fox/s//FOX/' text"
+same sed_missing         empty "sed p missing abc"
+err_is sed_missing_message "^sed: missing: No such file or directory"
+same sed_unknown_cmd     text  "sed k text"
+same sed_unterminated    text  "sed 's/a/b' text"
+same sed_y_lengths       text  "sed 'y/ab/x/' text"
+same sed_bad_regex       text  "sed -E 's/(a/b/' text"
+same sed_no_script       empty "sed"
+same sed_unmatched_brace text  "sed '/a/{p' text"
+
+# --- sort -------------------------------------------------------------------
+same sort_plain          text   "sort"
+same sort_r              text   "sort -r text"
+same sort_n              nums   "sort -n"
+same sort_nr             nums   "sort -nr"
+same sort_nu             nums   "sort -nu"
+same sort_u              dups   "sort -u"
+same sort_ur             dups   "sort -ur"
+same sort_k2             fields "sort -k2"
+same sort_k2n            fields "sort -k2n"
+same sort_k2_2n          fields "sort -k2,2n"
+same sort_k2_2n_r        fields "sort -k2,2n -r"
+same sort_k2n_k1r        fields "sort -k2,2n -k1,1r"
+same sort_k1_1_u         fields "sort -k1,1 -u"
+same sort_t              fields "sort -t: -k2n"
+same sort_t_k1           fields "sort -t ' ' -k3"
+same sort_k_char         fields "sort -k3.3"
+same sort_k_b            fields "sort -k2b,2"
+same sort_files          empty  "sort dups text"
+same sort_nonl           nonl   "sort"
+same sort_empty          empty  "sort"
+same sort_long           long   "sort"
+same sort_missing        empty  "sort missing"
+same sort_bad_key        empty  "sort -k 0 text"
+same sort_bad_t          empty  "sort -t ab text"
+
+# --- uniq -------------------------------------------------------------------
+same uniq_plain          dups  "uniq"
+same uniq_c              dups  "uniq -c"
+same uniq_d              dups  "uniq -d"
+same uniq_u              dups  "uniq -u"
+same uniq_cd             dups  "uniq -cd"
+same uniq_file           empty "uniq dups"
+compare uniq_outfile     empty "$B/uniq dups out1 && cat out1" "uniq dups out2 && cat out2"
+same uniq_sorted         empty "sort dups | uniq -c"
+same uniq_nonl           nonl  "uniq"
+same uniq_empty          empty "uniq -c"
+same uniq_missing        empty "uniq missing"
+same uniq_bad_option     dups  "uniq -@"
+
+# --- diff -------------------------------------------------------------------
+# The unified header's time stamps (fractions of a second) are cut off.
+dcompare() {
+    compare "$1" empty "$B/diff $2 | sed '1,2s/\\t.*//'" "diff $2 | sed '1,2s/\\t.*//'"
+}
+dcompare diff_same          "text text"
+dcompare diff_normal        "seq100 seq100b"
+dcompare diff_u             "-u seq100 seq100b"
+dcompare diff_U1            "-U 1 seq100 seq100b"
+dcompare diff_U0            "-U0 seq100 seq100b"
+dcompare diff_U10           "-U10 seq100 seq100b"
+dcompare diff_u_reverse     "-u seq100b seq100"
+dcompare diff_normal_rev    "seq100b seq100"
+dcompare diff_u_empty_a     "-u empty abc"
+dcompare diff_u_empty_b     "-u abc empty"
+dcompare diff_normal_empty  "empty abc"
+dcompare diff_u_nonl        "-u abc abc_nonl"
+dcompare diff_u_nonl_rev    "-u abc_nonl abc"
+dcompare diff_normal_nonl   "abc_nonl abc"
+dcompare diff_u_change      "-u abc aBcd"
+dcompare diff_change        "abc aBcd"
+dcompare diff_u_text        "-u text dups"
+compare  diff_u_stdin       seq100b "$B/diff -u seq100 - | sed '1,2s/\\t.*//'" "diff -u seq100 - | sed '1,2s/\\t.*//'"
+compare  diff_missing       empty  "$B/diff abc missing" "diff abc missing"
+err_is   diff_missing_message "^diff: missing: No such file or directory"
+compare  diff_one_arg       empty  "$B/diff abc" "diff abc"
+compare  diff_bad_option    empty  "$B/diff -@ abc abc" "diff -@ abc abc"
+# The header: "--- NAME<TAB>YYYY-MM-DD HH:MM:SS.000000000 +0000" in UTC.
+touch -d '2024-02-29 13:14:15 UTC' abc
+want="--- abc	2024-02-29 13:14:15.000000000 +0000"
+got=$("$B/diff" -u abc aBcd | head -n 1)
+if [ "$got" = "$want" ]; then ok diff_header_time; else not_ok diff_header_time "got '$got'"; fi
+# Random edits: the unified diff must patch the first file into the second
+# and be no longer than GNU's (both are shortest edit scripts; where several
+# exist the choice may differ, so the text is not compared).
+bad=""
+i=0
+while [ $i -lt 60 ]; do
+    i=$((i + 1))
+    awk -v s=$i 'BEGIN { srand(s); n = int(rand() * 40); for (j = 0; j < n; j++) print substr("abcdefg", int(rand() * 7) + 1, 1) }' > r1
+    awk -v s=$i 'BEGIN { srand(s + 1000) } { r = rand(); if (r < 0.1) next; if (r < 0.2) print "x"; if (r < 0.3) { print "y"; next } print }' r1 > r2
+    "$B/diff" -u r1 r2 > r.patch
+    cp r1 r3
+    patch -s r3 r.patch > /dev/null 2>&1
+    ours=$(grep -c '^[-+][^-+]\|^[-+]$' r.patch)
+    ref=$(diff -u r1 r2 | grep -c '^[-+][^-+]\|^[-+]$')
+    if ! cmp -s r3 r2 || [ "$ours" -gt "$ref" ]; then bad="$bad $i"; fi
+done
+if [ -z "$bad" ]; then ok diff_random_patches; else not_ok diff_random_patches "seeds$bad"; fi
+
+# --- find -------------------------------------------------------------------
+sorted find_all          "find tree"
+sorted find_name         "find tree -name '*.c'"
+sorted find_iname        "find tree -iname 'READ*'"
+sorted find_name_class   "find tree -name 'lib.[ch]'"
+sorted find_type_f       "find tree -type f"
+sorted find_type_d       "find tree -type d"
+sorted find_type_l       "find tree -type l"
+sorted find_maxdepth     "find tree -maxdepth 1"
+sorted find_maxdepth0    "find tree -maxdepth 0"
+sorted find_mindepth     "find tree -mindepth 2 -type f"
+sorted find_not          "find tree ! -name '*.c' -type f"
+sorted find_print        "find tree -type f -name '*.h' -print"
+sorted find_paths        "find tree/src tree/doc -name '*i*'"
+sorted find_slash        "find tree/ -maxdepth 1"
+compare find_dot         empty "cd tree && $B/find | sort" "cd tree && find | sort"
+sorted find_missing      "find missing tree/doc"
+err_is find_missing_message "^find: missing: No such file or directory"
+same find_bad_pred       empty "find tree -bogus"
+same find_bad_type       empty "find tree -type q"
+same find_no_arg         empty "find tree -name"
+
+# --- du ---------------------------------------------------------------------
+sorted du_tree           "du tree"
+sorted du_a              "du -a tree"
+sorted du_s              "du -s tree tree/doc"
+sorted du_h              "du -h tree"
+sorted du_sh             "du -sh tree"
+sorted du_file           "du tree/doc/big.txt"
+sorted du_twice          "du tree/src tree"
+compare du_dot           empty "cd tree && $B/du | sort" "cd tree && du | sort"
+sorted du_missing        "du missing tree/doc"
+same du_bad_option       empty "du -z tree"
+ln tree/doc/big.txt tree/hardlink
+sorted du_hardlink       "du -a tree"
+rm tree/hardlink
+# -h's rounding against GNU on files of chosen sizes.
+mkdir sizes
+for n in 1 1023 1024 4095 10239 10240 102400 1048575 1048576 1572864 10485759; do
+    head -c $n /dev/zero > sizes/f$n
+done
+sorted du_h_sizes        "du -ah sizes"
+sorted du_k_sizes        "du -a sizes"
+
+# --- xargs ------------------------------------------------------------------
+printf 'a b  c\nd "e f" '"'g h'"' i\\ j\n\n  k\n' > items
+printf 'one\000two three\000' > items0
+printf 'x\n' > one
+same xargs_echo          items  "xargs"
+same xargs_n2            items  "xargs -n 2"
+same xargs_n1_cmd        items  "xargs -n 3 echo pre"
+same xargs_I             items  "xargs -I {} echo [{}] {}"
+same xargs_I_word        items  "xargs -I X echo X-X"
+same xargs_0             items0 "xargs -0"
+same xargs_0_n1          items0 "xargs -0 -n 1"
+same xargs_empty         empty  "xargs"
+same xargs_empty_r       empty  "xargs -r echo never"
+same xargs_false         items  "xargs false"
+same xargs_not_found     items  "xargs no-such-command-here"
+same xargs_255           one    "xargs sh -c 'exit 255'"
+same xargs_n0            items  "xargs -n 0"
+printf "a 'b\n" > badquote
+same xargs_quote         badquote "xargs"
+same xargs_many          seq100 "xargs -n 7"
+compare xargs_grep       empty  "$B/find tree -name '*.c' | sort | $B/xargs $B/grep -c int" \
+                                "find tree -name '*.c' | sort | xargs grep -c int"
+
+exit "$failed"
