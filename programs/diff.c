@@ -51,7 +51,7 @@ static int same(long i, long j)
 static void middle_snake(long a0, long a1, long b0, long b1,
                          long *x0, long *y0, long *x1, long *y1)
 {
-    long n = a1 - a0, m = b1 - b0, delta = n - m, off = m + 1;
+    long n = a1 - a0, m = b1 - b0, delta = n - m, off = (n + m + 1) / 2 + 1;
     int odd = delta & 1;
     vf[off + 1] = 0;
     vb[off + 1] = 0;
