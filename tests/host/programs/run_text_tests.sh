@@ -4,6 +4,7 @@
 # sed, coreutils, diffutils and findutils on the same inputs.
 #
 #   sh tests/host/programs/run_text_tests.sh
+#   ASAN_OPTIONS=detect_leaks=0 TEXT_CFLAGS=-fsanitize=address,undefined sh tests/host/programs/run_text_tests.sh
 #
 # Prints "ok text.CASE" or "not ok text.CASE: why" per check and exits 1
 # if any failed. Runs in a temporary directory removed at the end; LC_ALL=C
@@ -24,7 +25,7 @@ ok() { echo "ok text.$1"; }
 not_ok() { echo "not ok text.$1: $2"; failed=1; }
 
 for p in grep sed sort uniq diff find du xargs; do
-    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 "$ROOT/programs/$p.c" "$ROOT"/programs/lib/*.c \
+    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 ${TEXT_CFLAGS:-} "$ROOT/programs/$p.c" "$ROOT"/programs/lib/*.c \
            -I"$ROOT/programs/lib" -o "$B/$p" 2>"$T/cc.err"; then
         ok "${p}_build"
     else
