@@ -143,18 +143,28 @@ static int unquote(char *line)
     return 0;
 }
 
-// -I: one command per input line (leading blanks dropped).
-static void run_per_line(void)
+// -I: the next input line without its leading blanks and quotes (with
+// -0 the next NUL-ended item) into *buf. Returns the item, or NULL at the end.
+static char *next_line(char **buf, size_t *cap)
 {
-    char *line = NULL, **argv = xrealloc(NULL, (size_t)(ncmd + 1) * sizeof(*argv));
-    size_t cap = 0;
     int nl;
-    while (line_read(stdin, &line, &cap, &nl) >= 0) {
-        char *item = line + strspn(line, " \t");
+    if (opt_0)
+        return next_item(buf, cap) == 0 ? *buf : NULL;
+    while (line_read(stdin, buf, cap, &nl) >= 0) {
+        char *item = *buf + strspn(*buf, " \t");
         if (!*item)
             continue;
-        if (!opt_0 && unquote(item) < 0)
-            break;
+        return unquote(item) < 0 ? NULL : item;
+    }
+    return NULL;
+}
+
+// -I: one command per input line.
+static void run_per_line(void)
+{
+    char *line = NULL, *item, **argv = xrealloc(NULL, (size_t)(ncmd + 1) * sizeof(*argv));
+    size_t cap = 0;
+    while ((item = next_line(&line, &cap)) != NULL) {
         for (int i = 0; i < ncmd; i++)
             argv[i] = replace_all(cmd[i], item);
         argv[ncmd] = NULL;
