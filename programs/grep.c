@@ -1,9 +1,10 @@
 // grep: prints the lines that match a pattern.
-// usage: grep [-iEFvnclqrhH] [-e PATTERN]... [PATTERN] [file...]
+// usage: grep [-iEFvnclqrhHox] [-e PATTERN]... [PATTERN] [file...]
 //   -E  extended regular expressions  -F  fixed strings  -i  ignore case
 //   -v  lines that do not match  -n  line numbers  -c  counts only
 //   -l  names of files with a match  -q  no output, status only
 //   -r  search folders recursively (none given: ".")
+//   -o  print only the matched parts, each on a line  -x  match whole lines
 //   -h / -H  leave out / put the file name before each line (the default
 //   is to name files when there are several or with -r)
 // A pattern holding newlines is several patterns. Exit status: 0 a line
@@ -16,9 +17,9 @@
 #include "prog.h"
 #include "walk.h"
 
-#define USAGE "[-iEFvnclqrhH] [-e PATTERN]... [PATTERN] [file...]"
+#define USAGE "[-iEFvnclqrhHox] [-e PATTERN]... [PATTERN] [file...]"
 
-static int opt_i, opt_E, opt_F, opt_v, opt_n, opt_c, opt_l, opt_q, opt_r;
+static int opt_i, opt_E, opt_F, opt_v, opt_n, opt_c, opt_l, opt_q, opt_r, opt_o, opt_x;
 static int show_names = -1;         // -1: decided by the number of files
 static char **pats;                 // the patterns, one per line
 static regex_t *res;
@@ -49,7 +50,7 @@ static void compile_patterns(void)
     if (opt_F)
         return;
     res = calloc((size_t)npats, sizeof(*res));
-    int flags = REG_NOSUB | (opt_E ? REG_EXTENDED : 0) | (opt_i ? REG_ICASE : 0);
+    int flags = (opt_E ? REG_EXTENDED : 0) | (opt_i ? REG_ICASE : 0);
     for (int i = 0; res && i < npats; i++) {
         int e = regcomp(&res[i], pats[i], flags);
         if (e) {
@@ -65,25 +66,75 @@ static void compile_patterns(void)
     }
 }
 
-// Whether fixed string p occurs in s (len bytes), ignoring case with -i.
-static int fixed_in(const char *s, size_t len, const char *p)
+// Finds pattern i's first match in s[from..len): sets [*ms, *me).
+// Returns 0 when there is none.
+static int match_one(int i, const char *s, size_t len, size_t from, size_t *ms, size_t *me)
 {
-    size_t pl = strlen(p);
-    for (size_t i = 0; i + pl <= len; i++) {
-        if ((opt_i ? strncasecmp(s + i, p, pl) : memcmp(s + i, p, pl)) == 0)
-            return 1;
+    if (opt_F) {
+        size_t pl = strlen(pats[i]);
+        for (size_t p = from; p + pl <= len; p++) {
+            if ((opt_i ? strncasecmp(s + p, pats[i], pl) : memcmp(s + p, pats[i], pl)) == 0) {
+                *ms = p, *me = p + pl;
+                return 1;
+            }
+        }
+        return 0;
     }
+    regmatch_t m;
+    if (regexec(&res[i], s + from, 1, &m, from ? REG_NOTBOL : 0) != 0)
+        return 0;
+    *ms = from + (size_t)m.rm_so, *me = from + (size_t)m.rm_eo;
+    return 1;
+}
+
+// The leftmost (then longest) match of any pattern in s[from..len).
+static int first_match(const char *s, size_t len, size_t from, size_t *ms, size_t *me)
+{
+    int found = 0;
+    for (int i = 0; i < npats; i++) {
+        size_t a, b;
+        if (match_one(i, s, len, from, &a, &b) && (!found || a < *ms || (a == *ms && b > *me))) {
+            *ms = a, *me = b;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+// Whether the line matches (before -v); with -x a pattern must match all of it.
+static int line_matches(const char *s, size_t len)
+{
+    size_t ms, me;
+    if (!opt_x)
+        return first_match(s, len, 0, &ms, &me);
+    for (int i = 0; i < npats; i++)
+        if (match_one(i, s, len, 0, &ms, &me) && ms == 0 && me == len)
+            return 1;
     return 0;
 }
 
-// Whether the line matches any pattern (before -v).
-static int line_matches(const char *s, size_t len)
+// The prefix of an output line: "NAME:" and "N:" as asked.
+static void print_prefix(const char *name, unsigned long lineno)
 {
-    for (int i = 0; i < npats; i++) {
-        if (opt_F ? fixed_in(s, len, pats[i]) : regexec(&res[i], s, 0, NULL, 0) == 0)
-            return 1;
+    if (show_names)
+        printf("%s:", name);
+    if (opt_n)
+        printf("%lu:", lineno);
+}
+
+// -o: prints each non-empty match of the line on a line of its own.
+static void print_matches(const char *s, size_t len, const char *name, unsigned long lineno)
+{
+    size_t pos = 0, ms, me;
+    while (pos <= len && first_match(s, len, pos, &ms, &me)) {
+        if (me == ms) {
+            pos = ms + 1;
+            continue;
+        }
+        print_prefix(name, lineno);
+        line_put(s + ms, me - ms);
+        pos = me;
     }
-    return 0;
 }
 
 // Searches one open stream; name is what to print for it. Returns the
@@ -105,10 +156,12 @@ static unsigned long grep_stream(FILE *f, const char *name)
             break;
         if (opt_c)
             continue;
-        if (show_names)
-            printf("%s:", name);
-        if (opt_n)
-            printf("%lu:", lineno);
+        if (opt_o) {
+            if (!opt_v)
+                print_matches(buf, (size_t)len, name, lineno);
+            continue;
+        }
+        print_prefix(name, lineno);
         line_put(buf, (size_t)len);
     }
     free(buf);
@@ -172,9 +225,9 @@ static void grep_tree(const char *path, int implicit)
 // Sets the flag of option letter c; returns 0 if there is no such option.
 static int grep_flag(char c)
 {
-    static const char letters[] = "iEFvnclqrR";
+    static const char letters[] = "iEFvnclqrRox";
     int *flags[] = { &opt_i, &opt_E, &opt_F, &opt_v, &opt_n, &opt_c, &opt_l, &opt_q,
-                     &opt_r, &opt_r };
+                     &opt_r, &opt_r, &opt_o, &opt_x };
     const char *at = strchr(letters, c);
     if (c == 'h' || c == 'H') {
         show_names = c == 'H';
