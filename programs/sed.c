@@ -4,6 +4,8 @@
 //   s/RE/TEXT/[g][p][N][I]  replace (& the match, \1..\9 groups, \n newline;
 //                           any delimiter after s)
 //   y/ABC/XYZ/  map characters   p print   d delete   q quit   = line number
+//   a TEXT / i TEXT / c TEXT   append after, insert before, change to TEXT
+//   n / N       print and read the next line / append the next line
 //   { ... }     a group of commands
 // Addresses: N (line number), $ (the last line), /RE/ or \cREc, and
 // A1,A2 ranges. Commands are separated by ';' or newlines. -n prints only
@@ -34,6 +36,7 @@ struct cmd {
     int global, print;      // s: g and p flags
     unsigned long nth;      // s: replace from the nth match (1 default)
     unsigned char *map;     // y: 256 entries
+    char *text;             // a, i, c: the text
     size_t end;             // '{': index of its '}'
 };
 
@@ -177,6 +180,25 @@ static void parse_y(struct cmd *c)
     free(to);
 }
 
+// Reads a, i or c's text: "a text", "a\text" or "a\<newline>text", up to
+// an unescaped newline; "\<newline>" continues it on the next line.
+static void parse_text(struct cmd *c)
+{
+    skip_spaces();
+    if (*sp == '\\') {
+        sp++;
+        if (*sp == '\n')
+            sp++;
+    }
+    char *o = c->text = xmalloc(strlen(sp) + 1);
+    for (; *sp && *sp != '\n'; sp++) {
+        if (*sp == '\\' && sp[1])
+            sp++;
+        *o++ = *sp;
+    }
+    *o = 0;
+}
+
 // After a command: only blanks, then ';', a newline, '}', '#' or the end.
 static void command_end(void)
 {
@@ -194,7 +216,10 @@ static void parse_command(struct cmd *c, size_t *open, size_t *nopen)
     switch (c->name) {
     case 's': parse_s(c); break;
     case 'y': parse_y(c); break;
-    case 'p': case 'd': case 'q': case '=': break;
+    case 'p': case 'd': case 'q': case '=': case 'n': case 'N': break;
+    case 'a': case 'i': case 'c':
+        parse_text(c);
+        return;
     case '{':
         open[(*nopen)++] = ncmds;
         return;
@@ -457,6 +482,63 @@ static int substitute(struct cmd *c)
     return done;
 }
 
+static struct input *input;         // what n and N read from
+static const char **appends;        // a's texts for the end of this cycle
+static size_t nappends;
+
+// Writes the texts that a queued, and forgets them.
+static void flush_appends(void)
+{
+    for (size_t i = 0; i < nappends; i++)
+        output(appends[i], strlen(appends[i]), 1);
+    nappends = 0;
+}
+
+// Puts the next input line in the pattern space (after a newline when
+// append). Returns 0, or -1 when there is none.
+static int next_line(int append)
+{
+    if (!input->have_ahead)
+        return -1;
+    flush_appends();
+    size_t at = append ? ps_len + 1 : 0;
+    ps_reserve(at + (size_t)input->ahead_len);
+    if (append)
+        ps[ps_len] = '\n';
+    memcpy(ps + at, input->ahead, (size_t)input->ahead_len + 1);
+    ps_len = at + (size_t)input->ahead_len;
+    ps_nl = input->ahead_nl;
+    lineno++;
+    input_fill(input);
+    is_last = !input->have_ahead;
+    return 0;
+}
+
+// The commands that print text or read lines; returns as run_script.
+static int run_text_command(struct cmd *c)
+{
+    switch (c->name) {
+    case 'a':
+        appends[nappends++] = c->text;
+        return 0;
+    case 'i':
+        output(c->text, strlen(c->text), 1);
+        return 0;
+    case 'c':
+        if (c->a2.type == A_NONE || c->neg || !c->active)
+            output(c->text, strlen(c->text), 1);
+        return 1;
+    case 'n':
+        if (!input->have_ahead)
+            return 2;
+        if (!opt_n)
+            output(ps, ps_len, ps_nl);
+        return next_line(0) < 0 ? 2 : 0;
+    default:                        // N
+        return next_line(1) < 0 ? 2 : 0;
+    }
+}
+
 // Runs the script on the pattern space. Returns 0 to go on, 1 when the
 // line is deleted (no auto-print), 2 to quit after printing.
 static int run_script(void)
@@ -486,6 +568,12 @@ static int run_script(void)
             for (size_t i = 0; i < ps_len; i++)
                 ps[i] = (char)c->map[(unsigned char)ps[i]];
             break;
+        case 'a': case 'i': case 'c': case 'n': case 'N': {
+            int r = run_text_command(c);
+            if (r)
+                return r;
+            break;
+        }
         }
     }
     return 0;
@@ -494,6 +582,8 @@ static int run_script(void)
 // Reads and edits every line of the inputs.
 static void run(struct input *in)
 {
+    input = in;
+    appends = xmalloc((ncmds + 1) * sizeof(*appends));
     input_fill(in);
     while (in->have_ahead) {
         ps_reserve((size_t)in->ahead_len);
@@ -506,6 +596,7 @@ static void run(struct input *in)
         int r = run_script();
         if (r != 1 && !opt_n)
             output(ps, ps_len, ps_nl);
+        flush_appends();
         if (r == 2)
             return;
     }

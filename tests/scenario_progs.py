@@ -50,6 +50,8 @@ COMMANDS = [
     "sed 'y/abc/xyz/' text", "sed -e 's/a/A/' -e 's/e/E/' -e 4q text", "sed -n '$p' text",
     "sed '$d' text", "sed '/o/{s/o/0/;s/e/3/}' text", "sed -n '$=' text dups",
     "sed s/c/C/ abc_nonl; echo", "sed -n 's/foo/FOO/p' text",
+    "sed '2a hello' abc", "sed '1i top' abc", "sed '2,98c gone' seq100", "sed 'n;d' seq100",
+    "sed '$!N;s/\\n/ /' abc",
     "sort text", "sort -r text", "sort -n nums", "sort -nr nums", "sort -u dups",
     "sort -k2 fields", "sort -k2,2n fields", "sort -k2,2n -k1,1r fields", "sort -t: -k2n fields",
     "sort -k1,1 -u fields", "sort dups text", "cat nums | sort -n | uniq",
