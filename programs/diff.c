@@ -7,6 +7,9 @@
 // "YYYY-MM-DD HH:MM:SS.000000000 +0000" (this system keeps whole seconds),
 // or the current time for standard input. A last line without '\n' is
 // followed by "\ No newline at end of file".
+// The changes are always a shortest edit script (Myers); where several
+// exist, the one chosen may differ from GNU diff's, which also uses
+// heuristics and slides changes along equal lines.
 // Exit status: 0 no differences, 1 differences, 2 trouble.
 #include <stdlib.h>
 #include <string.h>
