@@ -1,24 +1,28 @@
 // sort: sorts lines of text files, byte by byte (as GNU sort with LC_ALL=C).
-// usage: sort [-n] [-r] [-u] [-t C] [-k N[.C][,M[.C]][nrb]]... [file...]
+// usage: sort [-f] [-n] [-r] [-u] [-o FILE] [-t C] [-k N[.C][,M[.C]][bfnr]]... [file...]
 //   -n  compare as numbers   -r  reverse   -u  one line of each equal run
+//   -f  fold lower case to upper case      -o FILE  write to FILE (may be an input)
 //   -t C  fields end at C (default: a field is blanks then non-blanks)
 //   -k  sort by the key from field N to field M (default to the line end)
 // Lines whose keys are equal are ordered by the whole line (not with -u).
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lines.h"
 #include "prog.h"
 
-#define USAGE "[-n] [-r] [-u] [-t C] [-k N[,M]]... [file...]"
+#define USAGE "[-f] [-n] [-r] [-u] [-o FILE] [-t C] [-k N[,M]]... [file...]"
 #define MAX_KEYS 16
 
 struct key {
     unsigned long f1, c1, f2, c2;   // fields and characters from 1; f2 0: line end
     int numeric, reverse, blanks;   // blanks: skip leading blanks
+    int fold;
 };
 
 static struct key keys[MAX_KEYS];
-static int nkeys, opt_n, opt_r, opt_u;
+static int nkeys, opt_n, opt_r, opt_u, opt_f;
+static const char *out_path;        // -o
 static int tab = -1;                // -t's character, or -1
 
 static int is_blank(char c)
@@ -145,6 +149,17 @@ static int num_cmp(const char *a, size_t al, const char *b, size_t bl)
     return x.neg ? -c : c;
 }
 
+// Compares bytes with lower case letters taken as upper case.
+static int folded_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+    for (size_t i = 0; i < al && i < bl; i++) {
+        int x = toupper((unsigned char)a[i]), y = toupper((unsigned char)b[i]);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return al == bl ? 0 : al < bl ? -1 : 1;
+}
+
 static int bytes_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
     int c = memcmp(a, b, al < bl ? al : bl);
@@ -160,8 +175,9 @@ static int keys_cmp(const struct line *a, const struct line *b)
         size_t ab, ae, bb, be;
         key_span(&keys[i], a, &ab, &ae);
         key_span(&keys[i], b, &bb, &be);
-        int c = keys[i].numeric ? num_cmp(a->s + ab, ae - ab, b->s + bb, be - bb)
-                                : bytes_cmp(a->s + ab, ae - ab, b->s + bb, be - bb);
+        int (*cmp)(const char *, size_t, const char *, size_t) =
+            keys[i].numeric ? num_cmp : keys[i].fold ? folded_cmp : bytes_cmp;
+        int c = cmp(a->s + ab, ae - ab, b->s + bb, be - bb);
         if (c)
             return keys[i].reverse ? -c : c;
     }
@@ -205,6 +221,8 @@ static int parse_key_opts(const char **p, struct key *k)
             k->reverse = 1;
         else if (**p == 'b')
             k->blanks = 1;
+        else if (**p == 'f')
+            k->fold = 1;
         else
             return -1;
     }
@@ -214,7 +232,7 @@ static int parse_key_opts(const char **p, struct key *k)
 // Adds the key described by -k's argument; exits on a bad one.
 static void add_key(const char *arg)
 {
-    struct key k = { 0, 0, 0, 0, 0, 0, 0 };
+    struct key k = { 0, 0, 0, 0, 0, 0, 0, 0 };
     const char *p = arg;
     int bad = nkeys == MAX_KEYS || parse_pos(&p, &k.f1, &k.c1) < 0 || k.f1 == 0 ||
               parse_key_opts(&p, &k) < 0;
@@ -226,7 +244,7 @@ static void add_key(const char *arg)
         prog_warn("invalid key '%s'", arg);
         prog_usage(USAGE, 2);
     }
-    if (!k.numeric && !k.reverse && !k.blanks)
+    if (!k.numeric && !k.reverse && !k.blanks && !k.fold)
         k.numeric = -1;             // takes the global options
     keys[nkeys++] = k;
 }
@@ -239,11 +257,11 @@ static int sort_options(int argc, char **argv)
         if (strcmp(argv[i], "--") == 0)
             return i + 1;
         for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'n' || *p == 'r' || *p == 'u') {
-                *(*p == 'n' ? &opt_n : *p == 'r' ? &opt_r : &opt_u) = 1;
+            if (*p == 'n' || *p == 'r' || *p == 'u' || *p == 'f') {
+                *(*p == 'n' ? &opt_n : *p == 'r' ? &opt_r : *p == 'u' ? &opt_u : &opt_f) = 1;
                 continue;
             }
-            if (*p != 'k' && *p != 't') {
+            if (*p != 'k' && *p != 't' && *p != 'o') {
                 prog_warn("unknown option -%c", *p);
                 prog_usage(USAGE, 2);
             }
@@ -252,7 +270,9 @@ static int sort_options(int argc, char **argv)
                 prog_warn("option -%c needs an argument", *p);
                 prog_usage(USAGE, 2);
             }
-            if (*p == 'k') {
+            if (*p == 'o') {
+                out_path = arg;
+            } else if (*p == 'k') {
                 add_key(arg);
             } else if (strlen(arg) != 1) {
                 prog_warn("the separator must be one character: '%s'", arg);
@@ -271,11 +291,12 @@ static int sort_options(int argc, char **argv)
 static void keys_finish(void)
 {
     if (nkeys == 0)
-        keys[nkeys++] = (struct key){ 1, 0, 0, 0, -1, 0, 0 };
+        keys[nkeys++] = (struct key){ 1, 0, 0, 0, -1, 0, 0, 0 };
     for (int i = 0; i < nkeys; i++) {
         if (keys[i].numeric == -1) {
             keys[i].numeric = opt_n;
             keys[i].reverse = opt_r;
+            keys[i].fold = opt_f;
         }
     }
 }
@@ -333,6 +354,10 @@ int main(int argc, char **argv)
     }
     merge_sort(ls.v, tmp, ls.n);
     free(tmp);
+    if (out_path && !freopen(out_path, "w", stdout)) {   // after reading: -o may be an input
+        prog_warn_errno("%s", out_path);
+        return 2;
+    }
     for (size_t j = 0; j < ls.n; j++) {
         if (opt_u && j > 0 && keys_cmp(&ls.v[j - 1], &ls.v[j]) == 0)
             continue;
