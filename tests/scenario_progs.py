@@ -62,6 +62,7 @@ COMMANDS = [
     "find tree | sort", "find tree -name '*.c' | sort", "find tree -type d | sort",
     "find tree -type f -name 'lib.?' | sort", "find tree -maxdepth 1 | sort",
     "find tree ! -name '*.c' -type f | sort", "find tree -iname 'readme'",
+    "find tree -name '*.c' -exec grep -c int {} ';' | sort", "find tree -type f -exec grep -l lib {} + | sort",
     "xargs < items", "xargs -n 2 < items", "xargs -I {} echo [{}] < items",
     "find tree -name '*.c' | sort | xargs grep -c int", "xargs -n 30 < seq100",
     "ls tree/src | xargs -n 1 echo file:",
