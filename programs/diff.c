@@ -276,7 +276,7 @@ static int diff_options(int argc, char **argv)
             const char *n = argv[i][2] ? argv[i] + 2 : argv[++i];
             if (!n)
                 prog_usage(USAGE, 2);
-            context = (long)num_arg_ulong(n, "context length");
+            context = (long)num_arg_ulong(n, "context length", 2);
         } else {
             prog_warn("unknown option %s", argv[i]);
             prog_usage(USAGE, 2);

@@ -1,19 +1,22 @@
 // du: the disk space that files and folders take.
-// usage: du [-a] [-s] [-h] [-k] [path...]
+// usage: du [-a] [-s] [-d N] [-h] [-k] [path...]
 // Sizes are in 1024-byte blocks (the blocks the file system gave the
 // file, as GNU du), or with -h rounded up to K, M, G (one decimal below
 // 10). A folder counts its own blocks and all below it; a file with
 // several links counts once. Without -a only folders are listed (and
-// file operands); -s lists only the operands. No path means ".".
+// file operands); -s lists only the operands, -d N only N levels below
+// them. No path means ".".
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lines.h"
 #include "prog.h"
 #include "walk.h"
 
-#define USAGE "[-a] [-s] [-h] [-k] [path...]"
+#define USAGE "[-a] [-s] [-d N] [-h] [-k] [path...]"
 
 static int opt_a, opt_s, opt_h;
+static long max_depth = -1;         // -d: list only this deep (-s: 0)
 
 struct du_state {
     unsigned long long *sums;   // bytes per depth of the current path
@@ -128,7 +131,7 @@ static void du_leave(struct walk *w, const char *path, const struct stat *st, in
     unsigned long long total = s->sums[depth];
     if (depth > 0)
         s->sums[depth - 1] += total;
-    if (depth == 0 || (!opt_s && (opt_a || S_ISDIR(st->st_mode))))
+    if (depth == 0 || ((max_depth < 0 || depth <= max_depth) && (opt_a || S_ISDIR(st->st_mode))))
         print_size(total, path);
 }
 
@@ -148,7 +151,13 @@ int main(int argc, char **argv)
                 *(*p == 'a' ? &opt_a : *p == 's' ? &opt_s : &opt_h) = 1;
             else if (*p == 'k')
                 opt_h = 0;
-            else {
+            else if (*p == 'd') {
+                const char *arg = p[1] ? p + 1 : argv[++i];
+                if (!arg)
+                    prog_usage(USAGE, 1);
+                max_depth = (long)num_arg_ulong(arg, "maximum depth", 1);
+                break;
+            } else {
                 prog_warn("unknown option -%c", *p);
                 prog_usage(USAGE, 1);
             }
@@ -158,6 +167,12 @@ int main(int argc, char **argv)
         prog_warn("cannot both summarize and show all entries");
         prog_usage(USAGE, 1);
     }
+    if (opt_s && max_depth > 0) {
+        prog_warn("warning: summarizing conflicts with --max-depth=%ld", max_depth);
+        prog_usage(USAGE, 1);
+    }
+    if (opt_s)
+        max_depth = 0;
     hash_all = argc - i > 1;
     if (i == argc)
         walk_tree(&w, ".");

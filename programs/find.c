@@ -231,7 +231,7 @@ static void parse_tests(int argc, char **argv, int i, struct walk *w)
             t.kind = T_PRINT;
             have_print = 1;
         } else if (strcmp(a, "-maxdepth") == 0 || strcmp(a, "-mindepth") == 0) {
-            unsigned long n = num_arg_ulong(option_arg(argc, argv, &i), a + 1);
+            unsigned long n = num_arg_ulong(option_arg(argc, argv, &i), a + 1, 1);
             *(a[2] == 'a' ? &w->maxdepth : &mindepth) = (int)(n > 1000000 ? 1000000 : n);
             continue;
         } else {

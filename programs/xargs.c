@@ -235,7 +235,7 @@ static int xargs_options(int argc, char **argv)
             prog_warn("option -%c needs an argument", *p);
             prog_usage(USAGE, 1);
         }
-        if (*p == 'n' && (max_items = num_arg_ulong(arg, "number of items")) == 0) {
+        if (*p == 'n' && (max_items = num_arg_ulong(arg, "number of items", 1)) == 0) {
             prog_warn("value for -n must be at least 1");
             exit(1);
         }

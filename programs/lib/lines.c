@@ -119,12 +119,12 @@ int num_parse_long(const char *s, long *out)
     return 0;
 }
 
-unsigned long num_arg_ulong(const char *s, const char *what)
+unsigned long num_arg_ulong(const char *s, const char *what, int status)
 {
     unsigned long v;
     if (num_parse_ulong(s, &v) < 0) {
         prog_warn("invalid %s: '%s'", what, s);
-        exit(2);
+        exit(status);
     }
     return v;
 }

@@ -38,8 +38,9 @@ int num_parse_ulong(const char *s, unsigned long *out);
 // Parses a whole decimal number with an optional sign. Returns 0 or -1.
 int num_parse_long(const char *s, long *out);
 
-// The same, but reports "NAME: invalid WHAT: 's'" and exits with
-// status 2 on bad input.
-unsigned long num_arg_ulong(const char *s, const char *what);
+// num_parse_ulong for an argument: on bad input reports
+// "NAME: invalid WHAT: 's'" and exits with status (the program's
+// status for bad usage).
+unsigned long num_arg_ulong(const char *s, const char *what, int status);
 
 #endif

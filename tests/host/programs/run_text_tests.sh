@@ -125,9 +125,11 @@ same() {
     compare "$1" "$2" "$B/$3" "$3"
 }
 
-# sorted CASE ARGS: like same, with both outputs sorted (directory order).
+# sorted CASE ARGS: like same, with both outputs sorted (directory order);
+# the exit status is the program's.
 sorted() {
-    compare "$1" empty "$B/$2 | sort" "$2 | sort"
+    compare "$1" empty "$B/$2 > $T/unsorted; s=\$?; sort $T/unsorted; exit \$s" \
+                       "$2 > $T/unsorted; s=\$?; sort $T/unsorted; exit \$s"
 }
 
 # err_is CASE PATTERN: our last command's stderr must match PATTERN.
@@ -391,6 +393,8 @@ err_is find_missing_message "^find: missing: No such file or directory"
 same find_bad_pred       empty "find tree -bogus"
 same find_bad_type       empty "find tree -type q"
 same find_no_arg         empty "find tree -name"
+same find_bad_depth      empty "find tree -maxdepth x"
+same diff_bad_context    empty "diff -U x abc abc"
 
 # --- du ---------------------------------------------------------------------
 sorted du_tree           "du tree"
@@ -398,6 +402,10 @@ sorted du_a              "du -a tree"
 sorted du_s              "du -s tree tree/doc"
 sorted du_h              "du -h tree"
 sorted du_sh             "du -sh tree"
+sorted du_d1             "du -d 1 tree"
+sorted du_d0_a           "du -a -d 0 tree"
+sorted du_ad1            "du -ad1 tree"
+sorted du_d_bad          "du -d x tree"
 sorted du_file           "du tree/doc/big.txt"
 sorted du_twice          "du tree/src tree"
 compare du_dot           empty "cd tree && $B/du | sort" "cd tree && du | sort"
