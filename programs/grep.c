@@ -1,10 +1,13 @@
 // grep: prints the lines that match a pattern.
-// usage: grep [-iEFvnclqrhHox] [-e PATTERN]... [PATTERN] [file...]
+// usage: grep [-iEFvnclqrhHox] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]
 //   -E  extended regular expressions  -F  fixed strings  -i  ignore case
 //   -v  lines that do not match  -n  line numbers  -c  counts only
 //   -l  names of files with a match  -q  no output, status only
 //   -r  search folders recursively (none given: ".")
 //   -o  print only the matched parts, each on a line  -x  match whole lines
+//   -A N / -B N / -C N   N lines after / before / around each selected
+//   line (with '-' after the name and number; "--" between groups)
+//   -m N  stop after N selected lines
 //   -h / -H  leave out / put the file name before each line (the default
 //   is to name files when there are several or with -r)
 // A pattern holding newlines is several patterns. Exit status: 0 a line
@@ -17,10 +20,11 @@
 #include "prog.h"
 #include "walk.h"
 
-#define USAGE "[-iEFvnclqrhHox] [-e PATTERN]... [PATTERN] [file...]"
+#define USAGE "[-iEFvnclqrhHox] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]"
 
 static int opt_i, opt_E, opt_F, opt_v, opt_n, opt_c, opt_l, opt_q, opt_r, opt_o, opt_x;
 static int show_names = -1;         // -1: decided by the number of files
+static unsigned long opt_A, opt_B, max_count = (unsigned long)-1;   // -A, -B, -m
 static char **pats;                 // the patterns, one per line
 static regex_t *res;
 static int npats, status = 1;
@@ -113,13 +117,14 @@ static int line_matches(const char *s, size_t len)
     return 0;
 }
 
-// The prefix of an output line: "NAME:" and "N:" as asked.
-static void print_prefix(const char *name, unsigned long lineno)
+// The prefix of an output line: "NAME:" and "N:" as asked (sep is '-'
+// on context lines).
+static void print_prefix(const char *name, unsigned long lineno, char sep)
 {
     if (show_names)
-        printf("%s:", name);
+        printf("%s%c", name, sep);
     if (opt_n)
-        printf("%lu:", lineno);
+        printf("%lu%c", lineno, sep);
 }
 
 // -o: prints each non-empty match of the line on a line of its own.
@@ -131,10 +136,83 @@ static void print_matches(const char *s, size_t len, const char *name, unsigned 
             pos = ms + 1;
             continue;
         }
-        print_prefix(name, lineno);
+        print_prefix(name, lineno, ':');
         line_put(s + ms, me - ms);
         pos = me;
     }
+}
+
+// -A, -B, -C: lines around the selected ones, within one file.
+struct held {
+    char *s;
+    size_t len, cap;
+    unsigned long no;
+};
+static struct held *held;           // the last opt_B lines, by number % opt_B
+static unsigned long ctx_last;      // the last line printed in this file (0: none)
+static unsigned long ctx_after;     // after-context lines still to print
+static int ctx_any;                 // some group was printed (for "--")
+static int ctx_on;                  // -A, -B or -C was given (even 0)
+
+// Keeps a line that was not printed, for a later before-context.
+static void context_hold(const char *s, size_t len, unsigned long no)
+{
+    struct held *h = &held[no % opt_B];
+    if (len + 1 > h->cap) {
+        h->cap = len + 1;
+        free(h->s);
+        if (!(h->s = malloc(h->cap))) {
+            prog_warn("out of memory");
+            exit(2);
+        }
+    }
+    memcpy(h->s, s, len);
+    h->len = len;
+    h->no = no;
+}
+
+// A line that was not selected: after-context, or held for before-context.
+static void context_other(const char *s, size_t len, const char *name, unsigned long no)
+{
+    if (ctx_after) {
+        print_prefix(name, no, '-');
+        line_put(s, len);
+        ctx_last = no;
+        ctx_after--;
+    } else if (opt_B) {
+        context_hold(s, len, no);
+    }
+}
+
+// Before selected line no: "--" after a gap, then the held lines.
+static void context_before(const char *name, unsigned long no)
+{
+    unsigned long first = no - (opt_B < no - 1 ? opt_B : no - 1);
+    if (ctx_last && first <= ctx_last)
+        first = ctx_last + 1;
+    if (ctx_any && (ctx_last == 0 || first > ctx_last + 1))
+        puts("--");
+    for (unsigned long n = first; n < no; n++) {
+        print_prefix(name, n, '-');
+        line_put(held[n % opt_B].s, held[n % opt_B].len);
+    }
+    ctx_any = 1;
+}
+
+// Prints a selected line (with its context when asked).
+static void print_selected(const char *s, size_t len, const char *name, unsigned long no)
+{
+    int context = ctx_on && !opt_o;
+    if (context)
+        context_before(name, no);
+    if (opt_o && !opt_v) {
+        print_matches(s, len, name, no);
+    } else if (!opt_o) {
+        print_prefix(name, no, ':');
+        line_put(s, len);
+    }
+    ctx_last = no;
+    ctx_after = opt_A;
 }
 
 // Searches one open stream; name is what to print for it. Returns the
@@ -145,24 +223,23 @@ static unsigned long grep_stream(FILE *f, const char *name)
     size_t cap = 0;
     unsigned long lineno = 0, count = 0;
     ssize_t len;
-    int nl;
+    int nl, quiet = opt_q || opt_l || opt_c;
 
+    ctx_last = ctx_after = 0;
     while ((len = line_read(f, &buf, &cap, &nl)) >= 0) {
         lineno++;
-        if (line_matches(buf, (size_t)len) == opt_v)
+        if (count >= max_count || line_matches(buf, (size_t)len) == opt_v) {
+            if (!quiet && !opt_o)
+                context_other(buf, (size_t)len, name, lineno);
+            if (count >= max_count && !ctx_after)
+                break;
             continue;
+        }
         count++;
         if (opt_q || opt_l)
             break;
-        if (opt_c)
-            continue;
-        if (opt_o) {
-            if (!opt_v)
-                print_matches(buf, (size_t)len, name, lineno);
-            continue;
-        }
-        print_prefix(name, lineno);
-        line_put(buf, (size_t)len);
+        if (!opt_c)
+            print_selected(buf, (size_t)len, name, lineno);
     }
     free(buf);
     if (ferror(f)) {
@@ -247,14 +324,23 @@ static int grep_options(int argc, char **argv, int *have_e)
         if (strcmp(argv[i], "--") == 0)
             return i + 1;
         for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'e') {
+            if (strchr("eABCm", *p)) {
                 const char *arg = p[1] ? p + 1 : argv[++i];
                 if (!arg) {
-                    prog_warn("option -e needs an argument");
+                    prog_warn("option -%c needs an argument", *p);
                     prog_usage(USAGE, 2);
                 }
-                add_patterns(arg);
-                *have_e = 1;
+                if (*p == 'e') {
+                    add_patterns(arg);
+                    *have_e = 1;
+                } else {
+                    unsigned long n = num_arg_ulong(arg, *p == 'm' ? "max count" :
+                                                    "context length argument", 2);
+                    *(*p == 'A' ? &opt_A : *p == 'B' ? &opt_B : *p == 'm' ? &max_count : &opt_A) = n;
+                    if (*p == 'C')
+                        opt_B = n;
+                    ctx_on |= *p != 'm';
+                }
                 break;
             }
             if (!grep_flag(*p)) {
@@ -279,6 +365,11 @@ int main(int argc, char **argv)
         add_patterns(argv[i++]);
     }
     compile_patterns();
+    held = opt_B ? calloc(opt_B, sizeof(*held)) : NULL;
+    if (opt_B && !held) {
+        prog_warn("out of memory");
+        return 2;
+    }
     int nfiles = argc - i;
     if (show_names < 0)
         show_names = nfiles > 1 || (opt_r && !(nfiles == 1 && strcmp(argv[i], "-") == 0));
