@@ -43,7 +43,7 @@ COMMANDS = [
     "grep -h a text dups", "grep -c a text dups", "grep -r lib tree | sort",
     "grep -rl int tree | sort", "grep -q fox text; echo $?", "grep wolf text; echo $?",
     "cat text | grep -i QUICK", "grep -on 'o[a-z]*' text", "grep -x '[a-z ]*' text",
-    "grep -n -C1 'fox\\|Mixed' text", "grep -m1 -A1 o text",
+    "grep -n -C1 -E 'fox|Mixed' text", "grep -m1 -A1 o text",
     "sed s/o/0/ text", "sed s/o/0/g text", "sed s/o/0/2 text", "sed 's/[a-z]*/<&>/' text",
     "sed -E 's/([a-z]+) ([a-z]+)/\\2 \\1/g' text", "sed 's/\\(o\\)\\(.\\)/\\2\\1/' text",
     "sed 's|o|/|g' text", "sed 's/x*/-/g' abc", "sed -n 3p text", "sed 2,4d text",
