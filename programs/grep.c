@@ -1,10 +1,11 @@
 // grep: prints the lines that match a pattern.
-// usage: grep [-iEFvnclqrhHox] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]
+// usage: grep [-iEFvnclqrhHowx] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]
 //   -E  extended regular expressions  -F  fixed strings  -i  ignore case
 //   -v  lines that do not match  -n  line numbers  -c  counts only
 //   -l  names of files with a match  -q  no output, status only
 //   -r  search folders recursively (none given: ".")
 //   -o  print only the matched parts, each on a line  -x  match whole lines
+//   -w  match whole words (no letter, digit or _ just before or after)
 //   -A N / -B N / -C N   N lines after / before / around each selected
 //   line (with '-' after the name and number; "--" between groups)
 //   -m N  stop after N selected lines
@@ -12,6 +13,9 @@
 //   is to name files when there are several or with -r)
 // A pattern holding newlines is several patterns. Exit status: 0 a line
 // was selected, 1 none, 2 an error (0 with -q if a line was selected).
+// The regular expressions are POSIX's (newlib's regcomp in the system):
+// GNU's \| \+ \? \< \> \b \w in basic ones are not there; use -E.
+#include <ctype.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +24,9 @@
 #include "prog.h"
 #include "walk.h"
 
-#define USAGE "[-iEFvnclqrhHox] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]"
+#define USAGE "[-iEFvnclqrhHowx] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]"
 
-static int opt_i, opt_E, opt_F, opt_v, opt_n, opt_c, opt_l, opt_q, opt_r, opt_o, opt_x;
+static int opt_i, opt_E, opt_F, opt_v, opt_n, opt_c, opt_l, opt_q, opt_r, opt_o, opt_x, opt_w;
 static int show_names = -1;         // -1: decided by the number of files
 static unsigned long opt_A, opt_B, max_count = (unsigned long)-1;   // -A, -B, -m
 static char **pats;                 // the patterns, one per line
@@ -105,12 +109,35 @@ static int first_match(const char *s, size_t len, size_t from, size_t *ms, size_
     return found;
 }
 
+static int is_word(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+// -w: the first match in s[from..len) with no word character just before
+// or after it (a shorter match at the same start is not tried).
+static int word_match(const char *s, size_t len, size_t from, size_t *ms, size_t *me)
+{
+    while (from <= len && first_match(s, len, from, ms, me)) {
+        if ((*ms == 0 || !is_word(s[*ms - 1])) && (*me == len || !is_word(s[*me])))
+            return 1;
+        from = *ms + 1;
+    }
+    return 0;
+}
+
+// The next match as the options ask (-w or not).
+static int next_match(const char *s, size_t len, size_t from, size_t *ms, size_t *me)
+{
+    return opt_w ? word_match(s, len, from, ms, me) : first_match(s, len, from, ms, me);
+}
+
 // Whether the line matches (before -v); with -x a pattern must match all of it.
 static int line_matches(const char *s, size_t len)
 {
     size_t ms, me;
     if (!opt_x)
-        return first_match(s, len, 0, &ms, &me);
+        return next_match(s, len, 0, &ms, &me);
     for (int i = 0; i < npats; i++)
         if (match_one(i, s, len, 0, &ms, &me) && ms == 0 && me == len)
             return 1;
@@ -131,7 +158,7 @@ static void print_prefix(const char *name, unsigned long lineno, char sep)
 static void print_matches(const char *s, size_t len, const char *name, unsigned long lineno)
 {
     size_t pos = 0, ms, me;
-    while (pos <= len && first_match(s, len, pos, &ms, &me)) {
+    while (pos <= len && next_match(s, len, pos, &ms, &me)) {
         if (me == ms) {
             pos = ms + 1;
             continue;
@@ -302,9 +329,9 @@ static void grep_tree(const char *path, int implicit)
 // Sets the flag of option letter c; returns 0 if there is no such option.
 static int grep_flag(char c)
 {
-    static const char letters[] = "iEFvnclqrRox";
+    static const char letters[] = "iEFvnclqrRoxw";
     int *flags[] = { &opt_i, &opt_E, &opt_F, &opt_v, &opt_n, &opt_c, &opt_l, &opt_q,
-                     &opt_r, &opt_r, &opt_o, &opt_x };
+                     &opt_r, &opt_r, &opt_o, &opt_x, &opt_w };
     const char *at = strchr(letters, c);
     if (c == 'h' || c == 'H') {
         show_names = c == 'H';

@@ -10,7 +10,9 @@
 // Addresses: N (line number), $ (the last line), /RE/ or \cREc, and
 // A1,A2 ranges. Commands are separated by ';' or newlines. -n prints only
 // what p asks for; -E uses extended regular expressions. The files are
-// one stream: line numbers and $ run across them.
+// one stream: line numbers and $ run across them. The regular expressions
+// are POSIX's (newlib's regcomp in the system): GNU's \| \+ \? in basic
+// ones are not there; use -E.
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
