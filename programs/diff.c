@@ -1,6 +1,7 @@
 // diff: compares two text files line by line.
-// usage: diff [-u | -U N] FILE1 FILE2        "-" is standard input
-// Without -u the output is diff's normal format ("2c2", "< old", "---",
+// usage: diff [-q] [-u | -U N] FILE1 FILE2        "-" is standard input
+// -q says only "Files FILE1 and FILE2 differ". Otherwise, without -u, the
+// output is diff's normal format ("2c2", "< old", "---",
 // "> new"); -u gives unified output with 3 lines of context (-U N: N), as
 // GNU diff -u prints it. The unified header is "--- FILE1\tTIME" and
 // "+++ FILE2\tTIME", TIME being the file's modification time in UTC as
@@ -18,7 +19,7 @@
 #include "lines.h"
 #include "prog.h"
 
-#define USAGE "[-u | -U N] FILE1 FILE2"
+#define USAGE "[-q] [-u | -U N] FILE1 FILE2"
 
 struct file {
     const char *name;
@@ -31,6 +32,7 @@ struct file {
 static struct file fa, fb;
 static long *vf, *vb;       // Myers' furthest-reaching diagonals, both ways
 static long context = -1;   // -1: normal format
+static int opt_q;           // only say whether they differ
 
 static unsigned long line_hash(const struct line *l, int nl)
 {
@@ -270,7 +272,9 @@ static int diff_options(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         if (strcmp(argv[i], "--") == 0)
             return i + 1;
-        if (strcmp(argv[i], "-u") == 0) {
+        if (strcmp(argv[i], "-q") == 0) {
+            opt_q = 1;
+        } else if (strcmp(argv[i], "-u") == 0) {
             context = 3;
         } else if (strncmp(argv[i], "-U", 2) == 0) {
             const char *n = argv[i][2] ? argv[i] + 2 : argv[++i];
@@ -306,7 +310,9 @@ int main(int argc, char **argv)
     long ci = 0, cj = 0, ie, je;
     if (!next_change(&ci, &cj, &ie, &je))
         return 0;
-    if (context < 0)
+    if (opt_q)
+        printf("Files %s and %s differ\n", fa.name, fb.name);
+    else if (context < 0)
         normal_format();
     else
         unified_format();

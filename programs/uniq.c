@@ -1,17 +1,30 @@
 // uniq: writes each run of equal adjacent lines once.
-// usage: uniq [-c] [-d] [-u] [input [output]]
+// usage: uniq [-c] [-d] [-u] [-i] [input [output]]
 //   -c  put the run's length before each line ("%7lu " as GNU uniq)
 //   -d  only lines that are repeated     -u  only lines that are not
+//   -i  lines that differ only in case are equal
 // Input "-" or none is standard input. Lines of any length.
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "lines.h"
 #include "prog.h"
 
-#define USAGE "[-c] [-d] [-u] [input [output]]"
+#define USAGE "[-c] [-d] [-u] [-i] [input [output]]"
 
-static int opt_c, opt_d, opt_u;
+static int opt_c, opt_d, opt_u, opt_i;
+
+// Whether two lines of the same length are equal (ignoring case with -i).
+static int same_line(const char *a, const char *b, size_t len)
+{
+    if (!opt_i)
+        return memcmp(a, b, len) == 0;
+    for (size_t i = 0; i < len; i++)
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return 0;
+    return 1;
+}
 
 // Writes one finished run of count equal lines, if the options want it.
 static void uniq_emit(const char *s, size_t len, unsigned long count)
@@ -33,7 +46,7 @@ static int uniq_stream(FILE *f)
     int nl;
 
     while ((len = line_read(f, &cur, &cur_cap, &nl)) >= 0) {
-        if (count && (size_t)len == prev_len && memcmp(cur, prev, prev_len) == 0) {
+        if (count && (size_t)len == prev_len && same_line(cur, prev, prev_len)) {
             count++;
             continue;
         }
@@ -65,6 +78,8 @@ static int uniq_options(int argc, char **argv)
                 opt_d = 1;
             else if (*p == 'u')
                 opt_u = 1;
+            else if (*p == 'i')
+                opt_i = 1;
             else {
                 prog_warn("unknown option -%c", *p);
                 prog_usage(USAGE, 1);

@@ -56,7 +56,7 @@ COMMANDS = [
     "sort text", "sort -r text", "sort -n nums", "sort -nr nums", "sort -u dups",
     "sort -k2 fields", "sort -k2,2n fields", "sort -k2,2n -k1,1r fields", "sort -t: -k2n fields",
     "sort -k1,1 -u fields", "sort dups text", "cat nums | sort -n | uniq", "sort -f text",
-    "uniq dups", "uniq -c dups", "uniq -d dups", "uniq -u dups", "sort dups | uniq -c",
+    "uniq dups", "uniq -c dups", "uniq -ic dups", "diff -q text dups; echo $?", "uniq -d dups", "uniq -u dups", "sort dups | uniq -c",
     "diff seq100 seq100b; echo $?", "diff -u seq100 seq100b | sed 1,2d",
     "diff -U1 seq100b seq100 | sed 1,2d", "diff -u abc abc_nonl | sed 1,2d",
     "diff abc aBcd", "diff abc abc; echo $?", "diff -u tree/doc/notes.txt seq100 | wc -l",
