@@ -1,0 +1,127 @@
+"""Scenario tests of the terminal: termios raw mode, poll and select,
+the window size (tests/programs/tty_check.c, compared with the same
+program on a host pseudo-terminal), a program leaving the console raw,
+the pager `more` and the editor `edit` over serial and on the VGA screen."""
+import fcntl
+import os
+import pty
+import select
+import shutil
+import struct
+import subprocess
+import tempfile
+import termios
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def host_pty_run(binary, args, keys, rows=24, cols=80):
+    """Runs binary on a host pseudo-terminal of rows x cols; each (prompt,
+    bytes) in keys is typed once prompt has appeared. Returns the output
+    without carriage returns."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(binary, [os.path.basename(binary)] + args)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    out = b""
+
+    def pump(until=None, timeout=10):
+        nonlocal out
+        end = time.time() + timeout
+        while time.time() < end and (until is None or until.encode() not in out):
+            r, _, _ = select.select([fd], [], [], 0.1)
+            if r:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                out += chunk
+            elif until is None:
+                return
+    for prompt, data in keys:
+        pump(prompt)
+        time.sleep(0.3)
+        os.write(fd, data)
+    pump(None, 5)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out.decode("utf-8", "replace").replace("\r", "")
+
+
+def make_disk(build, tmp, programs, files):
+    """A disk with the built root, the given tools/cc programs (name ->
+    source) and files (path -> text)."""
+    extra = os.path.join(tmp, "extra")
+    shutil.copytree(os.path.join(build, "root"), extra)
+    for name, src in programs.items():
+        subprocess.run([os.path.join(ROOT, "tools/cc"), "-O2", "-o",
+                        os.path.join(extra, "bin", name), src], check=True)
+    for path, text in files.items():
+        full = os.path.join(extra, path.lstrip("/"))
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w") as f:
+            f.write(text)
+    disk = os.path.join(tmp, "disk.img")
+    subprocess.run(["sh", os.path.join(ROOT, "tools/disk.sh"), "create", disk, extra],
+                   check=True, stdout=subprocess.DEVNULL)
+    return disk
+
+
+def typed_session(sh, line, keys, end_marker, timeout=30):
+    """Types line, then each (prompt, text) once prompt appears after it;
+    returns the output from the line's echo to end_marker."""
+    start = len(sh.text())
+    sh.type(line + "\n")
+    for prompt, data in keys:
+        if not sh.wait_for_from(start, prompt, timeout):
+            break
+        time.sleep(0.3)
+        sh.type(data.decode("latin-1"))
+    sh.wait_for_from(start, end_marker, timeout)
+    time.sleep(0.3)
+    out = sh.text()[start:]
+    return out[out.find("\n") + 1:]
+
+
+TTY_KEYS = [("type a key\n", b"q"), ("type a key to wake poll\n", b"z")]
+
+
+def tty_check(sh, tmp, record):
+    src = os.path.join(ROOT, "tests/programs/tty_check.c")
+    host = os.path.join(tmp, "tty_check_host")
+    subprocess.run(["gcc", "-O2", "-o", host, src], check=True)
+    sample = os.path.join(tmp, "sample.txt")
+    with open(sample, "w") as f:
+        f.write("x\n")
+    want = host_pty_run(host, [sample], TTY_KEYS)
+    got = typed_session(sh, "tty_check /etc/motd", TTY_KEYS, "restored: ")
+    got = got[:got.find("$ ")] if "$ " in got else got
+    record("scenario.tty.tty_check_matches_host", got.strip() == want.strip() and "got 1: 7a" in got,
+           "want %r\ngot  %r" % (want, got))
+
+
+def raw_exit_leaves_cooked(sh, record):
+    out = sh.run("tty_check raw-exit")
+    after = sh.run("echo still cooked")
+    record("scenario.tty.program_exiting_raw_leaves_shell_usable",
+           out is not None and "left raw: icanon=0" in out and (after or "").strip() == "still cooked",
+           repr((out, after)))
+
+
+def run_all(Shell, BUILD, record):
+    tmp = tempfile.mkdtemp()
+    try:
+        disk = make_disk(BUILD, tmp, {"tty_check": os.path.join(ROOT, "tests/programs/tty_check.c")}, {})
+        sh = Shell(disk=disk)
+        if not sh.ready:
+            record("scenario.tty.boot", False, sh.text()[-500:])
+            sh.stop()
+            return
+        tty_check(sh, tmp, record)
+        raw_exit_leaves_cooked(sh, record)
+        sh.stop()
+    finally:
+        shutil.rmtree(tmp)
