@@ -111,10 +111,54 @@ def raw_exit_leaves_cooked(sh, record):
            repr((out, after)))
 
 
+LONG = "".join("line %d of the long file\n" % i for i in range(1, 61))
+
+
+def more_pages(sh, record):
+    """more shows 23 lines (a 24-row serial screen less the prompt), then
+    a screen more on space, a line on Enter, and stops on q; piped input
+    pages the same with keys from the console; to a file it copies."""
+    lines = LONG.splitlines(True)
+    pct = lambda n: "(%d%%)" % (len("".join(lines[:n])) * 100 // len(LONG))
+    prompt = "\x1b[7m--More--"
+    for name, cmd in (("file", "more /etc/long.txt"), ("pipe", "cat /etc/long.txt | more")):
+        start = len(sh.text())
+        sh.type(cmd + "\n")
+        ok = sh.wait_for_from(start, prompt, 20)
+        time.sleep(0.3)
+        first = sh.text()[start:]
+        first = first[first.find("\n") + 1:]
+        want1 = "".join(lines[:23]) + prompt + (pct(23) if name == "file" else "")
+        sh.type(" ")
+        ok = ok and sh.wait_for_from(start, "line 46 of", 10)
+        time.sleep(0.3)
+        sh.type("\r")
+        ok = ok and sh.wait_for_from(start, "line 47 of", 10)
+        time.sleep(0.3)
+        sh.type("q")
+        ok = sh.wait_for_from(start, "$ ", 10) and ok
+        time.sleep(0.3)
+        out = sh.text()[start:]
+        out = out[out.find("\n") + 1:]
+        second = out[len(first):]
+        page2 = second.split(prompt)[0] if prompt in second else second
+        step = "\x1b[K" + "".join(lines[23:46])
+        record("scenario.tty.more_%s_first_page" % name, ok and first.startswith(want1),
+               "want %r\ngot  %r" % (want1, first))
+        record("scenario.tty.more_%s_space_enter_q" % name,
+               ok and page2.startswith(step) and "line 48 of" not in out and
+               ("\x1b[K" + lines[46]) in second and out.rstrip().endswith("$"),
+               repr(out[-600:]))
+    sh.run("more /etc/long.txt > /tmp/more.out")
+    got = sh.run("cat /tmp/more.out")
+    record("scenario.tty.more_not_a_tty_copies", got == LONG, repr((got or "")[-200:]))
+
+
 def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
-        disk = make_disk(BUILD, tmp, {"tty_check": os.path.join(ROOT, "tests/programs/tty_check.c")}, {})
+        disk = make_disk(BUILD, tmp, {"tty_check": os.path.join(ROOT, "tests/programs/tty_check.c")},
+                         {"/etc/long.txt": LONG})
         sh = Shell(disk=disk)
         if not sh.ready:
             record("scenario.tty.boot", False, sh.text()[-500:])
@@ -122,6 +166,7 @@ def run_all(Shell, BUILD, record):
             return
         tty_check(sh, tmp, record)
         raw_exit_leaves_cooked(sh, record)
+        more_pages(sh, record)
         sh.stop()
     finally:
         shutil.rmtree(tmp)

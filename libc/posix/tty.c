@@ -3,6 +3,7 @@
 // console driver (CON_GET_MODE / CON_SET_MODE); only a descriptor on the
 // console is a terminal.
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <termios.h>
@@ -154,4 +155,14 @@ int ioctl(int fd, unsigned long request, ...)
     case TCSETSF:    return tcsetattr(fd, TCSAFLUSH, arg);
     default:         return (int)rpc_result(-ENOTTY);
     }
+}
+
+// open() of "/dev/tty" or "/dev/console": a new descriptor on the console
+// (there is no /dev in the file system). Returns -ENOENT for other paths.
+int tty_open(const char *path, int flags)
+{
+    if (strcmp(path, "/dev/tty") && strcmp(path, "/dev/console"))
+        return -ENOENT;
+    struct fd_desc d = { FD_CONSOLE, (uint32_t)(flags & O_ACCMODE), 0, 0 };
+    return fd_install(&d);
 }
