@@ -154,6 +154,50 @@ def more_pages(sh, record):
     record("scenario.tty.more_not_a_tty_copies", got == LONG, repr((got or "")[-200:]))
 
 
+UP, DOWN, RIGHT, LEFT = "\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D"
+HOME, END, DELETE, PGUP, PGDN = "\x1b[H", "\x1b[F", "\x1b[3~", "\x1b[5~", "\x1b[6~"
+SAVE, QUIT = "\x13", "\x11"
+
+
+def edit_session(sh, path, keys):
+    """Runs edit on path, typing each key (a string) with a pause; returns
+    the output and whether the shell prompt came back."""
+    start = len(sh.text())
+    sh.type("edit %s\n" % path)
+    sh.wait_for_from(start, "^Q quit", 20)
+    for k in keys:
+        time.sleep(0.25)
+        sh.type(k)
+    back = sh.wait_for_from(start, "$ ", 20)
+    time.sleep(0.3)
+    return sh.text()[start:], back
+
+
+def edit_serial(sh, record):
+    """Typing, arrows, Home/End, Backspace, Delete, Enter, ^S, ^Q on a new
+    file; cat shows exactly the text; an unsaved change asks before quitting;
+    PgDn moves a screen down in a long file."""
+    keys = list("hello") + ["\r"] + list("wurld") + [LEFT] * 3 + ["\x7f", "o", UP, END] + \
+        list(" there") + [DOWN, HOME, ">", RIGHT, DELETE, "W", "\r", "!", SAVE, QUIT]
+    out, back = edit_session(sh, "/tmp/f", keys)
+    got = sh.run("cat /tmp/f")
+    want = "hello there\n>wW\n!rld\n"
+    record("scenario.tty.edit_serial_typing_saved", back and got == want,
+           "want %r got %r\n%r" % (want, got, out[-400:]))
+    record("scenario.tty.edit_status_line",
+           "\x1b[7m /tmp/f [new file]" in out and "wrote 3 lines, 21 bytes" in out, repr(out[-300:]))
+    out, back = edit_session(sh, "/tmp/f", ["x", QUIT, QUIT])
+    got = sh.run("cat /tmp/f")
+    record("scenario.tty.edit_quit_asks_when_unsaved",
+           back and "unsaved changes: ^Q again" in out and got == want, repr((got, out[-300:])))
+    out, back = edit_session(sh, "/etc/long.txt", [PGDN, "*", PGDN, PGUP, UP, HOME, "+", SAVE, QUIT])
+    got = sh.run("cat /etc/long.txt")
+    lines = LONG.splitlines(True)
+    lines[23] = "*" + lines[23]
+    lines[22] = "+" + lines[22]
+    record("scenario.tty.edit_page_keys", back and got == "".join(lines), repr((got or "")[:1400]))
+
+
 def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
@@ -167,6 +211,7 @@ def run_all(Shell, BUILD, record):
         tty_check(sh, tmp, record)
         raw_exit_leaves_cooked(sh, record)
         more_pages(sh, record)
+        edit_serial(sh, record)
         sh.stop()
     finally:
         shutil.rmtree(tmp)
