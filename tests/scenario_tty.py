@@ -198,6 +198,54 @@ def edit_serial(sh, record):
     record("scenario.tty.edit_page_keys", back and got == "".join(lines), repr((got or "")[:1400]))
 
 
+def vga_screen(mon, tmp):
+    """The VGA text buffer through QEMU's monitor: 25 rows of text and the
+    attribute bytes."""
+    dump = os.path.join(tmp, "vga%d" % int(time.time() * 1000))
+    mon.sendall(('pmemsave 0xb8000 4000 "%s"\n' % dump).encode())
+    for _ in range(50):
+        if os.path.exists(dump) and os.path.getsize(dump) == 4000:
+            break
+        time.sleep(0.1)
+    data = open(dump, "rb").read() if os.path.exists(dump) else bytes(4000)
+    text = "".join(chr(data[i]) for i in range(0, len(data), 2))
+    return [text[r * 80:(r + 1) * 80] for r in range(25)], data[1::2]
+
+
+def edit_vga(Shell, tmp, disk, record):
+    """edit started and driven from the PS/2 keyboard draws on the 80x25
+    VGA screen: the text, the status line in reverse video on row 25;
+    the saved file holds what was typed."""
+    import socket
+    sock_path = os.path.join(tmp, "mon")
+    sh = Shell(disk=disk, extra=["-monitor", "unix:%s,server=on,wait=off" % sock_path])
+    rows, attrs, got = [""] * 25, b"", None
+    if sh.ready:
+        mon = socket.socket(socket.AF_UNIX)
+        mon.connect(sock_path)
+
+        def keys(names):
+            for k in names.split():
+                mon.sendall(("sendkey %s\n" % k).encode())
+                time.sleep(0.12)
+        keys("e d i t spc slash t m p slash v ret")
+        time.sleep(1.5)
+        keys("h i ret t h e r e up end shift-1 down home shift-t delete ctrl-s")
+        time.sleep(1.5)
+        rows, attrs = vga_screen(mon, tmp)
+        keys("ctrl-q")
+        time.sleep(1)
+        got = sh.run("cat /tmp/v")
+        mon.close()
+    sh.stop()
+    status = rows[24]
+    ok = rows[0].rstrip() == "hi!" and rows[1].rstrip() == "There" and rows[2].startswith("~") and \
+        status.startswith(" wrote 2 lines, 10 bytes") and "line 2/2 col 2" in status and \
+        attrs[24 * 80] == 0x70 and attrs[0] == 0x07
+    record("scenario.tty.edit_on_vga_screen", ok, "\n".join(r.rstrip() for r in rows))
+    record("scenario.tty.edit_on_vga_saved", got == "hi!\nThere\n", repr(got))
+
+
 def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
@@ -213,5 +261,6 @@ def run_all(Shell, BUILD, record):
         more_pages(sh, record)
         edit_serial(sh, record)
         sh.stop()
+        edit_vga(Shell, tmp, disk, record)
     finally:
         shutil.rmtree(tmp)
