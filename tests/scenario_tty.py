@@ -149,6 +149,15 @@ def more_pages(sh, record):
                ok and page2.startswith(step) and "line 48 of" not in out and
                ("\x1b[K" + lines[46]) in second and out.rstrip().endswith("$"),
                repr(out[-600:]))
+    start = len(sh.text())
+    sh.type("more /etc/long.txt\n")
+    sh.wait_for_from(start, prompt, 20)
+    time.sleep(0.3)
+    sh.type("\x03")                      # ^C ends more (ISIG stays on in it)
+    back = sh.wait_for_from(start, "$ ", 10)
+    after = sh.run("echo typed after ^C")
+    record("scenario.tty.more_interrupted_leaves_shell_cooked",
+           back and (after or "").strip() == "typed after ^C", repr((after, sh.text()[-300:])))
     sh.run("more /etc/long.txt > /tmp/more.out")
     got = sh.run("cat /tmp/more.out")
     record("scenario.tty.more_not_a_tty_copies", got == LONG, repr((got or "")[-200:]))

@@ -9,8 +9,11 @@
 //
 // The terminal mode (termios) is one for the console. So that a program
 // that dies or exits in raw mode cannot leave the shell without echo and
-// editing, every foreground change (CON_SET_FG, which the shell makes
-// before and after each foreground job) puts the default mode back.
+// editing, the console puts the default mode back when the foreground is
+// taken from a group (CON_SET_FG from a group to 0 or to another one: the
+// shell's call once a foreground job has ended, however it ended). Giving
+// the foreground to a job (from 0) keeps the mode, so a job that set raw
+// mode before the shell's call is not undone.
 #include "os.h"
 #include "server.h"
 #include "console_proto.h"
@@ -282,17 +285,19 @@ static int con_read(struct request *rq)
     return SERVER_DEFER;
 }
 
-// CON_SET_FG: w0 is the process group ^C interrupts (0: none); the
-// terminal goes back to its default mode and the screen's attributes to
-// plain (see the top of this file).
+// CON_SET_FG: w0 is the process group ^C interrupts (0: none). When the
+// foreground is taken from a group, the terminal goes back to its default
+// mode and the screen's attributes to plain (see the top of this file).
 static int con_set_fg(struct request *rq)
 {
     struct con_mode m;
+    if (fg_pgid && rq->w0 != fg_pgid) {
+        mode_default(&m);
+        mode_set(&m, 0);
+        vga_reset();
+        serve_readers();
+    }
     fg_pgid = rq->w0;
-    mode_default(&m);
-    mode_set(&m, 0);
-    vga_reset();
-    serve_readers();
     rq->r0 = 0;
     return 0;
 }

@@ -10,8 +10,9 @@ enum console_op {
                        //    Canonical mode: one line (with '\n'), 0 at end of
                        //    input (^D on an empty line); blocks until a line
                        //    is complete. Non-canonical: as VMIN/VTIME say.
-    CON_SET_FG,        // w0 = process group that ^C ends (0: none). Also puts
-                       //    the terminal back in its default (cooked) mode.
+    CON_SET_FG,        // w0 = process group that ^C ends (0: none). Taking the
+                       //    foreground from a group (to 0 or another group) also
+                       //    puts the terminal back in its default (cooked) mode.
     CON_GET_MODE,      // -> payload: struct con_mode
     CON_SET_MODE,      // payload: struct con_mode, w0 = 1: drop pending input
     CON_WINSIZE,       // -> r0 = rows, r1 = columns (of the screen in use)
