@@ -351,14 +351,20 @@ static int con_set_winsize(struct request *rq)
 }
 
 // Keeps a poller's handle; a newer one from the same pid replaces its
-// older one. Returns -1 when the table is full.
-static int pollers_add(long handle, uint64_t bit, uint64_t pid)
+// older one. When the table is full the oldest entry is woken and dropped
+// (a live poller then asks again; a dead one's entry is gone).
+static void pollers_add(long handle, uint64_t bit, uint64_t pid)
 {
     unsigned i = 0;
     while (i < npollers && pollers[i].pid != pid)
         i++;
-    if (i == MAX_POLLERS)
-        return -1;
+    if (i == MAX_POLLERS) {
+        sys_notif_signal(pollers[0].handle, (long)pollers[0].bit);
+        sys_handle_close(pollers[0].handle);
+        for (unsigned k = 1; k < MAX_POLLERS; k++)
+            pollers[k - 1] = pollers[k];
+        i = --npollers;
+    }
     if (i < npollers)
         sys_handle_close(pollers[i].handle);
     else
@@ -366,7 +372,6 @@ static int pollers_add(long handle, uint64_t bit, uint64_t pid)
     pollers[i].handle = handle;
     pollers[i].bit = bit;
     pollers[i].pid = pid;
-    return 0;
 }
 
 // CON_POLL: what is ready now; with a handle and nothing ready, keeps it
@@ -381,10 +386,8 @@ static int con_poll(struct request *rq)
         return 0;
     if (ready || !(rq->w0 & CON_POLL_IN))
         return 0;                // the loop closes the handle
-    if (pollers_add((long)rq->w2, rq->w1, rq->badge) < 0)
-        rq->r0 = (uint64_t)-CON_EAGAIN;
-    else
-        rq->handle = 0;          // kept until input comes
+    pollers_add((long)rq->w2, rq->w1, rq->badge);
+    rq->handle = 0;              // kept until input comes
     return 0;
 }
 

@@ -247,7 +247,8 @@ static int op_proc_gone(struct request *rq)
     return 0;
 }
 
-// PIPE_POLL: see pipe_proto.h. A full table of pollers answers -EAGAIN.
+// PIPE_POLL: see pipe_proto.h. When the pipe's table of pollers is full,
+// the oldest is woken and dropped (if alive, it asks again).
 static int op_poll(struct request *rq)
 {
     struct pipe *p = pipe_get(rq->w0);
@@ -259,8 +260,10 @@ static int op_poll(struct request *rq)
     while (i < p->npollers && p->pollers[i].pid != (int)rq->badge)
         i++;
     if (i == MAX_POLLERS) {
-        rq->r0 = (uint64_t)-EAGAIN;
-        return 0;
+        sys_notif_signal(p->pollers[0].handle, 1);
+        sys_handle_close(p->pollers[0].handle);
+        memmove(p->pollers, p->pollers + 1, (MAX_POLLERS - 1) * sizeof p->pollers[0]);
+        i = --p->npollers;
     }
     if (i < p->npollers)
         sys_handle_close(p->pollers[i].handle);
