@@ -103,6 +103,17 @@ def tty_check(sh, tmp, record):
            "want %r\ngot  %r" % (want, got))
 
 
+def poll_wakes_on_other_process(sh, tmp, record):
+    """poll blocks on a pipe until the writer, another process, exits
+    (sleep 1 | ...): the same as under the host's sh."""
+    host = os.path.join(tmp, "tty_check_host")
+    want = subprocess.run(["sh", "-c", "sleep 1 | %s poll-stdin" % host], capture_output=True,
+                          text=True).stdout
+    got = sh.run("sleep 1 | tty_check poll-stdin")
+    record("scenario.tty.poll_blocks_until_other_process", got == want and "after waiting" in want,
+           "want %r got %r" % (want, got))
+
+
 def raw_exit_leaves_cooked(sh, record):
     out = sh.run("tty_check raw-exit")
     after = sh.run("echo still cooked")
@@ -267,6 +278,7 @@ def run_all(Shell, BUILD, record):
             return
         tty_check(sh, tmp, record)
         raw_exit_leaves_cooked(sh, record)
+        poll_wakes_on_other_process(sh, tmp, record)
         more_pages(sh, record)
         edit_serial(sh, record)
         sh.stop()

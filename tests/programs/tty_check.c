@@ -3,7 +3,8 @@
 // prints what it saw. Run on the console of this system and on a host
 // pseudo-terminal of 24x80, typing the same keys after each "type" prompt,
 // it prints the same text. With the argument "raw-exit" it only puts the
-// terminal in raw mode and exits (the shell must still work after it).
+// terminal in raw mode and exits (the shell must still work after it);
+// with "poll-stdin" it waits in poll for its standard input.
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -151,8 +152,25 @@ static void raw_mode(const char *file)
     modes("restored");
 }
 
+// Waits in poll for standard input (a pipe whose writer is another
+// process) and says what woke it and whether it really waited.
+static int poll_stdin(void)
+{
+    struct timeval t0, t1;
+    struct pollfd p = { 0, POLLIN, 0 };
+    gettimeofday(&t0, NULL);
+    int r = poll(&p, 1, 10000);
+    gettimeofday(&t1, NULL);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
+    printf("poll stdin: %d [%s%s] %s\n", r, p.revents & POLLIN ? "in" : "",
+           p.revents & POLLHUP ? "hup" : "", ms >= 400 ? "after waiting" : "at once");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "poll-stdin"))
+        return poll_stdin();
     if (argc > 1 && !strcmp(argv[1], "raw-exit")) {
         struct termios t;
         tcgetattr(0, &t);
