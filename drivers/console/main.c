@@ -62,8 +62,8 @@ static void con_out(const char *s, size_t n)
 static void mode_default(struct con_mode *m)
 {
     *m = (struct con_mode){ .iflag = CON_ICRNL, .oflag = CON_OPOST | CON_ONLCR,
-                            .cflag = 0000060 | 0000200,      // CS8 | CREAD
-                            .lflag = CON_ISIG | CON_ICANON | CON_ECHO | 0000020 | 0000040 };
+                            .cflag = CON_CS8 | CON_CREAD,
+                            .lflag = CON_ISIG | CON_ICANON | CON_ECHO | CON_ECHOE | CON_ECHOK };
     const uint8_t cc[] = { 3, 28, 127, 21, 4, 0, 1 };  // INTR QUIT ERASE KILL EOF TIME MIN
     memcpy(m->cc, cc, sizeof cc);
 }
@@ -139,7 +139,8 @@ static void timer_arm(uint64_t deadline)
         sys_notif_signal(timer_kick, 1);
 }
 
-// The timer thread: while a deadline is set, sleeps until it and then
+// The timer thread: while a deadline is set, sleeps until it (in slices
+// of at most 100 ms, so a deadline moved earlier is seen) and then
 // signals the driver's notification (CON_BIT_TIMER); otherwise waits to
 // be kicked. Keeps nothing of its own: the deadline is the driver's.
 static void timer_thread(long unused)
@@ -151,7 +152,8 @@ static void timer_thread(long unused)
         while ((d = timer_deadline)) {
             uint64_t now = (uint64_t)sys_time();
             if (now < d) {
-                sys_sleep((long)((d - now) / 1000000) + 1);
+                uint64_t ms = (d - now) / 1000000 + 1;
+                sys_sleep((long)(ms > 100 ? 100 : ms));
                 continue;
             }
             sys_notif_signal(notif, (long)CON_BIT_TIMER);
@@ -219,16 +221,15 @@ static void input_poll(void)
 {
     int progress = 1;
     while (progress) {
-        int c;
         progress = 0;
-        c = -1;
-        if (line_accepting(&line) && (c = uart_getc()) >= 0)
-            last_from_kbd = 0;
+        int c = line_accepting(&line) ? uart_getc() : -1;
         if (c >= 0) {
+            last_from_kbd = 0;
             input_byte(c);
             progress = 1;
         }
-        if (line_accepting(&line) && (c = kbd_getc()) >= 0) {
+        c = line_accepting(&line) ? kbd_getc() : -1;
+        if (c >= 0) {
             last_from_kbd = 1;
             input_byte(c);
             progress = 1;

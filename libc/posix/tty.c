@@ -15,6 +15,8 @@
 _Static_assert(ICANON == CON_ICANON && ECHO == CON_ECHO && ISIG == CON_ISIG, "lflag values");
 _Static_assert(ICRNL == CON_ICRNL && INLCR == CON_INLCR && IGNCR == CON_IGNCR, "iflag values");
 _Static_assert(OPOST == CON_OPOST && ONLCR == CON_ONLCR, "oflag values");
+_Static_assert(ECHOE == CON_ECHOE && ECHOK == CON_ECHOK && CS8 == CON_CS8 && CREAD == CON_CREAD,
+               "default flag values");
 _Static_assert(VMIN == CON_VMIN && VTIME == CON_VTIME && VINTR == CON_VINTR, "cc indices");
 _Static_assert(NCCS == CON_NCCS, "cc count");
 

@@ -47,6 +47,10 @@ _Static_assert(sizeof(struct con_mode) == 36, "con_mode is part of the protocol"
 #define CON_ISIG      0000001u   // lflag: ^C interrupts the foreground
 #define CON_ICANON    0000002u   // lflag: line editing, reads return lines
 #define CON_ECHO      0000010u   // lflag: echo input
+#define CON_ECHOE     0000020u   // lflag: kept only (erasing always echoes "\b \b")
+#define CON_ECHOK     0000040u   // lflag: kept only
+#define CON_CS8       0000060u   // cflag: kept only (8 bits)
+#define CON_CREAD     0000200u   // cflag: kept only
 #define CON_VINTR     0
 #define CON_VTIME     5
 #define CON_VMIN      6
