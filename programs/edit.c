@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "prog.h"
 #include "term.h"
 
@@ -140,6 +141,12 @@ static int load(const char *path)
     int fd = open(path, O_RDONLY);
     if (fd < 0 && errno != ENOENT) {
         prog_warn_errno("%s", path);
+        return -1;
+    }
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        prog_warn("%s: Is a directory", path);
+        close(fd);
         return -1;
     }
     ed.is_new = fd < 0;

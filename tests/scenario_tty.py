@@ -266,6 +266,20 @@ def edit_vga(Shell, tmp, disk, record):
     record("scenario.tty.edit_on_vga_saved", got == "hi!\nThere\n", repr(got))
 
 
+def bad_input(sh, record):
+    """Wrong use gets a one-line message and a status, never a crash."""
+    cases = [("edit", "usage: edit FILE", "2"),
+             ("edit /bin", "edit: /bin: Is a directory", "1"),
+             ("edit /etc/motd /etc/motd", "usage: edit FILE", "2"),
+             ("more /nonexistent", "more: /nonexistent: No such file or directory", "1"),
+             ("edit /tmp/x > /tmp/out", "edit: standard output is not a terminal", "1")]
+    for cmd, want, status in cases:
+        out = sh.run(cmd)
+        st = sh.run("echo $?")
+        record("scenario.tty.bad_input.%s" % cmd.replace(" ", "_").replace("/", "_"),
+               (out or "").strip() == want and (st or "").strip() == status, repr((out, st)))
+
+
 def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
@@ -281,6 +295,7 @@ def run_all(Shell, BUILD, record):
         poll_wakes_on_other_process(sh, tmp, record)
         more_pages(sh, record)
         edit_serial(sh, record)
+        bad_input(sh, record)
         sh.stop()
         edit_vga(Shell, tmp, disk, record)
     finally:
