@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "linebuf.h"
 #include "prog.h"
 
 #define USAGE "-b LIST | -c LIST | -f LIST [-d C] [-s] [--complement] [file...]"
@@ -130,7 +131,7 @@ static void cut_file(FILE *f)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0) {
+    while ((n = line_read(f, &line, &cap)) > 0) {
         size_t len = (size_t)n - (line[n - 1] == '\n');
         if (by_fields)
             cut_fields(line, len);
