@@ -28,19 +28,24 @@ static const char *next_arg(void)
     return "";
 }
 
-// Reports a bad numeric argument as GNU printf does.
+// Reports a bad numeric argument as GNU printf does ("" counts as 0).
 static void check_number(const char *arg, const char *end)
 {
-    if (end == arg) {
-        prog_warn("'%s': expected a numeric value", arg);
-        status = 1;
-    } else if (*end) {
-        prog_warn("'%s': value not completely converted", arg);
-        status = 1;
-    } else if (errno == ERANGE) {
+    if (errno == ERANGE) {
         prog_warn("'%s': %s", arg, strerror(ERANGE));
         status = 1;
+    } else if (*end) {
+        prog_warn(end == arg ? "'%s': expected a numeric value" : "'%s': value not completely converted", arg);
+        status = 1;
     }
+}
+
+// A character constant 'c or "c: the code of c (a lone quote is an error).
+static long long char_code(const char *arg)
+{
+    if (arg[1] == '\0')
+        check_number(arg, arg);
+    return (unsigned char)arg[1];
 }
 
 // The integer value of an argument (signed or not).
@@ -48,7 +53,7 @@ static long long int_arg(const char *arg, int is_signed)
 {
     char *end;
     if (arg[0] == '\'' || arg[0] == '"')
-        return (unsigned char)arg[1];
+        return char_code(arg);
     errno = 0;
     long long v = is_signed ? strtoll(arg, &end, 0) : (long long)strtoull(arg, &end, 0);
     check_number(arg, end);
@@ -59,7 +64,7 @@ static double float_arg(const char *arg)
 {
     char *end;
     if (arg[0] == '\'' || arg[0] == '"')
-        return (unsigned char)arg[1];
+        return char_code(arg);
     errno = 0;
     double v = strtod(arg, &end);
     check_number(arg, end);

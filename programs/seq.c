@@ -1,8 +1,8 @@
 // seq: prints a sequence of numbers.
 // usage: seq [-w] [-s SEP] [-f FORMAT] [FIRST [INCREMENT]] LAST
 // FIRST and INCREMENT default to 1. Integers are printed as integers;
-// otherwise as many decimals as FIRST or INCREMENT has (%g when one has an
-// exponent). -w pads with leading zeros to equal width; -s puts SEP
+// otherwise with as many decimals as FIRST or INCREMENT has (1.5e1 has
+// none, 1e-2 has two). -w pads with leading zeros to equal width; -s puts SEP
 // between the numbers (default a newline); -f prints each with the printf
 // floating-point FORMAT (one %e, %f, %g ... conversion).
 #include <ctype.h>
@@ -21,7 +21,7 @@ struct num {
     double value;
     int is_int;             // decimal digits only, fits a long long
     long long ivalue;
-    int decimals;           // digits after the point; -1: has an exponent
+    int decimals;           // digits after the point, less the exponent
 };
 
 // Parses a number argument or exits with a message.
@@ -35,11 +35,13 @@ static struct num parse_num(const char *s)
         prog_warn("invalid floating point argument: '%s'", s);
         prog_usage(USAGE, 1);
     }
-    const char *dot = strchr(s, '.');
-    if (strpbrk(s, "eExXpP"))
-        n.decimals = -1;
-    else if (dot)
-        n.decimals = (int)strlen(dot + 1);
+    const char *dot = strchr(s, '.'), *e = strpbrk(s, "eE");
+    if (dot)
+        n.decimals = (int)((e ? e : dot + strlen(dot)) - dot - 1);
+    if (e)
+        n.decimals -= (int)strtol(e + 1, NULL, 10);
+    if (n.decimals < 0)
+        n.decimals = 0;
     errno = 0;
     n.ivalue = strtoll(s, &end, 10);
     n.is_int = *end == '\0' && errno == 0;
@@ -49,14 +51,14 @@ static struct num parse_num(const char *s)
 // Prints integers first, first+incr, ... up to last.
 static void seq_int(long long first, long long incr, long long last, int width)
 {
-    const char *between = "";
+    const char *between = NULL;
     for (long long v = first; incr > 0 ? v <= last : v >= last; v += incr) {
-        printf("%s%0*lld", between, width, v);
+        printf("%s%0*lld", between ? between : "", width, v);
         between = sep;
         if ((incr > 0 && v > __LONG_LONG_MAX__ - incr) || (incr < 0 && v < -__LONG_LONG_MAX__ - 1 - incr))
             break;
     }
-    if (*between)
+    if (between)
         putchar('\n');
 }
 
@@ -65,8 +67,6 @@ static void format(char *buf, size_t size, double v, int decimals, int width)
 {
     if (user_format)
         snprintf(buf, size, user_format, v);
-    else if (decimals < 0)
-        snprintf(buf, size, "%0*g", width, v);
     else
         snprintf(buf, size, "%0*.*f", width, decimals, v);
 }
@@ -76,7 +76,7 @@ static void format(char *buf, size_t size, double v, int decimals, int width)
 static void seq_float(double first, double incr, double last, int decimals, int width)
 {
     char buf[512], lastbuf[512];
-    const char *between = "";
+    const char *between = NULL;
     format(lastbuf, sizeof lastbuf, last, decimals, width);
     for (unsigned long long i = 0;; i++) {
         double v = first + (double)i * incr;
@@ -85,12 +85,12 @@ static void seq_float(double first, double incr, double last, int decimals, int 
             if (i == 0 || strcmp(buf, lastbuf) != 0)
                 break;
         }
-        printf("%s%s", between, buf);
+        printf("%s%s", between ? between : "", buf);
         between = sep;
         if (strcmp(buf, lastbuf) == 0)
             break;
     }
-    if (*between)
+    if (between)
         putchar('\n');
 }
 
@@ -172,8 +172,7 @@ int main(int argc, char **argv)
         }
         check_format(user_format);
     }
-    int decimals = first.decimals < 0 || incr.decimals < 0 ? -1
-                 : first.decimals > incr.decimals ? first.decimals : incr.decimals;
+    int decimals = first.decimals > incr.decimals ? first.decimals : incr.decimals;
     int width = 0;
     if (opt_w) {
         char a[512], b[512];

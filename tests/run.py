@@ -158,6 +158,9 @@ def program_host_tests():
     p = subprocess.run(["sh", os.path.join(ROOT, "tests/host/programs/run_host_tests.sh")],
                        capture_output=True, text=True, timeout=600, cwd=ROOT)
     record_lines(p, "host.", "programs")
+    p = subprocess.run(["sh", os.path.join(ROOT, "tests/host/programs/run_text2_tests.sh")],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT)
+    record_lines(p, "host.", "programs_text2")
 
 
 def system_tests(iso="test.iso", prefix="system."):
