@@ -26,6 +26,29 @@ static int write_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
+// Copies standard input to the n descriptors fds (named names for
+// messages); one that fails is reported and dropped. Returns the status.
+static int copy(int *fds, const char **names, int n)
+{
+    char buf[8192];
+    ssize_t got;
+    int status = 0;
+    while ((got = read(0, buf, sizeof buf)) > 0) {
+        for (int k = 0; k < n; k++) {
+            if (fds[k] >= 0 && write_all(fds[k], buf, (size_t)got) < 0) {
+                prog_warn_errno("%s", names[k]);
+                fds[k] = -1;
+                status = 1;
+            }
+        }
+    }
+    if (got < 0) {
+        prog_warn_errno("read error");
+        status = 1;
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     int append = 0, i = 1, status = 0;
@@ -63,20 +86,5 @@ int main(int argc, char **argv)
             status = 1;
         }
     }
-    char buf[8192];
-    ssize_t n;
-    while ((n = read(0, buf, sizeof buf)) > 0) {
-        for (int k = 0; k < nout; k++) {
-            if (fds[k] >= 0 && write_all(fds[k], buf, (size_t)n) < 0) {
-                prog_warn_errno("%s", names[k]);
-                fds[k] = -1;
-                status = 1;
-            }
-        }
-    }
-    if (n < 0) {
-        prog_warn_errno("read error");
-        status = 1;
-    }
-    return status;
+    return copy(fds, names, nout) | status;
 }

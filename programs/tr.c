@@ -183,38 +183,54 @@ static void filter(const int map[256], const char del[256], const char squeeze[2
     }
 }
 
-int main(int argc, char **argv)
+// Parses the options into *c, *d, *s; returns the index of SET1.
+static int parse_options(int argc, char **argv, int *opt_c, int *opt_d, int *opt_s)
 {
-    int opt_c = 0, opt_d = 0, opt_s = 0, i = 1, map[256];
-    char del[256] = { 0 }, squeeze[256] = { 0 };
-    prog_init(argv[0]);
+    int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1;
         for (const char *p = argv[i] + 1; *p; p++) {
             if (*p == 'c' || *p == 'C')
-                opt_c = 1;
+                *opt_c = 1;
             else if (*p == 'd')
-                opt_d = 1;
+                *opt_d = 1;
             else if (*p == 's')
-                opt_s = 1;
+                *opt_s = 1;
             else {
                 prog_warn("invalid option -- '%c'", *p);
                 prog_usage(USAGE, 1);
             }
         }
     }
-    int nsets = argc - i, want = (opt_d == opt_s) ? 2 : 1;
-    if (nsets < want && !(opt_s && !opt_d && nsets == 1)) {
-        prog_warn(nsets ? "missing operand after '%s'" : "missing operand%s", nsets ? argv[i] : "");
+    return i;
+}
+
+// Checks the number of sets: -d takes one, -d -s two, -s one or two,
+// translating two.
+static void check_operands(int nsets, int opt_d, int opt_s, char **sets)
+{
+    int want = (opt_d == opt_s) ? 2 : 1;
+    if (nsets < want) {
+        if (nsets)
+            prog_warn("missing operand after '%s'", sets[0]);
+        else
+            prog_warn("missing operand");
         prog_usage(USAGE, 1);
     }
     if (nsets > 2 || (opt_d && !opt_s && nsets > 1)) {
-        prog_warn("extra operand '%s'", argv[i + want]);
+        prog_warn("extra operand '%s'", sets[want]);
         prog_usage(USAGE, 1);
     }
+}
+
+int main(int argc, char **argv)
+{
+    int opt_c = 0, opt_d = 0, opt_s = 0, map[256];
+    char del[256] = { 0 }, squeeze[256] = { 0 };
+    prog_init(argv[0]);
+    int i = parse_options(argc, argv, &opt_c, &opt_d, &opt_s), nsets = argc - i;
+    check_operands(nsets, opt_d, opt_s, argv + i);
     parse_set(argv[i], &set1, 0);
     if (opt_c)
         complement(&set1);
