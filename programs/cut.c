@@ -26,6 +26,7 @@ static int by_fields, only_delimited, complement;
 static char delim = '\t';
 static const char *out_delim;
 
+// Reports msg (a format taking arg) and exits with status 1.
 static void fail(const char *msg, const char *arg)
 {
     prog_warn(msg, arg);
@@ -126,6 +127,7 @@ static void cut_fields(const char *line, size_t len)
     putchar('\n');
 }
 
+// Prints the selected parts of every line of f.
 static void cut_file(FILE *f)
 {
     char *line = NULL;

@@ -29,6 +29,7 @@ static int nspecs, verbose, addr_radix = 'o';
 static size_t per_line = 16;
 static unsigned long long skip, limit = ~0ULL;
 
+// Reports fmt (taking arg) and exits with status 1.
 static void fail(const char *fmt, const char *arg) __attribute__((noreturn));
 static void fail(const char *fmt, const char *arg)
 {
@@ -50,6 +51,7 @@ static int field_width(char kind, int size)
     return 3;
 }
 
+// Adds an output type (kind a c d o u x, size in bytes).
 static void add_spec(char kind, int size)
 {
     if (nspecs == MAX_SPECS)
@@ -141,6 +143,7 @@ static void print_fields(const struct spec *s, const unsigned char *p, size_t n)
     putchar('\n');
 }
 
+// Prints offset a in the -A radix (nothing for -A n).
 static void print_address(unsigned long long a)
 {
     if (addr_radix == 'o')

@@ -7,6 +7,8 @@
 // output) and %%. Width and precision may be * (taken from an argument).
 // Missing arguments count as 0 or "". The format is used again while
 // arguments are left. A bad number is reported and exit status is 1.
+// Floating point is in double precision (GNU's printf uses long double:
+// the two agree to about 15 significant digits).
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -60,6 +62,7 @@ static long long int_arg(const char *arg, int is_signed)
     return v;
 }
 
+// The floating-point value of an argument ('c gives the code of c).
 static double float_arg(const char *arg)
 {
     char *end;

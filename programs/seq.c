@@ -4,7 +4,8 @@
 // otherwise with as many decimals as FIRST or INCREMENT has (1.5e1 has
 // none, 1e-2 has two). -w pads with leading zeros to equal width; -s puts SEP
 // between the numbers (default a newline); -f prints each with the printf
-// floating-point FORMAT (one %e, %f, %g ... conversion).
+// floating-point FORMAT (one %e, %f, %g ... conversion). Non-integers are
+// computed as FIRST + i * INCREMENT in double precision.
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

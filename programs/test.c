@@ -20,6 +20,7 @@ int lstat(const char *path, struct stat *st);
 static char **av;
 static int pos, end;
 
+// Reports fmt (taking arg) and exits with status 2.
 static void fail(const char *fmt, const char *arg) __attribute__((noreturn));
 static void fail(const char *fmt, const char *arg)
 {
@@ -42,6 +43,7 @@ static int is_binary(const char *s)
     return 0;
 }
 
+// The integer operand s, or an error (status 2) when it is not one.
 static long long integer(const char *s)
 {
     long long v;
@@ -76,6 +78,7 @@ static int file_test(char op, const char *path)
     return 0;
 }
 
+// The unary test op (-n, -z, -t or a file test) on arg.
 static int unary(const char *op, const char *arg)
 {
     if (op[1] == 'n')
@@ -102,6 +105,7 @@ static int file_compare(const char *a, const char *op, const char *b)
     return ha && (!hb || sa.st_mtime > sb.st_mtime);
 }
 
+// The binary test a op b: strings, integers or files.
 static int binary(const char *a, const char *op, const char *b)
 {
     if (op[0] != '-') {
@@ -147,6 +151,7 @@ static int term(void)
     return av[pos++][0] != '\0';
 }
 
+// term [-a term]...
 static int and_expr(void)
 {
     int v = term();
@@ -157,6 +162,7 @@ static int and_expr(void)
     return v;
 }
 
+// and_expr [-o and_expr]...
 static int expr(void)
 {
     int v = and_expr();

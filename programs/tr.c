@@ -28,12 +28,14 @@ static const struct { const char *name; int (*is)(int); } classes[] = {
     { "punct", ispunct }, { "space", isspace }, { "upper", isupper }, { "xdigit", isxdigit },
 };
 
+// Reports msg (and arg when given) and exits with status 1.
 static void fail(const char *msg, const char *arg)
 {
     prog_warn("%s%s%s", msg, arg ? ": " : "", arg ? arg : "");
     exit(1);
 }
 
+// Appends byte b to the set (an error past 4096 bytes).
 static void add(struct set *s, int b)
 {
     if (s->n == sizeof s->bytes / sizeof s->bytes[0])
