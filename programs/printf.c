@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,15 @@ static char read_spec(const char **f, char *spec, size_t size)
             spec[n++] = *p++;
         }
         if (*p == '*') {
-            n += snprintf(spec + n, size - n, "%d", (int)int_arg(next_arg(), 1));
+            long long v = int_arg(next_arg(), 1);
+            if (v < -INT_MAX || v > INT_MAX) {
+                prog_warn("invalid field %s", part ? "precision" : "width");
+                exit(1);
+            }
+            if (part == 1 && v < 0)
+                n--;                        // a negative precision: none
+            else
+                n += snprintf(spec + n, size - n, "%d", (int)v);
             p++;
         } else {
             while (isdigit((unsigned char)*p) && n < size - 24)
