@@ -3,7 +3,7 @@
 // usage: test EXPRESSION     [ EXPRESSION ]
 // Strings: STR, -n STR, -z STR, S1 = S2, S1 != S2, S1 < S2, S1 > S2.
 // Integers: N1 -eq -ne -lt -le -gt -ge N2. Files: -b -c -d -e -f -g -h -L
-// -k -p -r -s -S -u -w -x FILE, -t FD, F1 -nt -ot -ef F2.
+// -k -p -r -s -S -u -w -x -O -G FILE, -t FD, F1 -nt -ot -ef F2.
 // Combining: ! EXPR, ( EXPR ), EXPR -a EXPR, EXPR -o EXPR (-a binds
 // tighter). One to four arguments follow POSIX's rules by their number.
 #include <stdio.h>
@@ -30,7 +30,7 @@ static void fail(const char *fmt, const char *arg)
 
 static int is_unary(const char *s)
 {
-    return s[0] == '-' && s[1] && !s[2] && strchr("bcdefghkLnprsStuwxz", s[1]);
+    return s[0] == '-' && s[1] && !s[2] && strchr("bcdefghkLnprsStuwxzOG", s[1]);
 }
 
 static int is_binary(const char *s)
@@ -74,6 +74,8 @@ static int file_test(char op, const char *path)
     case 'u': return (st.st_mode & S_ISUID) != 0;
     case 'w': return access(path, W_OK) == 0;
     case 'x': return access(path, X_OK) == 0;
+    case 'O': return st.st_uid == geteuid();
+    case 'G': return st.st_gid == getegid();
     }
     return 0;
 }

@@ -28,7 +28,7 @@ COMMANDS = [
     "od -t d2 -j 100 -N 20 big", "od -v -c rep",
     "printf '%s=%d\\n' a 1 b 2", "printf '%5.2f|%-4s|%03d|%x\\n' 3.14159 ab 7 255",
     "printf '%b' 'tab\\there\\n'", "printf 'a\\tb\\101\\n'", "printf '%c%c\\n' xyz 42",
-    "test 3 -gt 2", "test -f lines -a -s lines", "test -d lines", "test abc = abd",
+    "test 3 -gt 2", "test -f lines -a -s lines", "test -O lines -a -G lines", "test -d lines", "test abc = abd",
     "test ! -z x -o -n ''", "[ -f short ]", "[ 1 -eq 1 ] && echo yes",
     "test '(' a = a ')' -a '(' b '!=' c ')'", "[ -e nope ] || echo missing",
     "basename /usr/lib/libc.so .so", "basename -a /a/b c/ /", "dirname /usr/lib/ lines //x/y",

@@ -231,7 +231,7 @@ tcase int_bad "x -eq 1"; tcase int_bad2 "1 -eq 1x";   tcase dir "-d dir";      t
 tcase file "-f file";    tcase file_dir "-f dir";     tcase exists "-e file";  tcase exists_no "-e nope"
 tcase size "-s file";    tcase size_zero "-s zero";   tcase link_h "-h link";  tcase link_L "-L file"
 tcase read "-r file";    tcase write "-w file";       tcase exec "-x exe";     tcase exec_no "-x file"
-tcase pipe "-p file";    tcase char "-c /dev/null";   tcase block "-b file";   tcase setuid "-u file"
+tcase owner "-O file";   tcase group_id "-G file";    tcase owner_no "-O /";   tcase pipe "-p file";    tcase char "-c /dev/null";   tcase block "-b file";   tcase setuid "-u file"
 tcase newer "new -nt old"; tcase older "old -nt new"; tcase ot "old -ot new";  tcase ef "file -ef link"
 tcase ef_no "file -ef zero"; tcase nt_missing "new -nt nope"; tcase tty "-t 0"; tcase paren "'(' a ')'"
 tcase paren_un "'(' -n a ')'"; tcase not_un "'!' -z a"; tcase and "a -a ''";    tcase or "a -o ''"
