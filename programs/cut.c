@@ -133,7 +133,7 @@ static void cut_file(FILE *f)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while ((n = line_read(f, &line, &cap)) > 0) {
+    while ((n = linebuf_read(f, &line, &cap)) > 0) {
         size_t len = (size_t)n - (line[n - 1] == '\n');
         if (by_fields)
             cut_fields(line, len);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include "linebuf.h"
 
-ssize_t line_read(FILE *f, char **buf, size_t *cap)
+ssize_t linebuf_read(FILE *f, char **buf, size_t *cap)
 {
     size_t n = 0;
     int c;

@@ -9,6 +9,6 @@
 // caller frees it). The line is NUL-terminated but may hold NUL bytes:
 // use the returned length. Returns -1 at the end of input, on a read
 // error (ferror(f) then tells) or when memory runs out (errno ENOMEM).
-ssize_t line_read(FILE *f, char **buf, size_t *cap);
+ssize_t linebuf_read(FILE *f, char **buf, size_t *cap);
 
 #endif
