@@ -21,9 +21,9 @@ def host_pty_run(binary, args, keys, rows=24, cols=80):
     bytes) in keys is typed once prompt has appeared. Returns the output
     without carriage returns."""
     pid, fd = pty.fork()
-    if pid == 0:
+    if pid == 0:                 # the size is set before the program can ask
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         os.execv(binary, [os.path.basename(binary)] + args)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     out = b""
 
     def pump(until=None, timeout=10):
