@@ -39,5 +39,6 @@ struct ofile *fd_get(int fd);
 int fd_install(const struct fd_desc *d);
 void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
+int tty_open(const char *path, int flags);       // /dev/tty: the console; else -ENOENT
 
 #endif
