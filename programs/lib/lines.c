@@ -2,36 +2,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "linebuf.h"
 #include "lines.h"
 #include "prog.h"
 
 ssize_t line_read(FILE *f, char **buf, size_t *cap, int *had_nl)
 {
-    size_t n = 0;
-    int c;
-
-    *had_nl = 0;
-    while ((c = getc(f)) != EOF) {
-        if (n + 2 > *cap) {
-            size_t ncap = *cap ? *cap * 2 : 128;
-            char *nb = realloc(*buf, ncap);
-            if (!nb) {
-                errno = ENOMEM;
-                return -1;
-            }
-            *buf = nb;
-            *cap = ncap;
-        }
-        if (c == '\n') {
-            *had_nl = 1;
-            break;
-        }
-        (*buf)[n++] = (char)c;
-    }
-    if (c == EOF && n == 0)
-        return -1;
-    (*buf)[n] = 0;
-    return (ssize_t)n;
+    ssize_t n = linebuf_read(f, buf, cap);
+    *had_nl = n > 0 && (*buf)[n - 1] == '\n';
+    if (*had_nl)
+        (*buf)[--n] = 0;
+    return n;
 }
 
 // Adds one line (a copy of s) at the end of ls. Returns 0 or -1.

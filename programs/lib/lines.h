@@ -16,9 +16,10 @@ struct lines {
     int last_nl;        // the last line read ended with '\n' (or none read)
 };
 
-// Reads one line of any length into *buf (grown as needed) without its
-// '\n'. Returns its length, or -1 at end of input or on a read error
-// (ferror tells which). *had_nl is set to whether a '\n' ended it.
+// linebuf_read without the '\n': reads one line of any length into *buf
+// (grown as needed). Returns its length, or -1 at end of input, on a read
+// error (ferror tells) or when memory runs out. *had_nl is set to whether
+// a '\n' ended it.
 ssize_t line_read(FILE *f, char **buf, size_t *cap, int *had_nl);
 
 // Appends every line of f to ls. Returns 0, or -1 on a read error or when
