@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 
 from scenario_disk import make_disk
 
@@ -149,6 +150,15 @@ def run_all(Shell, BUILD, record):
             got = sh.run(cmd, timeout=60) or ""
             ok = got == want if want else got.startswith("grep: a(: ") and got.endswith("\n2\n")
             record("scenario.progs error " + cmd, ok, "system %r" % got)
+        # ^C ends xargs and the command it runs (same process group).
+        start = len(sh.text())
+        sh.type("echo 20 20 20 | xargs -n 1 sleep\n")
+        time.sleep(2)
+        sh.type("\x03")
+        back = sh.wait_for_from(start, "\n" + sh.PROMPT, 20)
+        out = sh.run("ps", timeout=30) or ""
+        record("scenario.progs_ctrl_c_ends_xargs_and_its_command",
+               back and " xargs\n" not in out and " sleep\n" not in out, repr(out))
         out = sh.run("echo alive")
         record("scenario.progs_shell_alive_after", out == "alive\n", repr(out))
         sh.stop()

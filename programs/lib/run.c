@@ -35,15 +35,32 @@ static int find_in_path(const char *name, char *out)
     return -1;
 }
 
-// Starts argv with os_spawn; returns the pid or -1. (There is no
-// getpgrp here yet, so the child leads a process group of its own.)
+// This process's group (so that ^C at the console reaches the child
+// too), found in the process list; 0 (a new group) if it is not there.
+static pid_t own_pgid(void)
+{
+    enum { MAX_PROCS = 512 };
+    struct os_procinfo *list = malloc(MAX_PROCS * sizeof(*list));
+    pid_t me = getpid(), pgid = 0;
+    int n = list ? os_proc_list(list, MAX_PROCS) : 0;
+    for (int i = 0; i < n; i++)
+        if (list[i].pid == me)
+            pgid = list[i].pgid;
+    free(list);
+    return pgid;
+}
+
+// Starts argv with os_spawn in this process's group; returns the pid or -1.
 static pid_t start(char *const argv[])
 {
     static char path[PATH_MAX];
+    static pid_t pgid = -1;
     const int fds[3] = { 0, 1, 2 };
     if (find_in_path(argv[0], path) < 0)
         return -1;
-    return os_spawn(path, argv, environ, fds, 0, 0);
+    if (pgid < 0)
+        pgid = own_pgid();
+    return os_spawn(path, argv, environ, fds, 0, pgid);
 }
 #else                           // the host build
 #include <spawn.h>
