@@ -135,23 +135,19 @@ static void du_leave(struct walk *w, const char *path, const struct stat *st, in
         print_size(total, path);
 }
 
-int main(int argc, char **argv)
+// Parses the options (exits on bad ones); returns the first path's index.
+static int du_options(int argc, char **argv)
 {
-    struct du_state s = { NULL, 0, NULL, 0, 0 };
-    struct walk w = { du_enter, du_leave, -1, 0, 0, &s };
-    prog_init(argv[0]);
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1;
         for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'a' || *p == 's' || *p == 'h')
+            if (*p == 'a' || *p == 's' || *p == 'h') {
                 *(*p == 'a' ? &opt_a : *p == 's' ? &opt_s : &opt_h) = 1;
-            else if (*p == 'k')
+            } else if (*p == 'k') {
                 opt_h = 0;
-            else if (*p == 'd') {
+            } else if (*p == 'd') {
                 const char *arg = p[1] ? p + 1 : argv[++i];
                 if (!arg)
                     prog_usage(USAGE, 1);
@@ -163,6 +159,15 @@ int main(int argc, char **argv)
             }
         }
     }
+    return i;
+}
+
+int main(int argc, char **argv)
+{
+    struct du_state s = { NULL, 0, NULL, 0, 0 };
+    struct walk w = { du_enter, du_leave, -1, 0, 0, &s };
+    prog_init(argv[0]);
+    int i = du_options(argc, argv);
     if (opt_a && opt_s) {
         prog_warn("cannot both summarize and show all entries");
         prog_usage(USAGE, 1);
