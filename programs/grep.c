@@ -1,5 +1,5 @@
 // grep: prints the lines that match a pattern.
-// usage: grep [-iEFvnclqrhHowx] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]
+// usage: grep [-iEFvnclqrhHowxa] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]
 //   -E  extended regular expressions  -F  fixed strings  -i  ignore case
 //   -v  lines that do not match  -n  line numbers  -c  counts only
 //   -l  names of files with a match  -q  no output, status only
@@ -9,6 +9,9 @@
 //   -A N / -B N / -C N   N lines after / before / around each selected
 //   line (with '-' after the name and number; "--" between groups)
 //   -m N  stop after N selected lines
+// From the first line holding a NUL byte a file is binary: instead of a
+// selected line, "grep: NAME: binary file matches" goes to standard error
+// and the file ends there (-a: treat it as text anyway).
 //   -h / -H  leave out / put the file name before each line (the default
 //   is to name files when there are several or with -r)
 // A pattern holding newlines is several patterns. Exit status: 0 a line
@@ -24,9 +27,10 @@
 #include "prog.h"
 #include "walk.h"
 
-#define USAGE "[-iEFvnclqrhHowx] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]"
+#define USAGE "[-iEFvnclqrhHowxa] [-A N] [-B N] [-C N] [-m N] [-e PATTERN]... [PATTERN] [file...]"
 
 static int opt_i, opt_E, opt_F, opt_v, opt_n, opt_c, opt_l, opt_q, opt_r, opt_o, opt_x, opt_w;
+static int opt_a;
 static int show_names = -1;         // -1: decided by the number of files
 static unsigned long opt_A, opt_B, max_count = (unsigned long)-1;   // -A, -B, -m
 static char **pats;                 // the patterns, one per line
@@ -88,10 +92,10 @@ static int match_one(int i, const char *s, size_t len, size_t from, size_t *ms, 
         }
         return 0;
     }
-    regmatch_t m;
-    if (regexec(&res[i], s + from, 1, &m, from ? REG_NOTBOL : 0) != 0)
+    regmatch_t m = { (regoff_t)from, (regoff_t)len };     // NUL bytes are characters
+    if (regexec(&res[i], s, 1, &m, REG_STARTEND | (from ? REG_NOTBOL : 0)) != 0)
         return 0;
-    *ms = from + (size_t)m.rm_so, *me = from + (size_t)m.rm_eo;
+    *ms = (size_t)m.rm_so, *me = (size_t)m.rm_eo;
     return 1;
 }
 
@@ -250,11 +254,12 @@ static unsigned long grep_stream(FILE *f, const char *name)
     size_t cap = 0;
     unsigned long lineno = 0, count = 0;
     ssize_t len;
-    int nl, quiet = opt_q || opt_l || opt_c;
+    int nl, quiet = opt_q || opt_l || opt_c, binary = 0;
 
     ctx_last = ctx_after = 0;
     while ((len = line_read(f, &buf, &cap, &nl)) >= 0) {
         lineno++;
+        binary |= !opt_a && memchr(buf, 0, (size_t)len) != NULL;
         if (count >= max_count || line_matches(buf, (size_t)len) == opt_v) {
             if (!quiet && !opt_o)
                 context_other(buf, (size_t)len, name, lineno);
@@ -265,6 +270,11 @@ static unsigned long grep_stream(FILE *f, const char *name)
         count++;
         if (opt_q || opt_l)
             break;
+        if (!opt_c && binary) {
+            fflush(stdout);
+            fprintf(stderr, "%s: %s: binary file matches\n", prog_name, name);
+            break;
+        }
         if (!opt_c)
             print_selected(buf, (size_t)len, name, lineno);
     }
@@ -329,9 +339,9 @@ static void grep_tree(const char *path, int implicit)
 // Sets the flag of option letter c; returns 0 if there is no such option.
 static int grep_flag(char c)
 {
-    static const char letters[] = "iEFvnclqrRoxw";
+    static const char letters[] = "iEFvnclqrRoxwa";
     int *flags[] = { &opt_i, &opt_E, &opt_F, &opt_v, &opt_n, &opt_c, &opt_l, &opt_q,
-                     &opt_r, &opt_r, &opt_o, &opt_x, &opt_w };
+                     &opt_r, &opt_r, &opt_o, &opt_x, &opt_w, &opt_a };
     const char *at = strchr(letters, c);
     if (c == 'h' || c == 'H') {
         show_names = c == 'H';
