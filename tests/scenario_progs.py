@@ -34,6 +34,7 @@ SEQ = "".join("%d\n" % i for i in range(1, 101))
 SEQB = SEQ.replace("5\n", "", 1).replace("\n20\n", "\ntwenty\n").replace(
     "\n50\n", "\n50\ninserted 1\ninserted 2\n").replace("90\n91\n92\n", "")
 FILES["seq100"], FILES["seq100b"] = SEQ, SEQB
+FILES["long"] = "".join(chr(97 + i % 26) for i in range(20000)) + "\nshort\n"
 
 # Command lines typed in /progs and run by dash on the host in the same
 # folder. find and du list in directory order, hence the sorts.
@@ -70,6 +71,8 @@ COMMANDS = [
     "xargs < items", "xargs -n 2 < items", "xargs -I {} echo [{}] < items",
     "find tree -name '*.c' | sort | xargs grep -c int", "xargs -n 30 < seq100",
     "ls tree/src | xargs -n 1 echo file:",
+    "grep -c xyzab long", "sed 's/a/A/g' long | grep -c A", "sed 's/a/A/g' long | wc -c",
+    "sort -r long | cksum", "uniq -c long | wc -c", "diff long seq100 | wc -c",
 ]
 
 
