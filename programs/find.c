@@ -1,15 +1,18 @@
 // find: lists the files below folders that pass some tests.
-// usage: find [path...] [test...]
-// Tests (all must pass; '!' or -not before one negates it):
+// usage: find [path...] [expression]
+// The expression is made of these, joined by -a / -and (also implied
+// between two of them), -o / -or, '!' / -not and ( ... ):
 //   -name PATTERN   the last part of the name matches (fnmatch: * ? [..])
 //   -iname PATTERN  the same, ignoring case
 //   -type f|d|l     a regular file, a folder, a symbolic link
-//   -maxdepth N / -mindepth N   only that deep / at least that deep
-//   -print          print the path (the default when no -print or -exec is given)
+//   -print          print the path; true
 //   -exec CMD ARG... ;   run CMD with {} in the arguments replaced by the path;
-//                   passes when it exits with 0
-//   -exec CMD ARG... {} +   run CMD with as many paths at the end as fit
-// No path means ".". Exit status 1 if a path could not be read.
+//                   true when it exits with 0
+//   -exec CMD ARG... {} +   run CMD with as many paths at the end as fit; true
+//   -maxdepth N / -mindepth N   only that deep / at least that deep
+// Without -print or -exec the paths for which the expression is true are
+// printed. No path means ".". Exit status 1 if a path could not be read
+// (or a command of -exec ... + failed).
 #define _GNU_SOURCE 1               // FNM_CASEFOLD
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -20,23 +23,25 @@
 #include "run.h"
 #include "walk.h"
 
-#define USAGE "[path...] [-name PATTERN] [-iname PATTERN] [-type f|d|l] " \
-              "[-maxdepth N] [-mindepth N] [!] [-print] [-exec CMD ARG... ;|+]"
+#define USAGE "[path...] [-name PATTERN] [-iname PATTERN] [-type f|d|l] [-maxdepth N] " \
+              "[-mindepth N] [-print] [-exec CMD ARG... ;|+] [! -a -o ( )]"
 #define EXEC_BATCH 256          // paths per command of -exec ... +
 
-enum { T_NAME, T_INAME, T_TYPE, T_PRINT, T_EXEC };
+enum { T_NAME, T_INAME, T_TYPE, T_PRINT, T_EXEC, T_TRUE, T_AND, T_OR, T_NOT };
 
 struct test {
-    int kind, neg;
+    int kind;
     const char *arg;
+    struct test *l, *r;     // T_AND, T_OR: both; T_NOT: l
     char **argv;            // -exec: the command and its arguments
     int argc, plus;         // plus: "{} +", paths gathered in batch
     char **batch;
     int nbatch;
 };
 
-static struct test *tests;
-static int ntests, have_print, mindepth, status;
+static struct test *tests;  // all nodes, parents after children
+static int ntests, have_action, mindepth, status;
+static struct test *root;
 
 // The last part of path ("a/b/" gives "b/"'s "b"; "/" stays "/").
 static const char *base_name(const char *path, char *buf, size_t max)
@@ -142,29 +147,31 @@ static int exec_test(struct test *t, const char *path)
     return r;
 }
 
-// Evaluates the tests for one path, printing where -print says so.
-static int find_visit(struct walk *w, const char *path, const struct stat *st, int depth)
+// Evaluates the expression t for one path (a and o stop early).
+static int eval(struct test *t, const char *path, const struct stat *st)
 {
     char buf[256];
-    (void)w;
-    if (depth < mindepth)
-        return 0;
-    for (int i = 0; i < ntests; i++) {
-        struct test *t = &tests[i];
-        int r = 1;
-        if (t->kind == T_NAME || t->kind == T_INAME)
-            r = fnmatch(t->arg, base_name(path, buf, sizeof buf),
-                        t->kind == T_INAME ? FNM_CASEFOLD : 0) == 0;
-        else if (t->kind == T_TYPE)
-            r = type_is(st, t->arg[0]);
-        else if (t->kind == T_EXEC)
-            r = exec_test(t, path);
-        else
-            puts(path);
-        if (r == t->neg)
-            return 0;
+    switch (t->kind) {
+    case T_AND: return eval(t->l, path, st) && eval(t->r, path, st);
+    case T_OR: return eval(t->l, path, st) || eval(t->r, path, st);
+    case T_NOT: return !eval(t->l, path, st);
+    case T_TRUE: return 1;
+    case T_TYPE: return type_is(st, t->arg[0]);
+    case T_EXEC: return exec_test(t, path);
+    case T_PRINT:
+        puts(path);
+        return 1;
+    default:
+        return fnmatch(t->arg, base_name(path, buf, sizeof buf),
+                       t->kind == T_INAME ? FNM_CASEFOLD : 0) == 0;
     }
-    if (!have_print)
+}
+
+// Evaluates the expression for one path found at depth.
+static int find_visit(struct walk *w, const char *path, const struct stat *st, int depth)
+{
+    (void)w;
+    if (depth >= mindepth && eval(root, path, st) && !have_action)
         puts(path);
     return 0;
 }
@@ -199,50 +206,124 @@ static void parse_exec(int argc, char **argv, int *i, struct test *t)
         prog_warn("out of memory");
         exit(1);
     }
-    have_print = 1;
+    have_action = 1;
     *i = end;
 }
 
-// Parses the expression argv[i..argc) into tests and the walk's limits.
+// The parser's state: the arguments, the next one, the walk's limits.
+struct parser {
+    int argc, i;
+    char **argv;
+    struct walk *w;
+};
+
+static struct test *node(int kind, struct test *l, struct test *r)
+{
+    struct test *t = &tests[ntests++];
+    memset(t, 0, sizeof(*t));
+    t->kind = kind, t->l = l, t->r = r;
+    return t;
+}
+
+static int is(const struct parser *p, const char *a, const char *b)
+{
+    return p->i < p->argc && (strcmp(p->argv[p->i], a) == 0 || (b && strcmp(p->argv[p->i], b) == 0));
+}
+
+static struct test *parse_or(struct parser *p);
+
+// A test or an action (or an option such as -maxdepth, which is true).
+static struct test *parse_primary(struct parser *p)
+{
+    const char *a = p->argv[p->i];
+    struct test *t = node(T_TRUE, NULL, NULL);
+    if (strcmp(a, "-name") == 0 || strcmp(a, "-iname") == 0) {
+        t->kind = a[1] == 'n' ? T_NAME : T_INAME;
+        t->arg = option_arg(p->argc, p->argv, &p->i);
+    } else if (strcmp(a, "-type") == 0) {
+        t->kind = T_TYPE;
+        t->arg = option_arg(p->argc, p->argv, &p->i);
+        if (strlen(t->arg) != 1 || !strchr("fdl", t->arg[0])) {
+            prog_warn("unknown argument to -type: %s", t->arg);
+            exit(1);
+        }
+    } else if (strcmp(a, "-exec") == 0) {
+        parse_exec(p->argc, p->argv, &p->i, t);
+    } else if (strcmp(a, "-print") == 0) {
+        t->kind = T_PRINT;
+        have_action = 1;
+    } else if (strcmp(a, "-maxdepth") == 0 || strcmp(a, "-mindepth") == 0) {
+        unsigned long n = num_arg_ulong(option_arg(p->argc, p->argv, &p->i), a + 1, 1);
+        *(a[2] == 'a' ? &p->w->maxdepth : &mindepth) = (int)(n > 1000000 ? 1000000 : n);
+    } else {
+        prog_warn("unknown predicate '%s'", a);
+        prog_usage(USAGE, 1);
+    }
+    p->i++;
+    return t;
+}
+
+// '!' unary, ( expression ), or a primary.
+static struct test *parse_unary(struct parser *p)
+{
+    if (p->i >= p->argc || is(p, "-o", "-or") || is(p, "-a", "-and") || is(p, ")", NULL)) {
+        if (p->i < p->argc)
+            prog_warn("expected an expression before '%s'", p->argv[p->i]);
+        else
+            prog_warn("expected an expression at the end");
+        exit(1);
+    }
+    if (is(p, "!", "-not")) {
+        p->i++;
+        return node(T_NOT, parse_unary(p), NULL);
+    }
+    if (is(p, "(", NULL)) {
+        p->i++;
+        struct test *t = parse_or(p);
+        if (!is(p, ")", NULL)) {
+            prog_warn("expected ')'");
+            exit(1);
+        }
+        p->i++;
+        return t;
+    }
+    return parse_primary(p);
+}
+
+// Unaries joined by -a or by nothing.
+static struct test *parse_and(struct parser *p)
+{
+    struct test *t = parse_unary(p);
+    while (p->i < p->argc && !is(p, "-o", "-or") && !is(p, ")", NULL)) {
+        if (is(p, "-a", "-and"))
+            p->i++;
+        t = node(T_AND, t, parse_unary(p));
+    }
+    return t;
+}
+
+static struct test *parse_or(struct parser *p)
+{
+    struct test *t = parse_and(p);
+    while (is(p, "-o", "-or")) {
+        p->i++;
+        t = node(T_OR, t, parse_and(p));
+    }
+    return t;
+}
+
+// Parses the expression argv[i..argc) into root (true when empty).
 static void parse_tests(int argc, char **argv, int i, struct walk *w)
 {
-    int neg = 0;
-    tests = calloc((size_t)argc, sizeof(*tests));
-    for (; tests && i < argc; i++) {
-        const char *a = argv[i];
-        struct test t = { -1, neg, NULL, NULL, 0, 0, NULL, 0 };
-        if (strcmp(a, "!") == 0 || strcmp(a, "-not") == 0) {
-            neg = !neg;
-            continue;
-        }
-        if (strcmp(a, "-name") == 0 || strcmp(a, "-iname") == 0) {
-            t.kind = a[1] == 'n' ? T_NAME : T_INAME;
-            t.arg = option_arg(argc, argv, &i);
-        } else if (strcmp(a, "-type") == 0) {
-            t.kind = T_TYPE;
-            t.arg = option_arg(argc, argv, &i);
-            if (strlen(t.arg) != 1 || !strchr("fdl", t.arg[0])) {
-                prog_warn("unknown argument to -type: %s", t.arg);
-                exit(1);
-            }
-        } else if (strcmp(a, "-exec") == 0) {
-            parse_exec(argc, argv, &i, &t);
-        } else if (strcmp(a, "-print") == 0) {
-            t.kind = T_PRINT;
-            have_print = 1;
-        } else if (strcmp(a, "-maxdepth") == 0 || strcmp(a, "-mindepth") == 0) {
-            unsigned long n = num_arg_ulong(option_arg(argc, argv, &i), a + 1, 1);
-            *(a[2] == 'a' ? &w->maxdepth : &mindepth) = (int)(n > 1000000 ? 1000000 : n);
-            continue;
-        } else {
-            prog_warn("unknown predicate '%s'", a);
-            prog_usage(USAGE, 1);
-        }
-        tests[ntests++] = t;
-        neg = 0;
-    }
+    struct parser p = { argc, i, argv, w };
+    tests = calloc((size_t)(2 * argc + 1), sizeof(*tests));
     if (!tests) {
         prog_warn("out of memory");
+        exit(1);
+    }
+    root = i < argc ? parse_or(&p) : node(T_TRUE, NULL, NULL);
+    if (p.i < argc) {
+        prog_warn("unexpected '%s'", argv[p.i]);
         exit(1);
     }
 }
@@ -252,7 +333,8 @@ int main(int argc, char **argv)
     struct walk w = { find_visit, NULL, -1, 0, 0, NULL };
     prog_init(argv[0]);
     int i = 1;
-    while (i < argc && (argv[i][0] != '-' || !argv[i][1]) && strcmp(argv[i], "!") != 0)
+    while (i < argc && (argv[i][0] != '-' || !argv[i][1]) && strcmp(argv[i], "!") != 0 &&
+           strcmp(argv[i], "(") != 0)
         i++;
     int npaths = i - 1;
     parse_tests(argc, argv, i, &w);
