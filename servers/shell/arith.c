@@ -14,22 +14,22 @@ struct arith {
     const char *err;
 };
 
-static void skip_ws(struct arith *a)
+static void ar_skip_ws(struct arith *a)
 {
     while (isspace((unsigned char)a->s[a->p]))
         a->p++;
 }
 
-static int peek(struct arith *a, const char *op)
+static int ar_peek(struct arith *a, const char *op)
 {
-    skip_ws(a);
+    ar_skip_ws(a);
     return !strncmp(a->s + a->p, op, strlen(op));
 }
 
 static long expr_assign(struct arith *a);
 
 // The value of a variable as a number.
-static long var_number(struct arith *a, const char *name)
+static long ar_var_number(struct arith *a, const char *name)
 {
     const char *v = var_get(name);
     if (!v || !*v)
@@ -41,14 +41,14 @@ static long var_number(struct arith *a, const char *name)
     return n;
 }
 
-static long primary(struct arith *a)
+static long ar_primary(struct arith *a)
 {
-    skip_ws(a);
+    ar_skip_ws(a);
     const char *s = a->s + a->p;
     if (*s == '(') {
         a->p++;
         long v = expr_assign(a);
-        if (!peek(a, ")"))
+        if (!ar_peek(a, ")"))
             a->err = a->err ? a->err : "expected ')'";
         else
             a->p++;
@@ -69,48 +69,51 @@ static long primary(struct arith *a)
         char name[128];
         snprintf(name, sizeof name, "%.*s", (int)n, s);
         a->p += n;
-        return var_number(a, name);
+        return ar_var_number(a, name);
     }
     a->err = a->err ? a->err : *s ? "unexpected character" : "expected a number";
     return 0;
 }
 
-static long unary(struct arith *a)
+static long ar_unary(struct arith *a)
 {
-    skip_ws(a);
+    ar_skip_ws(a);
     char c = a->s[a->p];
     if (c == '+' || c == '-' || c == '!' || c == '~') {
         a->p++;
-        long v = unary(a);
+        long v = ar_unary(a);
         return c == '+' ? v : c == '-' ? -v : c == '!' ? !v : ~v;
     }
-    return primary(a);
+    return ar_primary(a);
 }
 
 // Binary operators by precedence level (higher binds tighter).
-static const struct { const char *op; int prec; } binops[] = {
-    { "||", 1 }, { "&&", 2 }, { "|", 3 }, { "^", 4 }, { "&", 5 }, { "==", 6 }, { "!=", 6 },
-    { "<=", 7 }, { ">=", 7 }, { "<<", 8 }, { ">>", 8 }, { "<", 7 }, { ">", 7 },
+static const struct { const char *op; int prec; } ar_binops[] = {
+    { "||", 1 }, { "&&", 2 }, { "==", 6 }, { "!=", 6 }, { "<=", 7 }, { ">=", 7 },
+    { "<<", 8 }, { ">>", 8 }, { "|", 3 }, { "^", 4 }, { "&", 5 }, { "<", 7 }, { ">", 7 },
     { "+", 9 }, { "-", 9 }, { "*", 10 }, { "/", 10 }, { "%", 10 },
 };
 
-// The binary operator at the cursor (not an assignment), or -1.
-static int find_binop(struct arith *a)
+// The binary operator at the cursor (not an assignment like += or <<=),
+// or -1. Longer operators come first in the table.
+static int ar_find_binop(struct arith *a)
 {
-    skip_ws(a);
+    ar_skip_ws(a);
     const char *s = a->s + a->p;
-    for (size_t i = 0; i < sizeof binops / sizeof binops[0]; i++) {
-        size_t n = strlen(binops[i].op);
-        int is_assign = s[n] == '=' && strcmp(binops[i].op, "<") && strcmp(binops[i].op, ">") &&
-                        strcmp(binops[i].op, "=") && strcmp(binops[i].op, "!");
-        if (!strncmp(s, binops[i].op, n) && !is_assign && !(n == 2 && s[n] == '=' && s[0] == s[1] &&
-                                                           strchr("<>", s[0])))
-            return (int)i;
+    for (size_t i = 0; i < sizeof ar_binops / sizeof ar_binops[0]; i++) {
+        const char *op = ar_binops[i].op;
+        size_t n = strlen(op);
+        if (strncmp(s, op, n))
+            continue;
+        int cmp = !strcmp(op, "==") || !strcmp(op, "!=") || !strcmp(op, "<=") || !strcmp(op, ">=");
+        if (s[n] == '=' && !cmp)
+            return -1;           // an assignment operator
+        return (int)i;
     }
     return -1;
 }
 
-static long apply(struct arith *a, const char *op, long l, long r)
+static long ar_apply(struct arith *a, const char *op, long l, long r)
 {
     switch (op[0]) {
     case '|': return op[1] ? (l || r) : (l | r);
@@ -134,39 +137,39 @@ static long apply(struct arith *a, const char *op, long l, long r)
     return op[0] == '/' ? l / r : l % r;
 }
 
-static long binary(struct arith *a, int min_prec)
+static long ar_binary(struct arith *a, int min_prec)
 {
-    long l = unary(a);
+    long l = ar_unary(a);
     for (;;) {
-        int i = find_binop(a);
-        if (i < 0 || binops[i].prec < min_prec || a->err)
+        int i = ar_find_binop(a);
+        if (i < 0 || ar_binops[i].prec < min_prec || a->err)
             return l;
-        const char *op = binops[i].op;
+        const char *op = ar_binops[i].op;
         a->p += strlen(op);
         int skip = (!strcmp(op, "&&") && !l) || (!strcmp(op, "||") && l);
         a->noeval += skip;
-        long r = binary(a, binops[i].prec + 1);
+        long r = ar_binary(a, ar_binops[i].prec + 1);
         a->noeval -= skip;
-        l = skip ? !!l : apply(a, op, l, r);
+        l = skip ? !!l : ar_apply(a, op, l, r);
     }
 }
 
-static long ternary(struct arith *a)
+static long ar_ternary(struct arith *a)
 {
-    long c = binary(a, 1);
-    if (!peek(a, "?"))
+    long c = ar_binary(a, 1);
+    if (!ar_peek(a, "?"))
         return c;
     a->p++;
     a->noeval += !c;
     long x = expr_assign(a);
     a->noeval -= !c;
-    if (!peek(a, ":")) {
+    if (!ar_peek(a, ":")) {
         a->err = a->err ? a->err : "expected ':'";
         return 0;
     }
     a->p++;
     a->noeval += !!c;
-    long y = ternary(a);
+    long y = ar_ternary(a);
     a->noeval -= !!c;
     return c ? x : y;
 }
@@ -175,14 +178,14 @@ static long ternary(struct arith *a)
 static long expr_assign(struct arith *a)
 {
     static const char *const aops[] = { "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "=", NULL };
-    skip_ws(a);
+    ar_skip_ws(a);
     size_t save = a->p, n = 0;
     const char *s = a->s + a->p;
     while (is_name_start(s[0]) && is_name_char(s[n]))
         n++;
     if (n) {
         a->p += n;
-        skip_ws(a);
+        ar_skip_ws(a);
         for (int i = 0; aops[i]; i++) {
             size_t k = strlen(aops[i]);
             if (strncmp(a->s + a->p, aops[i], k) || (k == 1 && a->s[a->p + 1] == '='))
@@ -194,7 +197,7 @@ static long expr_assign(struct arith *a)
             if (k > 1) {
                 char op[4] = { 0 };
                 memcpy(op, aops[i], k - 1);
-                v = apply(a, op, var_number(a, name), r);
+                v = ar_apply(a, op, ar_var_number(a, name), r);
             }
             snprintf(num, sizeof num, "%ld", v);
             if (!a->noeval && !a->err)
@@ -203,15 +206,15 @@ static long expr_assign(struct arith *a)
         }
         a->p = save;
     }
-    return ternary(a);
+    return ar_ternary(a);
 }
 
 int arith_eval(const char *expr, long *value, char *err, size_t errlen)
 {
     struct arith a = { expr, 0, 0, NULL };
-    skip_ws(&a);
+    ar_skip_ws(&a);
     *value = a.s[a.p] ? expr_assign(&a) : 0;
-    skip_ws(&a);
+    ar_skip_ws(&a);
     if (!a.err && a.s[a.p])
         a.err = "unexpected character";
     if (a.err) {

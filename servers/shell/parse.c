@@ -604,10 +604,13 @@ int parse_line(const char *line, struct node **out, char *err, size_t errlen)
     for (;;) {
         struct node *n;
         enum parse_result r = parse_next(&ps, &n);
-        if (r == P_EOF)
+        if (r == P_EOF) {
+            free(ps.pending);
             return 0;
+        }
         if (r != P_OK) {
             free_node(*out);
+            free(ps.pending);
             *out = NULL;
             return -1;
         }
