@@ -40,4 +40,8 @@ int fd_install(const struct fd_desc *d);
 void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
 
+// #! scripts (shebang.c): the interpreter's argv for a script, or 0.
+int shebang_argv(const char *path, char *const argv[], char ***new_argv);
+void shebang_free(char **new_argv);
+
 #endif

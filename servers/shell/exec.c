@@ -75,7 +75,7 @@ static int heredoc_fd(const struct redir *r)
             off += (size_t)w;
         }
     } else {
-        char *argv[] = { "sh", "-c", "printf %s \"$1\"", "sh", text, NULL };
+        char *argv[] = { (char *)self_path, "-c", "printf %s \"$1\"", "sh", text, NULL };
         char *envp[] = { NULL };
         const int fds[3] = { 0, p[1], 2 };
         os_spawn(self_path, argv, envp, fds, 0, exec_pgid());

@@ -76,7 +76,7 @@ static const char *skip_until(const char *s, size_t *p, char close, int *inc)
     size_t q = *p + 1;
     while (s[q] != close) {
         if (!s[q]) {
-            *inc = 1;
+            *inc = close != '}';         // ${ does not go on to the next line
             return close == '}' ? "expected '}'" : close == '`' ? "unterminated `" : "unterminated \"";
         }
         if (s[q] == '\\') {

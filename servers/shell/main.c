@@ -54,10 +54,13 @@ static void find_self(const char *argv0)
             strcat(path, argv0);
             self_path = path;
         }
-    } else if (strlen(argv0) + 6 <= sizeof path) {
-        snprintf(path, sizeof path, "/bin/%s", argv0);
-        if (access(path, X_OK) == 0)
+    } else {
+        char *found = find_program(argv0);       // as $PATH finds it
+        if (found && strlen(found) < sizeof path && access(found, X_OK) == 0) {
+            strcpy(path, found);
             self_path = path;
+        }
+        free(found);
     }
 }
 
@@ -79,7 +82,7 @@ int main(int argc, char **argv)
     vars_init(environ);
     arg0 = strdup(argc > 0 ? argv[0] : "sh");
     if (argc > 0)
-        find_self(argv[0]);
+        find_self(argv[0]);           // after vars_init: it needs $PATH
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         if (!strcmp(argv[i], "--")) {
             i++;

@@ -507,11 +507,12 @@ static int parse_andor(struct parser *ps, struct node **out)
 static int list_end(struct parser *ps, int top)
 {
     static const char *const enders[] = { "then", "else", "elif", "fi", "do", "done", "esac", "}", NULL };
-    if (ps->tok.type == T_END || ps->tok.type == T_RPAREN || ps->tok.type == T_DSEMI ||
-        ps->tok.type == T_ERROR)
+    if (ps->tok.type == T_END || ps->tok.type == T_ERROR)
         return 1;
-    if (top)
+    if (top)                      // a stray ) ;; or fi is an error there
         return ps->tok.type == T_NEWLINE;
+    if (ps->tok.type == T_RPAREN || ps->tok.type == T_DSEMI)
+        return 1;
     for (int i = 0; enders[i]; i++)
         if (is_kw(ps, enders[i]))
             return 1;

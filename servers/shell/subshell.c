@@ -115,7 +115,7 @@ pid_t subshell_spawn(const char *text, const int fds[3], pid_t pgid)
     sprintf(extra, "SH_STATE=%s", state);
     free(state);
     char **envp = build_envp(&extra, 1);
-    char *argv[] = { "sh", "-c", (char *)text, NULL };
+    char *argv[] = { (char *)self_path, "-c", (char *)text, NULL };
     pid_t pid = os_spawn(self_path, argv, envp, fds, 0, pgid);
     int e = errno;
     free_envp(envp);
