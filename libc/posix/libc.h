@@ -39,6 +39,7 @@ struct ofile *fd_get(int fd);
 int fd_install(const struct fd_desc *d);
 void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
+int tty_open(const char *path, int flags);       // /dev/tty: the console; else -ENOENT
 
 // #! scripts (shebang.c): the interpreter's argv for a script, or 0.
 int shebang_argv(const char *path, char *const argv[], char ***new_argv);

@@ -81,6 +81,9 @@ static long path_op(unsigned op, const char *path, uint64_t w0)
 
 int open(const char *path, int flags, ...)
 {
+    int tty = tty_open(path, flags);
+    if (tty != -ENOENT)
+        return (int)rpc_result(tty);
     uint64_t type = 0;
     long ino = lookup(path, &type, NULL);
     if (ino == -ENOENT && (flags & O_CREAT))
