@@ -150,11 +150,7 @@ static void note_first_prompt(void)
     var_export("SH_FIRST_PROMPT_TSC");
 }
 
-static void prompt(const char *p)
-{
-    fputs(p, stdout);
-    fflush(stdout);
-}
+int term_read_line(const char *prompt, char **line);
 
 // Parses and runs what is complete in text; returns 1 if the text ends
 // inside a command (more input is needed), 0 when it has all been used.
@@ -194,13 +190,23 @@ int run_fd(int fd, int prompting)
         abort();
     reader_init(r, fd);
     for (;;) {
+        int got = -1;
+        line = NULL;
         if (prompting) {
             if (!len)
                 jobs_reap(2);
-            prompt(len ? "> " : "$ ");
+            fflush(stdout);
             note_first_prompt();
+            got = term_read_line(len ? "> " : "$ ", &line);
         }
-        line = read_line(r);
+        if (got == 2) {                  // ^C: drop what was typed
+            free(text);
+            text = NULL;
+            len = 0;
+            continue;
+        }
+        if (got < 0)
+            line = read_line(r);
         if (!line) {
             if (len)
                 run_complete(text, 1);
