@@ -203,6 +203,38 @@ def run_syntax(sh, record):
     record("scenario.sh_alive_after_errors", got is not None and lines(got) == ["still alive"], repr(got))
 
 
+def run_keys(sh, record):
+    """The line editor over the serial console: escape sequences for the
+    arrow keys, tab completion, ^C."""
+    sh.run("echo first-hist")
+    sh.run("echo second-hist")
+    got = sh.run("\x1b[A")
+    record("scenario.sh_history_up", got is not None and lines(got)[-1:] == ["second-hist"], repr(got))
+    got = sh.run("\x1b[A\x1b[A")
+    record("scenario.sh_history_up_twice", got is not None and lines(got)[-1:] == ["first-hist"], repr(got))
+    # history now ends: first-hist, second-hist, first-hist
+    got = sh.run("\x1b[A\x1b[A\x1b[A\x1b[B")
+    record("scenario.sh_history_down", got is not None and lines(got)[-1:] == ["second-hist"], repr(got))
+    got = sh.run("echo abd\x1b[Dc\x1b[H\x1b[3~\x1b[3~\x1b[3~\x1b[3~\x1b[3~printf '%s\\n' ")
+    record("scenario.sh_arrows_edit_line", got is not None and lines(got)[-1:] == ["abcd"], repr(got))
+    got = sh.run("ech\t hi")
+    record("scenario.sh_tab_completes_command", got is not None and lines(got)[-1:] == ["hi"], repr(got))
+    got = sh.run("cat note\t")
+    record("scenario.sh_tab_completes_file", got is not None and lines(got) == lines(FILES["notes.txt"]),
+           repr(got))
+    got = sh.run("echo m\t\t")
+    record("scenario.sh_tab_twice_lists", got is not None and "main.c  more.txt" in got and
+           lines(got)[-1:] == ["m"], repr(got))
+    start = len(sh.text())
+    sh.type("echo cancelled\x03")
+    end = time.time() + 10
+    while time.time() < end and not sh.text()[start:].endswith("^C\n$ "):
+        time.sleep(0.05)
+    got = sh.run("echo after")
+    record("scenario.sh_ctrl_c_cancels_line", "^C" in sh.text()[start:] and
+           got is not None and lines(got) == ["after"], repr(sh.text()[start:]))
+
+
 def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
@@ -215,6 +247,7 @@ def run_all(Shell, BUILD, record):
         run_cases(sh, record, hostdir)
         run_script(sh, record, hostdir)
         run_syntax(sh, record)
+        run_keys(sh, record)
         sh.stop()
     finally:
         shutil.rmtree(tmp)
