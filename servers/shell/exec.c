@@ -60,7 +60,8 @@ static void install(int fd, int to, int *saved)
 // written by a helper shell.
 static int heredoc_fd(const struct redir *r)
 {
-    char *text = r->quoted ? strdup(r->body) : expand_heredoc(r->body);
+    const char *body = r->body ? r->body : "";     // the text ended before the body
+    char *text = r->quoted ? strdup(body) : expand_heredoc(body);
     int p[2];
     if (!text || pipe(p) < 0) {
         free(text);

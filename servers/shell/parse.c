@@ -589,8 +589,14 @@ enum parse_result parse_next(struct parser *ps, struct node **out)
             break;
     if (ps->tok.type == T_END)
         return P_EOF;
-    if (parse_list(ps, out, 1) == 0 && ps->tok.type != T_ERROR)
-        return P_OK;
+    if (parse_list(ps, out, 1) == 0 && ps->tok.type != T_ERROR) {
+        if (!(ps->npending && ps->tok.type == T_END && !ps->at_eof))
+            return P_OK;
+        ps->npending = 0;            // the here-document's body is still to come
+        free_node(*out);
+        *out = NULL;
+        return P_MORE;
+    }
     free_node(*out);
     *out = NULL;
     int more = (ps->tok.type == T_END || (ps->tok.type == T_ERROR && ps->lx.incomplete));

@@ -99,7 +99,11 @@ static int convert(struct out *o, char *spec, char conv, const char *a, int err,
     }
     if (conv == 's') {
         spec[l] = 's', spec[l + 1] = 0;
-        n = snprintf(NULL, 0, spec, a);
+        n = snprintf(buf, sizeof buf, spec, a);
+        if (n < (int)sizeof buf) {
+            oput(o, buf, (size_t)(n > 0 ? n : 0));
+            return 0;
+        }
         char *s = malloc((size_t)n + 1);
         if (!s)
             abort();
