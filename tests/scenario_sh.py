@@ -83,7 +83,8 @@ CASES = [
     "echo out > r1.txt; echo more >> r1.txt; cat < r1.txt",
     "{ echo to_err >&2; } 2>&1 | cat",
     "echo clobber >| r1.txt; cat r1.txt",
-    "exec 3<notes.txt; read -r l <&3; echo \"$l\"; exec 3<&-" if False else "cat 0<notes.txt",
+    "exec 3<notes.txt; read -r l <&3; echo \"$l\"; exec 3<&-", "cat 0<notes.txt",
+    "(exec echo replaced; echo never)",
     "echo rw <> r2.txt; cat r2.txt",
 ]
 

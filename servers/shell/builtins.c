@@ -162,6 +162,7 @@ static const struct builtin {
     { "echo", NULL, "echo [-n] args   printf fmt args   test expr / [ expr ]   read [-r] names" },
     { "set", NULL, "set [-eux] [-- args]   shift [n]   eval args   . file   local   type" },
     { "return", NULL, "return [n]   break [n]   continue [n]   true   false   :" },
+    { "exec", NULL, "exec [cmd]       run cmd and end the shell; without cmd: keep the redirections" },
 };
 
 static int b_help(int argc, char **argv, int out, int err)

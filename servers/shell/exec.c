@@ -328,6 +328,26 @@ static int run_expanded(struct node *n, struct strv *args, struct strv *assign)
     return wait_pids(&pid, 1, pgid ? pgid : pid);
 }
 
+// exec: without a command its redirections stay for the rest of the
+// shell; with one, the shell runs it and ends with its status (there is
+// no exec system call to replace the shell).
+static int run_exec(struct strv *args, struct strv *assign, int *saved)
+{
+    if (args->n == 1) {
+        for (int i = 0; i < NFD; i++) {
+            if (saved[i] >= 0)
+                close(saved[i]);
+            saved[i] = UNTOUCHED;
+        }
+        return 0;
+    }
+    pid_t pgid = exec_pgid();
+    pid_t pid = spawn_program(args->v + 1, assign->v, assign->n, pgid);
+    int st = pid < 0 ? -pid : wait_pids(&pid, 1, pgid ? pgid : pid);
+    fflush(stdout);
+    exit(st);
+}
+
 int run_simple(struct node *n)
 {
     struct strv args = { 0 }, assign = { 0 };
@@ -349,6 +369,8 @@ int run_simple(struct node *n)
         for (int i = 0; i < assign.n; i++)
             set_assignment(assign.v[i], NULL);
         st = subst_status;
+    } else if (!strcmp(args.v[0], "exec")) {
+        st = run_exec(&args, &assign, saved);
     } else {
         st = run_expanded(n, &args, &assign);
     }
