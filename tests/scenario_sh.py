@@ -85,6 +85,9 @@ CASES = [
     "echo clobber >| r1.txt; cat r1.txt",
     "exec 3<notes.txt; read -r l <&3; echo \"$l\"; exec 3<&-", "cat 0<notes.txt",
     "(exec echo replaced; echo never)",
+    # $$ is the shell's in its subshells too; the EXIT trap
+    "a=$$; b=$(echo $$); (c=$$; [ $c = $a ] && echo same-in-sub); [ $a = $b ] && echo same-in-subst",
+    "(trap 'echo bye' EXIT; echo hi); sh -c 'trap \"echo status \\$?\" EXIT; exit 4'; echo st=$?",
     "echo rw <> r2.txt; cat r2.txt",
 ]
 

@@ -70,7 +70,7 @@ static int b_exit(int argc, char **argv, int out, int err)
         n = 2;
     }
     fflush(stdout);
-    exit((int)(n & 255));
+    sh_exit((int)(n & 255));
 }
 
 // wait [pid...]: waits for the given background processes (status: the
@@ -162,6 +162,7 @@ static const struct builtin {
     { "echo", NULL, "echo [-n] args   printf fmt args   test expr / [ expr ]   read [-r] names" },
     { "set", NULL, "set [-eux] [-- args]   shift [n]   eval args   . file   local   type" },
     { "return", NULL, "return [n]   break [n]   continue [n]   true   false   :" },
+    { "trap", NULL, "trap 'cmds' EXIT  run cmds when the shell ends" },
     { "exec", NULL, "exec [cmd]       run cmd and end the shell; without cmd: keep the redirections" },
 };
 

@@ -83,7 +83,7 @@ void check_errexit(int status)
 {
     if (opt_e && status && !errexit_off) {
         fflush(stdout);
-        exit(status);
+        sh_exit(status);
     }
 }
 

@@ -345,7 +345,7 @@ static int run_exec(struct strv *args, struct strv *assign, int *saved)
     pid_t pid = spawn_program(args->v + 1, assign->v, assign->n, pgid);
     int st = pid < 0 ? -pid : wait_pids(&pid, 1, pgid ? pgid : pid);
     fflush(stdout);
-    exit(st);
+    sh_exit(st);
 }
 
 int run_simple(struct node *n)
@@ -357,7 +357,7 @@ int run_simple(struct node *n)
         strv_free(&args);
         if (!interactive) {          // as POSIX has it: an expansion error ends a script
             fflush(stdout);
-            exit(2);
+            sh_exit(2);
         }
         return 1;
     }

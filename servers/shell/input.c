@@ -45,7 +45,7 @@ int run_string(const char *text, const char *name)
             last_status = 2;
             if (!interactive) {
                 fflush(stdout);
-                exit(2);
+                sh_exit(2);
             }
             break;
         }

@@ -15,6 +15,7 @@
 
 extern char **environ;
 int interactive;
+pid_t shell_pid;
 
 // printf to a descriptor (the shell's own output goes through write, so
 // that builtins can write to pipes and files without touching stdout).
@@ -64,6 +65,44 @@ static void find_self(const char *argv0)
     }
 }
 
+static char *exit_trap;
+
+// trap [action condition...]: only the EXIT (0) condition: its action
+// runs when the shell ends. `trap - EXIT` removes it; `trap` lists it.
+int b_trap(int argc, char **argv, int out, int err)
+{
+    if (argc == 1) {
+        if (exit_trap)
+            fdprintf(out, "trap -- '%s' EXIT\n", exit_trap);
+        return 0;
+    }
+    int st = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "EXIT") && strcmp(argv[i], "0")) {
+            fdprintf(err, "sh: trap: %s: only EXIT can be trapped here\n", argv[i]);
+            st = 1;
+            continue;
+        }
+        free(exit_trap);
+        exit_trap = strcmp(argv[1], "-") ? strdup(argv[1]) : NULL;
+    }
+    if (argc == 2)
+        fdprintf(err, "sh: trap: a condition is needed after the action\n"), st = 2;
+    return st;
+}
+
+_Noreturn void sh_exit(int status)
+{
+    char *t = exit_trap;
+    if (t) {
+        exit_trap = NULL;
+        last_status = status;
+        run_string(t, NULL);
+    }
+    fflush(stdout);
+    exit(status);
+}
+
 // Sets or clears one option letter (-e, -u, -x, -f); -1 if unknown.
 int set_option(char c, int on)
 {
@@ -80,6 +119,7 @@ int main(int argc, char **argv)
 {
     int i = 1, cmd = 0;
     vars_init(environ);
+    shell_pid = getpid();
     arg0 = strdup(argc > 0 ? argv[0] : "sh");
     if (argc > 0)
         find_self(argv[0]);           // after vars_init: it needs $PATH
@@ -127,6 +167,5 @@ int main(int argc, char **argv)
     } else {
         run_fd(0, isatty(0));
     }
-    fflush(stdout);
-    return last_status;
+    sh_exit(last_status);
 }

@@ -21,7 +21,7 @@ static const char *param_value(const char *name)
     if (!name[1]) {
         switch (name[0]) {
         case '?': snprintf(num, sizeof num, "%d", last_status); return num;
-        case '$': snprintf(num, sizeof num, "%d", (int)getpid()); return num;
+        case '$': snprintf(num, sizeof num, "%d", (int)shell_pid); return num;
         case '#': snprintf(num, sizeof num, "%d", posc); return num;
         case '!':
             if (!last_bg_pid)

@@ -219,6 +219,7 @@ void funcs_each(void (*fn)(const char *name, const char *text, void *ctx), void 
 extern int last_status;        // $?
 extern int subst_status;       // of the last $(...)
 extern pid_t last_bg_pid;      // $!
+extern pid_t shell_pid;        // $$ (in a subshell: the parent's)
 extern const char *self_path;  // this shell's program, for subshells
 extern int opt_e, opt_x, opt_u, opt_f;
 extern int interactive;
@@ -261,6 +262,10 @@ int subshell_run(const char *text);
 void subshell_load(void);
 
 // ---- main.c / input.c ----
+
+// Ends the shell, after running the EXIT trap.
+_Noreturn void sh_exit(int status);
+int b_trap(int argc, char **argv, int out, int err);
 
 void fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 // The read-parse-run loop over a descriptor.

@@ -3,7 +3,7 @@
 // process of this same program (self_path), started as `sh -c TEXT`.
 // The parent's state travels in the environment variable SH_STATE:
 //
-//   line 1   the parent's $?
+//   line 1   the parent's $? and $$ (a subshell's $$ is its parent's)
 //   line 2   the parent's $0
 //   the rest shell source that rebuilds the state when run:
 //            set -- 'arg1' 'arg2' ...      the positional parameters
@@ -87,7 +87,7 @@ static char *state_text(void)
 {
     struct sbuf b = { 0 };
     char num[24];
-    snprintf(num, sizeof num, "%d\n", last_status);
+    snprintf(num, sizeof num, "%d %d\n", last_status, (int)shell_pid);
     sput(&b, num);
     sput(&b, arg0 ? arg0 : "sh");
     sput(&b, "\nset --");
@@ -186,7 +186,10 @@ void subshell_load(void)
         free(arg0);
         arg0 = strdup(nl1 + 1);
         run_string(nl2 + 1, NULL);
+        char *sp = strchr(copy, ' ');
         last_status = atoi(copy);
+        if (sp && atoi(sp + 1) > 0)
+            shell_pid = atoi(sp + 1);
     }
     free(copy);
 }
