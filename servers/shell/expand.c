@@ -24,11 +24,11 @@ void xput(struct xbuf *b, const char *s, size_t n, char q)
     b->s[b->len] = 0;
 }
 
-void xbreak(struct xbuf *b)
+void xbreak(struct xbuf *b, int soft)
 {
     if (!(b->breaks = realloc(b->breaks, (size_t)(b->nbreaks + 1) * sizeof *b->breaks)))
         abort();
-    b->breaks[b->nbreaks++] = b->len;
+    b->breaks[b->nbreaks++] = b->len * 2 + (size_t)soft;
 }
 
 void xfree(struct xbuf *b)
@@ -187,15 +187,28 @@ int expand_into(const char *raw, struct xbuf *b, int in_dq)
     return 0;
 }
 
+// One string: where $@ would make several fields, a space joins them.
 char *expand_str(const char *raw)
 {
-    struct xbuf b = { 0 };
+    struct xbuf b = { 0 }, j = { 0 };
     xput(&b, "", 0, 0);
     expand_into(raw, &b, 0);
-    char *s = b.s;
-    free(b.q);
-    free(b.breaks);
-    return s;
+    if (!b.nbreaks) {
+        free(b.q);
+        free(b.breaks);
+        return b.s;
+    }
+    xput(&j, "", 0, 0);
+    for (size_t i = 0, k = 0; i <= b.len; i++) {
+        for (; k < (size_t)b.nbreaks && b.breaks[k] / 2 == i; k++)
+            xput(&j, " ", 1, Q_QUOTED);
+        if (i < b.len)
+            xput(&j, b.s + i, 1, b.q[i]);
+    }
+    xfree(&b);
+    free(j.q);
+    free(j.breaks);
+    return j.s;
 }
 
 // The text of b[from, to) as a glob pattern: quoted characters escaped.
@@ -266,11 +279,13 @@ static void add_field(const struct xbuf *b, size_t from, size_t to, struct strv 
     strv_push(out, strndup(b->s + from, to - from));
 }
 
+// Is there a field break before b[i]? 1: a hard one ("$@": the next
+// field exists even if empty), 2: a soft one (unquoted $@), 0: none.
 static int is_break(const struct xbuf *b, size_t i)
 {
     for (int k = 0; k < b->nbreaks; k++)
-        if (b->breaks[k] == i)
-            return 1;
+        if (b->breaks[k] / 2 == i)
+            return b->breaks[k] % 2 ? 2 : 1;
     return 0;
 }
 
@@ -287,10 +302,12 @@ static void split_fields(struct xbuf *b, struct strv *out)
     struct xbuf f = { 0 };
     xput(&f, "", 0, 0);
     for (i = 0; i <= b->len; i++) {
-        if (is_break(b, i) && i > 0) {
+        int brk = i > 0 ? is_break(b, i) : 0;
+        if (brk && (brk == 1 || started || f.len))
             add_field(&f, 0, f.len, out);
+        if (brk) {
             f.len = 0;
-            started = 1;
+            started = brk == 1;
         }
         if (i == b->len)
             break;

@@ -9,14 +9,14 @@ enum { Q_LIT = 0, Q_QUOTED = 1, Q_EXP = 2 };   // literal, quoted, from an unquo
 struct xbuf {
     char *s, *q;            // text and marks, both len long
     size_t len, cap;
-    size_t *breaks;         // forced field breaks (between "$@" members)
+    size_t *breaks;         // field breaks (between $@ members): position * 2 + soft
     int nbreaks;
     int any_quoted;         // the word had quotes: "" is a field
     int at_empty;           // "$@" with no parameters
 };
 
 void xput(struct xbuf *b, const char *s, size_t n, char q);
-void xbreak(struct xbuf *b);
+void xbreak(struct xbuf *b, int soft);   // soft: unquoted $@, no empty fields
 void xfree(struct xbuf *b);
 // Expands raw (a whole word, or the word of ${x-word}) into b; in_dq if
 // inside "...". Returns -1 after an error message.

@@ -52,7 +52,7 @@ static void put_all(struct xbuf *b, int star, int in_dq)
         if (i && in_dq && star && sep)
             xput(b, &sep, 1, Q_QUOTED);
         else if (i)
-            xbreak(b);
+            xbreak(b, !in_dq);
         xput(b, posv[i], strlen(posv[i]), in_dq ? Q_QUOTED : Q_EXP);
     }
 }
