@@ -41,6 +41,7 @@ static long ar_var_number(struct arith *a, const char *name)
     return n;
 }
 
+// A number, a variable, or a parenthesised expression.
 static long ar_primary(struct arith *a)
 {
     ar_skip_ws(a);
@@ -75,6 +76,7 @@ static long ar_primary(struct arith *a)
     return 0;
 }
 
+// Prefix + - ! ~ applied to a primary.
 static long ar_unary(struct arith *a)
 {
     ar_skip_ws(a);
@@ -113,6 +115,8 @@ static int ar_find_binop(struct arith *a)
     return -1;
 }
 
+// l op r, wrapping like C on two's complement; a zero divisor is an
+// error unless inside an untaken branch.
 static long ar_apply(struct arith *a, const char *op, long l, long r)
 {
     switch (op[0]) {
@@ -137,6 +141,8 @@ static long ar_apply(struct arith *a, const char *op, long l, long r)
     return op[0] == '/' ? l / r : l % r;
 }
 
+// Binary operators of precedence min_prec and above, left to right;
+// && and || do not evaluate (assign, divide) their untaken side.
 static long ar_binary(struct arith *a, int min_prec)
 {
     long l = ar_unary(a);
@@ -154,6 +160,7 @@ static long ar_binary(struct arith *a, int min_prec)
     }
 }
 
+// c ? x : y, right-associative.
 static long ar_ternary(struct arith *a)
 {
     long c = ar_binary(a, 1);

@@ -92,6 +92,7 @@ static int parse_count(const char *what, const char *s, int err, long *n)
     return 0;
 }
 
+// shift [n]: drops the first n positional parameters.
 static int b_shift(int argc, char **argv, int out, int err)
 {
     long n = 1;
@@ -167,6 +168,8 @@ static int b_dot(int argc, char **argv, int out, int err)
     return st;
 }
 
+// local NAME[=value]...: the variables get their old values back when
+// the function returns.
 static int b_local(int argc, char **argv, int out, int err)
 {
     (void)out;
@@ -187,6 +190,7 @@ static int b_local(int argc, char **argv, int out, int err)
     return 0;
 }
 
+// return [n]: leaves the function (or . file) with status n.
 static int b_return(int argc, char **argv, int out, int err)
 {
     long n = last_status;

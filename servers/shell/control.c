@@ -104,6 +104,8 @@ static int loop_jump(void)
     return returning || exit_requested;
 }
 
+// Runs the condition of if/while/until or the left of && || !: set -e
+// does not apply there.
 static int run_cond(struct node *n)
 {
     errexit_off++;
@@ -112,6 +114,7 @@ static int run_cond(struct node *n)
     return st;
 }
 
+// while / until: the status is the last body's, or 0.
 static int run_loop(struct node *n)
 {
     int st = 0;
@@ -133,6 +136,7 @@ static int run_loop(struct node *n)
     return st;
 }
 
+// for NAME [in words]: the words are expanded once, before the first pass.
 static int run_for(struct node *n)
 {
     struct strv list = { 0 };
@@ -156,6 +160,7 @@ static int run_for(struct node *n)
     return st;
 }
 
+// case: the first item with a matching pattern runs; status 0 if none.
 static int run_case(struct node *n)
 {
     char *word = expand_str(n->name);
@@ -177,6 +182,7 @@ static int run_case(struct node *n)
     return st;
 }
 
+// if / elif / else: the status of the branch run, or 0.
 static int run_if(struct node *n)
 {
     int c = run_cond(n->a);
@@ -224,6 +230,7 @@ int run_compound(struct node *n)
     return st;
 }
 
+// a && b, a || b.
 static int run_andor(struct node *n)
 {
     errexit_off++;
@@ -236,6 +243,8 @@ static int run_andor(struct node *n)
     return st;
 }
 
+// Runs any node; sets and returns $?. set -e acts after simple
+// commands, pipelines and ( ).
 int run_node(struct node *n)
 {
     int st = 0;

@@ -52,6 +52,7 @@ static void redraw(struct editor *e)
     }
 }
 
+// Inserts text at the cursor (what does not fit is dropped).
 static void insert(struct editor *e, const char *s, size_t n)
 {
     if (e->len + n >= EDIT_MAX)
@@ -77,6 +78,7 @@ static void erase(struct editor *e, size_t at, size_t n)
         e->cur = e->cur >= at + n ? e->cur - n : at;
 }
 
+// Deletes the character before the cursor.
 static void backspace(struct editor *e)
 {
     if (!e->cur)
@@ -89,6 +91,7 @@ static void backspace(struct editor *e)
         redraw(e);
 }
 
+// Moves the cursor with ESC [ n D / C.
 static void move_to(struct editor *e, size_t pos)
 {
     char s[24];

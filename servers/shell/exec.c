@@ -238,6 +238,8 @@ static void expand_assignments(struct node *n, struct strv *out)
     }
 }
 
+// Sets NAME=value; if saved is given, the old value (NULL: unset) is
+// pushed there after the name, for restore_assignments.
 static void set_assignment(const char *a, struct strv *saved)
 {
     const char *eq = strchr(a, '=');
@@ -258,6 +260,7 @@ static void set_assignment(const char *a, struct strv *saved)
         free(name);
 }
 
+// Puts back what set_assignment saved, last first.
 static void restore_assignments(struct strv *saved)
 {
     for (int i = saved->n - 2; i >= 0; i -= 2) {
@@ -269,6 +272,7 @@ static void restore_assignments(struct strv *saved)
     strv_free(saved);
 }
 
+// set -x: the expanded command on stderr, after "+".
 static void trace(char **argv, int argc, struct strv *assign)
 {
     if (!opt_x)
@@ -460,6 +464,9 @@ static int run_deferred(struct node *n, int in, int out)
 
 #define MAX_STAGES 64
 
+// Runs a pipeline: programs spawned with pipes between them, pure
+// builtins run in the shell afterwards, the rest in subshells. In the
+// background (bg) the processes become a job and the status is 0.
 int run_pipeline_bg(struct node *p, int bg)
 {
     struct node *st[MAX_STAGES];
