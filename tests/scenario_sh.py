@@ -166,6 +166,20 @@ def run_cases(sh, record, hostdir):
                "typed %r\nwant %r\ngot  %r" % (typed, want, got))
 
 
+def run_bin_glob(sh, record, tmp):
+    """The issue's example, `ls /bin/c*`: matched against the same files
+    on the host."""
+    import glob as hostglob
+    extra = os.path.join(tmp, "extra")
+    names = sorted(p[len(extra):] for p in hostglob.glob(os.path.join(extra, "bin", "c*")))
+    got = sh.run("echo /bin/c*")
+    record("scenario.sh_glob_bin", got is not None and lines(got) == [" ".join(names)],
+           "want %r got %r" % (names, got))
+    got = sh.run("ls /bin/c*")
+    record("scenario.sh_ls_glob_bin", got is not None and lines(got) == names,
+           "want %r got %r" % (names, got))
+
+
 def run_script(sh, record, hostdir):
     args = "alpha 'be ta' gamma"
     r = subprocess.run("dash %s %s %s" % (os.path.join(ROOT, "tests/sh/report.sh"), hostdir, args),
@@ -277,6 +291,7 @@ def run_all(Shell, BUILD, record):
             return
         run_cases(sh, record, hostdir)
         run_script(sh, record, hostdir)
+        run_bin_glob(sh, record, tmp)
         run_syntax(sh, record)
         run_keys(sh, record)
         sh.stop()
