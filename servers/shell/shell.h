@@ -11,11 +11,12 @@
 //   subshell.c running part of the tree in a new shell process; state
 //   input.c    reading and running input (files, -c strings, the console)
 //   edit.c     the interactive line editor (pure logic) and history
+//   lineread.c the editor at the console (raw mode), tab completion
 //   jobs.c     background jobs: table, reaping, notices, `wait`
 //   vars.c     shell variables, positional parameters, the environment
 //   builtins.c cd, pwd, exit, help, wait, jobs, export, unset
 //   builtins2.c echo, set, shift, read, eval, ., local, break, ...
-//   printf.c   printf;  test.c  test and [
+//   printf.c   printf;  test.c  test, [ and read
 //   main.c     options, start-up, fdprintf
 #ifndef SHELL_H
 #define SHELL_H
