@@ -75,6 +75,7 @@ CASES = [
     # parameter expansion and field splitting
     "v=archive.tar.gz; echo ${v%.*} ${v%%.*} ${v#*.} ${v##*.} ${#v}",
     "unset u; echo ${u:-dflt} ${u-d2} ${v:+alt} ${u+alt} ${u:=assigned} $u",
+    "unset u; (: ${u:?custom message}) 2>e.txt; echo st=$?; unset x; (echo ${x:?}) 2>e.txt; echo st=$?; rm e.txt",
     "e=''; echo [${e:-colon}] [${e-nocolon}]",
     "x='a  b   c'; for w in $x; do echo \"($w)\"; done; echo \"$x\"",
     "IFS=:; x=a:b::c; for w in $x; do echo \"[$w]\"; done",
@@ -89,6 +90,16 @@ CASES = [
     "a=$$; b=$(echo $$); (c=$$; [ $c = $a ] && echo same-in-sub); [ $a = $b ] && echo same-in-subst",
     "(trap 'echo bye' EXIT; echo hi); sh -c 'trap \"echo status \\$?\" EXIT; exit 4'; echo st=$?",
     "echo rw <> r2.txt; cat r2.txt",
+]
+
+# What dash has not (source) or says in its own words: written expectations.
+OWN = [
+    ("echo 'echo in source $#' > /tmp/s2.sh; set --; source /tmp/s2.sh; source /tmp/s2.sh a b", "in source 0\nin source 2"),
+    ("unset u; (echo ${u:?custom message}); echo st=$?", "sh: u: custom message\nst=2"),
+    ("(set -u; echo $nosuchvar); echo st=$?", "sh: nosuchvar: parameter not set\nst=2"),
+    ("type cd f_none; f_one() { :; }; type f_one", "cd is a shell builtin\nf_none: not found\nf_one is a shell function"),
+    ("echo $((1/0)); echo never", "sh: arithmetic expression: division by zero: \"1/0\""),
+    ("echo st=$?", "st=2"),
 ]
 
 # Typed line by line (the shell asks for more with "> "); the output of
@@ -158,6 +169,10 @@ def run_cases(sh, record, hostdir):
         want = wants[i]
         got = sh.run(line)
         record("scenario.sh_case_%02d" % i, got is not None and lines(got) == lines(want),
+               "typed %r\nwant %r\ngot  %r" % (line, want, got))
+    for i, (line, want) in enumerate(OWN):
+        got = sh.run(line)
+        record("scenario.sh_own_%d" % i, got is not None and "\n".join(lines(got)) == want,
                "typed %r\nwant %r\ngot  %r" % (line, want, got))
     for i, typed in enumerate(MULTILINE):
         want = wants[len(CASES) + i]
@@ -249,8 +264,18 @@ def run_keys(sh, record):
     while time.time() < end and not sh.text()[start:].endswith("^C\n$ "):
         time.sleep(0.05)
     got = sh.run("echo after")
-    record("scenario.sh_ctrl_c_cancels_line", "^C" in sh.text()[start:] and
-           got is not None and lines(got) == ["after"], repr(sh.text()[start:]))
+    ctrl_c_ok = got is not None and lines(got) == ["after"]
+    # ^D on an empty line ends the shell; init starts a new one
+    start2 = len(sh.text())
+    sh.type("\x04")
+    end = time.time() + 30
+    while time.time() < end and not sh.text()[start2:].endswith("$ "):
+        time.sleep(0.1)
+    new = sh.run("echo new shell")
+    record("scenario.sh_ctrl_d_ends_shell", new is not None and lines(new) == ["new shell"],
+           repr(sh.text()[start2:]))
+    record("scenario.sh_ctrl_c_cancels_line", "^C" in sh.text()[start:] and ctrl_c_ok,
+           repr(sh.text()[start:]))
 
 
 # With a disk that cannot be mounted, fs serves only the boot files: the

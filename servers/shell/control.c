@@ -11,6 +11,7 @@
 
 int opt_e, opt_x, opt_u, opt_f;
 int loop_depth, break_n, continue_n, returning, func_depth, errexit_off, exit_requested;
+int line_aborted;
 int cur_line;
 
 struct func {
@@ -89,7 +90,7 @@ void check_errexit(int status)
 
 static int jumping(void)
 {
-    return break_n || continue_n || returning || exit_requested;
+    return break_n || continue_n || returning || exit_requested || line_aborted;
 }
 
 // After a loop body: handles break and continue. Returns 1 to leave the loop.
@@ -101,7 +102,7 @@ static int loop_jump(void)
     }
     if (continue_n)
         return --continue_n > 0;
-    return returning || exit_requested;
+    return returning || exit_requested || line_aborted;
 }
 
 // Runs the condition of if/while/until or the left of && || !: set -e

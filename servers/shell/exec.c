@@ -359,11 +359,10 @@ int run_simple(struct node *n)
     subst_status = 0;                    // $(...) in the words sets it
     if (expand_fields(n->words + n->nassign, n->nwords - n->nassign, &args)) {
         strv_free(&args);
-        if (!interactive) {          // as POSIX has it: an expansion error ends a script
-            fflush(stdout);
+        if (!interactive)            // as POSIX has it: an expansion error ends a script
             sh_exit(2);
-        }
-        return 1;
+        line_aborted = 1;            // and the rest of the command line at the prompt
+        return 2;
     }
     expand_assignments(n, &assign);
     trace(args.v, args.n, &assign);

@@ -176,6 +176,7 @@ static int run_complete(char *text, int at_eof)
         }
         run_node(node);
         free_node(node);
+        line_aborted = 0;
     }
     free(ps.pending);
     return more;

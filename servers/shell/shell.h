@@ -228,6 +228,7 @@ extern int loop_depth;         // loops we are inside
 extern int break_n, continue_n, returning, func_depth;
 extern const char *script_name; // for error messages: NULL or the file
 extern int exit_requested;
+extern int line_aborted;        // an expansion error at the prompt: skip the rest
 
 void exec_init(int job_control);
 int run_node(struct node *n);
