@@ -130,6 +130,8 @@ def make_disk(build, tmp):
     script = os.path.join(extra, "bin", "report")
     shutil.copy(os.path.join(ROOT, "tests/sh/report.sh"), script)
     os.chmod(script, 0o755)
+    os.makedirs(os.path.join(extra, "tests"))
+    shutil.copy(os.path.join(ROOT, "tests/sh/getopts.sh"), os.path.join(extra, "tests"))
     host = os.path.join(tmp, "host")
     shutil.copytree(data, os.path.join(host, "shdata"))
     disk = os.path.join(tmp, "disk.img")
@@ -179,6 +181,15 @@ def run_cases(sh, record, hostdir):
         got = run_multi(sh, typed)
         record("scenario.sh_multiline_%d" % i, got is not None and lines(got) == lines(want),
                "typed %r\nwant %r\ngot  %r" % (typed, want, got))
+
+
+def run_getopts(sh, record):
+    """tests/sh/getopts.sh: getopts and command -v, against dash."""
+    r = subprocess.run(["dash", os.path.join(ROOT, "tests/sh/getopts.sh")], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    got = sh.run("sh /tests/getopts.sh")
+    record("scenario.sh_getopts_script", got is not None and lines(got) == lines(r.stdout),
+           "want %r\ngot  %r" % (r.stdout, got))
 
 
 def run_bin_glob(sh, record, tmp):
@@ -317,6 +328,7 @@ def run_all(Shell, BUILD, record):
         run_cases(sh, record, hostdir)
         run_script(sh, record, hostdir)
         run_bin_glob(sh, record, tmp)
+        run_getopts(sh, record)
         run_syntax(sh, record)
         run_keys(sh, record)
         sh.stop()

@@ -162,6 +162,7 @@ static const struct builtin {
     { "echo", NULL, "echo [-n] args   printf fmt args   test expr / [ expr ]   read [-r] names" },
     { "set", NULL, "set [-eux] [-- args]   shift [n]   eval args   . file   local   type" },
     { "return", NULL, "return [n]   break [n]   continue [n]   true   false   :" },
+    { "getopts", NULL, "getopts spec name [args]   command [-v] name   parse options; run or find" },
     { "trap", NULL, "trap 'cmds' EXIT  run cmds when the shell ends" },
     { "exec", NULL, "exec [cmd]       run cmd and end the shell; without cmd: keep the redirections" },
 };

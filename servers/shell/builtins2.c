@@ -254,7 +254,8 @@ static const struct {
     { "eval", b_eval, 1, 0 }, { ".", b_dot, 1, 0 }, { "source", b_dot, 1, 0 },
     { "local", b_local, 0, 0 }, { "return", b_return, 1, 0 }, { "break", b_loop_jump, 1, 0 },
     { "continue", b_loop_jump, 1, 0 }, { "read", b_read, 0, 0 }, { "type", b_type, 0, 1 },
-    { "trap", b_trap, 1, 0 }, { "exec", b_true, 1, 0 },           // exec.c runs it (it needs the redirections)
+    { "trap", b_trap, 1, 0 }, { "exec", b_true, 1, 0 }, { "getopts", b_getopts, 0, 0 },
+    { "command", b_command, 0, 0 },           // exec.c runs it (it needs the redirections)
 };
 
 static int index_of(const char *name)

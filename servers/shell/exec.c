@@ -312,14 +312,19 @@ static int call_function(struct node *body, char **argv, int argc)
 static int run_expanded(struct node *n, struct strv *args, struct strv *assign)
 {
     char **argv = args->v;
-    struct node *fn = func_find(argv[0]);
+    int skip_funcs = 0;
+    if (!strcmp(argv[0], "command") && args->n > 1 && strcmp(argv[1], "-v")) {
+        argv++;                      // command name args: no function lookup
+        skip_funcs = 1;
+    }
+    struct node *fn = skip_funcs ? NULL : func_find(argv[0]);
     builtin_fn bi = fn ? NULL : find_builtin(argv[0]);
     if (fn || bi) {
         struct strv saved = { 0 };
         int keep = bi && is_special_builtin(argv[0]);
         for (int i = 0; i < assign->n; i++)
             set_assignment(assign->v[i], keep ? NULL : &saved);
-        int st = fn ? call_function(fn, argv, args->n) : bi(args->n, argv, 1, 2);
+        int st = fn ? call_function(fn, argv, args->n) : bi(args->n - skip_funcs, argv, 1, 2);
         if (!keep)
             restore_assignments(&saved);
         return st;

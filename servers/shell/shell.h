@@ -16,7 +16,7 @@
 //   vars.c     shell variables, positional parameters, the environment
 //   builtins.c cd, pwd, exit, help, wait, jobs, export, unset
 //   builtins2.c echo, set, shift, read, eval, ., local, break, ...
-//   printf.c   printf;  test.c  test, [ and read
+//   printf.c   printf;  test.c  test, [ and read;  getopts.c getopts, command
 //   main.c     options, start-up, fdprintf
 #ifndef SHELL_H
 #define SHELL_H
@@ -295,6 +295,8 @@ void builtins_each(void (*fn)(const char *name, void *ctx), void *ctx);
 int b_printf(int argc, char **argv, int out, int err);
 int b_test(int argc, char **argv, int out, int err);
 int b_read(int argc, char **argv, int out, int err);
+int b_getopts(int argc, char **argv, int out, int err);
+int b_command(int argc, char **argv, int out, int err);
 // Builtins safe to run inside the shell as a pipeline stage.
 int builtin_is_pure(const char *name);
 
