@@ -98,6 +98,7 @@ _Noreturn void sh_exit(int status)
         exit_trap = NULL;
         last_status = status;
         run_string(t, NULL);
+        free(t);
     }
     fflush(stdout);
     exit(status);
