@@ -276,6 +276,18 @@ def run_keys(sh, record):
         time.sleep(0.05)
     got = sh.run("echo after")
     ctrl_c_ok = got is not None and lines(got) == ["after"]
+    # ^C ends a loop at the prompt, not just the program it was running
+    start3 = len(sh.text())
+    sh.type("while true; do spin; done; echo not-reached\n")
+    time.sleep(1.5)
+    sh.type("\x03")
+    end = time.time() + 15
+    while time.time() < end and not sh.text()[start3:].endswith("$ "):
+        time.sleep(0.1)
+    out = sh.text()[start3:]
+    st = sh.run("echo st=$?")
+    record("scenario.sh_ctrl_c_ends_loop", "Interrupted" in out and "not-reached" not in out.split("\n", 1)[-1]
+           and st is not None and lines(st) == ["st=130"], repr(out) + repr(st))
     # ^D on an empty line ends the shell; init starts a new one
     start2 = len(sh.text())
     sh.type("\x04")

@@ -220,6 +220,8 @@ int wait_pids(const pid_t *pids, int n, pid_t pgid)
         os_set_foreground(0);
     if (n && pids[n - 1] > 0 && WIFSIGNALED(ws) && WTERMSIG(ws) != SIGPIPE)
         fdprintf(2, "%s\n", signal_text(WTERMSIG(ws)));
+    if (job_control && n && pids[n - 1] > 0 && WIFSIGNALED(ws) && WTERMSIG(ws) == SIGINT)
+        line_aborted = 1;            // ^C at the prompt's job: leave loops, skip the rest
     return status;
 }
 
