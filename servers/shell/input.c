@@ -172,6 +172,8 @@ static int run_complete(char *text, int at_eof)
         if (r == P_ERR) {
             syntax_error(err, parser_line(&ps));
             last_status = 2;
+            if (!interactive)            // commands piped into sh: as a script
+                sh_exit(2);
             break;
         }
         run_node(node);

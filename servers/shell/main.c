@@ -142,7 +142,7 @@ int main(int argc, char **argv)
         fdprintf(2, "sh: -c: option requires an argument\n");
         return 2;
     }
-    interactive = !cmd && i >= argc;
+    interactive = !cmd && i >= argc && isatty(0);   // sh < file is a script
     exec_init(interactive);
     subshell_load();
     if (cmd) {
