@@ -41,4 +41,8 @@ void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
 int tty_open(const char *path, int flags);       // /dev/tty: the console; else -ENOENT
 
+// #! scripts (shebang.c): the interpreter's argv for a script, or 0.
+int shebang_argv(const char *path, char *const argv[], char ***new_argv);
+void shebang_free(char **new_argv);
+
 #endif
