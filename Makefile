@@ -40,6 +40,7 @@ prog_sh      := $(wildcard servers/shell/*.c)
 USER_PROGRAMS := $(notdir $(basename $(wildcard programs/*.c)))
 $(foreach p,$(USER_PROGRAMS),$(eval prog_$(p) := programs/$(p).c))
 prog_fuzz    += $(wildcard programs/fuzz/*.c)      # programs/NAME/ holds the rest of NAME
+prog_sed     += $(wildcard programs/sed/*.c)
 
 prog_ata     := $(wildcard drivers/ata/*.c)
 

@@ -25,7 +25,10 @@ ok() { echo "ok text.$1"; }
 not_ok() { echo "not ok text.$1: $2"; failed=1; }
 
 for p in grep sed sort uniq diff find du xargs; do
-    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 ${TEXT_CFLAGS:-} "$ROOT/programs/$p.c" "$ROOT"/programs/lib/*.c \
+    more=""                                 # programs/NAME/ holds the rest of NAME
+    [ -d "$ROOT/programs/$p" ] && more=$(ls "$ROOT/programs/$p"/*.c)
+    # shellcheck disable=SC2086
+    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 ${TEXT_CFLAGS:-} "$ROOT/programs/$p.c" $more "$ROOT"/programs/lib/*.c \
            -I"$ROOT/programs/lib" -o "$B/$p" 2>"$T/cc.err"; then
         ok "${p}_build"
     else
