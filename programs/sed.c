@@ -1,5 +1,5 @@
 // sed: edits a stream of lines by a script.
-// usage: sed [-n] [-E] [-e SCRIPT]... [SCRIPT] [file...]
+// usage: sed [-n] [-E] [-s] [-i] [-e SCRIPT]... [SCRIPT] [file...]
 // Commands, each after an optional address or range and an optional '!':
 //   s/RE/TEXT/[g][p][N][I]  replace (& the match, \1..\9 groups, \n newline;
 //                           any delimiter after s)
@@ -10,18 +10,25 @@
 // Addresses: N (line number), $ (the last line), /RE/ or \cREc, and
 // A1,A2 ranges. Commands are separated by ';' or newlines. -n prints only
 // what p asks for; -E uses extended regular expressions. The files are
-// one stream: line numbers and $ run across them. The regular expressions
+// one stream: line numbers and $ run across them (-s: each file is a
+// stream of its own; -i: the same, and each file is replaced by what sed
+// writes for it). The regular expressions
 // are POSIX's (newlib's regcomp in the system): GNU's \| \+ \? in basic
 // ones are not there; use -E.
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "lines.h"
 #include "prog.h"
 #include "sed/sed.h"
 
-#define USAGE "[-n] [-E] [-e SCRIPT]... [SCRIPT] [file...]"
+#define USAGE "[-n] [-E] [-s] [-i] [-e SCRIPT]... [SCRIPT] [file...]"
 
-static int opt_n, status;
+static int opt_n, opt_s, opt_i, status;
 static regex_t *last_re;
 
 // ---- input: the files as one stream, read one line ahead ----------------
@@ -327,10 +334,12 @@ static int run_script(void)
 }
 
 // Reads and edits every line of the inputs.
-static void run(struct input *in)
+// Returns 1 when q ended it, else 0.
+static int run(struct input *in)
 {
     input = in;
-    appends = sed_alloc((ncmds + 1) * sizeof(*appends));
+    if (!appends)
+        appends = sed_alloc((ncmds + 1) * sizeof(*appends));
     input_fill(in);
     while (in->have_ahead) {
         ps_reserve((size_t)in->ahead_len);
@@ -345,8 +354,59 @@ static void run(struct input *in)
             output(ps, ps_len, ps_nl);
         flush_appends();
         if (r == 2)
-            return;
+            return 1;
     }
+    return 0;
+}
+
+// -s and -i: runs the script on one file as a stream of its own.
+static int run_one_file(char *path)
+{
+    struct input in = { &path, 1, 0, NULL, NULL, 0, 0, 0, 0 };
+    lineno = 0;
+    int q = run(&in);
+    free(in.ahead);
+    if (in.f)
+        prog_close(in.f);
+    return q;
+}
+
+// -i: edits path in place (through "path.sedPID" in the same folder).
+// Returns 1 when q ended it.
+static int edit_in_place(char *path)
+{
+    char tmp[PATH_MAX];
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        prog_warn_errno("can't read %s", path);
+        status = 2;
+        return 0;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        prog_warn("couldn't edit %s: not a regular file", path);
+        status = 4;
+        return 0;
+    }
+    snprintf(tmp, sizeof tmp, "%s.sed%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777);
+    int saved = fd < 0 ? -1 : dup(1);
+    if (fd < 0 || saved < 0 || fflush(stdout) != 0 || dup2(fd, 1) < 0) {
+        prog_warn_errno("couldn't open temporary file %s", tmp);
+        status = 4;
+        return 0;
+    }
+    close(fd);
+    missing_nl = 0;
+    int q = run_one_file(path);
+    int bad = fflush(stdout) != 0;
+    dup2(saved, 1);
+    close(saved);
+    if (bad || rename(tmp, path) < 0) {
+        prog_warn_errno("couldn't write %s", path);
+        unlink(tmp);
+        status = 4;
+    }
+    return q;
 }
 
 // Adds one -e piece to the script (pieces are joined by newlines).
@@ -371,8 +431,8 @@ static int sed_options(int argc, char **argv, char **all)
         if (strcmp(argv[i], "--") == 0)
             return i + 1;
         for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'n') {
-                opt_n = 1;
+            if (*p == 'n' || *p == 's' || *p == 'i') {
+                *(*p == 'n' ? &opt_n : *p == 's' ? &opt_s : &opt_i) = 1;
             } else if (*p == 'E' || *p == 'r') {
                 opt_E = 1;
             } else if (*p == 'e') {
@@ -406,9 +466,18 @@ int main(int argc, char **argv)
     }
     sed_parse(all);
     struct input in = { argv + i, argc - i, 0, NULL, NULL, 0, 0, 0, 0 };
+    if (i == argc && opt_i) {
+        prog_warn("no input files");
+        return 4;
+    }
     if (i == argc)
         in.files = dash, in.nfiles = 1;
-    run(&in);
+    if (opt_i || opt_s) {
+        for (int q = 0; i < argc && !q; i++)
+            q = opt_i ? edit_in_place(argv[i]) : run_one_file(argv[i]);
+    } else {
+        run(&in);
+    }
     if (fflush(stdout) != 0) {
         prog_warn_errno("write error");
         return 4;

@@ -299,6 +299,33 @@ same sed_bad_regex       text  "sed -E 's/(a/b/' text"
 same sed_no_script       empty "sed"
 same sed_unmatched_brace text  "sed '/a/{p' text"
 
+# inplace CASE ARGS: sed ARGS in two fresh folders (ours and GNU's) holding
+# X1 (mode 751), X2, XN (no final newline), a folder dd; the folders
+# afterwards (files, output, messages, status, X1's mode) must be equal.
+inplace() {
+    for who in ours ref; do
+        W=$T/w_$who
+        rm -rf "$W" && mkdir -p "$W/dd"
+        printf '1\n2\n' > "$W/X1"; printf '3\n4\n5\n' > "$W/X2"; printf 'a\nb' > "$W/XN"
+        chmod 751 "$W/X1"
+        prog=sed; [ $who = ours ] && prog=$B/sed
+        (cd "$W" && eval "$prog $2" > out 2> err; echo $? > status; ls -l X1 | cut -c 1-10 >> status)
+    done
+    if diff -r "$T/w_ours" "$T/w_ref" > "$T/w.diff" 2>&1; then ok "$1"
+    else not_ok "$1" "$(head -n 6 "$T/w.diff" | tr '\n' '|' | cut -c 1-200)"; fi
+}
+inplace sed_s_separate      "-s -n '\$=' X1 X2"
+inplace sed_s_1d            "-s 1d X1 X2"
+inplace sed_s_q             "-s 2q X1 X2"
+inplace sed_i               "-i '1d;\$s/\$/!/' X1 X2"
+inplace sed_i_n             "-n -i 2p X1"
+inplace sed_i_nonl          "-i s/a/A/ XN"
+inplace sed_i_q             "-i 2q X2"
+inplace sed_i_missing       "-i s/x/y/ nosuch X1"
+inplace sed_i_dir           "-i s/x/y/ dd"
+inplace sed_i_no_files      "-i s/x/y/"
+inplace sed_i_append        "-i -e 's/1/one/' -e 'a after' X1 X2"
+
 # --- sort -------------------------------------------------------------------
 same sort_plain          text   "sort"
 same sort_r              text   "sort -r text"
