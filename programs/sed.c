@@ -6,6 +6,8 @@
 //   y/ABC/XYZ/  map characters   p print   d delete   q quit   = line number
 //   a TEXT / i TEXT / c TEXT   append after, insert before, change to TEXT
 //   n / N       print and read the next line / append the next line
+//   h H g G x   copy / append to the hold space, back, swap them
+//   P / D       print / delete the pattern space's first line (D: again)
 //   { ... }     a group of commands
 // Addresses: N (line number), $ (the last line), /RE/ or \cREc, and
 // A1,A2 ranges. Commands are separated by ';' or newlines. -n prints only
@@ -293,8 +295,61 @@ static int run_text_command(struct cmd *c)
     }
 }
 
+static char *hs;            // the hold space
+static size_t hs_len, hs_cap;
+
+// Sets *dst to src (after a newline when append), growing it as needed.
+static void space_set(char **dst, size_t *len, size_t *cap, const char *src, size_t n,
+                      int append)
+{
+    size_t at = append ? *len + 1 : 0;
+    if (at + n + 1 > *cap) {
+        *cap = (at + n + 1) * 2;
+        if (!(*dst = realloc(*dst, *cap))) {
+            prog_warn("out of memory");
+            exit(4);
+        }
+    }
+    if (append)
+        (*dst)[*len] = '\n';
+    memmove(*dst + at, src, n);
+    *len = at + n;
+    (*dst)[*len] = 0;
+}
+
+// h H g G x (the hold space) and P D (the first line of the pattern
+// space). Returns as run_script.
+static int run_hold_command(char name)
+{
+    char *nl = memchr(ps, '\n', ps_len);
+    switch (name) {
+    case 'h': case 'H':
+        space_set(&hs, &hs_len, &hs_cap, ps, ps_len, name == 'H');
+        return 0;
+    case 'g': case 'G':
+        space_set(&ps, &ps_len, &ps_cap, hs ? hs : "", hs_len, name == 'G');
+        return 0;
+    case 'x': {
+        char *t = ps; ps = hs ? hs : sed_alloc(1); hs = t;
+        size_t l = ps_len; ps_len = hs_len; hs_len = l;
+        size_t c = ps_cap; ps_cap = hs_cap ? hs_cap : 1; hs_cap = c;
+        ps[ps_len] = 0;
+        return 0;
+    }
+    case 'P':
+        output(ps, nl ? (size_t)(nl - ps) : ps_len, 1);
+        return 0;
+    default:                        // D
+        if (!nl)
+            return 1;
+        space_set(&ps, &ps_len, &ps_cap, nl + 1, ps_len - (size_t)(nl + 1 - ps), 0);
+        return 3;
+    }
+}
+
 // Runs the script on the pattern space. Returns 0 to go on, 1 when the
-// line is deleted (no auto-print), 2 to quit after printing.
+// line is deleted (no auto-print), 2 to quit after printing, 3 to start
+// again on what is left (D).
 static int run_script(void)
 {
     for (size_t pc = 0; pc < ncmds; pc++) {
@@ -328,6 +383,12 @@ static int run_script(void)
                 return r;
             break;
         }
+        case 'h': case 'H': case 'g': case 'G': case 'x': case 'P': case 'D': {
+            int r = run_hold_command(c->name);
+            if (r)
+                return r;
+            break;
+        }
         }
     }
     return 0;
@@ -341,16 +402,18 @@ static int run(struct input *in)
     if (!appends)
         appends = sed_alloc((ncmds + 1) * sizeof(*appends));
     input_fill(in);
-    while (in->have_ahead) {
-        ps_reserve((size_t)in->ahead_len);
-        memcpy(ps, in->ahead, (size_t)in->ahead_len + 1);
-        ps_len = (size_t)in->ahead_len;
-        ps_nl = in->ahead_nl;
-        lineno++;
-        input_fill(in);
-        is_last = !in->have_ahead;
-        int r = run_script();
-        if (r != 1 && !opt_n)
+    for (int r = 0; r == 3 || in->have_ahead;) {
+        if (r != 3) {               // D starts again without reading
+            ps_reserve((size_t)in->ahead_len);
+            memcpy(ps, in->ahead, (size_t)in->ahead_len + 1);
+            ps_len = (size_t)in->ahead_len;
+            ps_nl = in->ahead_nl;
+            lineno++;
+            input_fill(in);
+            is_last = !in->have_ahead;
+        }
+        r = run_script();
+        if (r != 1 && r != 3 && !opt_n)
             output(ps, ps_len, ps_nl);
         flush_appends();
         if (r == 2)

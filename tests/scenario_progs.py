@@ -57,6 +57,7 @@ COMMANDS = [
     "sed s/c/C/ abc_nonl; echo", "sed -n 's/foo/FOO/p' text",
     "sed '2a hello' abc", "sed '1i top' abc", "sed '2,98c gone' seq100", "sed 'n;d' seq100",
     "sed '$!N;s/\\n/ /' abc", "sed -s -n '$=' abc seq100",
+    "sed '1!G;h;$!d' abc", "sed '$!N;s/\\n/-/;P;D' seq100", "sed -n 'H;${x;s/\\n/,/g;p}' abc",
     "cp abc e1; sed -i 's/b/B/;$a end' e1; cat e1; ls | grep e1",
     "sort text", "sort -r text", "sort -n nums", "sort -nr nums", "sort -u dups",
     "sort -k2 fields", "sort -k2,2n fields", "sort -k2,2n -k1,1r fields", "sort -t: -k2n fields",

@@ -179,7 +179,8 @@ static void parse_command(struct cmd *c, size_t *open, size_t *nopen)
     switch (c->name) {
     case 's': parse_s(c); break;
     case 'y': parse_y(c); break;
-    case 'p': case 'd': case 'q': case '=': case 'n': case 'N': break;
+    case 'p': case 'd': case 'q': case '=': case 'n': case 'N': case 'P': case 'D':
+    case 'h': case 'H': case 'g': case 'G': case 'x': break;
     case 'a': case 'i': case 'c':
         parse_text(c);
         return;
