@@ -8,6 +8,8 @@
 //   n / N       print and read the next line / append the next line
 //   h H g G x   copy / append to the hold space, back, swap them
 //   P / D       print / delete the pattern space's first line (D: again)
+//   :LABEL  b [LABEL]  t [LABEL]  T [LABEL]   branch always / if s replaced
+//               since the last line was read or the last t (T: if not)
 //   { ... }     a group of commands
 // Addresses: N (line number), $ (the last line), /RE/ or \cREc, and
 // A1,A2 ranges. Commands are separated by ';' or newlines. -n prints only
@@ -81,6 +83,7 @@ static char *ps;            // the pattern space
 static size_t ps_len, ps_cap;
 static int ps_nl, missing_nl, is_last;
 static unsigned long lineno;
+static int replaced;        // s replaced since the last line read or t
 
 static void ps_reserve(size_t n)
 {
@@ -265,6 +268,7 @@ static int next_line(int append)
     ps_len = at + (size_t)input->ahead_len;
     ps_nl = input->ahead_nl;
     lineno++;
+    replaced = 0;
     input_fill(input);
     is_last = !input->have_ahead;
     return 0;
@@ -370,7 +374,10 @@ static int run_script(void)
             break;
         }
         case 's':
-            if (substitute(c) && c->print)
+            if (!substitute(c))
+                break;
+            replaced = 1;
+            if (c->print)
                 output(ps, ps_len, ps_nl);
             break;
         case 'y':
@@ -383,6 +390,11 @@ static int run_script(void)
                 return r;
             break;
         }
+        case 'b': case 't': case 'T':
+            if (c->name == 'b' || replaced == (c->name == 't'))
+                pc = c->end - 1;            // the loop's ++ lands on the label
+            replaced = c->name == 'b' && replaced;
+            break;
         case 'h': case 'H': case 'g': case 'G': case 'x': case 'P': case 'D': {
             int r = run_hold_command(c->name);
             if (r)
@@ -409,6 +421,7 @@ static int run(struct input *in)
             ps_len = (size_t)in->ahead_len;
             ps_nl = in->ahead_nl;
             lineno++;
+            replaced = 0;
             input_fill(in);
             is_last = !in->have_ahead;
         }

@@ -162,6 +162,39 @@ static void parse_text(struct cmd *c)
     *o = 0;
 }
 
+// Reads the label of : b t T (up to a newline or ';'; none: NULL).
+static void parse_label(struct cmd *c)
+{
+    skip_spaces();
+    size_t n = strcspn(sp, ";\n");
+    while (n && (sp[n - 1] == ' ' || sp[n - 1] == '\t'))
+        n--;
+    if (c->name == ':' && n == 0)
+        bad_script("\":\" lacks a label");
+    c->text = n ? strndup(sp, n) : NULL;
+    if (n && !c->text)
+        bad_script("out of memory");
+    sp += n;
+}
+
+// Points each b, t and T at its label's command (no label: the end).
+static void resolve_labels(void)
+{
+    for (size_t i = 0; i < ncmds; i++) {
+        struct cmd *c = &cmds[i];
+        if (!strchr("btT", c->name))
+            continue;
+        c->end = ncmds;
+        for (size_t j = 0; c->text && j < ncmds; j++)
+            if (cmds[j].name == ':' && strcmp(cmds[j].text, c->text) == 0)
+                c->end = j;
+        if (c->text && c->end == ncmds) {
+            prog_warn("can't find label for jump to `%s'", c->text);
+            exit(4);                // as GNU sed
+        }
+    }
+}
+
 // After a command: only blanks, then ';', a newline, '}', '#' or the end.
 static void command_end(void)
 {
@@ -184,6 +217,11 @@ static void parse_command(struct cmd *c, size_t *open, size_t *nopen)
     case 'a': case 'i': case 'c':
         parse_text(c);
         return;
+    case ':': case 'b': case 't': case 'T':
+        if (c->name == ':' && c->a1.type != A_NONE)
+            bad_script(": doesn't want any addresses");
+        parse_label(c);
+        break;
     case '{':
         open[(*nopen)++] = ncmds;
         return;
@@ -240,5 +278,6 @@ void sed_parse(const char *text)
     if (nopen)
         bad_script("unmatched `{'");
     free(open);
+    resolve_labels();
 }
 

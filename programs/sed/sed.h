@@ -22,8 +22,8 @@ struct cmd {
     int global, print;      // s: g and p flags
     unsigned long nth;      // s: replace from the nth match (1 default)
     unsigned char *map;     // y: 256 entries
-    char *text;             // a, i, c: the text
-    size_t end;             // '{': index of its '}'
+    char *text;             // a, i, c: the text; : b t T: the label
+    size_t end;             // '{': index of its '}'; b t T: of the label
 };
 
 extern struct cmd *cmds;
