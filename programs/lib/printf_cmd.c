@@ -165,18 +165,19 @@ static int read_spec(struct pf *p, const char **f, char *spec, size_t size)
                 spec[n++] = *s++;
         }
     }
-    s += strspn(s, "hlLqjzt");
+    s += strspn(s, "hlLjzt");
     spec[n++] = *s;
     spec[n] = '\0';
     *f = *s ? s + 1 : s;
     return *s;
 }
 
-// Whether spec (ending in conversion letter conv, 0 at the end of the
-// format) is one printf knows; %b takes no flags, width or precision.
-static int valid_conversion(const char *spec, int conv)
+// Whether a directive of len characters ('%' to its conversion letter
+// conv, 0 at the end of the format) is one printf knows; %b takes no
+// flags, width, precision or length modifier.
+static int valid_conversion(size_t len, int conv)
 {
-    return conv && strchr("diouxXfFeEgGaAcsb", conv) && !(conv == 'b' && strlen(spec) > 2);
+    return conv && strchr("diouxXfFeEgGaAcsb", conv) && !(conv == 'b' && len > 2);
 }
 
 // Prints the format once, until its end or p->stop.
@@ -197,11 +198,12 @@ static void run_format(struct pf *p, const char *f)
             cmd_putc(&p->out, '%');
             f += 2;
         } else if (*f == '%') {
-            f++;
+            const char *text = f++;
             int conv = read_spec(p, &f, spec, sizeof spec);
-            if (conv >= 0 && !valid_conversion(spec, conv))
-                cmd_warn(&p->out, "%s: invalid conversion specification", spec);
-            if (conv < 0 || !valid_conversion(spec, conv)) {
+            int valid = conv > 0 && valid_conversion((size_t)(f - text), conv);
+            if (conv >= 0 && !valid)
+                cmd_warn(&p->out, "%.*s: invalid conversion specification", (int)(f - text), text);
+            if (!valid) {
                 p->status = p->stop = 1;
                 return;
             }
