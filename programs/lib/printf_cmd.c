@@ -169,7 +169,7 @@ static int read_spec(struct pf *p, const char **f, char *spec, size_t size)
     spec[n++] = *s;
     spec[n] = '\0';
     *f = *s ? s + 1 : s;
-    return *s;
+    return (unsigned char)*s;
 }
 
 // Whether a directive of len characters ('%' to its conversion letter
@@ -235,7 +235,9 @@ int printf_cmd(int argc, char **argv, int out_fd, int err_fd)
         if (p.stop || p.used == before)
             break;
     } while (p.used < p.nargs);
-    if (cmd_flush(&p.out) < 0)
+    if (cmd_flush(&p.out) < 0) {
+        cmd_warn(&p.out, "write error: %s", strerror(p.out.failed));
         p.status = 1;
+    }
     return p.status;
 }
