@@ -1,11 +1,13 @@
 // The builtins of the POSIX shell language: echo, true, false, :, set,
 // shift, eval, . (source), local, return, break, continue, exec, type,
-// command; read is in read.c, printf in printf.c, test in test.c.
+// command; read is in read.c; echo, printf, test and [ are the programs'
+// code (programs/lib/cmds.h), so builtin and program answer alike.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cmds.h"
 #include "shell.h"
 
 int set_option(char c, int on);
@@ -20,38 +22,6 @@ static int b_false(int argc, char **argv, int out, int err)
 {
     (void)argc, (void)argv, (void)out, (void)err;
     return 1;
-}
-
-// echo [-n] args: as dash's echo, without backslash escapes.
-static int b_echo(int argc, char **argv, int out, int err)
-{
-    int i = 1, nl = 1;
-    (void)err;
-    if (argc > 1 && !strcmp(argv[1], "-n"))
-        nl = 0, i++;
-    size_t len = 1;
-    for (int k = i; k < argc; k++)
-        len += strlen(argv[k]) + 1;
-    char *s = malloc(len), *o = s;
-    if (!s)
-        abort();
-    for (int k = i; k < argc; k++) {
-        size_t n = strlen(argv[k]);
-        memcpy(o, argv[k], n);
-        o += n;
-        if (k < argc - 1)
-            *o++ = ' ';
-    }
-    if (nl)
-        *o++ = '\n';
-    for (size_t off = 0, total = (size_t)(o - s); off < total;) {
-        ssize_t w = write(out, s + off, total - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    free(s);
-    return 0;
 }
 
 // set [-eux] [+eux] [--] [args]: options and positional parameters.
@@ -249,8 +219,8 @@ static const struct {
     int pure;               // may run in the shell as a pipeline stage
 } table[] = {
     { ":", b_true, 1, 1 }, { "true", b_true, 0, 1 }, { "false", b_false, 0, 1 },
-    { "echo", b_echo, 0, 1 }, { "printf", b_printf, 0, 1 }, { "test", b_test, 0, 1 },
-    { "[", b_test, 0, 1 }, { "set", b_set, 1, 0 }, { "shift", b_shift, 1, 0 },
+    { "echo", echo_cmd, 0, 1 }, { "printf", printf_cmd, 0, 1 }, { "test", test_cmd, 0, 1 },
+    { "[", test_cmd, 0, 1 }, { "set", b_set, 1, 0 }, { "shift", b_shift, 1, 0 },
     { "eval", b_eval, 1, 0 }, { ".", b_dot, 1, 0 }, { "source", b_dot, 1, 0 },
     { "local", b_local, 0, 0 }, { "return", b_return, 1, 0 }, { "break", b_loop_jump, 1, 0 },
     { "continue", b_loop_jump, 1, 0 }, { "read", b_read, 0, 0 }, { "type", b_type, 0, 1 },

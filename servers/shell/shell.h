@@ -16,7 +16,8 @@
 //   vars.c     shell variables, positional parameters, the environment
 //   builtins.c cd, pwd, exit, help, wait, jobs, export, unset
 //   builtins2.c echo, set, shift, read, eval, ., local, break, ...
-//   printf.c   printf;  test.c  test, [ and read;  getopts.c getopts, command
+//   read.c     read;  getopts.c getopts, command
+//   (echo, printf, test and [ are programs/lib's echo_cmd, printf_cmd, test_cmd)
 //   main.c     options, start-up, fdprintf
 #ifndef SHELL_H
 #define SHELL_H
@@ -292,8 +293,6 @@ builtin_fn find_builtin(const char *name);
 builtin_fn find_builtin2(const char *name);
 int is_special_builtin(const char *name);
 void builtins_each(void (*fn)(const char *name, void *ctx), void *ctx);
-int b_printf(int argc, char **argv, int out, int err);
-int b_test(int argc, char **argv, int out, int err);
 int b_read(int argc, char **argv, int out, int err);
 int b_getopts(int argc, char **argv, int out, int err);
 int b_command(int argc, char **argv, int out, int err);

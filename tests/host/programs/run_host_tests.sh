@@ -27,7 +27,8 @@ not_ok() { echo "not ok programs.$1: $2"; failed=1; }
 
 # --- build ----------------------------------------------------------------
 for p in echo cat wc cksum true false hello ls sleep kill mkdir rmdir rm cp mv touch stat sync; do
-    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 "$ROOT/programs/$p.c" -o "$B/$p" 2>"$T/cc.err"; then
+    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 -I"$ROOT/programs/lib" "$ROOT/programs/$p.c" \
+           "$ROOT"/programs/lib/*.c -o "$B/$p" 2>"$T/cc.err"; then
         ok "${p}_build"
     else
         not_ok "${p}_build" "$(head -n 3 "$T/cc.err" | tr '\n' ' ')"

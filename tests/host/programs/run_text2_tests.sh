@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the text programs head, tail, tr, cut, tee, od, printf, test ([),
-# basename, dirname and seq with the host gcc and checks them against the
+# basename, dirname, seq and echo with the host gcc and checks them against the
 # host's GNU coreutils (and dash's test for what GNU test lacks: < > and
 # nested parentheses).
 #
@@ -25,7 +25,7 @@ ok() { echo "ok programs.$1"; }
 not_ok() { echo "not ok programs.$1: $2"; failed=1; }
 
 # --- build ----------------------------------------------------------------
-for p in head tail tr cut tee od printf test basename dirname seq; do
+for p in head tail tr cut tee od printf test basename dirname seq echo; do
     if gcc -Wall -Wextra -Werror -std=gnu11 -O2 -I"$ROOT/programs/lib" "$ROOT/programs/$p.c" \
            "$ROOT"/programs/lib/*.c -o "$B/$p" 2>"$T/cc.err"; then
         ok "${p}_build"
@@ -206,6 +206,14 @@ pf huge           "'%d\\n' 99999999999999999999"
 pf float_bad      "'%f\\n' 1.5x"
 pf bad_conv       "'%y\\n' 1"
 pf b_width        "'%5b\\n' x"
+pf b_length       "'a%zb\\n' x"
+pf length_mods    "'%ld|%hhd|%zd|%jx|%ls|%lc|%Lf\\n' 1 2 3 255 s c 1.5"
+pf bad_conv_star  "'%*y\\n' 5 6"
+err_is printf_bad_conv_message "^printf: %\\*y: invalid conversion specification$"
+compare printf_full empty "$B/printf hi > /dev/full" "env printf hi > /dev/full"
+err_is printf_full_message "^printf: write error: "
+compare echo_full empty "$B/echo hi > /dev/full" "env echo hi > /dev/full"
+err_is echo_full_message "^echo: write error: "
 pf no_format      ""
 pf empty_format   "''"
 pf dashdash       "-- '%s\\n' x"
