@@ -22,10 +22,18 @@ struct os_procinfo {
     int pid, ppid, pgid, prio, threads;
     int running;                 // 1 runnable, 0 blocked
     char name[32];
+    unsigned long pages;         // memory it holds: 4 KiB pages (with page tables)
 };
 
 // Fills up to max entries with the live processes; returns the count.
 int os_proc_list(struct os_procinfo *out, int max);
+
+// The machine's memory in bytes: usable RAM, in use (kernel, processes,
+// caches) and free. 0, or -1 with errno set.
+struct os_meminfo {
+    unsigned long total, used, free;
+};
+int os_meminfo(struct os_meminfo *out);
 
 struct os_statfs {
     unsigned long block_size, blocks, free_blocks, inodes, free_inodes;

@@ -228,7 +228,8 @@ void stat_from_fs(struct stat *st, const struct fs_stat *fs)
 {
     memset(st, 0, sizeof(*st));
     st->st_ino = (ino_t)fs->ino;
-    st->st_mode = (fs->type == FS_TYPE_DIR ? S_IFDIR : S_IFREG) | (fs->mode & 07777);
+    st->st_mode = (fs->type == FS_TYPE_DIR ? S_IFDIR : fs->type == FS_TYPE_LINK ? S_IFLNK : S_IFREG)
+                  | (fs->mode & 07777);
     st->st_nlink = (nlink_t)fs->nlink;
     st->st_size = (off_t)fs->size;
     st->st_blocks = (long)fs->blocks;

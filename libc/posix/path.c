@@ -115,7 +115,6 @@ int stat(const char *path, struct stat *st)
     return 0;
 }
 
-int lstat(const char *path, struct stat *st) { return stat(path, st); }
 int unlink(const char *path) { return (int)rpc_result(path_op(FS_UNLINK, path, 0)); }
 int mkdir(const char *path, mode_t mode) { (void)mode; return (int)rpc_result(path_op(FS_MKDIR, path, 0)); }
 
@@ -178,7 +177,7 @@ struct dirent *readdir(DIR *d)
     }
     f->off = r.r1;                           // the server's next position
     d->ent.d_ino = (ino_t)de.ino;
-    d->ent.d_type = de.type == FS_TYPE_DIR ? DT_DIR : DT_REG;
+    d->ent.d_type = de.type == FS_TYPE_DIR ? DT_DIR : de.type == FS_TYPE_LINK ? DT_LNK : DT_REG;
     size_t n = de.namelen < sizeof(d->ent.d_name) ? de.namelen : sizeof(d->ent.d_name) - 1;
     memcpy(d->ent.d_name, de.name, n);
     d->ent.d_name[n] = 0;

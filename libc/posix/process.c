@@ -93,7 +93,8 @@ int os_proc_list(struct os_procinfo *out, int max)
         long got = rpc_call(H_PROC, &r);
         if (got <= 0)
             return got < 0 && n == 0 ? (int)rpc_result(got) : n;
-        out[n] = (struct os_procinfo){ e.pid, e.ppid, e.pgid, e.prio, e.threads, e.state == 0, "" };
+        out[n] = (struct os_procinfo){ e.pid, e.ppid, e.pgid, e.prio, e.threads, e.state == 0, "",
+                                       e.pages };
         memcpy(out[n].name, e.name, sizeof(out[n].name));
     }
     return n;
@@ -103,6 +104,16 @@ int os_poweroff(void)
 {
     struct rpc r = { .op = PROC_POWEROFF };
     return (int)rpc_result(rpc_call(H_PROC, &r));
+}
+
+int os_meminfo(struct os_meminfo *out)
+{
+    struct mem_info mi;
+    long e = sys_mem_info((long)&mi);
+    if (e < 0)
+        return (int)rpc_result(-EFAULT);
+    *out = (struct os_meminfo){ mi.total * 4096, (mi.total - mi.free) * 4096, mi.free * 4096 };
+    return 0;
 }
 
 unsigned long os_busy_count(void) { return (unsigned long)sys_busy_tsc(); }

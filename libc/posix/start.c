@@ -148,6 +148,5 @@ unsigned sleep(unsigned s)
     return 0;
 }
 
-int link(const char *a, const char *b) { (void)a; (void)b; return (int)rpc_result(-ENOSYS); }
 int fork(void) { return (int)rpc_result(-ENOSYS); }
 int execve(const char *p, char *const a[], char *const e[]) { (void)p; (void)a; (void)e; return (int)rpc_result(-ENOSYS); }

@@ -23,6 +23,10 @@ enum fs_op {
     FS_READLINK,       // w0 = inode -> payload: the link's target, r0 = length
     FS_STATFS,         // -> payload: struct fs_statfs
     FS_SYNC,           // -> r0 = 0 once everything written is on the disk
+    FS_SYMLINK,        // payload: link path NUL target NUL -> r0 = inode of the link
+    FS_LINK,           // payload: existing path NUL new path NUL -> r0 = inode
+                       //    (a final symlink in the existing path is not followed)
+    FS_CHMOD,          // w0 = inode, w1 = permission bits (07777)
     FS_OPS
 };
 

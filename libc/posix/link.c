@@ -1,0 +1,86 @@
+// Links and modes: symlink, link, lstat (which does not follow a final
+// symbolic link), chmod and fchmod, over the fs server.
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "libc.h"
+#include "fs_proto.h"
+
+void stat_from_fs(struct stat *st, const struct fs_stat *fs);
+
+// Sends op with the payload "a NUL b NUL"; a is resolved to an absolute
+// path, and b too when both_paths (a symlink's target is kept as written).
+static long two_path_op(unsigned op, const char *a, const char *b, int both_paths)
+{
+    char buf[2 * FS_PATH_MAX];
+    int e = path_resolve(a, buf);
+    size_t n = e ? 0 : strlen(buf) + 1;
+    if (e)
+        return e;
+    if (both_paths) {
+        e = path_resolve(b, buf + n);
+        if (e)
+            return e;
+    } else {
+        if (!b || !*b)
+            return -ENOENT;
+        if (strlen(b) >= FS_PATH_MAX)
+            return -ENAMETOOLONG;
+        strcpy(buf + n, b);
+    }
+    struct rpc r = { .op = op, .data = buf, .len = n + strlen(buf + n) + 1 };
+    return rpc_call(H_FS, &r);
+}
+
+int symlink(const char *target, const char *path)
+{
+    long e = two_path_op(FS_SYMLINK, path, target, 0);
+    return (int)rpc_result(e < 0 ? e : 0);
+}
+
+int link(const char *existing, const char *path)
+{
+    long e = two_path_op(FS_LINK, existing, path, 1);
+    return (int)rpc_result(e < 0 ? e : 0);
+}
+
+// The inode of path (a final symbolic link itself when nofollow).
+static long inode_of(const char *path, int nofollow)
+{
+    char abs[FS_PATH_MAX];
+    int e = path_resolve(path, abs);
+    if (e)
+        return e;
+    struct rpc r = { .op = FS_LOOKUP, .w0 = (uint64_t)nofollow, .data = abs, .len = strlen(abs) + 1 };
+    return rpc_call(H_FS, &r);
+}
+
+static int stat_inode(long ino, struct stat *st)
+{
+    struct fs_stat fs;
+    struct rpc r = { .op = FS_STAT, .w0 = (uint64_t)ino, .rbuf = &fs, .rmax = sizeof(fs) };
+    long e = ino < 0 ? ino : rpc_call(H_FS, &r);
+    if (e < 0)
+        return (int)rpc_result(e);
+    stat_from_fs(st, &fs);
+    return 0;
+}
+
+int lstat(const char *path, struct stat *st) { return stat_inode(inode_of(path, 1), st); }
+
+static int chmod_inode(long ino, mode_t mode)
+{
+    struct rpc r = { .op = FS_CHMOD, .w0 = (uint64_t)ino, .w1 = mode & 07777 };
+    return (int)rpc_result(ino < 0 ? ino : rpc_call(H_FS, &r));
+}
+
+int chmod(const char *path, mode_t mode) { return chmod_inode(inode_of(path, 0), mode); }
+
+int fchmod(int fd, mode_t mode)
+{
+    struct ofile *f = fd_get(fd);
+    if (!f || (f->type != FD_FILE && f->type != FD_DIR))
+        return (int)rpc_result(f ? -EINVAL : -EBADF);
+    return chmod_inode((long)f->id, mode);
+}

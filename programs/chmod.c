@@ -1,0 +1,125 @@
+// chmod: changes the permission bits of files.
+// usage: chmod MODE FILE...
+// MODE is octal (755, 4755) or symbolic: comma-separated clauses
+// [ugoa]*[-+=][rwxXst]* or [ugoa]*[-+=][ugo] (copy another class's bits),
+// e.g. u+x,go-w,a=r. X adds execute only for directories and files that
+// already have an execute bit. There are no users, so no umask: a clause
+// without [ugoa] acts on all three classes. Messages follow GNU chmod's.
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "prog.h"
+
+#define USAGE "MODE FILE..."
+#define BAD_MODE 0x10000
+
+// The bits of the class letters "ugoa" at *p (none: all three).
+static mode_t who_mask(const char **p)
+{
+    mode_t m = 0;
+    for (;; (*p)++) {
+        switch (**p) {
+        case 'u': m |= S_ISUID | S_IRWXU; break;
+        case 'g': m |= S_ISGID | S_IRWXG; break;
+        case 'o': m |= S_ISVTX | S_IRWXO; break;     // the sticky bit goes with "other"
+        case 'a': m |= 07777; break;
+        default: return m ? m : 07777;
+        }
+    }
+}
+
+// The permission letters after an operator, as bits for all classes.
+static mode_t perm_bits(const char **p, mode_t old, int isdir)
+{
+    mode_t b = 0;
+    for (;; (*p)++) {
+        switch (**p) {
+        case 'r': b |= 0444; break;
+        case 'w': b |= 0222; break;
+        case 'x': b |= 0111; break;
+        case 'X': if (isdir || (old & 0111)) b |= 0111; break;
+        case 's': b |= S_ISUID | S_ISGID; break;
+        case 't': b |= S_ISVTX; break;
+        default: return b;
+        }
+    }
+}
+
+// A class letter after an operator: that class's rwx copied to all.
+static mode_t copy_bits(char c, mode_t old)
+{
+    mode_t rwx = c == 'u' ? (old >> 6) & 7 : c == 'g' ? (old >> 3) & 7 : old & 7;
+    return rwx * 0111;
+}
+
+// Applies one clause at *p to mode; BAD_MODE when it does not parse.
+static mode_t apply_clause(const char **p, mode_t mode, int isdir)
+{
+    mode_t who = who_mask(p);
+    if (**p != '+' && **p != '-' && **p != '=')
+        return BAD_MODE;
+    while (**p == '+' || **p == '-' || **p == '=') {
+        char op = *(*p)++;
+        mode_t bits;
+        if (**p == 'u' || **p == 'g' || **p == 'o')
+            bits = copy_bits(*(*p)++, mode);
+        else
+            bits = perm_bits(p, mode, isdir);
+        bits &= who;
+        if (op == '=')
+            mode &= ~who;
+        mode = op == '-' ? mode & ~bits : mode | bits;
+    }
+    return mode;
+}
+
+// The new mode for a file whose mode is old; BAD_MODE for a bad MODE.
+static mode_t mode_compute(const char *spec, mode_t old, int isdir)
+{
+    if (spec[0] >= '0' && spec[0] <= '7') {
+        mode_t m = 0;
+        for (const char *p = spec; *p; p++) {
+            if (*p < '0' || *p > '7' || m > 07777)
+                return BAD_MODE;
+            m = m * 8 + (mode_t)(*p - '0');
+        }
+        return m > 07777 ? BAD_MODE : m;
+    }
+    mode_t mode = old & 07777;
+    for (const char *p = spec;;) {
+        mode = apply_clause(&p, mode, isdir);
+        if (mode == BAD_MODE || (*p && *p != ','))
+            return BAD_MODE;
+        if (!*p++)
+            return mode;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int status = 0;
+    prog_init(argv[0]);
+    if (argc < 3) {
+        prog_warn(argc < 2 ? "missing operand" : "missing operand after '%s'", argv[argc - 1]);
+        prog_usage(USAGE, 1);
+    }
+    if (mode_compute(argv[1], 0, 0) == BAD_MODE) {
+        prog_warn("invalid mode: '%s'", argv[1]);
+        prog_usage(USAGE, 1);
+    }
+    for (int i = 2; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) < 0) {
+            prog_warn_errno("cannot access '%s'", argv[i]);
+            status = 1;
+            continue;
+        }
+        mode_t m = mode_compute(argv[1], st.st_mode, S_ISDIR(st.st_mode));
+        if (chmod(argv[i], m) < 0) {
+            prog_warn_errno("changing permissions of '%s'", argv[i]);
+            status = 1;
+        }
+    }
+    return status;
+}
