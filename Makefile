@@ -69,6 +69,15 @@ all: deps $(BUILD)/os.iso
 deps:
 	@sh tools/deps.sh
 
+# The packages are checked (and installed when missing) before anything is
+# built, also under make -j, where a `deps` prerequisite would run beside
+# the compilers it installs.
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+ifneq ($(shell sh tools/deps.sh >&2 && echo ok),ok)
+$(error tools/deps.sh could not install the packages the build needs)
+endif
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -c $< -o $@
@@ -110,7 +119,7 @@ $(BIN)/$(1): $(patsubst %.c,$(BUILD)/user/%.o,$(prog_$(1))) $(BUILD)/libos.a $(B
 	    --start-group $(BUILD)/libmini.a $(BUILD)/libos.a --end-group
 endef
 define newlib_rule
-$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP)
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP) $(BUILD)/libnlposix.a
 	@mkdir -p $(BIN)
 	$(LD) $(ULDFLAGS) -o $$@ $(BUILD)/nl/libc/posix/start.o $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) \
 	    --start-group $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
@@ -119,12 +128,19 @@ $(foreach p,$(MINI_PROGS) $(TEST_PROGS),$(eval $(call mini_rule,$(p))))
 $(foreach p,$(NEWLIB_PROGS),$(eval $(call newlib_rule,$(p))))
 
 # Boot file sets: the system programs under bin/.
-BOOTFS_ARGS = $(foreach e,$(SYSTEM_ELF),bin/$(notdir $(e))=$(e))
-$(BUILD)/bootfs.img: $(SYSTEM_ELF) tools/mkbootfs.py
+# With them, stripped, the rescue tools: what a person needs at the shell
+# when the disk cannot be mounted and fs serves only these files.
+RESCUE_PROGS := ls cat cp mv rm mkdir rmdir ps kill poweroff svc stat
+RESCUE_ELF   := $(addprefix $(BUILD)/rescue/,$(RESCUE_PROGS))
+$(BUILD)/rescue/%: $(BIN)/%
+	@mkdir -p $(dir $@)
+	strip -o $@ $<
+BOOTFS_ARGS = $(foreach e,$(SYSTEM_ELF) $(RESCUE_ELF),bin/$(notdir $(e))=$(e))
+$(BUILD)/bootfs.img: $(SYSTEM_ELF) $(RESCUE_ELF) tools/mkbootfs.py
 	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS)
 
 $(BUILD)/bootfs-test.img: $(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF) tools/mkbootfs.py
-	$(PYTHON) tools/mkbootfs.py $@ $(BOOTFS_ARGS) $(foreach e,$(USER_ELF) $(TEST_ELF),bin/$(notdir $(e))=$(e))
+	$(PYTHON) tools/mkbootfs.py $@ $(foreach e,$(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF),bin/$(notdir $(e))=$(e))
 
 # The root tree of a fresh disk: the programs in /bin, empty /tmp, /home, /etc.
 $(BUILD)/root: $(USER_ELF) FORCE

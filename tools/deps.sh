@@ -12,6 +12,12 @@ check mformat mtools
 check mkfs.ext2 e2fsprogs
 check gcc gcc
 check python3 python3
+check debugfs e2fsprogs
+check xz xz-utils
+check cmp diffutils
+# gcc without its recommends brings no C library headers: the host unit
+# tests and newlib's configure need them.
+[ -f /usr/include/stdio.h ] || need="$need libc6-dev"
 [ -d /usr/lib/grub/i386-pc ] || need="$need grub-pc-bin"
 [ -f /usr/src/newlib/newlib-3.3.0.tar.xz ] || need="$need newlib-source"
 if [ -n "$need" ]; then

@@ -12,7 +12,9 @@ create)
     ;;
 update)
     [ -f "$img" ] || { echo "disk.sh: no image $img" >&2; exit 1; }
+    # Both made absolute: the loops below run inside DIR.
     dir=$(cd "$dir" && pwd)
+    img=$(cd "$(dirname "$img")" && pwd)/$(basename "$img")
     script=$(mktemp)
     trap 'rm -f "$script"' EXIT
     # debugfs's mkdir of an existing directory leaks an inode: only new ones

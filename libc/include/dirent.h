@@ -11,6 +11,7 @@
 struct dirent {
     ino_t d_ino;
     unsigned char d_type;
+    unsigned short d_reclen;    // the size of this record (newlib's scandir copies it)
     char d_name[256];
 };
 
@@ -23,5 +24,11 @@ DIR *opendir(const char *path);
 struct dirent *readdir(DIR *d);
 int closedir(DIR *d);
 void rewinddir(DIR *d);
+
+// newlib's scandir and alphasort (libc/newlib.mk builds them).
+int scandir(const char *dir, struct dirent ***names,
+            int (*select)(const struct dirent *),
+            int (*compar)(const struct dirent **, const struct dirent **));
+int alphasort(const struct dirent **a, const struct dirent **b);
 
 #endif

@@ -178,6 +178,7 @@ struct dirent *readdir(DIR *d)
     f->off = r.r1;                           // the server's next position
     d->ent.d_ino = (ino_t)de.ino;
     d->ent.d_type = de.type == FS_TYPE_DIR ? DT_DIR : de.type == FS_TYPE_LINK ? DT_LNK : DT_REG;
+    d->ent.d_reclen = sizeof d->ent;
     size_t n = de.namelen < sizeof(d->ent.d_name) ? de.namelen : sizeof(d->ent.d_name) - 1;
     memcpy(d->ent.d_name, de.name, n);
     d->ent.d_name[n] = 0;
