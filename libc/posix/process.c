@@ -11,9 +11,14 @@
 #include "console_proto.h"
 #include "svc_proto.h"
 
+// What descriptor fd is, for a child; -1 gives a closed descriptor.
 static int describe_fd(int fd, struct fd_desc *d)
 {
     struct ofile *f = fd_get(fd);
+    if (fd == -1) {
+        *d = (struct fd_desc){ FD_NONE, 0, 0, 0 };
+        return 0;
+    }
     if (!f)
         return -EBADF;
     *d = (struct fd_desc){ (uint32_t)f->type, (uint32_t)f->flags, f->id, f->off };
