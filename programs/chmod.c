@@ -4,7 +4,9 @@
 // [ugoa]*[-+=][rwxXst]* or [ugoa]*[-+=][ugo] (copy another class's bits),
 // e.g. u+x,go-w,a=r. X adds execute only for directories and files that
 // already have an execute bit. There are no users, so no umask: a clause
-// without [ugoa] acts on all three classes. Messages follow GNU chmod's.
+// without [ugoa] acts on all three classes. As GNU chmod does, an octal
+// MODE of fewer than five digits keeps a directory's set-user-ID and
+// set-group-ID bits (00755 clears them). Messages follow GNU chmod's.
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +86,8 @@ static mode_t mode_compute(const char *spec, mode_t old, int isdir)
                 return BAD_MODE;
             m = m * 8 + (mode_t)(*p - '0');
         }
+        if (isdir && strlen(spec) < 5)
+            m |= old & (S_ISUID | S_ISGID);          // kept unless given in 5 digits
         return m > 07777 ? BAD_MODE : m;
     }
     mode_t mode = old & 07777;

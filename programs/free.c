@@ -33,7 +33,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         shift = unit_shift(argv[i]);
         if (shift < 0) {
-            prog_warn("invalid option -- '%s'", argv[i]);
+            if (argv[i][0] == '-' && argv[i][1] && argv[i][1] != '-')
+                prog_warn("invalid option -- '%c'", argv[i][1]);
+            else
+                prog_warn("unrecognized option '%s'", argv[i]);
             prog_usage("[-b | -k | -m | -g]", 1);
         }
     }
