@@ -1,6 +1,6 @@
 """Scenario tests of the POSIX layer and the system programs built on it:
-tests/programs/posix_check.c prints the same inside the system as on the
-host; ln, ln -s, ls -l, stat, chmod typed at the shell give what GNU
+tests/programs/posix_check.c and wordexp_check.c print the same inside
+the system as on the host; ln, ln -s, ls -l, stat, chmod typed at the shell give what GNU
 coreutils give for the same files; date, uptime, free and ps give their
 written formats with figures that fit the machine (1 GiB) and the host's
 clock; the disk is clean for e2fsck -fn afterwards."""
@@ -35,10 +35,11 @@ def make_disk(build, tmp):
     shutil.copytree(os.path.join(build, "root"), root)
     fill(os.path.join(root, "home/pc"))
     fill(os.path.join(tmp, "host"))
-    src = os.path.join(ROOT, "tests/programs/posix_check.c")
-    subprocess.run(["gcc", "-O2", "-o", os.path.join(tmp, "posix_check"), src], check=True)
-    subprocess.run([os.path.join(ROOT, "tools/cc"), "-O2", "-o",
-                    os.path.join(root, "bin/posix_check"), src], check=True)
+    for name in ("posix_check", "wordexp_check"):
+        src = os.path.join(ROOT, "tests/programs/%s.c" % name)
+        subprocess.run(["gcc", "-O2", "-o", os.path.join(tmp, name), src], check=True)
+        subprocess.run([os.path.join(ROOT, "tools/cc"), "-O2", "-o",
+                        os.path.join(root, "bin", name), src], check=True)
     img = os.path.join(tmp, "disk.img")
     subprocess.run(["sh", os.path.join(ROOT, "tools/disk.sh"), "create", img, root],
                    check=True, stdout=subprocess.DEVNULL)
@@ -51,6 +52,12 @@ def posix_check(sh, tmp, record):
     got = sh.run("posix_check /home/pc", timeout=120)
     record("scenario.libc_posix_check_matches_host", got == want and "malloc 128 MiB: ok" in want,
            "want %r\ngot  %r" % (want, got))
+    # wordexp runs "sh -c" with printf: this needs /bin/printf (or the
+    # shell's builtin) and the shell's $((...)), $(...), `...` and set -u.
+    want = subprocess.run([os.path.join(tmp, "wordexp_check")], capture_output=True, text=True,
+                          env=HOST_ENV).stdout
+    got = sh.run("wordexp_check", timeout=120)
+    record("scenario.libc_wordexp_matches_host", got == want, "want %r\ngot  %r" % (want, got))
 
 
 def ls_fields(out):

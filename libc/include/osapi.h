@@ -8,7 +8,8 @@
 
 // Starts the program at `path` (absolute, or relative to the working
 // directory) with argv and envp. fds[0..2] are this process's descriptors
-// that become the child's 0, 1 and 2 (-1: that one is closed in the child). prio 0 means the default priority
+// that become the child's 0, 1 and 2 (-1, or one closed here: that one is
+// closed in the child). prio 0 means the default priority
 // (10); at most the caller's own. pgid 0 puts the child in a new process
 // group of its own; otherwise it joins pgid. Returns the pid, or -1 with
 // errno set (ENOENT: no such file, ENOEXEC: not a valid program).

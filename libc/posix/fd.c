@@ -38,10 +38,12 @@ static struct ofile *ofile_new(void)
 }
 
 // Gives the description in d the lowest free descriptor.
-int fd_install(const struct fd_desc *d)
+int fd_install(const struct fd_desc *d) { return fd_install_at(fd_lowest_free(0), d); }
+
+// Gives the description in d descriptor fd, which must be free.
+int fd_install_at(int fd, const struct fd_desc *d)
 {
-    int fd = fd_lowest_free(0);
-    struct ofile *f = fd < 0 ? NULL : ofile_new();
+    struct ofile *f = fd < 0 || fd >= OPEN_MAX || fds[fd] ? NULL : ofile_new();
     if (!f)
         return -EMFILE;
     f->type = (int)d->type;

@@ -37,6 +37,7 @@ long rpc_result(long r);
 extern struct startinfo os_start;
 struct ofile *fd_get(int fd);
 int fd_install(const struct fd_desc *d);
+int fd_install_at(int fd, const struct fd_desc *d);
 void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include "osapi.h"
 
@@ -28,12 +27,8 @@ static const char *shell_path(void)
 static pid_t popen_spawn(const char *cmd, int p[2], int reading)
 {
     char *argv[] = { "sh", "-c", (char *)cmd, NULL };
-    int fds[3] = { 0, 1, 2 };
-    struct stat st;
+    int fds[3] = { 0, 1, 2 };               // one closed here is closed there
     fds[reading ? 1 : 0] = p[reading ? 1 : 0];
-    for (int i = 0; i < 3; i++)
-        if (fds[i] != p[0] && fds[i] != p[1] && fstat(fds[i], &st) < 0)
-            fds[i] = -1;                     // closed here, closed there
     return os_spawn(shell_path(), argv, environ, fds, 0, spawn_own_pgid());
 }
 

@@ -11,16 +11,17 @@
 #include "console_proto.h"
 #include "svc_proto.h"
 
-// What descriptor fd is, for a child; -1 gives a closed descriptor.
+// What descriptor fd is, for a child: one closed here (or -1) is closed
+// there too, as a child started by fork and exec would have it.
 static int describe_fd(int fd, struct fd_desc *d)
 {
     struct ofile *f = fd_get(fd);
-    if (fd == -1) {
+    if (fd < -1 || fd >= OPEN_MAX)
+        return -EBADF;
+    if (!f) {
         *d = (struct fd_desc){ FD_NONE, 0, 0, 0 };
         return 0;
     }
-    if (!f)
-        return -EBADF;
     *d = (struct fd_desc){ (uint32_t)f->type, (uint32_t)f->flags, f->id, f->off };
     return 0;
 }
