@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "proc.h"
 #include "port.h"
 #include "pipe_proto.h"
@@ -185,8 +186,10 @@ static int op_poweroff(struct request *rq)
     struct msg m = { TAG(FS_SYNC, 0), 0, 0, 0, 0, 0 };
     ipc_call(H_FS, &m, NULL);                     // leave the disk marked clean
     printf("proc: power off\n");
-    if (sys_ioport_enable(H_POWER_IO) == 0)
+    if (sys_ioport_enable(H_POWER_IO) == 0) {
         outw(0x604, 0x2000);
+        usleep(500000);        // QEMU stops the machine a moment after the write
+    }
     rq->r0 = (uint64_t)-EIO;
     return 0;
 }
