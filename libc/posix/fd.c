@@ -12,6 +12,9 @@
 
 static struct ofile files[OPEN_MAX];
 static struct ofile *fds[OPEN_MAX];
+static int fd_flags[OPEN_MAX];           // FD_CLOEXEC, per descriptor (fcntl)
+
+int *fd_flags_of(int fd) { return fd >= 0 && fd < OPEN_MAX && fds[fd] ? &fd_flags[fd] : NULL; }
 
 struct ofile *fd_get(int fd)
 {
@@ -51,6 +54,7 @@ int fd_install_at(int fd, const struct fd_desc *d)
     f->id = d->id;
     f->off = d->off;
     fds[fd] = f;
+    fd_flags[fd] = 0;
     return fd;
 }
 
@@ -189,6 +193,7 @@ int dup2(int old, int new)
         close(new);
     f->refs++;
     fds[new] = f;
+    fd_flags[new] = 0;
     return new;
 }
 

@@ -38,7 +38,9 @@ extern struct startinfo os_start;
 struct ofile *fd_get(int fd);
 int fd_install(const struct fd_desc *d);
 int fd_install_at(int fd, const struct fd_desc *d);
+int *fd_flags_of(int fd);                        // its FD_CLOEXEC word, NULL if closed
 void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
+extern mode_t libc_umask;                        // umask(): bits cleared from new files' modes
 
 #endif

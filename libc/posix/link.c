@@ -1,5 +1,5 @@
 // Links and modes: symlink, link, lstat (which does not follow a final
-// symbolic link), chmod and fchmod, over the fs server.
+// symbolic link), chmod, fchmod and umask, over the fs server.
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +73,17 @@ static int chmod_inode(long ino, mode_t mode)
 {
     struct rpc r = { .op = FS_CHMOD, .w0 = (uint64_t)ino, .w1 = mode & 07777 };
     return (int)rpc_result(ino < 0 ? ino : rpc_call(H_FS, &r));
+}
+
+// New files and directories get the mode open and mkdir are given less
+// these bits (022 at the start, as a login shell would set it).
+mode_t libc_umask = 022;
+
+mode_t umask(mode_t mask)
+{
+    mode_t old = libc_umask;
+    libc_umask = mask & 0777;
+    return old;
 }
 
 int chmod(const char *path, mode_t mode) { return chmod_inode(inode_of(path, 0), mode); }

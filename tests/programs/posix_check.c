@@ -1,7 +1,8 @@
 // A program that uses the POSIX calls a portable third-party program
 // reaches for: regular expressions, glob, fnmatch, scandir, popen,
 // posix_spawn, stdio locks, symbolic and hard links, chmod, the clocks and
-// the calendar, and a large heap. Built with the host's gcc and with
+// the calendar, umask, fcntl, fsync, truncate, realpath, sysconf, and a
+// large heap. Built with the host's gcc and with
 // tools/cc; run on the host and inside the system in a folder holding the
 // same files, both runs must print the same. Errors are printed by name
 // (the numbers and strerror texts differ between C libraries).
@@ -36,6 +37,7 @@ static const char *err_name(int e)
     case EPERM: return "EPERM";
     case EISDIR: return "EISDIR";
     case ENOTDIR: return "ENOTDIR";
+    case EBADF: return "EBADF";
     default: return "other";
     }
 }
@@ -261,6 +263,67 @@ static void check_chmod(void)
     chmod(at("sub"), 0755);
 }
 
+// A path under dir as realpath gives it, relative to dir's own real path.
+static void show_real(const char *name)
+{
+    static char base[4096];
+    char got[4096];
+    if (!base[0] && !realpath(dir, base))
+        strcpy(base, "?");
+    char *r = realpath(at(name), got);
+    size_t n = strlen(base);
+    printf("realpath %s: %s\n", name, !r ? err_name(errno)
+           : strncmp(got, base, n) ? got : got[n] ? got + n + 1 : ".");
+}
+
+static void check_files(void)
+{
+    struct stat st;
+    umask(022);
+    mode_t old = umask(027);
+    int fd = open(at("masked"), O_WRONLY | O_CREAT | O_EXCL, 0666);
+    fstat(fd, &st);
+    printf("umask 027, open 0666: %04o; umask was %03o\n", (unsigned)(st.st_mode & 0777), (unsigned)old);
+    mkdir(at("mdir"), 0777);
+    stat(at("mdir"), &st);
+    printf("mkdir 0777: %04o\n", (unsigned)(st.st_mode & 0777));
+    umask(old);
+    write(fd, "12345", 5);
+    printf("fcntl GETFL: wronly %d append %d\n", (fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY,
+           (fcntl(fd, F_GETFL) & O_APPEND) != 0);
+    fcntl(fd, F_SETFL, O_APPEND);
+    lseek(fd, 0, SEEK_SET);
+    write(fd, "678", 3);
+    fstat(fd, &st);
+    printf("after F_SETFL O_APPEND and a write at 0: size %lld, append %d\n", (long long)st.st_size,
+           (fcntl(fd, F_GETFL) & O_APPEND) != 0);
+    int d = fcntl(fd, F_DUPFD, 10);
+    printf("F_DUPFD 10: %s, GETFD %d", d >= 10 ? "10 or above" : "below 10", fcntl(d, F_GETFD));
+    fcntl(d, F_SETFD, FD_CLOEXEC);
+    printf(", after SETFD %d, bad fd %s\n", fcntl(d, F_GETFD), err_name(fcntl(40, F_GETFD) < 0 ? errno : 0));
+    printf("fsync: %d, fsync bad fd: %s\n", fsync(fd), err_name(fsync(41) ? errno : 0));
+    close(d);
+    close(fd);
+    truncate(at("masked"), 2);
+    stat(at("masked"), &st);
+    printf("truncate to 2: %lld\n", (long long)st.st_size);
+    unlink(at("masked"));
+    rmdir(at("mdir"));
+    symlink("sub", at("tosub"));
+    symlink("tosub/../a.txt", at("via"));
+    symlink("/no/such/place", at("nowhere"));
+    symlink("self", at("self"));
+    const char *names[] = { "a.txt", "tosub", "via", "sub/../b.txt", "nowhere", "self", "missing", "a.txt/x" };
+    for (int i = 0; i < 8; i++)
+        show_real(names[i]);
+    unlink(at("tosub"));
+    unlink(at("via"));
+    unlink(at("nowhere"));
+    unlink(at("self"));
+    printf("sysconf pagesize %ld, phys pages > 0: %d, pathconf NAME_MAX %ld\n", sysconf(_SC_PAGESIZE),
+           sysconf(_SC_PHYS_PAGES) > 0, pathconf(dir, _PC_NAME_MAX));
+}
+
 static void check_locks(void)
 {
     flockfile(stdout);
@@ -330,6 +393,7 @@ int main(int argc, char **argv)
     check_spawn();
     check_links();
     check_chmod();
+    check_files();
     check_locks();
     check_time();
     check_memory();
