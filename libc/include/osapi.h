@@ -1,7 +1,11 @@
 // This system's calls beyond POSIX, for programs built with tools/cc.
 // Everything else is ordinary newlib/POSIX: open, read, write, close,
-// lseek, stat, fstat, pipe, dup, dup2, waitpid, kill, getpid, chdir,
-// getcwd, opendir/readdir/closedir, sleep, usleep, nanosleep, malloc ...
+// lseek, stat, lstat, fstat, pipe, dup, dup2, fcntl, waitpid, kill, getpid,
+// chdir, getcwd, opendir/readdir/closedir, scandir, link, symlink,
+// readlink, realpath, chmod, fchmod, umask, truncate, fsync, posix_spawn,
+// popen, wordexp (over sh), glob, fnmatch, regcomp/regexec, sysconf,
+// gettimeofday, time, localtime (TZ: UTC unless set), flockfile, sleep,
+// usleep, nanosleep, malloc ... (there is no fork or exec: os_spawn).
 #ifndef OSAPI_H
 #define OSAPI_H
 #include <sys/types.h>
