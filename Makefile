@@ -146,6 +146,7 @@ $(BUILD)/bootfs-test.img: $(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF) tools/mkbootfs.p
 $(BUILD)/root: $(USER_ELF) FORCE
 	rm -rf $@ && mkdir -p $@/bin $@/tmp $@/home $@/etc
 	cp $(USER_ELF) $@/bin/
+	cp $(BIN)/test '$@/bin/['
 	echo "Welcome. Type help for the shell's commands." > $@/etc/motd
 	$(if $(EXTRA),cp -r $(EXTRA)/. $@/)
 

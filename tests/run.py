@@ -155,6 +155,9 @@ def host_tests():
 
 def program_host_tests():
     """The user programs built for the host, compared with coreutils."""
+    p = subprocess.run(["sh", os.path.join(ROOT, "tests/host/programs/run_text2_tests.sh")],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT)
+    record_lines(p, "host.", "programs_text2")
     p = subprocess.run(["sh", os.path.join(ROOT, "tests/host/programs/run_host_tests.sh")],
                        capture_output=True, text=True, timeout=600, cwd=ROOT)
     record_lines(p, "host.", "programs")
