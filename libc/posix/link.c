@@ -1,9 +1,14 @@
-// Links and modes: symlink, link, lstat (which does not follow a final
-// symbolic link), chmod, fchmod and umask, over the fs server.
+// Links, modes and times: symlink, link, lstat (which does not follow a
+// final symbolic link), chmod, fchmod, umask, and the utime family, over
+// the fs server. Times are whole seconds from 1970 to 2106 (ext2's).
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include "libc.h"
 #include "fs_proto.h"
 
@@ -94,4 +99,81 @@ int fchmod(int fd, mode_t mode)
     if (!f || (f->type != FD_FILE && f->type != FD_DIR))
         return (int)rpc_result(f ? -EINVAL : -EBADF);
     return chmod_inode((long)f->id, mode);
+}
+
+// One time for FS_UTIMES from a timespec (UTIME_NOW, UTIME_OMIT), or -1.
+static int64_t time_word(const struct timespec *t, uint64_t *out)
+{
+    if (!t || t->tv_nsec == UTIME_NOW) {
+        *out = (uint64_t)time(NULL);
+        return 0;
+    }
+    if (t->tv_nsec == UTIME_OMIT) {
+        *out = FS_TIME_KEEP;
+        return 0;
+    }
+    if (t->tv_nsec < 0 || t->tv_nsec >= 1000000000 || t->tv_sec < 0 || t->tv_sec > 0xffffffffl)
+        return -1;
+    *out = (uint64_t)t->tv_sec;
+    return 0;
+}
+
+// Sets inode ino's times from ts[2] (NULL: both now).
+static int times_set(long ino, const struct timespec ts[2])
+{
+    struct rpc r = { .op = FS_UTIMES, .w0 = (uint64_t)ino };
+    if (ino >= 0 && (time_word(ts ? &ts[0] : NULL, &r.w1) < 0 || time_word(ts ? &ts[1] : NULL, &r.w2) < 0))
+        ino = -EINVAL;
+    return (int)rpc_result(ino < 0 ? ino : rpc_call(H_FS, &r));
+}
+
+int utimensat(int dirfd, const char *path, const struct timespec *ts, int flags)
+{
+    if (dirfd != AT_FDCWD && path[0] != '/')
+        return (int)rpc_result(-EINVAL);     // only paths from the working directory
+    return times_set(inode_of(path, (flags & AT_SYMLINK_NOFOLLOW) != 0), ts);
+}
+
+int futimens(int fd, const struct timespec *ts)
+{
+    struct ofile *f = fd_get(fd);
+    if (!f || (f->type != FD_FILE && f->type != FD_DIR))
+        return (int)rpc_result(f ? -EINVAL : -EBADF);
+    return times_set((long)f->id, ts);
+}
+
+// timespec pair from a timeval pair (NULL stays NULL).
+static const struct timespec *from_timeval(const struct timeval *tv, struct timespec ts[2])
+{
+    if (!tv)
+        return NULL;
+    for (int i = 0; i < 2; i++) {
+        ts[i].tv_sec = tv[i].tv_sec;
+        ts[i].tv_nsec = tv[i].tv_usec >= 0 && tv[i].tv_usec < 1000000 ? tv[i].tv_usec * 1000 : -3;
+    }
+    return ts;
+}
+
+int utimes(const char *path, const struct timeval *tv)
+{
+    struct timespec ts[2];
+    return times_set(inode_of(path, 0), from_timeval(tv, ts));
+}
+
+int lutimes(const char *path, const struct timeval *tv)
+{
+    struct timespec ts[2];
+    return times_set(inode_of(path, 1), from_timeval(tv, ts));
+}
+
+int futimes(int fd, const struct timeval *tv)
+{
+    struct timespec ts[2];
+    return futimens(fd, from_timeval(tv, ts));
+}
+
+int utime(const char *path, const struct utimbuf *t)
+{
+    struct timespec ts[2] = { { t ? t->actime : 0, 0 }, { t ? t->modtime : 0, 0 } };
+    return times_set(inode_of(path, 0), t ? ts : NULL);
 }

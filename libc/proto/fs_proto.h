@@ -27,6 +27,8 @@ enum fs_op {
     FS_LINK,           // payload: existing path NUL new path NUL -> r0 = inode
                        //    (a final symlink in the existing path is not followed)
     FS_CHMOD,          // w0 = inode, w1 = permission bits (07777)
+    FS_UTIMES,         // w0 = inode, w1 = access time, w2 = modification time
+                       //    (seconds since 1970; FS_TIME_KEEP leaves one as it is)
     FS_OPS
 };
 
@@ -36,6 +38,7 @@ enum fs_op {
 #define FS_PATH_MAX  256
 #define FS_NAME_MAX  255
 #define FS_IO_MAX    65536
+#define FS_TIME_KEEP ((uint64_t)-1)
 
 struct fs_stat {
     uint64_t ino, size, blocks;

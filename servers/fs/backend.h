@@ -26,6 +26,7 @@ struct fs_backend {
     long (*symlink)(const char *path, const char *target);
     long (*link)(const char *existing, const char *path);
     long (*chmod)(uint64_t ino, uint32_t mode);
+    long (*utimes)(uint64_t ino, int64_t atime, int64_t mtime);   // < 0: keep
 };
 
 extern const struct fs_backend memfs_backend;

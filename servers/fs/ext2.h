@@ -135,6 +135,9 @@ long ext2_symlink(struct ext2 *fs, const char *path, const char *target);
 long ext2_link(struct ext2 *fs, const char *existing, const char *path);
 // Sets the permission bits (07777) of inode ino; the type is kept.
 long ext2_chmod(struct ext2 *fs, uint64_t ino, uint32_t mode);
+// Sets the access and modification times (seconds since 1970; a negative
+// one is left as it is); the change time becomes now.
+long ext2_utimes(struct ext2 *fs, uint64_t ino, int64_t atime, int64_t mtime);
 // Removes a file or symbolic link (-EISDIR for a directory).
 long ext2_unlink(struct ext2 *fs, const char *path);
 // Removes an empty directory (-ENOTEMPTY, -ENOTDIR, -EBUSY for "/").

@@ -1,6 +1,7 @@
-// ext2 hard links and permission bits: link() gives an existing inode a
-// second name, chmod() stores new mode bits. Both end with ext2_done() so
-// that the change is on the disk when they return.
+// ext2 hard links, permission bits and time stamps: link() gives an
+// existing inode a second name, chmod() stores new mode bits, utimes()
+// sets the access and modification times. Each ends with ext2_done() so
+// that the change is on the disk when it returns.
 #include <errno.h>
 #include <string.h>
 #include "ext2_impl.h"
@@ -64,5 +65,23 @@ long ext2_chmod(struct ext2 *fs, uint64_t ino, uint32_t mode)
         return e;
     ind.mode = (ind.mode & S_FMT) | (mode & 07777);
     ctime_now(fs, &ind);
+    return ext2_done(fs, ext2_inode_put(fs, &ind));
+}
+
+long ext2_utimes(struct ext2 *fs, uint64_t ino, int64_t atime, int64_t mtime)
+{
+    struct ext2_inode ind;
+    if (fs->readonly)
+        return -EROFS;
+    int e = ext2_inode_live(fs, ino, &ind);
+    if (e < 0)
+        return e;
+    if (atime >= 0)
+        ind.atime = (uint32_t)atime;
+    if (mtime >= 0)
+        ind.mtime = (uint32_t)mtime;
+    ctime_now(fs, &ind);
+    if (fs->inode_size > 128 && le16(ind.raw + I_EXTRA_ISIZE) >= 16)
+        memset(ind.raw + 0x88, 0, 8);        // mtime and atime sub-second parts
     return ext2_done(fs, ext2_inode_put(fs, &ind));
 }

@@ -181,6 +181,16 @@ static int op_link(struct request *rq)
     return 0;
 }
 
+static int op_utimes(struct request *rq)
+{
+    uint64_t raw;
+    int64_t a = rq->w1 == FS_TIME_KEEP ? -1 : (int64_t)(rq->w1 & 0xffffffffu);
+    int64_t m = rq->w2 == FS_TIME_KEEP ? -1 : (int64_t)(rq->w2 & 0xffffffffu);
+    clock_update();
+    rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->utimes(raw, a, m);
+    return 0;
+}
+
 static int op_chmod(struct request *rq)
 {
     uint64_t raw;
@@ -252,7 +262,7 @@ static const server_op ops[FS_OPS] = {
     [FS_READDIR] = op_readdir, [FS_UNLINK] = op_unlink, [FS_MKDIR] = op_mkdir,
     [FS_RMDIR] = op_rmdir, [FS_RENAME] = op_rename, [FS_READLINK] = op_readlink,
     [FS_STATFS] = op_statfs, [FS_SYNC] = op_sync, [FS_SYMLINK] = op_symlink,
-    [FS_LINK] = op_link, [FS_CHMOD] = op_chmod,
+    [FS_LINK] = op_link, [FS_CHMOD] = op_chmod, [FS_UTIMES] = op_utimes,
 };
 
 // Loads the boot files (copied by init to BOOTFS_VADDR) into memfs.

@@ -1,5 +1,5 @@
-// Host tests for the ext2 library's hard links (ext2_link) and permission
-// bits (ext2_chmod): link counts as debugfs reads them, data shared by all
+// Host tests for the ext2 library's hard links (ext2_link), permission
+// bits (ext2_chmod) and time stamps (ext2_utimes): link counts as debugfs reads them, data shared by all
 // names, the inode freed with its last name, links to symbolic links, the
 // error cases, and mode bits kept with the type. Every image changed is
 // checked with e2fsck -fn.
@@ -119,4 +119,34 @@ TEST(chmod_keeps_type)
     CHECK(h_fsck(img));
     CHECK_EQ(dbg_field(img, "/f", "Mode:  0"), 4751);
     CHECK_EQ(dbg_field(img, "/d", "Mode:  0"), 1700);
+}
+
+TEST(utimes_sets_times)
+{
+    char img[256];
+    struct hdev h;
+    struct fs_stat st;
+    h_path(img, "utimes.img");
+    CHECK_EQ(h_mkfs(img, "-b 4096 -I 256", "4M", NULL), 0);
+    CHECK_EQ(h_open(&h, img), 0);
+    long f = ext2_create(&h.fs, "/f", 1);
+    CHECK(f > 0);
+    ext2_set_time(&h.fs, 1800000000);
+    CHECK_EQ(ext2_utimes(&h.fs, (uint64_t)f, 1000000000, 1500000000), 0);
+    CHECK_EQ(ext2_stat(&h.fs, (uint64_t)f, &st), 0);
+    CHECK_EQ(st.atime, 1000000000);
+    CHECK_EQ(st.mtime, 1500000000);
+    CHECK_EQ(st.ctime, 1800000000);
+    CHECK_EQ(ext2_utimes(&h.fs, (uint64_t)f, -1, 1600000000), 0);      // atime kept
+    CHECK_EQ(ext2_stat(&h.fs, (uint64_t)f, &st), 0);
+    CHECK_EQ(st.atime, 1000000000);
+    CHECK_EQ(st.mtime, 1600000000);
+    CHECK_EQ(ext2_utimes(&h.fs, 1, 0, 0), -ESTALE);
+    CHECK(h_close(&h, 1));
+    CHECK(h_fsck(img));
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "debugfs -R 'stat /f' %s 2>/dev/null | grep -i mtime", img);
+    char *out = h_run(cmd);
+    CHECK(strstr(out, "0x5f5e1000") != NULL);                         // 1600000000
+    free(out);
 }

@@ -1,8 +1,8 @@
 // A program that uses the POSIX calls a portable third-party program
 // reaches for: regular expressions, glob, fnmatch, scandir, popen,
 // posix_spawn, stdio locks, symbolic and hard links, chmod, the clocks and
-// the calendar, umask, fcntl, fsync, truncate, realpath, sysconf, and a
-// large heap. Built with the host's gcc and with
+// the calendar, umask, fcntl, fsync, truncate, realpath, sysconf, the
+// utime family, and a large heap. Built with the host's gcc and with
 // tools/cc; run on the host and inside the system in a folder holding the
 // same files, both runs must print the same. Errors are printed by name
 // (the numbers and strerror texts differ between C libraries).
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <utime.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -324,6 +325,36 @@ static void check_files(void)
            sysconf(_SC_PHYS_PAGES) > 0, pathconf(dir, _PC_NAME_MAX));
 }
 
+static void check_times(void)
+{
+    struct stat st;
+    struct timeval tv[2] = { { 1000000000, 0 }, { 1500000000, 0 } };
+    printf("utimes: %d", utimes(at("c.log"), tv));
+    stat(at("c.log"), &st);
+    printf(", atime %lld mtime %lld\n", (long long)st.st_atime, (long long)st.st_mtime);
+    struct utimbuf ub = { 1100000000, 1200000000 };
+    utime(at("c.log"), &ub);
+    stat(at("c.log"), &st);
+    printf("utime: atime %lld mtime %lld\n", (long long)st.st_atime, (long long)st.st_mtime);
+    struct timespec ts[2] = { { 0, UTIME_OMIT }, { 1300000000, 0 } };
+    int fd = open(at("c.log"), O_RDONLY);
+    printf("futimens with UTIME_OMIT: %d", futimens(fd, ts));
+    close(fd);
+    stat(at("c.log"), &st);
+    printf(", atime %lld mtime %lld\n", (long long)st.st_atime, (long long)st.st_mtime);
+    symlink("c.log", at("clink"));
+    ts[0] = (struct timespec){ 1400000000, 0 };
+    utimensat(AT_FDCWD, at("clink"), ts, 0);
+    stat(at("c.log"), &st);
+    printf("utimensat through a link: atime %lld mtime %lld\n", (long long)st.st_atime, (long long)st.st_mtime);
+    unlink(at("clink"));
+    utime(at("c.log"), NULL);
+    stat(at("c.log"), &st);
+    long d = (long)(time(NULL) - st.st_mtime);
+    printf("utime NULL: now %d, missing: %s\n", d >= 0 && d <= 2,
+           err_name(utime(at("missing"), NULL) ? errno : 0));
+}
+
 static void check_locks(void)
 {
     flockfile(stdout);
@@ -394,6 +425,7 @@ int main(int argc, char **argv)
     check_links();
     check_chmod();
     check_files();
+    check_times();
     check_locks();
     check_time();
     check_memory();
