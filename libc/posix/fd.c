@@ -238,6 +238,8 @@ void stat_from_fs(struct stat *st, const struct fs_stat *fs)
     st->st_mode = (fs->type == FS_TYPE_DIR ? S_IFDIR : fs->type == FS_TYPE_LINK ? S_IFLNK : S_IFREG)
                   | (fs->mode & 07777);
     st->st_nlink = (nlink_t)fs->nlink;
+    st->st_uid = (uid_t)fs->uid;
+    st->st_gid = (gid_t)fs->gid;
     st->st_size = (off_t)fs->size;
     st->st_blocks = (long)fs->blocks;
     st->st_blksize = 4096;

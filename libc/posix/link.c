@@ -1,6 +1,7 @@
-// Links, modes and times: symlink, link, lstat (which does not follow a
-// final symbolic link), chmod, fchmod, umask, and the utime family, over
-// the fs server. Times are whole seconds from 1970 to 2106 (ext2's).
+// Links, modes, owners and times: symlink, link, lstat (which does not
+// follow a final symbolic link), chmod, fchmod, umask, the chown family
+// and the utime family, over the fs server. There is one user, root, who
+// may give a file any owner and group (newlib's ids are 16 bits: 0-65534). Times are whole seconds from 1970 to 2106 (ext2's).
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -176,4 +177,25 @@ int utime(const char *path, const struct utimbuf *t)
 {
     struct timespec ts[2] = { { t ? t->actime : 0, 0 }, { t ? t->modtime : 0, 0 } };
     return times_set(inode_of(path, 0), t ? ts : NULL);
+}
+
+static int chown_inode(long ino, uid_t uid, gid_t gid)
+{
+    struct rpc r = { .op = FS_CHOWN, .w0 = (uint64_t)ino, .w1 = (uint32_t)uid, .w2 = (uint32_t)gid };
+    if (ino >= 0 && uid == (uid_t)-1)
+        r.w1 = 0xffffffffu;
+    if (ino >= 0 && gid == (gid_t)-1)
+        r.w2 = 0xffffffffu;
+    return (int)rpc_result(ino < 0 ? ino : rpc_call(H_FS, &r));
+}
+
+int chown(const char *path, uid_t uid, gid_t gid) { return chown_inode(inode_of(path, 0), uid, gid); }
+int lchown(const char *path, uid_t uid, gid_t gid) { return chown_inode(inode_of(path, 1), uid, gid); }
+
+int fchown(int fd, uid_t uid, gid_t gid)
+{
+    struct ofile *f = fd_get(fd);
+    if (!f || (f->type != FD_FILE && f->type != FD_DIR))
+        return (int)rpc_result(f ? -EINVAL : -EBADF);
+    return chown_inode((long)f->id, uid, gid);
 }

@@ -29,6 +29,7 @@ enum fs_op {
     FS_CHMOD,          // w0 = inode, w1 = permission bits (07777)
     FS_UTIMES,         // w0 = inode, w1 = access time, w2 = modification time
                        //    (seconds since 1970; FS_TIME_KEEP leaves one as it is)
+    FS_CHOWN,          // w0 = inode, w1 = owner, w2 = group (0xffffffff: keep)
     FS_OPS
 };
 

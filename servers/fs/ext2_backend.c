@@ -67,6 +67,7 @@ static long e_symlink(const char *path, const char *target) { return ext2_symlin
 static long e_link(const char *existing, const char *path) { return ext2_link(&fs, existing, path); }
 static long e_chmod(uint64_t ino, uint32_t mode) { return ext2_chmod(&fs, ino, mode); }
 static long e_utimes(uint64_t ino, int64_t a, int64_t m) { return ext2_utimes(&fs, ino, a, m); }
+static long e_chown(uint64_t ino, uint32_t u, uint32_t g) { return ext2_chown(&fs, ino, u, g); }
 
 static const struct fs_backend ext2_backend = {
     .type = "ext2", .set_time = e_set_time, .lookup = e_lookup, .read = e_read,
@@ -74,6 +75,7 @@ static const struct fs_backend ext2_backend = {
     .stat = e_stat, .readdir = e_readdir, .unlink = e_unlink, .rmdir = e_rmdir,
     .rename = e_rename, .readlink = e_readlink, .statfs = e_statfs, .sync = e_sync,
     .symlink = e_symlink, .link = e_link, .chmod = e_chmod, .utimes = e_utimes,
+    .chown = e_chown,
 };
 
 const struct fs_backend *ext2_backend_mount(long disk_handle)

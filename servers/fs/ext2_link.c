@@ -1,6 +1,6 @@
-// ext2 hard links, permission bits and time stamps: link() gives an
-// existing inode a second name, chmod() stores new mode bits, utimes()
-// sets the access and modification times. Each ends with ext2_done() so
+// ext2 hard links, permission bits, owners and time stamps: link() gives
+// an existing inode a second name, chmod() stores new mode bits, chown()
+// a new owner and group, utimes() the access and modification times. Each ends with ext2_done() so
 // that the change is on the disk when it returns.
 #include <errno.h>
 #include <string.h>
@@ -83,5 +83,23 @@ long ext2_utimes(struct ext2 *fs, uint64_t ino, int64_t atime, int64_t mtime)
     ctime_now(fs, &ind);
     if (fs->inode_size > 128 && le16(ind.raw + I_EXTRA_ISIZE) >= 16)
         memset(ind.raw + 0x88, 0, 8);        // mtime and atime sub-second parts
+    return ext2_done(fs, ext2_inode_put(fs, &ind));
+}
+
+long ext2_chown(struct ext2 *fs, uint64_t ino, uint32_t uid, uint32_t gid)
+{
+    struct ext2_inode ind;
+    if (fs->readonly)
+        return -EROFS;
+    int e = ext2_inode_live(fs, ino, &ind);
+    if (e < 0)
+        return e;
+    if (uid != EXT2_ID_KEEP)
+        ind.uid = uid;
+    if (gid != EXT2_ID_KEEP)
+        ind.gid = gid;
+    if (ext2_is_reg(&ind))                   // as Linux: the set-id bits do not survive
+        ind.mode &= ~(0x800u | ((ind.mode & 0010) ? 0x400u : 0));
+    ctime_now(fs, &ind);
     return ext2_done(fs, ext2_inode_put(fs, &ind));
 }

@@ -191,6 +191,14 @@ static int op_utimes(struct request *rq)
     return 0;
 }
 
+static int op_chown(struct request *rq)
+{
+    uint64_t raw;
+    clock_update();
+    rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->chown(raw, (uint32_t)rq->w1, (uint32_t)rq->w2);
+    return 0;
+}
+
 static int op_chmod(struct request *rq)
 {
     uint64_t raw;
@@ -263,6 +271,7 @@ static const server_op ops[FS_OPS] = {
     [FS_RMDIR] = op_rmdir, [FS_RENAME] = op_rename, [FS_READLINK] = op_readlink,
     [FS_STATFS] = op_statfs, [FS_SYNC] = op_sync, [FS_SYMLINK] = op_symlink,
     [FS_LINK] = op_link, [FS_CHMOD] = op_chmod, [FS_UTIMES] = op_utimes,
+    [FS_CHOWN] = op_chown,
 };
 
 // Loads the boot files (copied by init to BOOTFS_VADDR) into memfs.

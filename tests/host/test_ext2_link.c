@@ -1,5 +1,5 @@
 // Host tests for the ext2 library's hard links (ext2_link), permission
-// bits (ext2_chmod) and time stamps (ext2_utimes): link counts as debugfs reads them, data shared by all
+// bits (ext2_chmod), owners (ext2_chown) and time stamps (ext2_utimes): link counts as debugfs reads them, data shared by all
 // names, the inode freed with its last name, links to symbolic links, the
 // error cases, and mode bits kept with the type. Every image changed is
 // checked with e2fsck -fn.
@@ -149,4 +149,34 @@ TEST(utimes_sets_times)
     char *out = h_run(cmd);
     CHECK(strstr(out, "0x5f5e1000") != NULL);                         // 1600000000
     free(out);
+}
+
+TEST(chown_sets_owner)
+{
+    char img[256];
+    struct hdev h;
+    struct fs_stat st;
+    h_path(img, "chown.img");
+    CHECK_EQ(h_mkfs(img, "-b 1024 -I 128", "4M", NULL), 0);
+    CHECK_EQ(h_open(&h, img), 0);
+    long f = ext2_create(&h.fs, "/f", 1), d = ext2_mkdir(&h.fs, "/d");
+    CHECK(f > 0 && d > 0);
+    CHECK_EQ(ext2_chmod(&h.fs, (uint64_t)f, 06755), 0);
+    CHECK_EQ(ext2_chmod(&h.fs, (uint64_t)d, 06755), 0);
+    CHECK_EQ(ext2_chown(&h.fs, (uint64_t)f, 70000, 2000), 0);          // 32-bit ids
+    CHECK_EQ(ext2_chown(&h.fs, (uint64_t)d, EXT2_ID_KEEP, 3000), 0);
+    CHECK_EQ(ext2_stat(&h.fs, (uint64_t)f, &st), 0);
+    CHECK_EQ(st.uid, 70000);
+    CHECK_EQ(st.gid, 2000);
+    CHECK_EQ(st.mode, 0755);                                            // set-id bits dropped
+    CHECK_EQ(ext2_stat(&h.fs, (uint64_t)d, &st), 0);
+    CHECK_EQ(st.uid, 0);
+    CHECK_EQ(st.gid, 3000);
+    CHECK_EQ(st.mode, 06755);                                           // kept on a directory
+    CHECK(h_close(&h, 1));
+    CHECK(h_fsck(img));
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "debugfs -R 'stat /f' %s 2>/dev/null", img);
+    CHECK_EQ(h_field(cmd, "User: "), 70000);
+    CHECK_EQ(h_field(cmd, "Group: "), 2000);
 }

@@ -355,6 +355,36 @@ static void check_times(void)
            err_name(utime(at("missing"), NULL) ? errno : 0));
 }
 
+static void check_owners(void)
+{
+    struct stat st;
+    chmod(at("b.txt"), 06755);
+    printf("chown 5:6: %d", chown(at("b.txt"), 5, 6));
+    stat(at("b.txt"), &st);
+    printf(", owner %d group %d mode %04o\n", (int)st.st_uid, (int)st.st_gid, (unsigned)(st.st_mode & 07777));
+    chmod(at("sub"), 06755);
+    chown(at("sub"), 7, -1);
+    stat(at("sub"), &st);
+    printf("chown dir 7:-1: owner %d group %d mode %04o\n", (int)st.st_uid, (int)st.st_gid,
+           (unsigned)(st.st_mode & 07777));
+    symlink("b.txt", at("blink"));
+    lchown(at("blink"), 9, 9);
+    lstat(at("blink"), &st);
+    printf("lchown: link %d:%d", (int)st.st_uid, (int)st.st_gid);
+    stat(at("blink"), &st);
+    printf(", target %d:%d\n", (int)st.st_uid, (int)st.st_gid);
+    int fd = open(at("b.txt"), O_RDONLY);
+    fchown(fd, 0, 0);
+    fstat(fd, &st);
+    close(fd);
+    printf("fchown 0:0: %d:%d, chown missing: %s\n", (int)st.st_uid, (int)st.st_gid,
+           err_name(chown(at("missing"), 0, 0) ? errno : 0));
+    unlink(at("blink"));
+    chown(at("sub"), 0, 0);
+    chmod(at("sub"), 0755);
+    chmod(at("b.txt"), 0644);
+}
+
 static void check_locks(void)
 {
     flockfile(stdout);
@@ -426,6 +456,7 @@ int main(int argc, char **argv)
     check_chmod();
     check_files();
     check_times();
+    check_owners();
     check_locks();
     check_time();
     check_memory();
