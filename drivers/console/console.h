@@ -23,6 +23,7 @@
 #define CON_BIT_UART     (1ul << 0)
 #define CON_BIT_KBD      (1ul << 1)
 
+
 // Reply errors (negative newlib errno values).
 #define CON_EAGAIN       11
 #define CON_EINVAL       22
@@ -31,17 +32,21 @@
 
 // uart.c: COM1, polled output, interrupt-driven input.
 void uart_init(void);
-void uart_write(const char *s, size_t n);
+void uart_write(const char *s, size_t n, int onlcr);
 int uart_getc(void);
 
 // vga.c: the 80x25 text screen.
 void vga_init(volatile uint16_t *mem);
 void vga_putc(char c);
 void vga_write(const char *s, size_t n);
+void vga_reset(void);
 
 // kbd.c: the PS/2 keyboard, scancode set 1, US layout.
 void kbd_init(void);
 int kbd_getc(void);
 int kbd_translate(uint8_t sc);
+const char *kbd_sequence(int key);
+enum { KBD_UP = 0x100, KBD_DOWN, KBD_RIGHT, KBD_LEFT, KBD_HOME, KBD_END,
+       KBD_INSERT, KBD_DELETE, KBD_PGUP, KBD_PGDN, KBD_KEY_END };
 
 #endif

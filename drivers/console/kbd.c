@@ -1,6 +1,9 @@
 // The PS/2 keyboard: scancode set 1 (the controller translates) to ASCII
 // for a US layout, with shift, caps lock and ctrl. Only make codes give
-// characters; break codes only update the modifiers.
+// characters; break codes only update the modifiers. The editing keys
+// (arrows, Home, End, Insert, Delete, PgUp, PgDn) become the escape
+// sequences an xterm or VT220 sends for them, so a program reads the same
+// bytes from the PS/2 keyboard as from a serial terminal.
 #include "console.h"
 
 #define KBD_DATA    0x60
@@ -70,8 +73,41 @@ static int key_char(uint8_t sc)
     return (uint8_t)c;
 }
 
-// Feeds one scancode byte; returns the character it completes, or -1.
-// Extended keys other than keypad Enter and '/' (arrows etc.) are ignored.
+// The escape sequence of an editing key (KBD_UP ...), or NULL.
+const char *kbd_sequence(int key)
+{
+    static const char *const seq[KBD_KEY_END - KBD_UP] = {
+        [KBD_UP - KBD_UP] = "\x1b[A",      [KBD_DOWN - KBD_UP] = "\x1b[B",
+        [KBD_RIGHT - KBD_UP] = "\x1b[C",   [KBD_LEFT - KBD_UP] = "\x1b[D",
+        [KBD_HOME - KBD_UP] = "\x1b[H",    [KBD_END - KBD_UP] = "\x1b[F",
+        [KBD_INSERT - KBD_UP] = "\x1b[2~", [KBD_DELETE - KBD_UP] = "\x1b[3~",
+        [KBD_PGUP - KBD_UP] = "\x1b[5~",   [KBD_PGDN - KBD_UP] = "\x1b[6~",
+    };
+    return key >= KBD_UP && key < KBD_KEY_END ? seq[key - KBD_UP] : NULL;
+}
+
+// The editing key of an extended (0xE0) scancode, or -1.
+static int ext_key(uint8_t sc)
+{
+    switch (sc) {
+    case 0x48: return KBD_UP;
+    case 0x50: return KBD_DOWN;
+    case 0x4D: return KBD_RIGHT;
+    case 0x4B: return KBD_LEFT;
+    case 0x47: return KBD_HOME;
+    case 0x4F: return KBD_END;
+    case 0x52: return KBD_INSERT;
+    case 0x53: return KBD_DELETE;
+    case 0x49: return KBD_PGUP;
+    case 0x51: return KBD_PGDN;
+    case SC_ENTER: return '\r';
+    case SC_SLASH: return '/';
+    default: return -1;
+    }
+}
+
+// Feeds one scancode byte; returns the character it completes, an
+// editing key (KBD_UP ..., see kbd_sequence), or -1.
 int kbd_translate(uint8_t sc)
 {
     if (kb.skip) {
@@ -92,14 +128,18 @@ int kbd_translate(uint8_t sc)
     if (modifier(sc, ext, down) || !down)
         return -1;
     if (ext)
-        return sc == SC_ENTER ? '\r' : sc == SC_SLASH ? '/' : -1;
+        return ext_key(sc);
     return key_char(sc);
 }
 
-// Returns the next character typed, or -1 when no more bytes wait.
-// Bounded, so a missing controller (status 0xFF) cannot hang the driver.
+static const char *pending;      // the rest of an editing key's sequence
+
+// Returns the next byte typed, or -1 when no more bytes wait. Bounded,
+// so a missing controller (status 0xFF) cannot hang the driver.
 int kbd_getc(void)
 {
+    if (pending && *pending)
+        return (uint8_t)*pending++;
     for (int i = 0; i < 64; i++) {
         uint8_t st = inb(KBD_CMD);
         if (!(st & ST_OUT_FULL))
@@ -108,6 +148,8 @@ int kbd_getc(void)
         if (st & ST_AUX)
             continue;            // a mouse byte: not ours
         int c = kbd_translate(sc);
+        if ((pending = kbd_sequence(c)))
+            return (uint8_t)*pending++;
         if (c >= 0)
             return c;
     }

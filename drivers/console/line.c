@@ -1,5 +1,6 @@
 // The console's line discipline (see line.h). Pure: no I/O, no globals.
 #include "line.h"
+#include "console_proto.h"
 
 #define CTRL(c) ((c) & 0x1f)
 
@@ -12,6 +13,9 @@ void line_init(struct line *l)
     l->rec_head = l->rec_count = 0;
     l->last_cr = 0;
     l->esc = ESC_NONE;
+    l->raw_open = 0;
+    l->iflag = CON_ICRNL;
+    l->lflag = CON_ISIG | CON_ICANON | CON_ECHO;
 }
 
 static void echo_put(struct line_echo *e, const char *s)
@@ -33,6 +37,21 @@ static void push_record(struct line *l, int newline)
     l->rec[(l->rec_head + l->rec_count) % LINE_RECORDS] = (uint16_t)n;
     l->rec_count++;
     l->cur_len = 0;
+    l->raw_open = 0;
+}
+
+// Queues one byte of non-canonical input: it joins the last record while
+// that one is open and short of LINE_MAX - 1, else starts a new one.
+static void push_raw(struct line *l, char c)
+{
+    l->q[(l->q_head + l->q_len++) % LINE_QUEUE] = c;
+    uint16_t *last = &l->rec[(l->rec_head + l->rec_count + LINE_RECORDS - 1) % LINE_RECORDS];
+    if (l->raw_open && l->rec_count && *last < LINE_MAX - 1) {
+        (*last)++;
+        return;
+    }
+    l->rec[(l->rec_head + l->rec_count++) % LINE_RECORDS] = 1;
+    l->raw_open = 1;
 }
 
 static int is_utf8_tail(char c)
@@ -119,18 +138,73 @@ static int control(struct line *l, unsigned char c, struct line_echo *e)
     }
 }
 
-int line_input(struct line *l, unsigned char c, struct line_echo *e)
+// Non-canonical input: no editing, every byte is data at once.
+static int raw_input(struct line *l, unsigned char c, struct line_echo *e)
 {
-    e->len = 0;
+    if (c == '\r' && (l->iflag & CON_IGNCR))
+        return 0;
+    if (c == '\r' && (l->iflag & CON_ICRNL))
+        c = '\n';
+    else if (c == '\n' && (l->iflag & CON_INLCR))
+        c = '\r';
+    if (c == CTRL('C') && (l->lflag & CON_ISIG)) {
+        echo_put(e, "^C");
+        return LINE_EV_INTR;
+    }
+    push_raw(l, (char)c);
+    e->buf[e->len++] = (char)c;
+    return LINE_EV_LINE;
+}
+
+// Canonical input: line editing (see line.h).
+static int cooked_input(struct line *l, unsigned char c, struct line_echo *e)
+{
     int after_cr = l->last_cr;
     l->last_cr = c == '\r';
     if (c == '\n' && after_cr)
         return 0;                    // "\r\n" is one line end
     if (escape_step(l, c))
         return 0;
+    if (c == CTRL('C') && !(l->lflag & CON_ISIG))
+        return append(l, (char)c, e);
     if ((c < 0x20 && c != '\t') || c == 0x7f)
         return control(l, c, e);
     return append(l, (char)c, e);
+}
+
+int line_input(struct line *l, unsigned char c, struct line_echo *e)
+{
+    e->len = 0;
+    int ev = l->lflag & CON_ICANON ? cooked_input(l, c, e) : raw_input(l, c, e);
+    if (!(l->lflag & CON_ECHO))
+        e->len = 0;
+    return ev;
+}
+
+void line_set_mode(struct line *l, uint32_t iflag, uint32_t lflag, int flush)
+{
+    if (flush) {
+        l->q_head = l->q_len = 0;
+        l->rec_head = l->rec_count = 0;
+        l->cur_len = 0;
+    }
+    if ((l->lflag & CON_ICANON) && !(lflag & CON_ICANON) && l->cur_len)
+        push_record(l, 0);
+    if (lflag & CON_ICANON)
+        l->raw_open = 0;
+    l->esc = ESC_NONE;
+    l->last_cr = 0;
+    l->iflag = iflag;
+    l->lflag = lflag;
+}
+
+int line_ready(const struct line *l, unsigned vmin)
+{
+    if (!l->rec_count)
+        return 0;
+    if (l->rec_count > 1 || !l->raw_open)
+        return 1;                    // a finished record
+    return l->rec[l->rec_head] >= vmin;
 }
 
 int line_accepting(const struct line *l)
@@ -153,7 +227,8 @@ long line_peek(const struct line *l, char *buf, unsigned max)
 static void pop_record(struct line *l)
 {
     l->rec_head = (l->rec_head + 1) % LINE_RECORDS;
-    l->rec_count--;
+    if (!--l->rec_count)
+        l->raw_open = 0;
 }
 
 void line_consume(struct line *l, unsigned n)

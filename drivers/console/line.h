@@ -13,6 +13,12 @@
 //
 // Completed lines wait in a queue of records until read; a read returns at
 // most one record, and what it does not take stays for the next read.
+//
+// Modes (termios, console_proto.h): without CON_ECHO nothing is echoed;
+// without CON_ISIG ^C is an ordinary byte. Without CON_ICANON there is no
+// editing: each byte (after CON_ICRNL/INLCR/IGNCR) is queued at once,
+// consecutive bytes growing one open record, and line_ready says when a
+// read wanting VMIN bytes can be answered.
 #ifndef CONSOLE_LINE_H
 #define CONSOLE_LINE_H
 #include <stdint.h>
@@ -41,10 +47,18 @@ struct line {
     unsigned rec_head, rec_count;
     uint8_t last_cr;             // the previous byte was '\r'
     uint8_t esc;                 // escape-sequence state
+    uint8_t raw_open;            // the last record takes more raw bytes
+    uint32_t iflag, lflag;       // CON_* mode bits
 };
 
-// Resets l to empty.
+// Resets l to empty, in the default mode (ICANON, ECHO, ISIG, ICRNL).
 void line_init(struct line *l);
+// Changes the mode. Leaving canonical mode queues the partly edited line
+// as it stands; flush drops all pending input.
+void line_set_mode(struct line *l, uint32_t iflag, uint32_t lflag, int flush);
+// Whether a read wanting at least vmin bytes (non-canonical) or a line
+// (canonical) can be answered now.
+int line_ready(const struct line *l, unsigned vmin);
 // Feeds one input byte. Fills e with the bytes to echo (e->len may be 0)
 // and returns LINE_EV_* bits. The caller must have checked line_accepting.
 int line_input(struct line *l, unsigned char c, struct line_echo *e);

@@ -38,12 +38,12 @@ static void uart_tx(char c)
     outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
-// Sends n bytes; a '\n' not already preceded by '\r' goes out as "\r\n"
-// (so echoed "\r\n" is not doubled). Returns when all are sent.
-void uart_write(const char *s, size_t n)
+// Sends n bytes; with onlcr a '\n' not already preceded by '\r' goes out
+// as "\r\n" (so echoed "\r\n" is not doubled). Returns when all are sent.
+void uart_write(const char *s, size_t n, int onlcr)
 {
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' && last_out != '\r')
+        if (onlcr && s[i] == '\n' && last_out != '\r')
             uart_tx('\r');
         uart_tx(s[i]);
         last_out = s[i];

@@ -15,6 +15,7 @@ static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
 {
     struct request rq = { .label = TAG_LABEL(m->tag), .w0 = m->w0, .w1 = m->w1, .w2 = m->w2,
                           .badge = m->badge, .token = m->token, .data = request_buf,
+                          .handle = !!(m->tag & TAG_HANDLE),
                           .len = TAG_LEN(m->tag), .r0 = (uint64_t)-SERVER_ENOSYS };
     if (rq.label == LABEL_PING) {
         m->tag = TAG(0, 0);
@@ -30,6 +31,8 @@ static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
     int r = 0;
     if (rq.label < s->nops && s->ops[rq.label])
         r = s->ops[rq.label](&rq);
+    if (rq.handle)
+        sys_handle_close((long)rq.w2);           // passed, but the handler did not keep it
     m->tag = TAG(0, 0);
     m->w0 = rq.r0;
     m->w1 = rq.r1;

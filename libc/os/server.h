@@ -16,6 +16,8 @@ struct request {
     unsigned label;
     uint64_t w0, w1, w2;
     uint64_t badge;              // who is calling (set when the handle was granted)
+    int handle;                  // TAG_HANDLE: w2 is a handle the caller passed; a handler
+                                 // that keeps it clears this, else it is closed after
     uint32_t token;              // reply token, for a deferred reply
     const void *data;
     uint64_t len;

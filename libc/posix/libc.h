@@ -42,5 +42,6 @@ int *fd_flags_of(int fd);                        // its FD_CLOEXEC word, NULL if
 void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
 extern mode_t libc_umask;                        // umask(): bits cleared from new files' modes
+int tty_open(const char *path, int flags);       // /dev/tty: the console; else -ENOENT
 
 #endif

@@ -93,6 +93,9 @@ static long mode_set(long ino, mode_t mode, mode_t dflt)
 
 int open(const char *path, int flags, ...)
 {
+    int tty = tty_open(path, flags);
+    if (tty != -ENOENT)
+        return (int)rpc_result(tty);
     uint64_t type = 0;
     va_list ap;
     va_start(ap, flags);

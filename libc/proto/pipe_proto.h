@@ -14,8 +14,19 @@ enum pipe_op {
     PIPE_CLOSE,        // w0 = id, w1 = end (0 read, 1 write)
     PIPE_ADDREF,       // w0 = id, w1 = end, w2 = pid: give pid a reference (proc, at spawn)
     PIPE_PROC_GONE,    // w0 = pid: drop every reference it held (proc, at death)
+    PIPE_POLL,         // w0 = id, w1 = PIPE_POLL_IN (read end) or _OUT (write end)
+                       //    -> r0 = PIPE_POLL_* ready now. With TAG_HANDLE, w2 is a
+                       //    notification handle: if nothing is ready, the server
+                       //    signals it (bit 1) once something is, then closes it.
+                       //    A newer handle from the same pid for the same pipe
+                       //    replaces an older one.
     PIPE_OPS
 };
+
+#define PIPE_POLL_IN   1         // bytes to read
+#define PIPE_POLL_OUT  4         // room to write
+#define PIPE_POLL_ERR  8         // write end: no reader left
+#define PIPE_POLL_HUP  16        // read end: no writer left
 
 #define PIPE_BUF_SIZE 8192
 

@@ -3,6 +3,8 @@
 // pipe is empty and writers remain; writes block while it is full. A
 // process's references go when it closes them or when proc reports its
 // death, so a reader sees end of file once every writer is gone.
+// PIPE_POLL answers what is ready and can keep a notification handle to
+// signal when that changes (for poll and select in libc, see poll.c).
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,9 +17,11 @@
 #define MAX_PIPES     64
 #define MAX_HOLDERS   16
 #define MAX_WAITERS   8
+#define MAX_POLLERS   8
 
 struct holder { int pid, refs[2]; };
 struct waiter { uint32_t token; uint64_t max; };
+struct poller { long handle; int pid; uint64_t events; };
 
 struct pipe {
     int used;
@@ -26,6 +30,8 @@ struct pipe {
     struct holder holders[MAX_HOLDERS];
     struct waiter readers[MAX_WAITERS], writers[MAX_WAITERS];
     int nreaders, nwriters;
+    struct poller pollers[MAX_POLLERS];
+    int npollers;
 };
 
 static struct pipe pipes[MAX_PIPES];
@@ -78,6 +84,37 @@ static uint32_t ring_put(struct pipe *p, const uint8_t *in, uint64_t len)
     return n;
 }
 
+// What of `events` (PIPE_POLL_IN: the read end, _OUT: the write end) is
+// ready now, with HUP and ERR for a missing other end.
+static uint64_t pipe_ready(struct pipe *p, uint64_t events)
+{
+    uint64_t r = 0;
+    if (events & PIPE_POLL_IN) {
+        r |= p->count ? PIPE_POLL_IN : 0;
+        r |= end_refs(p, 1) ? 0 : PIPE_POLL_HUP;
+    }
+    if (events & PIPE_POLL_OUT)
+        r |= (end_refs(p, 0) ? 0 : PIPE_POLL_ERR) | (p->count < PIPE_BUF_SIZE ? PIPE_POLL_OUT : 0);
+    return r;
+}
+
+// Signals (once) and forgets the pollers whose wait is over; all of them
+// when the pipe goes away.
+static void pollers_settle(struct pipe *p, int all)
+{
+    int k = 0;
+    for (int i = 0; i < p->npollers; i++) {
+        struct poller *w = &p->pollers[i];
+        if (all || pipe_ready(p, w->events)) {
+            sys_notif_signal(w->handle, 1);
+            sys_handle_close(w->handle);
+        } else {
+            p->pollers[k++] = *w;
+        }
+    }
+    p->npollers = k;
+}
+
 // Answers blocked readers and writers whose wait is over, and frees a
 // pipe nobody holds any more.
 static void pipe_settle(struct pipe *p)
@@ -94,7 +131,9 @@ static void pipe_settle(struct pipe *p)
         memmove(p->writers, p->writers + 1, --p->nwriters * sizeof(w));
         server_reply(w.token, end_refs(p, 0) ? 0 : (uint64_t)-EPIPE, 0, 0, NULL, 0);
     }
-    if (!end_refs(p, 0) && !end_refs(p, 1) && !p->nreaders && !p->nwriters)
+    int gone = !end_refs(p, 0) && !end_refs(p, 1) && !p->nreaders && !p->nwriters;
+    pollers_settle(p, gone);
+    if (gone)
         p->used = 0;
 }
 
@@ -208,9 +247,37 @@ static int op_proc_gone(struct request *rq)
     return 0;
 }
 
+// PIPE_POLL: see pipe_proto.h. When the pipe's table of pollers is full,
+// the oldest is woken and dropped (if alive, it asks again).
+static int op_poll(struct request *rq)
+{
+    struct pipe *p = pipe_get(rq->w0);
+    uint64_t events = rq->w1 & (PIPE_POLL_IN | PIPE_POLL_OUT);
+    rq->r0 = p ? pipe_ready(p, events) : (uint64_t)-EBADF;
+    if (!p || !rq->handle || rq->r0 || !events)
+        return 0;                            // the loop closes a passed handle
+    int i = 0;
+    while (i < p->npollers && p->pollers[i].pid != (int)rq->badge)
+        i++;
+    if (i == MAX_POLLERS) {
+        sys_notif_signal(p->pollers[0].handle, 1);
+        sys_handle_close(p->pollers[0].handle);
+        memmove(p->pollers, p->pollers + 1, (MAX_POLLERS - 1) * sizeof p->pollers[0]);
+        i = --p->npollers;
+    }
+    if (i < p->npollers)
+        sys_handle_close(p->pollers[i].handle);
+    else
+        p->npollers++;
+    p->pollers[i] = (struct poller){ (long)rq->w2, (int)rq->badge, events };
+    rq->handle = 0;
+    return 0;
+}
+
 static const server_op ops[PIPE_OPS] = {
     [PIPE_CREATE] = op_create, [PIPE_READ] = op_read, [PIPE_WRITE] = op_write,
     [PIPE_CLOSE] = op_close, [PIPE_ADDREF] = op_addref, [PIPE_PROC_GONE] = op_proc_gone,
+    [PIPE_POLL] = op_poll,
 };
 
 int main(int argc, char **argv)

@@ -10,7 +10,10 @@ static const char *keys(const uint8_t *sc, size_t n)
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         int c = kbd_translate(sc[i]);
-        if (c >= 0 && k < sizeof out - 1)
+        const char *seq = kbd_sequence(c);
+        for (; seq && *seq && k < sizeof out - 1; seq++)
+            out[k++] = *seq;
+        if (!seq && c >= 0 && k < sizeof out - 1)
             out[k++] = (char)c;
     }
     out[k] = 0;
@@ -72,7 +75,7 @@ TEST(break_codes_give_nothing)
 TEST(extended_keys)
 {
     reset();
-    CHECK_STR(KEYS(0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0x1C, 0xE0, 0x35), "\r/");    // up, kp enter, kp /
+    CHECK_STR(KEYS(0xE0, 0x1C, 0xE0, 0x35), "\r/");    // kp enter, kp /
     CHECK_STR(KEYS(0xE0, 0x2A, 0xE0, 0x37, 0x1E), "a");       // print screen's fake shift
 }
 
@@ -81,4 +84,22 @@ TEST(pause_sequence_skipped)
     reset();
     CHECK_STR(KEYS(0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5, 0x1E), "a");
     CHECK(!kb.ctrl_l);
+}
+
+TEST(editing_keys_send_vt_sequences)
+{
+    reset();
+    CHECK_STR(KEYS(0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0x50, 0xE0, 0x4D, 0xE0, 0x4B), "\x1b[A\x1b[B\x1b[C\x1b[D");
+    CHECK_STR(KEYS(0xE0, 0x47, 0xE0, 0x4F), "\x1b[H\x1b[F");
+    CHECK_STR(KEYS(0xE0, 0x52, 0xE0, 0x53, 0xE0, 0x49, 0xE0, 0x51), "\x1b[2~\x1b[3~\x1b[5~\x1b[6~");
+    CHECK_STR(KEYS(0xE0, 0xC8, 0xE0, 0xD3), "");           // releases give nothing
+    CHECK_STR(KEYS(0x47, 0x48, 0x53), "78.");              // the keypad (num lock) stays digits
+    CHECK(kbd_sequence('a') == NULL);
+    CHECK(kbd_sequence(-1) == NULL);
+}
+
+TEST(shifted_arrow_is_still_an_arrow)
+{
+    reset();
+    CHECK_STR(KEYS(0x2A, 0xE0, 0x48, 0xAA, 0x1D, 0xE0, 0x4B, 0x9D), "\x1b[A\x1b[D");
 }
