@@ -4,6 +4,7 @@ the system as on the host; ln, ln -s, ls -l, stat, chmod typed at the shell give
 coreutils give for the same files; date, uptime, free and ps give their
 written formats with figures that fit the machine (1 GiB) and the host's
 clock; the disk is clean for e2fsck -fn afterwards."""
+import difflib
 import os
 import re
 import shutil
@@ -26,6 +27,12 @@ def fill(folder):
     for name, text in SAMPLE.items():
         with open(os.path.join(folder, name), "w") as f:
             f.write(text)
+
+
+def differ(want, got):
+    """The lines that differ, as a unified diff (for a failure message)."""
+    return "\n".join(difflib.unified_diff(want.splitlines(), (got or "").splitlines(), "host", "system",
+                                           lineterm=""))
 
 
 def make_disk(build, tmp):
@@ -51,13 +58,13 @@ def posix_check(sh, tmp, record):
                           capture_output=True, text=True, env=HOST_ENV).stdout
     got = sh.run("posix_check /home/pc", timeout=120)
     record("scenario.libc_posix_check_matches_host", got == want and "malloc 128 MiB: ok" in want,
-           "want %r\ngot  %r" % (want, got))
+           differ(want, got))
     # wordexp runs "sh -c" with printf: this needs /bin/printf (or the
     # shell's builtin) and the shell's $((...)), $(...), `...` and set -u.
     want = subprocess.run([os.path.join(tmp, "wordexp_check")], capture_output=True, text=True,
                           env=HOST_ENV).stdout
     got = sh.run("wordexp_check", timeout=120)
-    record("scenario.libc_wordexp_matches_host", got == want, "want %r\ngot  %r" % (want, got))
+    record("scenario.libc_wordexp_matches_host", got == want, differ(want, got))
 
 
 def ls_fields(out):
