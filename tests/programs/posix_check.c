@@ -1,10 +1,11 @@
 // A program that uses the POSIX calls a portable third-party program
 // reaches for: regular expressions, glob, fnmatch, scandir, popen,
-// posix_spawn, stdio locks, symbolic and hard links, chmod, the clocks and
-// the calendar, umask, fcntl, fsync, truncate, realpath, sysconf, the
-// utime family, and a large heap. Built with the host's gcc and with
-// tools/cc; run on the host and inside the system in a folder holding the
-// same files, both runs must print the same. Errors are printed by name
+// posix_spawn, stdio locks, symbolic and hard links, chmod, chown, the
+// clocks and the calendar, umask, fcntl, fsync, truncate, realpath,
+// sysconf, the utime family, a deep recursion (4 MiB of stack) and a large
+// heap. Built with the host's gcc and with tools/cc; run on the host and
+// inside the system in a folder holding the same files, both runs must
+// print the same. Errors are printed by name
 // (the numbers and strerror texts differ between C libraries).
 // Usage: posix_check DIR   (DIR holds a.txt, b.txt, c.log and sub/)
 #include <dirent.h>
@@ -422,8 +423,17 @@ static void check_time(void)
     printf("leap day: %s\n", buf);
 }
 
+// Recursion with a 256-byte frame: about 4 MiB of stack at depth 16000.
+static unsigned long deep(int n)
+{
+    volatile unsigned char frame[256];
+    frame[n % 256] = (unsigned char)n;
+    return n == 0 ? 0 : deep(n - 1) + frame[n % 256];
+}
+
 static void check_memory(void)
 {
+    printf("recursion 16000 deep (4 MiB of stack): %lu\n", deep(16000));
     size_t size = 128u << 20;
     unsigned char *p = malloc(size);
     if (!p) {

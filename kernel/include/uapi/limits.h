@@ -13,6 +13,10 @@
 // - handles: the handle table has LIMIT_HANDLES slots (-E_NOSPACE when full).
 // - children: proc refuses to spawn (EAGAIN) for a process that already has
 //   LIMIT_CHILDREN children running or not yet waited for.
+// - stack: a program's main stack is what its ELF asks for (PT_GNU_STACK,
+//   ld -z stack-size; tools/cc asks for 8 MiB), 128 KiB when it asks for
+//   nothing, at most LIMIT_STACK (libc/os/spawn.c). Its pages count
+//   against LIMIT_PAGES like any others.
 #ifndef UAPI_LIMITS_H
 #define UAPI_LIMITS_H
 
@@ -20,5 +24,6 @@
 #define LIMIT_THREADS  32
 #define LIMIT_HANDLES  128
 #define LIMIT_CHILDREN 32
+#define LIMIT_STACK    (64ul << 20)  /* 64 MiB */
 
 #endif
