@@ -154,6 +154,15 @@ def clocks(sh, tmp, record):
             host("date -u -d @%s +%%Y-%%m-%%dT%%H:%%M:%%S_%%j_%%a_%%b" % n, tmp)
         record("scenario.libc_date_format_at_%s_matches_host" % n, got == want,
                "want %r got %r" % (want, got))
+        for opt in ("-R", "-I", "-Ihours", "-Iminutes", "-Iseconds"):
+            got, want = sh.run("date -d @%s %s" % (n, opt)), host("TZ=UTC0 date -d @%s %s" % (n, opt), tmp)
+            record("scenario.libc_date_%s_at_%s_matches_host" % (opt[1:], n), got == want,
+                   "want %r got %r" % (want, got))
+    for opt in ("-Iseconds", "-R", ""):
+        cmd = "TZ=EST5EDT date -d @1700000000 " + opt
+        got, want = sh.run(cmd), host(cmd, tmp)
+        record("scenario.libc_date_tz_est5edt_%s_matches_host" % (opt[1:] or "default"), got == want,
+               "want %r got %r" % (want, got))
     got = sh.run("date") or ""
     record("scenario.libc_date_default_format",
            re.fullmatch(r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}\n", got) is not None, repr(got))
