@@ -1,19 +1,24 @@
 // chmod: changes the permission bits of files.
-// usage: chmod MODE FILE...
+// usage: chmod [-R] MODE FILE...
 // MODE is octal (755, 4755) or symbolic: comma-separated clauses
 // [ugoa]*[-+=][rwxXst]* or [ugoa]*[-+=][ugo] (copy another class's bits),
 // e.g. u+x,go-w,a=r. X adds execute only for directories and files that
 // already have an execute bit. There are no users, so no umask: a clause
 // without [ugoa] acts on all three classes. As GNU chmod does, an octal
 // MODE of fewer than five digits keeps a directory's set-user-ID and
-// set-group-ID bits (00755 clears them). Messages follow GNU chmod's.
+// set-group-ID bits (00755 clears them). -R also changes everything under
+// a directory operand; symbolic links met there are left alone (a link
+// has no mode of its own), as GNU chmod -R does. Messages follow GNU
+// chmod's.
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "prog.h"
 
-#define USAGE "MODE FILE..."
+#define USAGE "[-R] MODE FILE..."
 #define BAD_MODE 0x10000
 
 // The bits of the class letters "ugoa" at *p (none: all three).
@@ -100,10 +105,62 @@ static mode_t mode_compute(const char *spec, mode_t old, int isdir)
     }
 }
 
+static int chmod_path(const char *spec, const char *path, int recurse, int top);
+
+// Changes everything in directory dir (recursively); 0 or 1.
+static int chmod_below(const char *spec, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int status = 0;
+    if (!d) {
+        prog_warn_errno("cannot read directory '%s'", dir);
+        return 1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *path = malloc(strlen(dir) + strlen(e->d_name) + 2);
+        if (!path) {
+            prog_warn("out of memory");
+            status = 1;
+            break;
+        }
+        sprintf(path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+        status |= chmod_path(spec, path, 1, 0);
+        free(path);
+    }
+    closedir(d);
+    return status;
+}
+
+// Changes path (an operand when top: a symbolic link is followed; below
+// one, it is skipped); 0 or 1.
+static int chmod_path(const char *spec, const char *path, int recurse, int top)
+{
+    struct stat st;
+    if ((top ? stat(path, &st) : lstat(path, &st)) < 0) {
+        prog_warn_errno("cannot access '%s'", path);
+        return 1;
+    }
+    if (S_ISLNK(st.st_mode))
+        return 0;
+    if (chmod(path, mode_compute(spec, st.st_mode, S_ISDIR(st.st_mode))) < 0) {
+        prog_warn_errno("changing permissions of '%s'", path);
+        return 1;
+    }
+    return recurse && S_ISDIR(st.st_mode) ? chmod_below(spec, path) : 0;
+}
+
 int main(int argc, char **argv)
 {
-    int status = 0;
+    int status = 0, recurse = 0;
     prog_init(argv[0]);
+    if (argc > 1 && (!strcmp(argv[1], "-R") || !strcmp(argv[1], "--recursive"))) {
+        recurse = 1;
+        argv++;
+        argc--;
+    }
     if (argc < 3) {
         prog_warn(argc < 2 ? "missing operand" : "missing operand after '%s'", argv[argc - 1]);
         prog_usage(USAGE, 1);
@@ -112,18 +169,7 @@ int main(int argc, char **argv)
         prog_warn("invalid mode: '%s'", argv[1]);
         prog_usage(USAGE, 1);
     }
-    for (int i = 2; i < argc; i++) {
-        struct stat st;
-        if (stat(argv[i], &st) < 0) {
-            prog_warn_errno("cannot access '%s'", argv[i]);
-            status = 1;
-            continue;
-        }
-        mode_t m = mode_compute(argv[1], st.st_mode, S_ISDIR(st.st_mode));
-        if (chmod(argv[i], m) < 0) {
-            prog_warn_errno("changing permissions of '%s'", argv[i]);
-            status = 1;
-        }
-    }
+    for (int i = 2; i < argc; i++)
+        status |= chmod_path(argv[1], argv[i], recurse, 1);
     return status;
 }

@@ -135,6 +135,16 @@ def chmod(sh, tmp, record):
         got = m.group(1) + "\n" if m else None
         record("scenario.libc_chmod_%s_from_%s_on_%s_matches_host" % (re.sub(r"\W+", "_", mode), start, name),
                got == want, "want %r got %r" % (want, got))
+    for step in ("mkdir r", "mkdir r/s", "echo x > r/f", "echo y > r/s/g", "ln -s f r/l",
+                 "chmod -R 700 r", "chmod -R go+rX,u-w r"):
+        sh.run(step)
+        host(step, h)
+    for name in ("r", "r/f", "r/s", "r/s/g", "r/l"):
+        want = host("stat -c %A " + name, h)
+        m = re.search(r"Access: \(\d+/(\S+)\)", sh.run("stat " + name) or "")
+        got = m.group(1) + "\n" if m else None
+        record("scenario.libc_chmod_R_%s_matches_host" % re.sub(r"\W+", "_", name), got == want,
+               "want %r got %r" % (want, got))
     got = sh.run("chmod 9 f") or ""
     record("scenario.libc_chmod_bad_mode_error",
            got.startswith("chmod: invalid mode: '9'\n") and host("chmod 9 f", h).startswith("chmod: invalid mode"),
