@@ -2,11 +2,11 @@
 // reaches for: regular expressions, glob, fnmatch, scandir, popen,
 // posix_spawn, stdio locks, symbolic and hard links, chmod, chown, the
 // clocks and the calendar, umask, fcntl, fsync, truncate, realpath,
-// sysconf, the utime family, a deep recursion (4 MiB of stack) and a large
-// heap. Built with the host's gcc and with tools/cc; run on the host and
-// inside the system in a folder holding the same files, both runs must
-// print the same. Errors are printed by name
-// (the numbers and strerror texts differ between C libraries).
+// sysconf, the utime family, getrlimit/setrlimit, a deep recursion (4 MiB
+// of stack) and a large heap. Built with the host's gcc and with tools/cc;
+// run on the host and inside the system in a folder holding the same
+// files, both runs must print the same. Errors are printed by name (the
+// numbers and strerror texts differ between C libraries).
 // Usage: posix_check DIR   (DIR holds a.txt, b.txt, c.log and sub/)
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <utime.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -431,6 +432,20 @@ static unsigned long deep(int n)
     return n == 0 ? 0 : deep(n - 1) + frame[n % 256];
 }
 
+static void check_rlimits(void)
+{
+    struct rlimit nofile, stack, as, core = { 0, 0 };
+    getrlimit(RLIMIT_NOFILE, &nofile);
+    getrlimit(RLIMIT_STACK, &stack);
+    getrlimit(RLIMIT_AS, &as);
+    printf("rlimits: files %d, stack at least 4 MiB %d, memory at least 128 MiB %d, core 0: %d\n",
+           nofile.rlim_cur >= 20 && nofile.rlim_cur <= nofile.rlim_max, stack.rlim_cur >= (4u << 20),
+           as.rlim_cur >= (128u << 20), setrlimit(RLIMIT_CORE, &core));
+    getrlimit(RLIMIT_CORE, &core);
+    printf("core limit now %lu, bad resource: %s\n", (unsigned long)core.rlim_cur,
+           err_name(getrlimit(99, &core) ? errno : 0));
+}
+
 static void check_memory(void)
 {
     printf("recursion 16000 deep (4 MiB of stack): %lu\n", deep(16000));
@@ -468,6 +483,7 @@ int main(int argc, char **argv)
     check_times();
     check_owners();
     check_locks();
+    check_rlimits();
     check_time();
     check_memory();
     return 0;
