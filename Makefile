@@ -143,9 +143,9 @@ $(BUILD)/bootfs-test.img: $(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF) tools/mkbootfs.p
 	$(PYTHON) tools/mkbootfs.py $@ $(foreach e,$(SYSTEM_ELF) $(USER_ELF) $(TEST_ELF),bin/$(notdir $(e))=$(e))
 
 # The root tree of a fresh disk: the programs in /bin, empty /tmp, /home, /etc.
-$(BUILD)/root: $(USER_ELF) FORCE
+$(BUILD)/root: $(USER_ELF) $(BIN)/sh FORCE
 	rm -rf $@ && mkdir -p $@/bin $@/tmp $@/home $@/etc
-	cp $(USER_ELF) $@/bin/
+	cp $(USER_ELF) $(BIN)/sh $@/bin/
 	cp $(BIN)/test '$@/bin/['
 	echo "Welcome. Type help for the shell's commands." > $@/etc/motd
 	$(if $(EXTRA),cp -r $(EXTRA)/. $@/)

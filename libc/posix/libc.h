@@ -44,4 +44,8 @@ int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
 extern mode_t libc_umask;                        // umask(): bits cleared from new files' modes
 int tty_open(const char *path, int flags);       // /dev/tty: the console; else -ENOENT
 
+// #! scripts (shebang.c): the interpreter's argv for a script, or 0.
+int shebang_argv(const char *path, char *const argv[], char ***new_argv);
+void shebang_free(char **new_argv);
+
 #endif

@@ -40,8 +40,9 @@ static int pack_strings(char *const *v, char *buf, uint32_t *len, uint32_t max)
     return n;
 }
 
-pid_t os_spawn(const char *path, char *const argv[], char *const envp[], const int fds[3],
-               int prio, pid_t pgid)
+// Starts the ELF program at path (os_spawn without the #! handling).
+static pid_t spawn_elf(const char *path, char *const argv[], char *const envp[], const int fds[3],
+                       int prio, pid_t pgid)
 {
     static char req[IPC_MAX_PAYLOAD];
     struct proc_spawn *s = (struct proc_spawn *)req;
@@ -65,6 +66,21 @@ pid_t os_spawn(const char *path, char *const argv[], char *const envp[], const i
     strcpy(s->cwd, os_start.cwd);
     struct rpc r = { .op = PROC_SPAWN, .data = req, .len = sizeof(*s) + len };
     return (pid_t)rpc_result(rpc_call(H_PROC, &r));
+}
+
+// A script (#!) runs under its interpreter (libc/posix/shebang.c).
+pid_t os_spawn(const char *path, char *const argv[], char *const envp[], const int fds[3],
+               int prio, pid_t pgid)
+{
+    char **script_argv;
+    int sb = shebang_argv(path, argv, &script_argv);
+    if (sb < 0)
+        return (pid_t)rpc_result(sb);
+    if (!sb)
+        return spawn_elf(path, argv, envp, fds, prio, pgid);
+    pid_t pid = spawn_elf(script_argv[0], script_argv, envp, fds, prio, pgid);
+    shebang_free(script_argv);
+    return pid;
 }
 
 pid_t waitpid(pid_t pid, int *status, int options)

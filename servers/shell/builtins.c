@@ -70,7 +70,7 @@ static int b_exit(int argc, char **argv, int out, int err)
         n = 2;
     }
     fflush(stdout);
-    exit((int)(n & 255));
+    sh_exit((int)(n & 255));
 }
 
 // wait [pid...]: waits for the given background processes (status: the
@@ -134,9 +134,15 @@ static int b_export(int argc, char **argv, int out, int err)
 // environment of programs).
 static int b_unset(int argc, char **argv, int out, int err)
 {
+    int i = 1, funcs = 0;
     (void)out, (void)err;
-    for (int i = 1; i < argc; i++)
-        var_unset(argv[i]);
+    for (; i < argc && argv[i][0] == '-'; i++)
+        funcs |= !strcmp(argv[i], "-f");
+    for (; i < argc; i++)
+        if (funcs)
+            func_unset(argv[i]);
+        else
+            var_unset(argv[i]);
     return 0;
 }
 
@@ -153,6 +159,12 @@ static const struct builtin {
     { "jobs", b_jobs, "jobs             list background jobs" },
     { "wait", b_wait, "wait [pid...]    wait for background jobs (all by default)" },
     { "help", b_help, "help             this text" },
+    { "echo", NULL, "echo [-n] args   printf fmt args   test expr / [ expr ]   read [-r] names" },
+    { "set", NULL, "set [-eux] [-- args]   shift [n]   eval args   . file   local   type" },
+    { "return", NULL, "return [n]   break [n]   continue [n]   true   false   :" },
+    { "getopts", NULL, "getopts spec name [args]   command [-v] name   parse options; run or find" },
+    { "trap", NULL, "trap 'cmds' EXIT  run cmds when the shell ends" },
+    { "exec", NULL, "exec [cmd]       run cmd and end the shell; without cmd: keep the redirections" },
 };
 
 static int b_help(int argc, char **argv, int out, int err)
@@ -168,14 +180,25 @@ static int b_help(int argc, char **argv, int out, int err)
              "  a ; b            sequence          a &              in the background\n"
              "  < f, > f, >> f   redirections (also 2> f, 2>&1)\n"
              "  'lit' \"$VAR\" \\c  quoting           NAME=value       set a variable\n"
-             "  $NAME ${NAME} $? $$ $!  expansions  # comment\n");
+             "  $NAME ${NAME} $? $$ $!  expansions  # comment\n"
+             "  if/then/elif/else/fi, while/until/do/done, for x in ..., case ... esac,\n"
+             "  f() { ...; }, ( ... ), $(cmd), $((1+2)), *.c, <<EOF here-documents\n");
     return 0;
 }
 
 builtin_fn find_builtin(const char *name)
 {
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-        if (!strcmp(builtins[i].name, name))
+        if (!strcmp(builtins[i].name, name) && builtins[i].fn)
             return builtins[i].fn;
-    return NULL;
+    return find_builtin2(name);
+}
+
+void builtins_each(void (*fn)(const char *name, void *ctx), void *ctx)
+{
+    extern void builtins2_each(void (*fn)(const char *name, void *ctx), void *ctx);
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (builtins[i].fn)
+            fn(builtins[i].name, ctx);
+    builtins2_each(fn, ctx);
 }

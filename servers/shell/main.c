@@ -1,22 +1,21 @@
-// sh: the command shell. Reads lines from its input (the console), runs
-// them, and exits with the last status at the end of the input.
+// sh: the command shell. Reads commands from its input (the console),
+// runs them, and exits with the last status at the end of the input.
 //
-//   sh              read commands from standard input, with a "$ " prompt
-//   sh -c 'line'    run one line
-//   sh file         run the lines of a file (no prompt)
+//   sh [-eux]                 read commands from standard input ("$ " prompt on a terminal)
+//   sh [-eux] -c 'cmds' [name [args...]]   run a string
+//   sh [-eux] file [args...]  run a script
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include "osapi.h"
 #include "shell.h"
 
 extern char **environ;
+int interactive;
+pid_t shell_pid;
 
 // printf to a descriptor (the shell's own output goes through write, so
 // that builtins can write to pipes and files without touching stdout).
@@ -43,66 +42,8 @@ void fdprintf(int fd, const char *fmt, ...)
         free(s);
 }
 
-struct reader {
-    int fd;
-    int bytewise;           // a pipe: read a byte at a time
-    int seekable;           // a file: give back what was read past the line
-    char buf[4096];
-    size_t start, end;      // unconsumed bytes in buf
-};
-
-static void reader_init(struct reader *r, int fd)
-{
-    struct stat st;
-    r->fd = fd;
-    r->start = r->end = 0;
-    r->bytewise = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
-    r->seekable = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static void append(char **line, size_t *len, const char *s, size_t n)
-{
-    char *nl = realloc(*line, *len + n + 1);
-    if (!nl)
-        abort();
-    memcpy(nl + *len, s, n);
-    *len += n;
-    nl[*len] = 0;
-    *line = nl;
-}
-
-// Reads one line, without its '\n', into a malloc'd string; NULL at the
-// end of the input. Programs the shell starts share its input, so it does
-// not keep more than the line: from a pipe it reads byte by byte, in a
-// file it seeks back (the console gives a line per read anyway).
-static char *read_line(struct reader *r)
-{
-    char *line = NULL;
-    size_t len = 0;
-    for (;;) {
-        char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
-        size_t n = nl ? (size_t)(nl - r->buf) - r->start : r->end - r->start;
-        append(&line, &len, r->buf + r->start, n);
-        r->start += n + (nl != NULL);
-        if (nl) {
-            if (r->seekable && r->start < r->end)
-                lseek(r->fd, -(off_t)(r->end - r->start), SEEK_CUR);
-            if (r->seekable)
-                r->start = r->end = 0;
-            return line;
-        }
-        ssize_t got = read(r->fd, r->buf, r->bytewise ? 1 : sizeof r->buf);
-        if (got < 0 && errno == EINTR)
-            got = 0, r->start = r->end = 0;
-        else if (got <= 0)
-            return len ? line : (free(line), NULL);
-        else
-            r->start = 0, r->end = (size_t)got;
-    }
-}
-
-// The shell's own program, for `sh -c` subshells: argv[0] made absolute,
-// or found in $PATH.
+// The shell's own program, for subshells: argv[0] made absolute, or
+// found in $PATH.
 static void find_self(const char *argv0)
 {
     static char path[PATH_MAX];
@@ -114,68 +55,118 @@ static void find_self(const char *argv0)
             strcat(path, argv0);
             self_path = path;
         }
-    } else if (strlen(argv0) + 6 <= sizeof path) {
-        snprintf(path, sizeof path, "/bin/%s", argv0);
-        if (access(path, X_OK) == 0)
+    } else {
+        char *found = find_program(argv0);       // as $PATH finds it
+        if (found && strlen(found) < sizeof path && access(found, X_OK) == 0) {
+            strcpy(path, found);
             self_path = path;
-    }
-}
-
-// Records the instructions executed when the first prompt is out, as the
-// exported variable SH_FIRST_PROMPT_TSC (make bench's boot_to_prompt).
-static void note_first_prompt(void)
-{
-    static int done;
-    char buf[32];
-    if (done++)
-        return;
-    snprintf(buf, sizeof buf, "%lu", os_busy_count());
-    var_set("SH_FIRST_PROMPT_TSC", buf);
-    var_export("SH_FIRST_PROMPT_TSC");
-}
-
-// The read-run loop over a descriptor; prompts when asked to.
-static void run_input(int fd, int prompt)
-{
-    struct reader *r = malloc(sizeof *r);
-    char *line;
-    if (!r)
-        abort();
-    reader_init(r, fd);
-    for (;;) {
-        jobs_reap(2);
-        if (prompt) {
-            fputs("$ ", stdout);
-            fflush(stdout);
-            note_first_prompt();
         }
-        if (!(line = read_line(r)))
-            break;
-        run_line(line);
-        free(line);
+        free(found);
     }
-    free(r);
+}
+
+static char *exit_trap;
+
+// trap [action condition...]: only the EXIT (0) condition: its action
+// runs when the shell ends. `trap - EXIT` removes it; `trap` lists it.
+int b_trap(int argc, char **argv, int out, int err)
+{
+    if (argc == 1) {
+        if (exit_trap)
+            fdprintf(out, "trap -- '%s' EXIT\n", exit_trap);
+        return 0;
+    }
+    int st = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "EXIT") && strcmp(argv[i], "0")) {
+            fdprintf(err, "sh: trap: %s: only EXIT can be trapped here\n", argv[i]);
+            st = 1;
+            continue;
+        }
+        free(exit_trap);
+        exit_trap = strcmp(argv[1], "-") ? strdup(argv[1]) : NULL;
+    }
+    if (argc == 2)
+        fdprintf(err, "sh: trap: a condition is needed after the action\n"), st = 2;
+    return st;
+}
+
+_Noreturn void sh_exit(int status)
+{
+    char *t = exit_trap;
+    if (t) {
+        exit_trap = NULL;
+        last_status = status;
+        run_string(t, NULL);
+        free(t);
+    }
+    fflush(stdout);
+    exit(status);
+}
+
+// Sets or clears one option letter (-e, -u, -x, -f); -1 if unknown.
+int set_option(char c, int on)
+{
+    switch (c) {
+    case 'e': opt_e = on; return 0;
+    case 'u': opt_u = on; return 0;
+    case 'x': opt_x = on; return 0;
+    case 'f': opt_f = on; return 0;
+    }
+    return -1;
 }
 
 int main(int argc, char **argv)
 {
+    int i = 1, cmd = 0;
     vars_init(environ);
+    shell_pid = getpid();
+    arg0 = strdup(argc > 0 ? argv[0] : "sh");
     if (argc > 0)
-        find_self(argv[0]);
-    exec_init(argc == 1);
-    if (argc > 2 && !strcmp(argv[1], "-c")) {
-        run_line(argv[2]);
-    } else if (argc > 1) {
-        int fd = open(argv[1], O_RDONLY);
-        if (fd < 0) {
-            fdprintf(2, "sh: %s: %s\n", argv[1], strerror(errno));
+        find_self(argv[0]);           // after vars_init: it needs $PATH
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        }
+        for (const char *o = argv[i] + 1; *o; o++) {
+            if (*o == 'c')
+                cmd = 1;
+            else if (*o != 's' && *o != 'i' && set_option(*o, 1)) {
+                fdprintf(2, "sh: -%c: unknown option\n", *o);
+                return 2;
+            }
+        }
+    }
+    if (cmd && i >= argc) {
+        fdprintf(2, "sh: -c: option requires an argument\n");
+        return 2;
+    }
+    interactive = !cmd && i >= argc && isatty(0);   // sh < file is a script
+    exec_init(interactive);
+    subshell_load();
+    if (cmd) {
+        const char *text = argv[i++];
+        if (i < argc) {
+            free(arg0);
+            arg0 = strdup(argv[i++]);
+        }
+        if (i < argc || !getenv("SH_STATE"))
+            pos_set(argv + i, argc - i);
+        run_string(text, NULL);
+    } else if (i < argc) {
+        char *text = read_file(argv[i]);
+        if (!text) {
+            fdprintf(2, "sh: %s: %s\n", argv[i], strerror(errno));
             return 127;
         }
-        run_input(fd, 0);
-        close(fd);
+        free(arg0);
+        arg0 = strdup(argv[i]);
+        pos_set(argv + i + 1, argc - i - 1);
+        run_string(text, argv[i]);
+        free(text);
     } else {
-        run_input(0, 1);
+        run_fd(0, isatty(0));
     }
-    fflush(stdout);
-    return last_status;
+    sh_exit(last_status);
 }

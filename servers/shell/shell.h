@@ -1,13 +1,23 @@
-// The command shell: shared types and the interfaces between its parts.
+// The command shell (a POSIX sh): shared types and the interfaces between
+// its parts.
 //
-//   lex.c      tokenizer and word expansion (pure: no I/O)
+//   lex.c      tokenizer (pure: no I/O)
 //   parse.c    parser from tokens to the AST below (pure)
-//   exec.c     running the AST: redirections, pipelines, and-or lists
-//   jobs.c     background jobs: table, reaping, notices, `wait`;
-//              wait statuses and signal names
-//   vars.c     shell variables, $ lookups, the environment of programs
+//   expand.c   word expansion: parameters, fields, globbing, quotes
+//   param.c    ${...} parameter expansion and $ special parameters
+//   arith.c    $((...)) arithmetic
+//   exec.c     running simple commands and pipelines, redirections
+//   control.c  compound commands, functions, break/continue/return
+//   subshell.c running part of the tree in a new shell process; state
+//   input.c    reading and running input (files, -c strings, the console)
+//   edit.c     the interactive line editor (pure logic) and history
+//   lineread.c the editor at the console (raw mode), tab completion
+//   jobs.c     background jobs: table, reaping, notices, `wait`
+//   vars.c     shell variables, positional parameters, the environment
 //   builtins.c cd, pwd, exit, help, wait, jobs, export, unset
-//   main.c     the read-parse-run loop, fdprintf
+//   builtins2.c echo, set, shift, read, eval, ., local, break, ...
+//   printf.c   printf;  test.c  test, [ and read;  getopts.c getopts, command
+//   main.c     options, start-up, fdprintf
 #ifndef SHELL_H
 #define SHELL_H
 #include <stddef.h>
@@ -16,89 +26,157 @@
 // ---- lexer (lex.c) ----
 
 enum tok_type {
-    T_END,          // end of the line (or a comment)
+    T_END,          // end of the input
     T_WORD,         // a word, raw: quotes and $ still in it
+    T_NEWLINE,
     T_PIPE,         // |
     T_AND,          // &&
     T_OR,           // ||
     T_SEMI,         // ;
+    T_DSEMI,        // ;;
     T_AMP,          // &
+    T_LPAREN,       // (
+    T_RPAREN,       // )
     T_LESS,         // <
     T_GREAT,        // >
     T_DGREAT,       // >>
     T_GREATAND,     // >&
+    T_LESSAND,      // <&
+    T_CLOBBER,      // >|
+    T_LESSGREAT,    // <>
+    T_DLESS,        // <<
+    T_DLESSDASH,    // <<-
     T_ERROR,        // a lexical error; the lexer's err says which
 };
 
 struct token {
     enum tok_type type;
-    const char *start;      // where it is in the line
+    const char *start;      // where it is in the text
     size_t len;
     int fd;                 // redirection operators: the digit before it, or -1
 };
 
 struct lexer {
-    const char *line;
+    const char *line;       // the whole text being parsed
     size_t pos;
     const char *err;        // set with a T_ERROR token
+    int incomplete;         // the error is only that the text ended early
 };
 
 void lex_init(struct lexer *lx, const char *line);
 struct token lex_next(struct lexer *lx);
 const char *tok_name(enum tok_type t);
+// Skips the $-expression, quoted string or `...` at s[*p]; returns an
+// error message or NULL. *incomplete is set when the text ended inside it.
+const char *lex_skip(const char *s, size_t *p, int *incomplete);
 
-// Looks up a variable for expansion (name is "?", "$", "!", "0" or a
-// NAME); returns NULL when unset.
-typedef const char *(*lookup_fn)(const char *name, void *ctx);
-
-// Expands one raw word: removes quotes and backslashes and substitutes
-// $NAME, ${NAME}, $?, $$, $! and a leading ~. *quoted is set when any part
-// was quoted (an unquoted word expanding to "" is dropped). Returns a
-// malloc'd string.
-char *expand_word(const char *raw, lookup_fn lookup, void *ctx, int *quoted);
-
-// NAME=... at the start of a raw word: returns the length of NAME, or 0.
 size_t assignment_name_len(const char *raw);
+int is_name_start(char c);
+int is_name_char(char c);
 
 // ---- AST (parse.c) ----
 
-enum redir_kind { R_IN, R_OUT, R_APPEND, R_DUP };
+enum redir_kind { R_IN, R_OUT, R_APPEND, R_CLOBBER, R_RW, R_DUPIN, R_DUPOUT, R_HEREDOC };
 
 struct redir {
     enum redir_kind kind;
     int fd;                 // which of the command's descriptors (0..9)
-    char *word;             // the raw target word
+    char *word;             // the raw target word (heredoc: the delimiter)
+    char *body;             // heredoc: its text (raw when expanded later)
+    int quoted;             // heredoc: the delimiter was quoted: no expansion
+    int strip_tabs;         // <<-
 };
 
-struct command {
-    char **words;           // raw words; the first nassign are NAME=value
+enum node_type {
+    N_CMD, N_PIPE, N_AND, N_OR, N_NOT, N_SEQ, N_BG, N_SUBSHELL, N_GROUP,
+    N_IF, N_WHILE, N_UNTIL, N_FOR, N_CASE, N_FUNC,
+};
+
+struct case_item {
+    char **pats;
+    int npats;
+    struct node *body;      // may be NULL
+};
+
+struct node {
+    enum node_type type;
+    struct node *a, *b, *c; // children: SEQ/AND/OR/PIPE a,b; IF a then b else c;
+                            // WHILE/UNTIL a do b; NOT/BG/GROUP/SUBSHELL/FOR/FUNC a
+    char **words;           // CMD: raw words (first nassign are NAME=value); FOR: the list
     int nwords, nassign;
+    int has_in;             // FOR: an `in` list was given
     struct redir *redirs;
     int nredirs;
+    char *name;             // FOR: the variable; FUNC: the name; CASE: the raw word;
+                            // SUBSHELL: the text inside the ( )
+    struct case_item *items;
+    int nitems;
+    char *text;             // its source text (FUNC: the body's)
+    int line;               // line number where it starts (from 1)
 };
 
-struct pipeline {
-    struct command *cmds;
-    int ncmds;
+enum parse_result { P_OK, P_EOF, P_MORE, P_ERR };
+
+struct pending { struct node *n; int i; };   // a heredoc: redirs[i] of n
+
+struct parser {
+    struct lexer lx;
+    struct token tok;        // the current token
+    const char *prev_end;    // where the previous token ended
+    char *err;
+    size_t errlen;
+    int at_eof;              // no more text can be appended
+    struct pending *pending; // heredocs whose bodies follow the next newline
+    int npending;
+    int line_base;           // line number of the start of the text
 };
 
-struct andor {
-    struct pipeline *pipes;
-    enum tok_type *ops;     // ops[i] (T_AND or T_OR) joins pipes[i] and pipes[i+1]
-    int npipes;
-    int bg;                 // ended by &
-    char *text;             // its source text, for job listings
-};
+// Sets up a parser over text (which must outlive it).
+void parser_init(struct parser *ps, const char *text, int at_eof, char *err, size_t errlen);
+// Parses the next complete command (up to a newline) into *out. P_EOF at
+// the end, P_MORE when the text ends inside a construct and !at_eof,
+// P_ERR with the reason in err.
+enum parse_result parse_next(struct parser *ps, struct node **out);
+// Where the parser has got to in the text.
+size_t parser_pos(const struct parser *ps);
+// The line number where the parser is.
+int parser_line(const struct parser *ps);
+void free_node(struct node *n);
+// The old one-line interface: parses a whole line into one tree.
+int parse_line(const char *line, struct node **out, char *err, size_t errlen);
 
-struct cmdlist {
-    struct andor *items;
-    int n;
-};
+// ---- expansion (expand.c, param.c, arith.c) ----
 
-// Parses a line into *out; on a syntax error returns -1 with a short
-// reason in err (and *out empty).
-int parse_line(const char *line, struct cmdlist *out, char *err, size_t errlen);
-void free_cmdlist(struct cmdlist *l);
+struct strv {
+    char **v;
+    int n, cap;
+};
+void strv_push(struct strv *sv, char *s);
+void strv_free(struct strv *sv);
+
+// Expands raw words into fields (with splitting and globbing) appended
+// to out. Returns -1 on an expansion error (already reported).
+int expand_fields(char **raw, int n, struct strv *out);
+// Expands one word to a single string: no splitting, no globbing.
+char *expand_str(const char *raw);
+// Expands a word into a pattern for fnmatch: quoted characters escaped.
+char *expand_pattern(const char *raw);
+// Expands a here-document body: $, ` and \ only.
+char *expand_heredoc(const char *body);
+// The output of running text in a subshell, trailing newlines removed.
+char *command_output(const char *text);
+// Is this character one that fnmatch treats specially?
+int glob_meta(char c);
+
+// ${...}, $name and special parameters. *p is at the '$'; appends the
+// value to b (see expand.c's struct xbuf). Returns -1 on error.
+struct xbuf;
+int expand_param(const char *raw, size_t *p, struct xbuf *b, int in_dq);
+// Evaluates an arithmetic expression (already expanded); -1 on error
+// with a message in err.
+int arith_eval(const char *expr, long *value, char *err, size_t errlen);
+// Removes a prefix (%, %% suffix) matching pattern from s.
+char *remove_affix(const char *s, const char *pat, int suffix, int longest);
 
 // ---- variables (vars.c) ----
 
@@ -106,6 +184,7 @@ void vars_init(char **environ);
 const char *var_get(const char *name);
 int var_set(const char *name, const char *value);
 int var_export(const char *name);
+int var_is_exported(const char *name);
 void var_unset(const char *name);
 int valid_name(const char *s, size_t len);
 // A NULL-terminated environment: the exported variables, overridden by
@@ -113,23 +192,88 @@ int valid_name(const char *s, size_t len);
 char **build_envp(char **extra, int nextra);
 void free_envp(char **envp);
 void vars_print_exported(int fd);
-// The lookup_fn for expand_word: variables and $? $$ $! $# $0.
-const char *var_lookup(const char *name, void *ctx);
+// Calls fn for every set variable.
+void vars_each(void (*fn)(const char *name, const char *value, int exported, void *ctx), void *ctx);
 
-// ---- execution (exec.c) ----
+// local NAME: saves it in the innermost function frame.
+void var_local(const char *name);
+void vars_push_frame(void);
+void vars_pop_frame(void);
+
+// Positional parameters ($0 is arg0).
+extern char *arg0;
+extern char **posv;
+extern int posc;
+void pos_set(char **argv, int argc);   // copies
+char **strv_copy(char **v, int n);
+// Swaps in a new set, returning the old (for function calls).
+void pos_swap(char ***v, int *c);
+
+// ---- functions (control.c) ----
+
+int func_define(const char *name, const char *body_text);
+struct node *func_find(const char *name);
+void funcs_each(void (*fn)(const char *name, const char *text, void *ctx), void *ctx);
+
+// ---- execution (exec.c, control.c) ----
 
 extern int last_status;        // $?
+extern int subst_status;       // of the last $(...)
 extern pid_t last_bg_pid;      // $!
-extern const char *self_path;  // this shell's program, for `a && b &`
+extern pid_t shell_pid;        // $$ (in a subshell: the parent's)
+extern const char *self_path;  // this shell's program, for subshells
+extern int opt_e, opt_x, opt_u, opt_f;
+extern int interactive;
+extern int loop_depth;         // loops we are inside
+extern int break_n, continue_n, returning, func_depth;
+extern const char *script_name; // for error messages: NULL or the file
+extern int exit_requested;
+extern int line_aborted;        // an expansion error at the prompt: skip the rest
 
-void exec_init(int interactive);
-int run_list(const struct cmdlist *l);
-int run_line(const char *line);
+void exec_init(int job_control);
+int run_node(struct node *n);
+int run_simple(struct node *n);
+int run_pipeline(struct node *n);
+int run_pipeline_bg(struct node *n, int bg);
+pid_t exec_pgid(void);
+int wait_pids(const pid_t *pids, int n, pid_t pgid);
+void func_unset(const char *name);
+extern int cur_line;
+char *find_program(const char *name);
+int run_compound(struct node *n);
+// Runs a whole string (eval, ., sh -c); returns the last status.
+int run_string(const char *text, const char *name);
+// Applies redirections to the shell's own descriptors; the old ones are
+// kept in saved (restore with redirs_restore). -1 after an error message.
+int redirs_apply(const struct redir *r, int n, int *saved);
+void redirs_restore(int *saved);
+// Prints "sh: " (and the script and line) for an error message.
+void err_prefix(void);
+// Called after a command's status is known: `set -e` exits here.
+void check_errexit(int status);
+extern int errexit_off;        // inside if/while conditions, && || and !
 
-// ---- main.c ----
+// ---- subshells (subshell.c) ----
 
-// printf to a descriptor.
+// Spawns this shell to run text with the current state, with descriptors
+// fds. Returns the pid or -1 after a message.
+pid_t subshell_spawn(const char *text, const int fds[3], pid_t pgid);
+// Runs text in a subshell and waits: ( ... ).
+int subshell_run(const char *text);
+// At start-up: loads the state a parent shell passed, if any.
+void subshell_load(void);
+
+// ---- main.c / input.c ----
+
+// Ends the shell, after running the EXIT trap.
+_Noreturn void sh_exit(int status);
+int b_trap(int argc, char **argv, int out, int err);
+
 void fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// The read-parse-run loop over a descriptor.
+int run_fd(int fd, int prompt);
+// Reads a whole file; NULL (errno set) if it cannot.
+char *read_file(const char *path);
 
 // ---- jobs (jobs.c) ----
 
@@ -141,9 +285,19 @@ int jobs_wait_pid(pid_t pid, int *status);
 const char *signal_text(int sig);
 int status_code(int wstatus);
 
-// ---- builtins (builtins.c) ----
+// ---- builtins ----
 
 typedef int (*builtin_fn)(int argc, char **argv, int out, int err);
 builtin_fn find_builtin(const char *name);
+builtin_fn find_builtin2(const char *name);
+int is_special_builtin(const char *name);
+void builtins_each(void (*fn)(const char *name, void *ctx), void *ctx);
+int b_printf(int argc, char **argv, int out, int err);
+int b_test(int argc, char **argv, int out, int err);
+int b_read(int argc, char **argv, int out, int err);
+int b_getopts(int argc, char **argv, int out, int err);
+int b_command(int argc, char **argv, int out, int err);
+// Builtins safe to run inside the shell as a pipeline stage.
+int builtin_is_pure(const char *name);
 
 #endif

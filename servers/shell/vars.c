@@ -107,26 +107,6 @@ void var_unset(const char *name)
     *v = vars[--nvars];
 }
 
-// Variable lookup for expand_word, with the special parameters.
-const char *var_lookup(const char *name, void *ctx)
-{
-    static char num[24];
-    (void)ctx;
-    if (!strcmp(name, "?"))
-        snprintf(num, sizeof num, "%d", last_status);
-    else if (!strcmp(name, "$"))
-        snprintf(num, sizeof num, "%d", (int)getpid());
-    else if (!strcmp(name, "!"))
-        snprintf(num, sizeof num, last_bg_pid ? "%d" : "", (int)last_bg_pid);
-    else if (!strcmp(name, "#"))
-        return "0";
-    else if (!strcmp(name, "0"))
-        return "sh";
-    else
-        return var_get(name);
-    return num;
-}
-
 // Is NAME=... among the extra assignments?
 static int overridden(const char *name, char **extra, int nextra)
 {
@@ -178,4 +158,111 @@ void vars_print_exported(int fd)
         if (vars[i].exported)
             fdprintf(fd, "export %s%s%s\n", vars[i].name,
                      vars[i].value ? "=" : "", vars[i].value ? vars[i].value : "");
+}
+
+int var_is_exported(const char *name)
+{
+    struct var *v = find(name);
+    return v && v->exported;
+}
+
+void vars_each(void (*fn)(const char *name, const char *value, int exported, void *ctx), void *ctx)
+{
+    for (int i = 0; i < nvars; i++)
+        fn(vars[i].name, vars[i].value, vars[i].exported, ctx);
+}
+
+// ---- local variables: each function call has a frame of saved values ----
+
+struct saved_var {
+    char *name, *value;     // value NULL: was unset
+    int exported;
+    int frame;
+};
+static struct saved_var *saved;
+static int nsaved, frame;
+
+void vars_push_frame(void) { frame++; }
+
+// local NAME: the variable's value is saved, to be put back when the
+// function returns.
+void var_local(const char *name)
+{
+    if (!frame)
+        return;
+    for (int i = 0; i < nsaved; i++)
+        if (saved[i].frame == frame && !strcmp(saved[i].name, name))
+            return;
+    if (!(saved = realloc(saved, (size_t)(nsaved + 1) * sizeof *saved)))
+        abort();
+    struct var *v = find(name);
+    saved[nsaved++] = (struct saved_var){ xstrdup(name), v && v->value ? xstrdup(v->value) : NULL,
+                                          v && v->exported, frame };
+}
+
+void vars_pop_frame(void)
+{
+    while (nsaved && saved[nsaved - 1].frame == frame) {
+        struct saved_var *s = &saved[--nsaved];
+        if (s->value) {
+            var_set(s->name, s->value);
+            if (s->exported)
+                var_export(s->name);
+        } else {
+            var_unset(s->name);
+        }
+        free(s->name);
+        free(s->value);
+    }
+    frame--;
+}
+
+// ---- positional parameters ----
+
+char *arg0;
+char **posv;
+int posc;
+
+char **strv_copy(char **v, int n)
+{
+    char **c = calloc((size_t)n + 1, sizeof(char *));
+    if (!c)
+        abort();
+    for (int i = 0; i < n; i++)
+        c[i] = xstrdup(v[i]);
+    return c;
+}
+
+void pos_set(char **argv, int argc)
+{
+    char **old = posv;
+    int oldc = posc;
+    posv = strv_copy(argv, argc);
+    posc = argc;
+    for (int i = 0; i < oldc; i++)
+        free(old[i]);
+    free(old);
+}
+
+void pos_swap(char ***v, int *c)
+{
+    char **tv = posv;
+    int tc = posc;
+    posv = *v;
+    posc = *c;
+    *v = tv;
+    *c = tc;
+}
+
+// `set` without arguments: every variable, quoted so it can be read back.
+void vars_print_all(int fd)
+{
+    for (int i = 0; i < nvars; i++) {
+        if (!vars[i].value)
+            continue;
+        fdprintf(fd, "%s='", vars[i].name);
+        for (const char *s = vars[i].value; *s; s++)
+            fdprintf(fd, *s == '\'' ? "'\\''" : "%c", *s);
+        fdprintf(fd, "'\n");
+    }
 }

@@ -1,20 +1,34 @@
-// Host tests for the shell's tokenizer, word expansion and parser
-// (servers/shell/lex.c and parse.c, which do no I/O).
+// Host tests for the shell's pure parts: the tokenizer, the parser (as an
+// S-expression dump of the tree), syntax errors and incomplete input, and
+// $((...)) arithmetic (servers/shell/lex.c, parse.c, arith.c, vars.c).
+#include <stdarg.h>
 #include "lex.c"
 #include "parse.c"
+#include "arith.c"
+#include "vars.c"
 #include "check.h"
+
+int last_status;
+pid_t last_bg_pid;
+
+void fdprintf(int fd, const char *fmt, ...)
+{
+    (void)fd, (void)fmt;
+}
 
 // ---- helpers ----
 
-// The token types of a line, as a string of one letter each:
-// w word, | & ; < > and: A &&, O ||, D >>, G >&, E end, X error.
+// The token types of a text, one letter each: w word, n newline, | & ; ( )
+// A &&, O ||, S ;;, < > D >>, G >&, L <&, C >|, R <>, H <<, T <<-, E end, X error.
 static const char *types(const char *line)
 {
     static char out[64];
     static const char letters[] = {
-        [T_END] = 'E', [T_WORD] = 'w', [T_PIPE] = '|', [T_AND] = 'A', [T_OR] = 'O',
-        [T_SEMI] = ';', [T_AMP] = '&', [T_LESS] = '<', [T_GREAT] = '>',
-        [T_DGREAT] = 'D', [T_GREATAND] = 'G', [T_ERROR] = 'X',
+        [T_END] = 'E', [T_WORD] = 'w', [T_NEWLINE] = 'n', [T_PIPE] = '|', [T_AND] = 'A',
+        [T_OR] = 'O', [T_SEMI] = ';', [T_DSEMI] = 'S', [T_AMP] = '&', [T_LPAREN] = '(',
+        [T_RPAREN] = ')', [T_LESS] = '<', [T_GREAT] = '>', [T_DGREAT] = 'D', [T_GREATAND] = 'G',
+        [T_LESSAND] = 'L', [T_CLOBBER] = 'C', [T_LESSGREAT] = 'R', [T_DLESS] = 'H',
+        [T_DLESSDASH] = 'T', [T_ERROR] = 'X',
     };
     struct lexer lx;
     size_t n = 0;
@@ -29,7 +43,6 @@ static const char *types(const char *line)
     return out;
 }
 
-// The i-th token's text.
 static const char *tok(const char *line, int i)
 {
     static char out[128];
@@ -43,364 +56,265 @@ static const char *tok(const char *line, int i)
     return out;
 }
 
-// The lexer's error for a line, or "" if none.
-static const char *lex_error(const char *line)
+static char dump_buf[2048];
+
+static void out(const char *fmt, ...)
 {
-    struct lexer lx;
-    lex_init(&lx, line);
-    while (lex_next(&lx).type != T_END)
-        if (lx.err)
-            return lx.err;
-    return "";
+    size_t n = strlen(dump_buf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dump_buf + n, sizeof dump_buf - n, fmt, ap);
+    va_end(ap);
 }
 
-static const char *fake_lookup(const char *name, void *ctx)
+static void dump(const struct node *n);
+
+static void dump_words(char **w, int k)
 {
-    (void)ctx;
-    if (!strcmp(name, "X")) return "ex";
-    if (!strcmp(name, "LONG_NAME_1")) return "long";
-    if (!strcmp(name, "SP")) return "a b";
-    if (!strcmp(name, "?")) return "3";
-    if (!strcmp(name, "$")) return "77";
-    if (!strcmp(name, "HOME")) return "/home/u";
-    return NULL;
+    for (int i = 0; i < k; i++)
+        out(i ? " %s" : "%s", w[i]);
 }
 
-static int quoted;
-
-// Expands a raw word with fake_lookup; the result stays valid until the
-// next call.
-static const char *X(const char *raw)
+// The tree as an S-expression, e.g. (and (cmd a) (cmd b)).
+static void dump(const struct node *n)
 {
-    static char *last;
-    free(last);
-    last = expand_word(raw, fake_lookup, NULL, &quoted);
-    return last;
+    static const char *const names[] = {
+        [N_CMD] = "cmd", [N_PIPE] = "pipe", [N_AND] = "and", [N_OR] = "or", [N_NOT] = "not",
+        [N_SEQ] = "seq", [N_BG] = "bg", [N_SUBSHELL] = "sub", [N_GROUP] = "group", [N_IF] = "if",
+        [N_WHILE] = "while", [N_UNTIL] = "until", [N_FOR] = "for", [N_CASE] = "case", [N_FUNC] = "func",
+    };
+    if (!n) {
+        out("-");
+        return;
+    }
+    out("(%s", names[n->type]);
+    if (n->type == N_CMD) {
+        out(" ");
+        dump_words(n->words, n->nwords);
+    }
+    if (n->name)
+        out(" [%s]", n->name);
+    if (n->type == N_FOR && n->has_in) {
+        out(" in ");
+        dump_words(n->words, n->nwords);
+    }
+    for (int i = 0; i < n->nitems; i++) {
+        out(" {");
+        dump_words(n->items[i].pats, n->items[i].npats);
+        out(": ");
+        dump(n->items[i].body);
+        out("}");
+    }
+    for (int i = 0; i < n->nredirs; i++)
+        out(" <r%d fd%d %s%s%s>", n->redirs[i].kind, n->redirs[i].fd, n->redirs[i].word,
+            n->redirs[i].body ? " body=" : "", n->redirs[i].body ? n->redirs[i].body : "");
+    const struct node *kids[] = { n->a, n->b, n->c };
+    for (int i = 0; i < 3; i++)
+        if (kids[i] || (n->type == N_IF && i == 2 && 0))
+            out(" "), dump(kids[i]);
+    out(")");
 }
 
-static struct cmdlist L;
-static char err[128];
+static char err[160];
 
-// Parses a line into L (freeing the previous); returns parse_line's result.
-static int P(const char *line)
+// Parses text completely (at_eof): the dump, or "ERR: reason".
+static const char *T(const char *text)
 {
-    free_cmdlist(&L);
-    return parse_line(line, &L, err, sizeof err);
+    struct node *n;
+    dump_buf[0] = 0;
+    if (parse_line(text, &n, err, sizeof err))
+        return snprintf(dump_buf, sizeof dump_buf, "ERR: %s", err), dump_buf;
+    dump(n);
+    free_node(n);
+    return dump_buf;
 }
 
-#define CMD(i, p, c) (&L.items[i].pipes[p].cmds[c])
+// What parse_next says of text that more could follow.
+static enum parse_result R(const char *text)
+{
+    struct parser ps;
+    struct node *n;
+    parser_init(&ps, text, 0, err, sizeof err);
+    enum parse_result r = parse_next(&ps, &n);
+    free_node(n);
+    free(ps.pending);
+    return r;
+}
+
+static long A(const char *expr)
+{
+    long v = -999999;
+    char e[64];
+    if (arith_eval(expr, &v, e, sizeof e))
+        return -999999;
+    return v;
+}
 
 // ---- lexer ----
 
 TEST(operators)
 {
     CHECK_STR(types(""), "E");
-    CHECK_STR(types("   \t "), "E");
     CHECK_STR(types("a|b||c&&d;e&f"), "w|wOwAw;w&wE");
-    CHECK_STR(types("a<b>c>>d>&e"), "w<w>wDwGwE");
-    CHECK_STR(types("a | b"), "w|wE");
-    CHECK_STR(types("|||"), "O|E");
-    CHECK_STR(types(";;"), ";;E");
-    CHECK_STR(types("&&&"), "A&E");
+    CHECK_STR(types("a<b>c>>d>&e<&f>|g<>h"), "w<w>wDwGwLwCwRwE");
+    CHECK_STR(types("cat <<E <<-F"), "wHwTwE");
+    CHECK_STR(types("(a);;b\nc"), "(w)SwnwE");
+    CHECK_STR(types("2>err 1>&2"), ">wGwE");
 }
 
 TEST(words)
 {
-    CHECK_STR(types("echo hello   world"), "wwwE");
-    CHECK_STR(tok("echo hello   world", 2), "world");
     CHECK_STR(types("echo 'a b' \"c d\" e\\ f"), "wwwwE");
-    CHECK_STR(tok("echo 'a b' \"c d\" e\\ f", 1), "'a b'");
-    CHECK_STR(tok("echo 'a b' \"c d\" e\\ f", 2), "\"c d\"");
     CHECK_STR(tok("echo 'a b' \"c d\" e\\ f", 3), "e\\ f");
-    CHECK_STR(types("'a|b'\"c;d\"e\\&f"), "wE");       // quoted operators stay in the word
-    CHECK_STR(types("x'a'\"b\"y"), "wE");
-    CHECK_STR(types("echo ${A} $B"), "wwwE");
-    CHECK_STR(tok("a=\"1 2\"", 0), "a=\"1 2\"");
-    CHECK_STR(types("echo \"${X}|\""), "wwE");
-}
-
-TEST(comments)
-{
-    CHECK_STR(types("# all comment"), "E");
-    CHECK_STR(types("echo a # b | c"), "wwE");
-    CHECK_STR(types("echo a#b"), "wwE");                 // # inside a word is not a comment
-    CHECK_STR(types("echo '#'"), "wwE");
-}
-
-TEST(io_numbers)
-{
-    struct lexer lx;
-    lex_init(&lx, "cmd 2>err 1>>out 0<in 2>&1 x2>y");
-    CHECK_EQ(lex_next(&lx).type, T_WORD);
-    struct token t = lex_next(&lx);
-    CHECK_EQ(t.type, T_GREAT);
-    CHECK_EQ(t.fd, 2);
-    CHECK_EQ(lex_next(&lx).type, T_WORD);
-    t = lex_next(&lx);
-    CHECK_EQ(t.type, T_DGREAT);
-    CHECK_EQ(t.fd, 1);
-    lex_next(&lx);
-    t = lex_next(&lx);
-    CHECK_EQ(t.type, T_LESS);
-    CHECK_EQ(t.fd, 0);
-    lex_next(&lx);
-    t = lex_next(&lx);
-    CHECK_EQ(t.type, T_GREATAND);
-    CHECK_EQ(t.fd, 2);
-    CHECK_STR(tok("cmd 2>err 1>>out 0<in 2>&1 x2>y", 7), "2>&");
-    CHECK_STR(tok("cmd 2>err 1>>out 0<in 2>&1 x2>y", 8), "1");
-    CHECK_STR(tok("cmd 2>err 1>>out 0<in 2>&1 x2>y", 9), "x2");   // not an io number
-    t = lex_next(&lx);
-    t = lex_next(&lx);
-    t = lex_next(&lx);
-    CHECK_EQ(t.type, T_GREAT);
-    CHECK_EQ(t.fd, -1);
-    CHECK_STR(types("echo 2 > f"), "ww>wE");             // "2 >" is a word and an operator
+    CHECK_STR(types("'a|b'\"c;d\"e\\&f"), "wE");
+    CHECK_STR(tok("echo $(a | b; c) x", 1), "$(a | b; c)");
+    CHECK_STR(tok("echo $((1 + (2*3))) x", 1), "$((1 + (2*3)))");
+    CHECK_STR(tok("echo `a | b` x", 1), "`a | b`");
+    CHECK_STR(tok("echo ${x:-a b} x", 1), "${x:-a b}");
+    CHECK_STR(tok("echo \"$(echo \")\")\" x", 1), "\"$(echo \")\")\"");
+    CHECK_STR(types("echo a # comment | x"), "wwE");
+    CHECK_STR(types("echo a\\\nb"), "wwE");
 }
 
 TEST(lex_errors)
 {
-    CHECK_STR(lex_error("echo 'abc"), "unterminated '");
-    CHECK_STR(lex_error("echo \"abc"), "unterminated \"");
-    CHECK_STR(lex_error("echo \"a\\\""), "unterminated \"");
-    CHECK_STR(lex_error("echo ${abc"), "missing '}'");
-    CHECK_STR(lex_error("echo \"${abc\""), "missing '}'");
-    CHECK_STR(lex_error("echo ${a b}"), "bad substitution");
-    CHECK_STR(lex_error("echo ${}"), "bad substitution");
-    CHECK_STR(lex_error("echo ${1a}"), "bad substitution");
-    CHECK_STR(lex_error("echo ${?} ${A_1} '\"' \"'\" \\' \\\""), "");
-    CHECK_STR(lex_error("echo trailing\\"), "");
-    CHECK_STR(types("a 'b"), "wX");
-    struct lexer lx;
-    lex_init(&lx, "'");
-    CHECK_EQ(lex_next(&lx).type, T_ERROR);
-    CHECK_EQ(lex_next(&lx).type, T_ERROR);               // it stays failed
-}
-
-TEST(assignment_names)
-{
-    CHECK_EQ(assignment_name_len("A=1"), 1);
-    CHECK_EQ(assignment_name_len("_a9=\"x y\""), 3);
-    CHECK_EQ(assignment_name_len("A="), 1);
-    CHECK_EQ(assignment_name_len("=1"), 0);
-    CHECK_EQ(assignment_name_len("9A=1"), 0);
-    CHECK_EQ(assignment_name_len("'A'=1"), 0);
-    CHECK_EQ(assignment_name_len("A-B=1"), 0);
-    CHECK_EQ(assignment_name_len("echo"), 0);
-}
-
-// ---- expansion ----
-
-TEST(expand_plain_and_quotes)
-{
-    CHECK_STR(X("hello"), "hello");
-    CHECK_EQ(quoted, 0);
-    CHECK_STR(X("'a b'"), "a b");
-    CHECK_EQ(quoted, 1);
-    CHECK_STR(X("\"a b\""), "a b");
-    CHECK_EQ(quoted, 1);
-    CHECK_STR(X("''"), "");
-    CHECK_EQ(quoted, 1);
-    CHECK_STR(X("a\\ b"), "a b");
-    CHECK_STR(X("\\$X"), "$X");
-    CHECK_STR(X("'$X'"), "$X");
-    CHECK_STR(X("'a\\b'"), "a\\b");                     // no escapes in '...'
-    CHECK_STR(X("\"a\\b\""), "a\\b");                   // \ before an ordinary char stays
-    CHECK_STR(X("\"a\\\"b\\$c\\\\d\""), "a\"b$c\\d");
-    CHECK_STR(X("x'y'\"z\"w"), "xyzw");
-    CHECK_STR(X("'it'\\''s'"), "it's");
-    CHECK_STR(X("end\\"), "end\\");
-}
-
-TEST(expand_variables)
-{
-    CHECK_STR(X("$X"), "ex");
-    CHECK_EQ(quoted, 0);
-    CHECK_STR(X("${X}y"), "exy");
-    CHECK_STR(X("$Xy"), "");                            // $Xy is another (unset) name
-    CHECK_STR(X("a$X.b"), "aex.b");
-    CHECK_STR(X("\"[$X]\""), "[ex]");
-    CHECK_STR(X("\"${LONG_NAME_1}\""), "long");
-    CHECK_STR(X("$LONG_NAME_1$X"), "longex");
-    CHECK_STR(X("$?"), "3");
-    CHECK_STR(X("${?}"), "3");
-    CHECK_STR(X("$$"), "77");
-    CHECK_STR(X("\"$?\""), "3");
-    CHECK_STR(X("$SP"), "a b");                         // no field splitting
-    CHECK_STR(X("$UNSET"), "");
-    CHECK_EQ(quoted, 0);
-    CHECK_STR(X("\"$UNSET\""), "");
-    CHECK_EQ(quoted, 1);
-    CHECK_STR(X("$"), "$");
-    CHECK_STR(X("a$ b"), "a$ b");
-    CHECK_STR(X("\"$\""), "$");
-    CHECK_STR(X("$-"), "$-");
-}
-
-TEST(expand_tilde)
-{
-    CHECK_STR(X("~"), "/home/u");
-    CHECK_STR(X("~/d"), "/home/u/d");
-    CHECK_STR(X("~x"), "~x");
-    CHECK_STR(X("a~"), "a~");
-    CHECK_STR(X("'~'"), "~");
-    CHECK_STR(X("\"~\""), "~");
+    CHECK_STR(types("echo 'abc"), "wX");
+    CHECK_STR(types("echo \"abc"), "wX");
+    CHECK_STR(types("echo $(abc"), "wX");
+    CHECK_STR(types("echo ${abc"), "wX");
+    CHECK_STR(types("echo `abc"), "wX");
 }
 
 // ---- parser ----
 
-TEST(simple_command)
+TEST(simple_lists)
 {
-    CHECK_EQ(P("echo hello world"), 0);
-    CHECK_EQ(L.n, 1);
-    CHECK_EQ(L.items[0].npipes, 1);
-    CHECK_EQ(L.items[0].pipes[0].ncmds, 1);
-    struct command *c = CMD(0, 0, 0);
-    CHECK_EQ(c->nwords, 3);
-    CHECK_STR(c->words[0], "echo");
-    CHECK_STR(c->words[2], "world");
-    CHECK(c->words[3] == NULL);
-    CHECK_EQ(c->nredirs, 0);
-    CHECK_EQ(c->nassign, 0);
-    CHECK_EQ(L.items[0].bg, 0);
-    CHECK_STR(L.items[0].text, "echo hello world");
-}
-
-TEST(empty_lines)
-{
-    CHECK_EQ(P(""), 0);
-    CHECK_EQ(L.n, 0);
-    CHECK_EQ(P("   "), 0);
-    CHECK_EQ(L.n, 0);
-    CHECK_EQ(P("# nothing"), 0);
-    CHECK_EQ(L.n, 0);
-}
-
-TEST(pipelines)
-{
-    CHECK_EQ(P("a | b x | c | d"), 0);
-    CHECK_EQ(L.n, 1);
-    CHECK_EQ(L.items[0].npipes, 1);
-    CHECK_EQ(L.items[0].pipes[0].ncmds, 4);
-    CHECK_STR(CMD(0, 0, 1)->words[1], "x");
-    CHECK_STR(CMD(0, 0, 3)->words[0], "d");
-}
-
-TEST(precedence)
-{
-    // ; and & separate and-or lists; && and || join pipelines; | binds tightest
-    CHECK_EQ(P("a | b && c || d e ; f & g"), 0);
-    CHECK_EQ(L.n, 3);
-    struct andor *a = &L.items[0];
-    CHECK_EQ(a->npipes, 3);
-    CHECK_EQ(a->pipes[0].ncmds, 2);
-    CHECK_EQ(a->pipes[1].ncmds, 1);
-    CHECK_EQ(a->ops[0], T_AND);
-    CHECK_EQ(a->ops[1], T_OR);
-    CHECK_EQ(a->bg, 0);
-    CHECK_STR(a->text, "a | b && c || d e");
-    CHECK_EQ(L.items[1].bg, 1);
-    CHECK_STR(L.items[1].text, "f");
-    CHECK_EQ(L.items[2].bg, 0);
-    CHECK_STR(L.items[2].text, "g");
-}
-
-TEST(background)
-{
-    CHECK_EQ(P("sleep 10 &"), 0);
-    CHECK_EQ(L.n, 1);
-    CHECK_EQ(L.items[0].bg, 1);
-    CHECK_STR(L.items[0].text, "sleep 10");
-    CHECK_EQ(P("a && b &"), 0);
-    CHECK_EQ(L.items[0].bg, 1);
-    CHECK_EQ(L.items[0].npipes, 2);
-    CHECK_EQ(P("a&b&"), 0);
-    CHECK_EQ(L.n, 2);
-    CHECK(L.items[0].bg && L.items[1].bg);
-    CHECK_EQ(P("a;"), 0);
-    CHECK_EQ(L.n, 1);
-    CHECK_EQ(L.items[0].bg, 0);
+    CHECK_STR(T("a b c"), "(cmd a b c)");
+    CHECK_STR(T("a | b | c"), "(pipe (pipe (cmd a) (cmd b)) (cmd c))");
+    CHECK_STR(T("a && b || c"), "(or (and (cmd a) (cmd b)) (cmd c))");
+    CHECK_STR(T("a; b & c"), "(seq (seq (cmd a) (bg (cmd b))) (cmd c))");
+    CHECK_STR(T("! a | b"), "(not (pipe (cmd a) (cmd b)))");
+    CHECK_STR(T("X=1 Y=2 cmd"), "(cmd X=1 Y=2 cmd)");
+    CHECK_STR(T("a\nb\n"), "(seq (cmd a) (cmd b))");
+    CHECK_STR(T("a |\n b"), "(pipe (cmd a) (cmd b))");
 }
 
 TEST(redirections)
 {
-    CHECK_EQ(P("cat < in > out 2>>log x 2>&1"), 0);
-    struct command *c = CMD(0, 0, 0);
-    CHECK_EQ(c->nwords, 2);
-    CHECK_STR(c->words[1], "x");
-    CHECK_EQ(c->nredirs, 4);
-    CHECK_EQ(c->redirs[0].kind, R_IN);
-    CHECK_EQ(c->redirs[0].fd, 0);
-    CHECK_STR(c->redirs[0].word, "in");
-    CHECK_EQ(c->redirs[1].kind, R_OUT);
-    CHECK_EQ(c->redirs[1].fd, 1);
-    CHECK_STR(c->redirs[1].word, "out");
-    CHECK_EQ(c->redirs[2].kind, R_APPEND);
-    CHECK_EQ(c->redirs[2].fd, 2);
-    CHECK_EQ(c->redirs[3].kind, R_DUP);
-    CHECK_EQ(c->redirs[3].fd, 2);
-    CHECK_STR(c->redirs[3].word, "1");
-    CHECK_EQ(P(">f"), 0);                               // a command of redirections only
-    CHECK_EQ(CMD(0, 0, 0)->nwords, 0);
-    CHECK_EQ(CMD(0, 0, 0)->nredirs, 1);
-    CHECK_EQ(P("a < 'my file' | b >> \"$X\""), 0);
-    CHECK_STR(CMD(0, 0, 0)->redirs[0].word, "'my file'");
-    CHECK_EQ(CMD(0, 0, 1)->redirs[0].kind, R_APPEND);
-    CHECK_STR(CMD(0, 0, 1)->redirs[0].word, "\"$X\"");
+    CHECK_STR(T("a > f 2>&1 < g"), "(cmd a <r1 fd1 f> <r6 fd2 1> <r0 fd0 g>)");
+    CHECK_STR(T("a >> f 3<> g >| h <&0"), "(cmd a <r2 fd1 f> <r4 fd3 g> <r3 fd1 h> <r5 fd0 0>)");
+    CHECK_STR(T("cat <<E\nhello $x\nE\n"), "(cmd cat <r7 fd0 E body=hello $x\n>)");
+    CHECK_STR(T("cat <<-'E'\n\tone\n\tE\necho"), "(seq (cmd cat <r7 fd0 E body=one\n>) (cmd echo))");
+    CHECK_STR(T("cat <<A <<B\na\nA\nb\nB\n"), "(cmd cat <r7 fd0 A body=a\n> <r7 fd0 B body=b\n>)");
 }
 
-TEST(assignments)
+TEST(compound)
 {
-    CHECK_EQ(P("A=1 B='2 3' cmd C=4"), 0);
-    struct command *c = CMD(0, 0, 0);
-    CHECK_EQ(c->nwords, 4);
-    CHECK_EQ(c->nassign, 2);
-    CHECK_STR(c->words[1], "B='2 3'");
-    CHECK_EQ(P("A=1"), 0);
-    CHECK_EQ(CMD(0, 0, 0)->nassign, 1);
-    CHECK_EQ(P("A=1 >f B=2"), 0);                       // redirections don't end them
-    CHECK_EQ(CMD(0, 0, 0)->nassign, 2);
-    CHECK_EQ(P("echo A=1"), 0);
-    CHECK_EQ(CMD(0, 0, 0)->nassign, 0);
-}
-
-// A syntax error: parse_line fails with this reason and leaves L empty.
-static void bad(const char *line, const char *why)
-{
-    CHECK_EQ(P(line), -1);
-    CHECK_STR(err, why);
-    CHECK_EQ(L.n, 0);
+    CHECK_STR(T("if a; then b; fi"), "(if (cmd a) (cmd b))");
+    CHECK_STR(T("if a; then b; elif c; then d; else e; fi"), "(if (cmd a) (cmd b) (if (cmd c) (cmd d) (cmd e)))");
+    CHECK_STR(T("while a\ndo\n b\ndone"), "(while (cmd a) (cmd b))");
+    CHECK_STR(T("until a; do b; done > f"), "(until <r1 fd1 f> (cmd a) (cmd b))");
+    CHECK_STR(T("for x in 1 2; do echo $x; done"), "(for [x] in 1 2 (cmd echo $x))");
+    CHECK_STR(T("for x; do echo; done"), "(for [x] (cmd echo))");
+    CHECK_STR(T("case $a in x|y) b;; (*) c;; esac"), "(case [$a] {x y: (cmd b)} {*: (cmd c)})");
+    CHECK_STR(T("case a in\n x) ;;\nesac"), "(case [a] {x: -})");
+    CHECK_STR(T("{ a; b; }"), "(group (seq (cmd a) (cmd b)))");
+    CHECK_STR(T("(a; b) | c"), "(pipe (sub [a; b] (seq (cmd a) (cmd b))) (cmd c))");
+    CHECK_STR(T("f() { echo hi; }"), "(func [f] (group (cmd echo hi)))");
+    CHECK_STR(T("f ()\n{\n a\n}"), "(func [f] (group (cmd a)))");
+    CHECK_STR(T("echo if then"), "(cmd echo if then)");
 }
 
 TEST(syntax_errors)
 {
-    bad("| x", "unexpected '|'");
-    bad("a |", "unexpected end of line");
-    bad("a | | b", "unexpected '|'");
-    bad("a >", "missing file name after '>'");
-    bad("a >>", "missing file name after '>>'");
-    bad("a <", "missing file name after '<'");
-    bad("a > | b", "unexpected '|'");
-    bad("a 2>&", "missing file name after '>&'");
-    bad(";;", "unexpected ';'");
-    bad("a;;", "unexpected ';'");
-    bad("a & ; b", "unexpected ';'");
-    bad("&", "unexpected '&'");
-    bad("a &&", "unexpected end of line");
-    bad("a || && b", "unexpected '&&'");
-    bad("&& a", "unexpected '&&'");
-    bad("echo 'x", "unterminated '");
-    bad("a | echo \"x", "unterminated \"");
-    bad("echo ${x", "missing '}'");
-    bad("echo ${x-y}", "bad substitution");
-    bad("a && b | c > 'd", "unterminated '");
+    CHECK_STR(T("if a; b; fi"), "ERR: expected 'then'");
+    CHECK_STR(T("if a; then b"), "ERR: expected 'fi'");
+    CHECK_STR(T("while a; b; done"), "ERR: expected 'do'");
+    CHECK_STR(T("for 1 in a; do b; done"), "ERR: expected a variable name after 'for'");
+    CHECK_STR(T("case a in x) b; esa"), "ERR: expected ';;' or 'esac'");
+    CHECK_STR(T("{ a"), "ERR: expected '}'");
+    CHECK_STR(T("(a"), "ERR: expected ')'");
+    CHECK_STR(T("a |"), "ERR: expected a command");
+    CHECK_STR(T("| a"), "ERR: unexpected '|'");
+    CHECK_STR(T("a > "), "ERR: expected a file name after '>'");
+    CHECK_STR(T("fi"), "ERR: unexpected 'fi'");
+    CHECK_STR(T("a && && b"), "ERR: unexpected '&&'");
+    CHECK_STR(T("echo 'x"), "ERR: unterminated '");
+    CHECK_STR(T("then"), "ERR: unexpected 'then'");
 }
 
-TEST(parse_again_after_errors)
+TEST(incomplete_input)
 {
-    bad("a |", "unexpected end of line");
-    CHECK_EQ(P("a | b"), 0);
-    CHECK_STR(err, "");
-    CHECK_EQ(L.items[0].pipes[0].ncmds, 2);
-    free_cmdlist(&L);                                   // leaves nothing for ASan
+    CHECK_EQ(R("if true\n"), P_MORE);
+    CHECK_EQ(R("if true; then\n echo\n"), P_MORE);
+    CHECK_EQ(R("echo 'abc\n"), P_MORE);
+    CHECK_EQ(R("cat <<E\nline\n"), P_MORE);
+    CHECK_EQ(R("f() {\n"), P_MORE);
+    CHECK_EQ(R("a |\n"), P_MORE);
+    CHECK_EQ(R("if true; then echo; fi\n"), P_OK);
+    CHECK_EQ(R("fi\n"), P_ERR);
+    CHECK_EQ(R("\n\n"), P_EOF);
+}
+
+TEST(line_numbers)
+{
+    struct parser ps;
+    struct node *n;
+    parser_init(&ps, "a\n\nb\nif x\nthen y; fi\n", 1, err, sizeof err);
+    CHECK_EQ(parse_next(&ps, &n), P_OK);
+    CHECK_EQ(n->line, 1);
+    free_node(n);
+    CHECK_EQ(parse_next(&ps, &n), P_OK);
+    CHECK_EQ(n->line, 3);
+    free_node(n);
+    CHECK_EQ(parse_next(&ps, &n), P_OK);
+    CHECK_EQ(n->line, 4);
+    free_node(n);
+    CHECK_EQ(parse_next(&ps, &n), P_EOF);
+    free(ps.pending);
+    parser_init(&ps, "a\nif x; y; fi\n", 1, err, sizeof err);
+    parse_next(&ps, &n);
+    free_node(n);
+    CHECK_EQ(parse_next(&ps, &n), P_ERR);
+    CHECK_EQ(parser_line(&ps), 2);
+    free(ps.pending);
+}
+
+// ---- arithmetic ----
+
+TEST(arithmetic)
+{
+    CHECK_EQ(A("1 + 2 * 3"), 7);
+    CHECK_EQ(A("(1 + 2) * 3"), 9);
+    CHECK_EQ(A("-7 / 2"), -3);
+    CHECK_EQ(A("-7 % 2"), -1);
+    CHECK_EQ(A("1 << 10 | 3"), 1027);
+    CHECK_EQ(A("6 & 3 ^ 1"), 3);
+    CHECK_EQ(A("!0 + ~0"), 0);
+    CHECK_EQ(A("3 > 2 && 2 >= 2 && 1 < 2 && 2 <= 2 && 1 != 2 && 2 == 2"), 1);
+    CHECK_EQ(A("0 || 0"), 0);
+    CHECK_EQ(A("1 ? 10 : 20"), 10);
+    CHECK_EQ(A("0 ? 10 : 0 ? 20 : 30"), 30);
+    CHECK_EQ(A("0x1f + 010"), 39);
+    CHECK_EQ(A(""), 0);
+    CHECK_EQ(A("1 / 0"), -999999);
+    CHECK_EQ(A("1 +"), -999999);
+    CHECK_EQ(A("(1"), -999999);
+    CHECK_EQ(A("0 && 1 / 0"), 0);
+}
+
+TEST(arithmetic_variables)
+{
+    var_set("n", "5");
+    CHECK_EQ(A("n * 2"), 10);
+    CHECK_EQ(A("n += 3"), 8);
+    CHECK_STR(var_get("n"), "8");
+    CHECK_EQ(A("m = n - 1"), 7);
+    CHECK_STR(var_get("m"), "7");
+    CHECK_EQ(A("unset_var + 1"), 1);
+    CHECK_EQ(A("n <<= 1"), 16);
+    CHECK_EQ(A("0 && (n = 100)"), 0);
+    CHECK_STR(var_get("n"), "16");
+    var_set("s", "abc");
+    CHECK_EQ(A("s + 1"), -999999);
 }
