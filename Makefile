@@ -56,6 +56,7 @@ USER_ELF     := $(addprefix $(BIN)/,$(USER_PROGRAMS))
 TEST_ELF     := $(addprefix $(BIN)/,$(TEST_PROGS))
 DISK         ?= $(BUILD)/disk.img
 
+.DEFAULT_GOAL := all
 include libc/newlib.mk
 NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
           -Iprograms/lib -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
