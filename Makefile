@@ -5,7 +5,7 @@ NASM    := nasm
 LD      := ld
 PYTHON  := python3
 QEMU    := qemu-system-x86_64
-QEMUFLAGS := -m 256M -no-reboot -serial stdio $(if $(GUI),,-display none)
+QEMUFLAGS := -m 1G -no-reboot -serial stdio $(if $(GUI),,-display none)
 
 WARN    := -Wall -Wextra -Werror -std=gnu11
 KCFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
@@ -57,6 +57,7 @@ USER_ELF     := $(addprefix $(BIN)/,$(USER_PROGRAMS))
 TEST_ELF     := $(addprefix $(BIN)/,$(TEST_PROGS))
 DISK         ?= $(BUILD)/disk.img
 
+.DEFAULT_GOAL := all
 include libc/newlib.mk
 NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
           -Iprograms/lib -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)

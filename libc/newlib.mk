@@ -31,7 +31,7 @@ $(NEWLIB_STAMP): tools/build-newlib.sh | deps
 NLPOSIX_SRC  := $(BUILD)/newlib/src/newlib/libc/posix
 NLPOSIX_NAMES := regcomp regerror regexec regfree collate collcmp fnmatch glob scandir
 NLPOSIX_OBJ  := $(NLPOSIX_NAMES:%=$(BUILD)/nlposix/%.o)
-NLPOSIX_CFLAGS = -O2 -g -fno-pic -fno-pie -fno-stack-protector -w -D_GNU_SOURCE \
+NLPOSIX_CFLAGS = -O2 -g -fno-pic -fno-pie -fno-stack-protector -w -D_GNU_SOURCE -DOS_GLOB_IMPL \
                  -include libc/nlposix.h -Ilibc/include -I$(NLPOSIX_SRC) $(NEWLIB_CFLAGS)
 
 $(BUILD)/nlposix/%.o: $(NEWLIB_STAMP) libc/include/dirent.h libc/nlposix.h

@@ -4,7 +4,10 @@
 // are left out unless -a is given. A directory operand lists its entries,
 // any other operand prints just its own name; files come first, then each
 // directory under a "path:" heading when there are several operands.
-// -l prints "MODE LINKS SIZE NAME", MODE as in "-rwxr-xr-x".
+// -l prints "MODE LINKS SIZE NAME", MODE as in "-rwxr-xr-x"; a symbolic
+// link shows as "lrwxrwxrwx ... NAME -> TARGET" (it is not followed, and a
+// link operand under -l is shown itself, as GNU ls does).
+#include <unistd.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -66,14 +69,21 @@ static void show(const char *path, const char *name)
         printf("%s\n", name);
         return;
     }
-    if (stat(path, &st) < 0) {
+    if (lstat(path, &st) < 0) {
         fprintf(stderr, "ls: %s: %s\n", path, strerror(errno));
         status = 1;
         return;
     }
     mode_string(st.st_mode, mode);
-    printf("%s %3lu %8lld %s\n", mode, (unsigned long)st.st_nlink,
+    printf("%s %3lu %8lld %s", mode, (unsigned long)st.st_nlink,
            (long long)st.st_size, name);
+    if (S_ISLNK(st.st_mode)) {
+        char target[1024];
+        ssize_t n = readlink(path, target, sizeof(target) - 1);
+        target[n < 0 ? 0 : n] = '\0';
+        printf(" -> %s", target);
+    }
+    putchar('\n');
 }
 
 static void list_dir(const char *dir)
@@ -154,7 +164,7 @@ int main(int argc, char **argv)
     int nfiles = 0, ndirs = 0;
     for (; i < argc; i++) {
         struct stat st;
-        if (stat(argv[i], &st) < 0) {
+        if ((opt_long ? lstat(argv[i], &st) : stat(argv[i], &st)) < 0) {
             fprintf(stderr, "ls: %s: %s\n", argv[i], strerror(errno));
             status = 1;
         } else if (S_ISDIR(st.st_mode)) {

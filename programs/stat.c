@@ -2,7 +2,7 @@
 // usage: stat file...
 // For each file (a symbolic link itself, not what it points to), in a
 // simpler form of GNU stat's default layout:
-//     File: NAME
+//     File: NAME                           (NAME -> TARGET for a symbolic link)
 //     Size: N<tab>Blocks: N<tab>IO Block: N<tab>TYPE
 //   Inode: N<tab>Links: N
 //   Access: (0644/-rw-r--r--)
@@ -13,10 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
-
-// newlib declares lstat only for a few targets; the POSIX layer has it.
-int lstat(const char *path, struct stat *st);
 
 static const char *type_name(mode_t m)
 {
@@ -58,7 +56,14 @@ static int show(const char *path)
     struct tm *tm = gmtime(&t);
     if (tm)
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", tm);
-    printf("  File: %s\n", path);
+    printf("  File: %s", path);
+    if (S_ISLNK(st.st_mode)) {
+        char target[1024];
+        ssize_t n = readlink(path, target, sizeof(target) - 1);
+        target[n < 0 ? 0 : n] = '\0';
+        printf(" -> %s", target);
+    }
+    putchar('\n');
     printf("  Size: %lld\tBlocks: %lld\tIO Block: %lld\t%s\n", (long long)st.st_size,
            (long long)st.st_blocks, (long long)st.st_blksize, type_name(st.st_mode));
     printf("Inode: %llu\tLinks: %lu\n", (unsigned long long)st.st_ino,

@@ -2,9 +2,18 @@
 processes (fuzz) and programs that take one resource until the system
 refuses it (hog). Afterwards the shell, ps and the file system must answer
 and the kernel must not have panicked."""
+import os
 import re
 
 CALLS = 30000
+LIMITS_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernel", "include",
+                        "uapi", "limits.h")
+
+
+def limit_mib():
+    """LIMIT_PAGES from the kernel's limits.h, in MiB (4 KiB pages)."""
+    with open(LIMITS_H) as f:
+        return int(re.search(r"#define LIMIT_PAGES\s+(\d+)", f.read()).group(1)) // 256
 
 
 def services_answer(sh, record, prefix):
@@ -62,9 +71,11 @@ def hogs(Shell, record):
     services_answer(sh, record, "scenario.after_hog_spawn")
 
     out = sh.run("hog mem", timeout=120) or ""
-    m = re.search(r"hog: malloc refused after (\d+) MiB: \S.* \(limit 64 MiB per process\)", out)
-    record("scenario.hog_mem_refused_at_limit", m is not None and 48 <= int(m.group(1)) < 64,
-           repr(out))
+    limit = limit_mib()
+    m = re.search(r"hog: malloc refused after (\d+) MiB: \S.* \(limit %d MiB per process\)" % limit,
+                  out)
+    record("scenario.hog_mem_refused_at_limit",
+           m is not None and limit * 3 // 4 <= int(m.group(1)) < limit, repr(out))
     services_answer(sh, record, "scenario.after_hog_mem")
 
     sh.run("hog ipc 3 > /tmp/hog.out &", timeout=30)

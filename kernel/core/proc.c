@@ -241,7 +241,8 @@ int proc_info(u64 index, struct proc_info *out)
     if (l == &all_procs)
         return -E_NOENT;
     struct proc *p = container_of(l, struct proc, all_link);
-    *out = (struct proc_info){ .pid = p->pid, .ppid = p->ppid, .prio = -1, .state = 1 };
+    *out = (struct proc_info){ .pid = p->pid, .ppid = p->ppid, .prio = -1, .state = 1,
+                               .pages = p->as ? p->as->pages + p->as->tables : 0 };
     memcpy(out->name, p->name, sizeof(out->name));
     for (struct list *t = p->threads.next; t != &p->threads; t = t->next) {
         struct thread *th = container_of(t, struct thread, proc_link);

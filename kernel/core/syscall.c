@@ -324,6 +324,12 @@ static long sys_tick_info(struct trapframe *tf)
     return copy_out(current->proc->as, A0, &ti, sizeof(ti));
 }
 
+static long sys_mem_info(struct trapframe *tf)
+{
+    struct mem_info mi = { page_total_count(), page_free_count() };
+    return copy_out(current->proc->as, A0, &mi, sizeof(mi));
+}
+
 static long sys_wallclock(struct trapframe *tf)
 {
     (void)tf;

@@ -14,6 +14,7 @@ void *page_alloc_n(u64 n);              // n contiguous zeroed pages, or NULL
 void page_free(void *va);
 void page_free_n(void *va, u64 n);
 u64 page_free_count(void);
+u64 page_total_count(void);   // usable frames from the memory map
 
 void *kalloc(size_t size);              // zeroed, size <= 2048, or NULL
 void kfree(void *p, size_t size);

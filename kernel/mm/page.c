@@ -5,6 +5,7 @@
 
 static u64 frame_bitmap[MAX_PHYS / PAGE_SIZE / 64];
 static struct frame_pool pool;
+static u64 usable;               // frames the memory map gave (before reservations)
 
 void page_init_begin(void)
 {
@@ -15,8 +16,10 @@ void page_add_free(u64 base, u64 len)
 {
     u64 first = ALIGN_UP(base, PAGE_SIZE) / PAGE_SIZE;
     u64 last = ALIGN_DOWN(base + len, PAGE_SIZE) / PAGE_SIZE;
-    if (last > first)
+    if (last > first) {
         frame_mark_free(&pool, first, last - first);
+        usable += last - first;
+    }
 }
 
 void page_reserve(u64 base, u64 len)
@@ -26,6 +29,7 @@ void page_reserve(u64 base, u64 len)
 }
 
 u64 page_free_count(void) { return pool.nfree; }
+u64 page_total_count(void) { return usable; }
 
 void *page_alloc_n(u64 n)
 {

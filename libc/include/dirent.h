@@ -6,6 +6,7 @@
 #define DT_UNKNOWN 0
 #define DT_DIR     4
 #define DT_REG     8
+#define DT_LNK     10
 
 struct dirent {
     ino_t d_ino;

@@ -1,14 +1,19 @@
 // This system's calls beyond POSIX, for programs built with tools/cc.
 // Everything else is ordinary newlib/POSIX: open, read, write, close,
-// lseek, stat, fstat, pipe, dup, dup2, waitpid, kill, getpid, chdir,
-// getcwd, opendir/readdir/closedir, sleep, usleep, nanosleep, malloc ...
+// lseek, stat, lstat, fstat, pipe, dup, dup2, fcntl, waitpid, kill, getpid,
+// chdir, getcwd, opendir/readdir/closedir, scandir, link, symlink,
+// readlink, realpath, chmod, fchmod, umask, truncate, fsync, posix_spawn,
+// popen, wordexp (over sh), glob, fnmatch, regcomp/regexec, sysconf,
+// gettimeofday, time, localtime (TZ: UTC unless set), flockfile, sleep,
+// usleep, nanosleep, malloc ... (there is no fork or exec: os_spawn).
 #ifndef OSAPI_H
 #define OSAPI_H
 #include <sys/types.h>
 
 // Starts the program at `path` (absolute, or relative to the working
 // directory) with argv and envp. fds[0..2] are this process's descriptors
-// that become the child's 0, 1 and 2. prio 0 means the default priority
+// that become the child's 0, 1 and 2 (-1, or one closed here: that one is
+// closed in the child). prio 0 means the default priority
 // (10); at most the caller's own. pgid 0 puts the child in a new process
 // group of its own; otherwise it joins pgid. Returns the pid, or -1 with
 // errno set (ENOENT: no such file, ENOEXEC: not a valid program).
@@ -22,10 +27,18 @@ struct os_procinfo {
     int pid, ppid, pgid, prio, threads;
     int running;                 // 1 runnable, 0 blocked
     char name[32];
+    unsigned long pages;         // memory it holds: 4 KiB pages (with page tables)
 };
 
 // Fills up to max entries with the live processes; returns the count.
 int os_proc_list(struct os_procinfo *out, int max);
+
+// The machine's memory in bytes: usable RAM, in use (kernel, processes,
+// caches) and free. 0, or -1 with errno set.
+struct os_meminfo {
+    unsigned long total, used, free;
+};
+int os_meminfo(struct os_meminfo *out);
 
 struct os_statfs {
     unsigned long block_size, blocks, free_blocks, inodes, free_inodes;

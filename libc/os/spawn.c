@@ -1,10 +1,12 @@
 // Starting processes from an ELF image in memory, and threads.
 #include "os.h"
 #include "core/elf.h"
+#include "uapi/limits.h"
 
 #define STACK_TOP  0x00007ffffff00000ul
-#define STACK_SIZE (128 * 1024ul)
+#define STACK_SIZE (128 * 1024ul)      // unless the program asks for more
 #define PAGE 4096ul
+#define PT_GNU_STACK 0x6474e551u
 
 static char block[65536];           // argument block being built
 
@@ -58,6 +60,27 @@ static uint64_t push_args(long proc, const char *const *argv, const char *const 
     return sys_vm_write(proc, (long)sp, (long)block, (long)total) ? 0 : sp;
 }
 
+// The main stack a program asks for: its PT_GNU_STACK header's size (ld
+// -z stack-size=N; tools/cc asks for 8 MiB), at least STACK_SIZE and at
+// most LIMIT_STACK, in whole pages. The image passed elf_parse, so its
+// program headers lie inside it.
+static uint64_t stack_size_of(const uint8_t *elf)
+{
+    uint64_t phoff, want = 0, memsz;
+    uint16_t phnum;
+    memcpy(&phoff, elf + 0x20, 8);
+    memcpy(&phnum, elf + 0x38, 2);
+    for (uint16_t i = 0; i < phnum; i++) {
+        uint32_t type;
+        memcpy(&type, elf + phoff + 56ul * i, 4);
+        memcpy(&memsz, elf + phoff + 56ul * i + 0x28, 8);
+        if (type == PT_GNU_STACK)
+            want = memsz;
+    }
+    want = want > LIMIT_STACK ? LIMIT_STACK : want < STACK_SIZE ? STACK_SIZE : want;
+    return (want + PAGE - 1) & ~(PAGE - 1);
+}
+
 long spawn_load(const struct spawn_req *r)
 {
     struct elf_image img;
@@ -71,7 +94,8 @@ long spawn_load(const struct spawn_req *r)
     for (int i = 0; i < img.nsegs && !e; i++)
         e = load_segment(proc, r->elf, &img.segs[i]);
     if (!e)
-        e = sys_vm_map(proc, (long)(STACK_TOP - STACK_SIZE), STACK_SIZE, PROT_READ | PROT_WRITE);
+        e = sys_vm_map(proc, (long)(STACK_TOP - stack_size_of((const uint8_t *)r->elf)), (long)stack_size_of((const uint8_t *)r->elf),
+                       PROT_READ | PROT_WRITE);
     if (!e && r->data_len) {
         uint64_t len = (r->data_len + PAGE - 1) & ~(PAGE - 1);
         e = sys_vm_map(proc, (long)r->data_at, (long)len, PROT_READ | PROT_WRITE);

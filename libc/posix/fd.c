@@ -12,6 +12,9 @@
 
 static struct ofile files[OPEN_MAX];
 static struct ofile *fds[OPEN_MAX];
+static int fd_flags[OPEN_MAX];           // FD_CLOEXEC, per descriptor (fcntl)
+
+int *fd_flags_of(int fd) { return fd >= 0 && fd < OPEN_MAX && fds[fd] ? &fd_flags[fd] : NULL; }
 
 struct ofile *fd_get(int fd)
 {
@@ -38,10 +41,12 @@ static struct ofile *ofile_new(void)
 }
 
 // Gives the description in d the lowest free descriptor.
-int fd_install(const struct fd_desc *d)
+int fd_install(const struct fd_desc *d) { return fd_install_at(fd_lowest_free(0), d); }
+
+// Gives the description in d descriptor fd, which must be free.
+int fd_install_at(int fd, const struct fd_desc *d)
 {
-    int fd = fd_lowest_free(0);
-    struct ofile *f = fd < 0 ? NULL : ofile_new();
+    struct ofile *f = fd < 0 || fd >= OPEN_MAX || fds[fd] ? NULL : ofile_new();
     if (!f)
         return -EMFILE;
     f->type = (int)d->type;
@@ -49,6 +54,7 @@ int fd_install(const struct fd_desc *d)
     f->id = d->id;
     f->off = d->off;
     fds[fd] = f;
+    fd_flags[fd] = 0;
     return fd;
 }
 
@@ -187,6 +193,7 @@ int dup2(int old, int new)
         close(new);
     f->refs++;
     fds[new] = f;
+    fd_flags[new] = 0;
     return new;
 }
 
@@ -228,8 +235,11 @@ void stat_from_fs(struct stat *st, const struct fs_stat *fs)
 {
     memset(st, 0, sizeof(*st));
     st->st_ino = (ino_t)fs->ino;
-    st->st_mode = (fs->type == FS_TYPE_DIR ? S_IFDIR : S_IFREG) | (fs->mode & 07777);
+    st->st_mode = (fs->type == FS_TYPE_DIR ? S_IFDIR : fs->type == FS_TYPE_LINK ? S_IFLNK : S_IFREG)
+                  | (fs->mode & 07777);
     st->st_nlink = (nlink_t)fs->nlink;
+    st->st_uid = (uid_t)fs->uid;
+    st->st_gid = (gid_t)fs->gid;
     st->st_size = (off_t)fs->size;
     st->st_blocks = (long)fs->blocks;
     st->st_blksize = 4096;

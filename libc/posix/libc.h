@@ -37,8 +37,11 @@ long rpc_result(long r);
 extern struct startinfo os_start;
 struct ofile *fd_get(int fd);
 int fd_install(const struct fd_desc *d);
+int fd_install_at(int fd, const struct fd_desc *d);
+int *fd_flags_of(int fd);                        // its FD_CLOEXEC word, NULL if closed
 void ofile_release(struct ofile *f);
 int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
+extern mode_t libc_umask;                        // umask(): bits cleared from new files' modes
 int tty_open(const char *path, int flags);       // /dev/tty: the console; else -ENOENT
 
 // #! scripts (shebang.c): the interpreter's argv for a script, or 0.

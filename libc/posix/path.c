@@ -79,15 +79,31 @@ static long path_op(unsigned op, const char *path, uint64_t w0)
     return rpc_call(H_FS, &r);
 }
 
+// Gives a new inode the permission bits mode less the umask, when they
+// differ from the ones the file system gave it (dflt).
+static long mode_set(long ino, mode_t mode, mode_t dflt)
+{
+    mode = mode & ~libc_umask & 07777;
+    struct rpc r = { .op = FS_CHMOD, .w0 = (uint64_t)ino, .w1 = mode };
+    if (ino < 0 || mode == dflt)
+        return ino;
+    long e = rpc_call(H_FS, &r);
+    return e < 0 ? e : ino;
+}
+
 int open(const char *path, int flags, ...)
 {
     int tty = tty_open(path, flags);
     if (tty != -ENOENT)
         return (int)rpc_result(tty);
     uint64_t type = 0;
+    va_list ap;
+    va_start(ap, flags);
+    mode_t mode = (flags & O_CREAT) ? (mode_t)va_arg(ap, int) : 0;
+    va_end(ap);
     long ino = lookup(path, &type, NULL);
     if (ino == -ENOENT && (flags & O_CREAT))
-        ino = path_op(FS_CREATE, path, (uint64_t)flags), type = FS_TYPE_FILE;
+        ino = mode_set(path_op(FS_CREATE, path, (uint64_t)flags), mode, 0644), type = FS_TYPE_FILE;
     else if (ino >= 0 && (flags & O_CREAT) && (flags & O_EXCL))
         return (int)rpc_result(-EEXIST);
     if (ino < 0)
@@ -118,9 +134,14 @@ int stat(const char *path, struct stat *st)
     return 0;
 }
 
-int lstat(const char *path, struct stat *st) { return stat(path, st); }
 int unlink(const char *path) { return (int)rpc_result(path_op(FS_UNLINK, path, 0)); }
-int mkdir(const char *path, mode_t mode) { (void)mode; return (int)rpc_result(path_op(FS_MKDIR, path, 0)); }
+int mkdir(const char *path, mode_t mode)
+{
+    long e = path_op(FS_MKDIR, path, 0);
+    if (e >= 0 && (mode & ~libc_umask & 07777) != 0755)
+        e = mode_set(lookup(path, NULL, NULL), mode, 0755);
+    return (int)rpc_result(e < 0 ? e : 0);
+}
 
 int chdir(const char *path)
 {
@@ -181,7 +202,7 @@ struct dirent *readdir(DIR *d)
     }
     f->off = r.r1;                           // the server's next position
     d->ent.d_ino = (ino_t)de.ino;
-    d->ent.d_type = de.type == FS_TYPE_DIR ? DT_DIR : DT_REG;
+    d->ent.d_type = de.type == FS_TYPE_DIR ? DT_DIR : de.type == FS_TYPE_LINK ? DT_LNK : DT_REG;
     d->ent.d_reclen = sizeof d->ent;
     size_t n = de.namelen < sizeof(d->ent.d_name) ? de.namelen : sizeof(d->ent.d_name) - 1;
     memcpy(d->ent.d_name, de.name, n);

@@ -11,11 +11,17 @@
 #include "console_proto.h"
 #include "svc_proto.h"
 
+// What descriptor fd is, for a child: one closed here (or -1) is closed
+// there too, as a child started by fork and exec would have it.
 static int describe_fd(int fd, struct fd_desc *d)
 {
     struct ofile *f = fd_get(fd);
-    if (!f)
+    if (fd < -1 || fd >= OPEN_MAX)
         return -EBADF;
+    if (!f) {
+        *d = (struct fd_desc){ FD_NONE, 0, 0, 0 };
+        return 0;
+    }
     *d = (struct fd_desc){ (uint32_t)f->type, (uint32_t)f->flags, f->id, f->off };
     return 0;
 }
@@ -109,7 +115,8 @@ int os_proc_list(struct os_procinfo *out, int max)
         long got = rpc_call(H_PROC, &r);
         if (got <= 0)
             return got < 0 && n == 0 ? (int)rpc_result(got) : n;
-        out[n] = (struct os_procinfo){ e.pid, e.ppid, e.pgid, e.prio, e.threads, e.state == 0, "" };
+        out[n] = (struct os_procinfo){ e.pid, e.ppid, e.pgid, e.prio, e.threads, e.state == 0, "",
+                                       e.pages };
         memcpy(out[n].name, e.name, sizeof(out[n].name));
     }
     return n;
@@ -119,6 +126,16 @@ int os_poweroff(void)
 {
     struct rpc r = { .op = PROC_POWEROFF };
     return (int)rpc_result(rpc_call(H_PROC, &r));
+}
+
+int os_meminfo(struct os_meminfo *out)
+{
+    struct mem_info mi;
+    long e = sys_mem_info((long)&mi);
+    if (e < 0)
+        return (int)rpc_result(-EFAULT);
+    *out = (struct os_meminfo){ mi.total * 4096, (mi.total - mi.free) * 4096, mi.free * 4096 };
+    return 0;
 }
 
 unsigned long os_busy_count(void) { return (unsigned long)sys_busy_tsc(); }

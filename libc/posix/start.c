@@ -30,9 +30,9 @@ static void start_block_load(void)
             os_start.fds[i] = klog;
         strcpy(os_start.cwd, "/");
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++)              // a closed one leaves its number free
         if (os_start.fds[i].type != FD_NONE)
-            fd_install(&os_start.fds[i]);
+            fd_install_at(i, &os_start.fds[i]);
 }
 
 __attribute__((used)) static _Noreturn void libc_start(uint64_t *sp)
@@ -148,6 +148,5 @@ unsigned sleep(unsigned s)
     return 0;
 }
 
-int link(const char *a, const char *b) { (void)a; (void)b; return (int)rpc_result(-ENOSYS); }
 int fork(void) { return (int)rpc_result(-ENOSYS); }
 int execve(const char *p, char *const a[], char *const e[]) { (void)p; (void)a; (void)e; return (int)rpc_result(-ENOSYS); }

@@ -23,6 +23,13 @@ enum fs_op {
     FS_READLINK,       // w0 = inode -> payload: the link's target, r0 = length
     FS_STATFS,         // -> payload: struct fs_statfs
     FS_SYNC,           // -> r0 = 0 once everything written is on the disk
+    FS_SYMLINK,        // payload: link path NUL target NUL -> r0 = inode of the link
+    FS_LINK,           // payload: existing path NUL new path NUL -> r0 = inode
+                       //    (a final symlink in the existing path is not followed)
+    FS_CHMOD,          // w0 = inode, w1 = permission bits (07777)
+    FS_UTIMES,         // w0 = inode, w1 = access time, w2 = modification time
+                       //    (seconds since 1970; FS_TIME_KEEP leaves one as it is)
+    FS_CHOWN,          // w0 = inode, w1 = owner, w2 = group (0xffffffff: keep)
     FS_OPS
 };
 
@@ -32,6 +39,7 @@ enum fs_op {
 #define FS_PATH_MAX  256
 #define FS_NAME_MAX  255
 #define FS_IO_MAX    65536
+#define FS_TIME_KEEP ((uint64_t)-1)
 
 struct fs_stat {
     uint64_t ino, size, blocks;

@@ -33,7 +33,8 @@ struct proc_entry {
     int32_t pid, ppid, pgid, prio;
     int32_t threads, state;      // state: 0 running, 1 sleeping
     char name[32];
+    uint64_t pages;              // user pages and page tables (4 KiB each)
 };
-_Static_assert(sizeof(struct proc_entry) == 56, "proc_entry layout");
+_Static_assert(sizeof(struct proc_entry) == 64, "proc_entry layout");
 
 #endif

@@ -23,6 +23,11 @@ struct fs_backend {
     long (*readlink)(uint64_t ino, char *buf, uint64_t max);
     long (*statfs)(struct fs_statfs *s);
     long (*sync)(void);
+    long (*symlink)(const char *path, const char *target);
+    long (*link)(const char *existing, const char *path);
+    long (*chmod)(uint64_t ino, uint32_t mode);
+    long (*utimes)(uint64_t ino, int64_t atime, int64_t mtime);   // < 0: keep
+    long (*chown)(uint64_t ino, uint32_t uid, uint32_t gid);      // 0xffffffff: keep
 };
 
 extern const struct fs_backend memfs_backend;

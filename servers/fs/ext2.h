@@ -129,6 +129,20 @@ long ext2_create(struct ext2 *fs, const char *path, int excl);
 long ext2_mkdir(struct ext2 *fs, const char *path);
 // Creates a symbolic link to target (mode 0777) -> inode.
 long ext2_symlink(struct ext2 *fs, const char *path, const char *target);
+// Gives the inode at existing (a final symbolic link is not followed) the
+// new name path as well -> its inode. -EPERM for a directory, -EEXIST when
+// path exists, -EMLINK at EXT2_LINK_MAX names.
+long ext2_link(struct ext2 *fs, const char *existing, const char *path);
+// Sets the permission bits (07777) of inode ino; the type is kept.
+long ext2_chmod(struct ext2 *fs, uint64_t ino, uint32_t mode);
+// Sets the owner and group of inode ino (EXT2_ID_KEEP leaves one as it
+// is); a regular file loses its set-user-ID bit, and its set-group-ID bit
+// when it is group-executable, as on Linux.
+#define EXT2_ID_KEEP 0xffffffffu
+long ext2_chown(struct ext2 *fs, uint64_t ino, uint32_t uid, uint32_t gid);
+// Sets the access and modification times (seconds since 1970; a negative
+// one is left as it is); the change time becomes now.
+long ext2_utimes(struct ext2 *fs, uint64_t ino, int64_t atime, int64_t mtime);
 // Removes a file or symbolic link (-EISDIR for a directory).
 long ext2_unlink(struct ext2 *fs, const char *path);
 // Removes an empty directory (-ENOTEMPTY, -ENOTDIR, -EBUSY for "/").

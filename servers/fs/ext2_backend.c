@@ -63,12 +63,19 @@ static long e_rename(const char *from, const char *to) { return ext2_rename(&fs,
 static long e_readlink(uint64_t ino, char *buf, uint64_t max) { return ext2_readlink(&fs, ino, buf, max); }
 static long e_statfs(struct fs_statfs *s) { return ext2_statfs(&fs, s); }
 static long e_sync(void) { return ext2_sync(&fs); }
+static long e_symlink(const char *path, const char *target) { return ext2_symlink(&fs, path, target); }
+static long e_link(const char *existing, const char *path) { return ext2_link(&fs, existing, path); }
+static long e_chmod(uint64_t ino, uint32_t mode) { return ext2_chmod(&fs, ino, mode); }
+static long e_utimes(uint64_t ino, int64_t a, int64_t m) { return ext2_utimes(&fs, ino, a, m); }
+static long e_chown(uint64_t ino, uint32_t u, uint32_t g) { return ext2_chown(&fs, ino, u, g); }
 
 static const struct fs_backend ext2_backend = {
     .type = "ext2", .set_time = e_set_time, .lookup = e_lookup, .read = e_read,
     .write = e_write, .create = e_create, .mkdir = e_mkdir, .truncate = e_truncate,
     .stat = e_stat, .readdir = e_readdir, .unlink = e_unlink, .rmdir = e_rmdir,
     .rename = e_rename, .readlink = e_readlink, .statfs = e_statfs, .sync = e_sync,
+    .symlink = e_symlink, .link = e_link, .chmod = e_chmod, .utimes = e_utimes,
+    .chown = e_chown,
 };
 
 const struct fs_backend *ext2_backend_mount(long disk_handle)

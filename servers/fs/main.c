@@ -126,18 +126,84 @@ static int op_mkdir(struct request *rq) { return path_call(rq, FS_MKDIR); }
 static int op_unlink(struct request *rq) { return path_call(rq, FS_UNLINK); }
 static int op_rmdir(struct request *rq) { return path_call(rq, FS_RMDIR); }
 
+// The payload's two NUL-terminated strings; the first must be an absolute
+// path. 0, or -EINVAL when the payload is not that.
+static int two_strings(struct request *rq, const char **a, const char **b)
+{
+    const char *p = rq->data;
+    size_t n = rq->len ? strnlen(p, rq->len) : rq->len;
+    if (n + 2 >= rq->len || p[0] != '/' || p[rq->len - 1])
+        return -EINVAL;
+    *a = p;
+    *b = p + n + 1;
+    return 0;
+}
+
 static int op_rename(struct request *rq)
 {
-    const char *from = rq->data, *to, *rf, *rt;
-    size_t n = rq->len ? strnlen(from, rq->len) : rq->len;
-    if (n + 2 >= rq->len || from[0] != '/' || ((const char *)rq->data)[rq->len - 1]) {
+    const char *from, *to, *rf, *rt;
+    if (two_strings(rq, &from, &to) < 0 || to[0] != '/') {
         rq->r0 = (uint64_t)-EINVAL;
         return 0;
     }
-    to = from + n + 1;
     int m = route(from, &rf);
     clock_update();
     rq->r0 = m != route(to, &rt) ? (uint64_t)-EXDEV : (uint64_t)mounts[m]->rename(rf, rt);
+    return 0;
+}
+
+// A symbolic link at the first path holding the second string as written.
+static int op_symlink(struct request *rq)
+{
+    const char *path, *target, *rel;
+    if (two_strings(rq, &path, &target) < 0 || strlen(target) >= FS_PATH_MAX) {
+        rq->r0 = (uint64_t)-EINVAL;
+        return 0;
+    }
+    int m = route(path, &rel);
+    clock_update();
+    long ino = mounts[m]->symlink(rel, target);
+    rq->r0 = ino < 0 ? (uint64_t)ino : ino_make(m, ino);
+    return 0;
+}
+
+static int op_link(struct request *rq)
+{
+    const char *from, *to, *rf, *rt;
+    if (two_strings(rq, &from, &to) < 0 || to[0] != '/') {
+        rq->r0 = (uint64_t)-EINVAL;
+        return 0;
+    }
+    int m = route(from, &rf);
+    clock_update();
+    long ino = m != route(to, &rt) ? -EXDEV : mounts[m]->link(rf, rt);
+    rq->r0 = ino < 0 ? (uint64_t)ino : ino_make(m, ino);
+    return 0;
+}
+
+static int op_utimes(struct request *rq)
+{
+    uint64_t raw;
+    int64_t a = rq->w1 == FS_TIME_KEEP ? -1 : (int64_t)(rq->w1 & 0xffffffffu);
+    int64_t m = rq->w2 == FS_TIME_KEEP ? -1 : (int64_t)(rq->w2 & 0xffffffffu);
+    clock_update();
+    rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->utimes(raw, a, m);
+    return 0;
+}
+
+static int op_chown(struct request *rq)
+{
+    uint64_t raw;
+    clock_update();
+    rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->chown(raw, (uint32_t)rq->w1, (uint32_t)rq->w2);
+    return 0;
+}
+
+static int op_chmod(struct request *rq)
+{
+    uint64_t raw;
+    clock_update();
+    rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->chmod(raw, (uint32_t)(rq->w1 & 07777));
     return 0;
 }
 
@@ -203,7 +269,9 @@ static const server_op ops[FS_OPS] = {
     [FS_CREATE] = op_create, [FS_TRUNCATE] = op_truncate, [FS_STAT] = op_stat,
     [FS_READDIR] = op_readdir, [FS_UNLINK] = op_unlink, [FS_MKDIR] = op_mkdir,
     [FS_RMDIR] = op_rmdir, [FS_RENAME] = op_rename, [FS_READLINK] = op_readlink,
-    [FS_STATFS] = op_statfs, [FS_SYNC] = op_sync,
+    [FS_STATFS] = op_statfs, [FS_SYNC] = op_sync, [FS_SYMLINK] = op_symlink,
+    [FS_LINK] = op_link, [FS_CHMOD] = op_chmod, [FS_UTIMES] = op_utimes,
+    [FS_CHOWN] = op_chown,
 };
 
 // Loads the boot files (copied by init to BOOTFS_VADDR) into memfs.

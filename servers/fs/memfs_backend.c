@@ -38,9 +38,19 @@ static long m_readlink(uint64_t ino, char *buf, uint64_t max)
 
 static long m_sync(void) { return 0; }
 
+// The in-memory tree has neither links nor permission bits nor owners
+// (nor times but the modification time its writes set).
+static long m_symlink(const char *path, const char *target) { (void)path; (void)target; return -EPERM; }
+static long m_link(const char *existing, const char *path) { (void)existing; (void)path; return -EPERM; }
+static long m_chmod(uint64_t ino, uint32_t mode) { (void)ino; (void)mode; return -EPERM; }
+static long m_utimes(uint64_t ino, int64_t a, int64_t m) { (void)ino; (void)a; (void)m; return -EPERM; }
+static long m_chown(uint64_t ino, uint32_t u, uint32_t g) { (void)ino; (void)u; (void)g; return -EPERM; }
+
 const struct fs_backend memfs_backend = {
     .type = "memfs", .set_time = memfs_set_time, .lookup = m_lookup, .read = memfs_read,
     .write = memfs_write, .create = m_create, .mkdir = m_mkdir, .truncate = memfs_truncate,
     .stat = memfs_stat, .readdir = memfs_readdir, .unlink = m_unlink, .rmdir = m_rmdir,
     .rename = memfs_rename, .readlink = m_readlink, .statfs = memfs_statfs, .sync = m_sync,
+    .symlink = m_symlink, .link = m_link, .chmod = m_chmod, .utimes = m_utimes,
+    .chown = m_chown,
 };

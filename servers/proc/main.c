@@ -170,7 +170,8 @@ static int op_list(struct request *rq)
         return 0;
     }
     struct child *c = child_find(pi.pid);
-    e = (struct proc_entry){ pi.pid, pi.ppid, c ? c->pgid : pi.pid, pi.prio, pi.threads, pi.state, "" };
+    e = (struct proc_entry){ pi.pid, pi.ppid, c ? c->pgid : pi.pid, pi.prio, pi.threads, pi.state, "",
+                             pi.pages };
     if (c && c->ppid)
         e.ppid = c->ppid;
     memcpy(e.name, pi.name, sizeof(e.name));

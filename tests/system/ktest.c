@@ -182,6 +182,35 @@ static const char *t_endpoint_bound_notification(void)
     return NULL;
 }
 
+// This process's pages as proc_info counts them, or -1.
+static long own_pages(void)
+{
+    struct proc_info pi;
+    for (long i = 0; sys_proc_info(H_ROOT_TEST, i, (long)&pi) == 0; i++)
+        if (pi.pid == sys_proc_self())
+            return (long)pi.pages;
+    return -1;
+}
+
+// mem_info's free frames and proc_info's pages follow a 1 MiB mapping.
+static const char *t_mem_info(void)
+{
+    struct mem_info a, b, c;
+    long area = 0x510000000l, p0 = own_pages();
+    EXPECT(sys_mem_info((long)&a) == 0, "mem_info");
+    EXPECT(a.total > 16384 && a.free < a.total, "total %lu free %lu", a.total, a.free);
+    EXPECT(sys_vm_map(H_SELF, area, 1 << 20, PROT_READ | PROT_WRITE) == 0, "map 1 MiB");
+    long p1 = own_pages();
+    EXPECT(sys_mem_info((long)&b) == 0 && a.free - b.free >= 256, "free %lu -> %lu", a.free, b.free);
+    EXPECT(p0 > 0 && p1 - p0 >= 256, "pages %ld -> %ld", p0, p1);
+    EXPECT(sys_vm_unmap(H_SELF, area, 1 << 20) == 0, "unmap");
+    EXPECT(sys_mem_info((long)&c) == 0 && c.free - b.free >= 256 && c.total == a.total,
+           "free after unmap %lu (mapped %lu)", c.free, b.free);
+    EXPECT(own_pages() <= p1 - 256, "pages after unmap %ld", own_pages());
+    EXPECT(sys_mem_info(0) == -E_FAULT, "null buffer");
+    return NULL;
+}
+
 static const char *t_proc_info(void)
 {
     struct proc_info pi;
@@ -582,6 +611,7 @@ static const struct test tests[] = {
     { "ipc_no_receiver", t_ipc_no_receiver },
     { "endpoint_bound_notification", t_endpoint_bound_notification },
     { "proc_info", t_proc_info },
+    { "mem_info", t_mem_info },
     { "threads_share_memory", t_threads_share_memory },
     { "notif_wakes_thread", t_notif_wakes_thread },
     { "sched_preempt", t_sched_preempt },

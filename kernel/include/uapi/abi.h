@@ -47,6 +47,13 @@ struct proc_info {
     int pid, ppid, prio, threads;
     int state;                   // 0 running, 1 all threads blocked
     char name[32];
+    unsigned long pages;         // user pages and page tables it holds (4 KiB)
+};
+
+// mem_info result: the machine's physical memory in 4 KiB frames.
+struct mem_info {
+    unsigned long total;         // usable RAM the memory map gave the kernel
+    unsigned long free;          // not in use by anything
 };
 
 // The latest timer interrupt (tick_info), for latency measurements.

@@ -12,3 +12,4 @@
 #include "../../../servers/fs/ext2_repair_tree.c"
 #include "../../../servers/fs/ext2_repair_dir.c"
 #include "../../../servers/fs/ext2_repair_map.c"
+#include "../../../servers/fs/ext2_link.c"

@@ -348,7 +348,8 @@ printf '#!/bin/sh\n' > "$S/exe"; chmod 4755 "$S/exe"
 ln -s file "$S/link"
 stat_ref() {
     for f in "$@"; do
-        stat --printf '  File: %n\n  Size: %s\tBlocks: %b\tIO Block: %o\t%F\nInode: %i\tLinks: %h\nAccess: (%04a/%A)\n' "$f"
+        if [ -L "$f" ]; then echo "  File: $f -> $(readlink "$f")"; else echo "  File: $f"; fi
+        stat --printf '  Size: %s\tBlocks: %b\tIO Block: %o\t%F\nInode: %i\tLinks: %h\nAccess: (%04a/%A)\n' "$f"
         echo "Modify: $(TZ=UTC0 stat -c %y "$f" | cut -c 1-19)"
     done
 }
