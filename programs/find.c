@@ -94,7 +94,7 @@ static int exec_ok(char **argv)
     int st = prog_run(argv);
     if (st < 0) {
         prog_warn_errno("%s", argv[0]);
-        return 0;
+        return 0;                   // false, but find's status stays 0 (as GNU's)
     }
     return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }

@@ -74,7 +74,7 @@ COMMANDS = [
     "find tree -name '*.c' -exec grep -c int {} ';' | sort", "find tree -type f -exec grep -l lib {} + | sort",
     "xargs < items", "xargs -n 2 < items", "xargs -I {} echo [{}] < items",
     "find tree -name '*.c' | sort | xargs grep -c int", "xargs -n 30 < seq100",
-    "ls tree/src | xargs -n 1 echo file:",
+    "ls tree/src | xargs -n 1 echo file:", "xargs nosuchcmd < abc; echo $?",
     "grep -c xyzab long", "sed 's/a/A/g' long | grep -c A", "sed 's/a/A/g' long | wc -c",
     "sort -r long | cksum", "uniq -c long | wc -c", "diff long seq100 | wc -c",
 ]
@@ -154,7 +154,9 @@ def run_all(Shell, BUILD, record):
                    "sed: -e expression #1, char 5: unterminated address regex or command\n1\n"),
                   ("grep -E 'a(' text; echo $?", None),
                   ("find missing; echo $?", "find: missing: No such file or directory\n1\n"),
-                  ("xargs -n 0 < abc; echo $?", "xargs: value for -n must be at least 1\n1\n")]
+                  ("xargs -n 0 < abc; echo $?", "xargs: value for -n must be at least 1\n1\n"),
+                  ("find tree/doc -type f -exec nosuchcmd {} ';' ; echo $?",
+                   "find: nosuchcmd: No such file or directory\n" * 2 + "0\n")]
         for cmd, want in errors:
             got = sh.run(cmd, timeout=60) or ""
             ok = got == want if want else got.startswith("grep: a(: ") and got.endswith("\n2\n")
