@@ -74,7 +74,7 @@ COMMANDS = [
     "find tree -name '*.c' -exec grep -c int {} ';' | sort", "find tree -type f -exec grep -l lib {} + | sort",
     "xargs < items", "xargs -n 2 < items", "xargs -I {} echo [{}] < items",
     "find tree -name '*.c' | sort | xargs grep -c int", "xargs -n 30 < seq100",
-    "ls tree/src | xargs -n 1 echo file:", "xargs nosuchcmd < abc; echo $?",
+    "ls tree/src | xargs -n 1 echo file:", "xargs nosuchcmd < abc 2>&1; echo $?",
     "grep -c xyzab long", "sed 's/a/A/g' long | grep -c A", "sed 's/a/A/g' long | wc -c",
     "sort -r long | cksum", "uniq -c long | wc -c", "diff long seq100 | wc -c",
 ]
