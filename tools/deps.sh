@@ -15,6 +15,7 @@ check python3 python3
 check debugfs e2fsprogs
 check xz xz-utils
 check cmp diffutils
+check patch patch            # the tests check diff -u output with it
 # gcc without its recommends brings no C library headers: the host unit
 # tests and newlib's configure need them.
 [ -f /usr/include/stdio.h ] || need="$need libc6-dev"
