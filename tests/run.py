@@ -353,9 +353,13 @@ def scenario_modules(names=None):
         name = os.path.basename(path)[:-3]
         if names is not None and name not in names:
             continue
-        mod = importlib.import_module(name)
-        if hasattr(mod, "run_all"):
-            mod.run_all(Shell, BUILD, record)
+        try:
+            mod = importlib.import_module(name)
+            if hasattr(mod, "run_all"):
+                mod.run_all(Shell, BUILD, record)
+        except Exception:                    # one broken module fails, the rest run
+            import traceback
+            record("scenario.%s_completes" % name, False, traceback.format_exc()[-1500:])
 
 
 def main():
