@@ -30,31 +30,10 @@ static int is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
-// Start of field f (from 1) in s[0..len): with -t after f-1 separators,
-// else after f-1 runs of blanks-then-non-blanks.
-static size_t field_start(const char *s, size_t len, unsigned long f)
+// From i to the end of the field there: with -t, up to the next
+// separator; else past blanks, then past non-blanks.
+static size_t field_skip(const char *s, size_t len, size_t i)
 {
-    size_t i = 0;
-    for (unsigned long n = 1; n < f && i < len; n++) {
-        if (tab >= 0) {
-            while (i < len && s[i] != (char)tab)
-                i++;
-            if (i < len)
-                i++;
-        } else {
-            while (i < len && is_blank(s[i]))
-                i++;
-            while (i < len && !is_blank(s[i]))
-                i++;
-        }
-    }
-    return i;
-}
-
-// End of field f: the next separator, or the end of its non-blanks.
-static size_t field_end(const char *s, size_t len, unsigned long f)
-{
-    size_t i = field_start(s, len, f);
     if (tab >= 0) {
         while (i < len && s[i] != (char)tab)
             i++;
@@ -65,6 +44,25 @@ static size_t field_end(const char *s, size_t len, unsigned long f)
             i++;
     }
     return i;
+}
+
+// Start of field f (from 1) in s[0..len): with -t after f-1 separators,
+// else after f-1 runs of blanks-then-non-blanks.
+static size_t field_start(const char *s, size_t len, unsigned long f)
+{
+    size_t i = 0;
+    for (unsigned long n = 1; n < f && i < len; n++) {
+        i = field_skip(s, len, i);
+        if (tab >= 0 && i < len)
+            i++;                                // the separator
+    }
+    return i;
+}
+
+// End of field f: the next separator, or the end of its non-blanks.
+static size_t field_end(const char *s, size_t len, unsigned long f)
+{
+    return field_skip(s, len, field_start(s, len, f));
 }
 
 // The part of line l that key k covers: [*b, *e).
