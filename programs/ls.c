@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "fileinfo.h"
+#include "optscan.h"
 
 static int opt_long, opt_all;
 static int status;
@@ -121,22 +122,19 @@ int main(int argc, char **argv)
 {
     int i = 1;
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'l') {
-                opt_long = 1;
-            } else if (*p == 'a') {
-                opt_all = 1;
-            } else {
-                fprintf(stderr, "ls: unknown option -%c\nusage: ls [-a] [-l] [path...]\n", *p);
-                return 1;
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'l') {
+            opt_long = 1;
+        } else if (c == 'a') {
+            opt_all = 1;
+        } else {
+            fprintf(stderr, "ls: unknown option -%c\nusage: ls [-a] [-l] [path...]\n", c);
+            return 1;
         }
     }
+    i = s.i;
     if (i == argc) {
         list_dir(".");
         return status;
