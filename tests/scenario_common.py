@@ -38,3 +38,15 @@ def host_output(cmd, cwd):
     script = "enable -n printf test [ echo\n%s; echo \"status $?\"\n" % cmd
     p = subprocess.run(["bash", "-c", script], cwd=cwd, capture_output=True, env=HOST_ENV)
     return p.stdout.decode("utf-8", "replace").rstrip("\n")
+
+
+def boot(Shell, disk, record, name, tail=1500):
+    """Boots a Shell on disk. Returns it once its prompt is up; otherwise
+    records the failure as name (with the end of the console output),
+    stops it and returns None."""
+    sh = Shell(disk=disk)
+    if sh.ready:
+        return sh
+    record(name, False, sh.text()[-tail:])
+    sh.stop()
+    return None

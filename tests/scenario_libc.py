@@ -216,10 +216,8 @@ def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
         img = make_disk(BUILD, tmp)
-        sh = Shell(disk=img)
-        if not sh.ready:
-            record("scenario.libc_boots", False, sh.text()[-1500:])
-            sh.stop()
+        sh = scenario_common.boot(Shell, img, record, "scenario.libc_boots")
+        if not sh:
             return
         posix_check(sh, tmp, record)
         links(sh, tmp, record)

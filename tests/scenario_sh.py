@@ -331,10 +331,8 @@ def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
         disk, hostdir = make_disk(BUILD, tmp)
-        sh = Shell(disk=disk)
-        if not sh.ready:
-            record("scenario.sh_prompt", False, sh.text()[-1500:])
-            sh.stop()
+        sh = scenario_common.boot(Shell, disk, record, "scenario.sh_prompt")
+        if not sh:
             return
         run_cases(sh, record, hostdir)
         run_script(sh, record, hostdir)

@@ -282,10 +282,8 @@ def run_all(Shell, BUILD, record):
     try:
         disk = make_disk(BUILD, tmp, {"tty_check": os.path.join(ROOT, "tests/programs/tty_check.c")},
                          {"/etc/long.txt": LONG})
-        sh = Shell(disk=disk)
-        if not sh.ready:
-            record("scenario.tty.boot", False, sh.text()[-500:])
-            sh.stop()
+        sh = scenario_common.boot(Shell, disk, record, "scenario.tty.boot", tail=500)
+        if not sh:
             return
         tty_check(sh, tmp, record)
         raw_exit_leaves_cooked(sh, record)
