@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "optscan.h"
 #include "prog.h"
 
 #define USAGE "NAME [SUFFIX] | -a [-s SUFFIX] NAME..."
@@ -29,29 +30,25 @@ static void print_base(const char *path, const char *suffix)
 
 int main(int argc, char **argv)
 {
-    int all = 0, i = 1;
+    int all = 0;
     const char *suffix = NULL;
+    struct optscan s;
     prog_init(argv[0]);
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'a') {
-                all = 1;
-            } else if (*p == 's') {
-                suffix = p[1] ? p + 1 : argv[++i];
-                if (!suffix)
-                    prog_usage(USAGE, 1);
-                all = 1;
-                break;
-            } else {
-                prog_warn("invalid option -- '%c'", *p);
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'a') {
+            all = 1;
+        } else if (c == 's') {
+            suffix = optscan_value(&s);
+            if (!suffix)
                 prog_usage(USAGE, 1);
-            }
+            all = 1;
+        } else {
+            prog_warn("invalid option -- '%c'", c);
+            prog_usage(USAGE, 1);
         }
     }
+    int i = s.i;
     if (i >= argc) {
         prog_warn("missing operand");
         prog_usage(USAGE, 1);

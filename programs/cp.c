@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "optscan.h"
 
 // The directories of the copy in progress, innermost first: each source
 // directory and the directory made for it. A source found here again is a
@@ -231,20 +232,17 @@ int main(int argc, char **argv)
 {
     int i = 1;
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'r' || *p == 'R') {
-                opt_r = 1;
-            } else {
-                fprintf(stderr, "cp: unknown option -%c\nusage: cp [-r] src dst | cp [-r] src... dir\n", *p);
-                return 1;
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'r' || c == 'R') {
+            opt_r = 1;
+        } else {
+            fprintf(stderr, "cp: unknown option -%c\nusage: cp [-r] src dst | cp [-r] src... dir\n", c);
+            return 1;
         }
     }
+    i = s.i;
     if (argc - i < 2) {
         fprintf(stderr, "usage: cp [-r] src dst | cp [-r] src... dir\n");
         return 1;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lines.h"
+#include "optscan.h"
 #include "prog.h"
 #include "walk.h"
 
@@ -138,28 +139,24 @@ static void du_leave(struct walk *w, const char *path, const struct stat *st, in
 // Parses the options (exits on bad ones); returns the first path's index.
 static int du_options(int argc, char **argv)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return i + 1;
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'a' || *p == 's' || *p == 'h') {
-                *(*p == 'a' ? &opt_a : *p == 's' ? &opt_s : &opt_h) = 1;
-            } else if (*p == 'k') {
-                opt_h = 0;
-            } else if (*p == 'd') {
-                const char *arg = p[1] ? p + 1 : argv[++i];
-                if (!arg)
-                    prog_usage(USAGE, 1);
-                max_depth = (long)num_arg_ulong(arg, "maximum depth", 1);
-                break;
-            } else {
-                prog_warn("unknown option -%c", *p);
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'a' || c == 's' || c == 'h') {
+            *(c == 'a' ? &opt_a : c == 's' ? &opt_s : &opt_h) = 1;
+        } else if (c == 'k') {
+            opt_h = 0;
+        } else if (c == 'd') {
+            const char *arg = optscan_value(&s);
+            if (!arg)
                 prog_usage(USAGE, 1);
-            }
+            max_depth = (long)num_arg_ulong(arg, "maximum depth", 1);
+        } else {
+            prog_warn("unknown option -%c", c);
+            prog_usage(USAGE, 1);
         }
     }
-    return i;
+    return s.i;
 }
 
 int main(int argc, char **argv)

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include "lines.h"
+#include "optscan.h"
 #include "prog.h"
 #include "walk.h"
 
@@ -356,37 +357,32 @@ static int grep_flag(char c)
 // Parses options up to the first operand; returns its index.
 static int grep_options(int argc, char **argv, int *have_e)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return i + 1;
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (strchr("eABCm", *p)) {
-                const char *arg = p[1] ? p + 1 : argv[++i];
-                if (!arg) {
-                    prog_warn("option -%c needs an argument", *p);
-                    prog_usage(USAGE, 2);
-                }
-                if (*p == 'e') {
-                    add_patterns(arg);
-                    *have_e = 1;
-                } else {
-                    unsigned long n = num_arg_ulong(arg, *p == 'm' ? "max count" :
-                                                    "context length argument", 2);
-                    *(*p == 'A' ? &opt_A : *p == 'B' ? &opt_B : *p == 'm' ? &max_count : &opt_A) = n;
-                    if (*p == 'C')
-                        opt_B = n;
-                    ctx_on |= *p != 'm';
-                }
-                break;
-            }
-            if (!grep_flag(*p)) {
-                prog_warn("unknown option -%c", *p);
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (strchr("eABCm", c)) {
+            const char *arg = optscan_value(&s);
+            if (!arg) {
+                prog_warn("option -%c needs an argument", c);
                 prog_usage(USAGE, 2);
             }
+            if (c == 'e') {
+                add_patterns(arg);
+                *have_e = 1;
+            } else {
+                unsigned long n = num_arg_ulong(arg, c == 'm' ? "max count" :
+                                                "context length argument", 2);
+                *(c == 'A' ? &opt_A : c == 'B' ? &opt_B : c == 'm' ? &max_count : &opt_A) = n;
+                if (c == 'C')
+                    opt_B = n;
+                ctx_on |= c != 'm';
+            }
+        } else if (!grep_flag(c)) {
+            prog_warn("unknown option -%c", c);
+            prog_usage(USAGE, 2);
         }
     }
-    return i;
+    return s.i;
 }
 
 int main(int argc, char **argv)

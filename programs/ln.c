@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "prog.h"
+#include "optscan.h"
 
 #define USAGE "[-s] [-f] TARGET [LINK_NAME] | TARGET... DIRECTORY"
 
@@ -68,22 +69,19 @@ static int link_into(const struct opts *o, char **targets, int n, const char *di
 // Reads the options; the index of the first operand.
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (!strcmp(argv[i], "--"))
-            return i + 1;
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 's')
-                o->sym = 1;
-            else if (*p == 'f')
-                o->force = 1;
-            else {
-                prog_warn("invalid option -- '%c'", *p);
-                prog_usage(USAGE, 1);
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 's')
+            o->sym = 1;
+        else if (c == 'f')
+            o->force = 1;
+        else {
+            prog_warn("invalid option -- '%c'", c);
+            prog_usage(USAGE, 1);
         }
     }
-    return i;
+    return s.i;
 }
 
 int main(int argc, char **argv)

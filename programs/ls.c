@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "fileinfo.h"
+#include "optscan.h"
 
 static int opt_long, opt_all;
 static int status;
@@ -42,21 +44,9 @@ static int by_name(const void *a, const void *b)
 // gets "r--r--r--" (directories "r-xr-xr-x") so the column still reads well.
 static void mode_string(mode_t m, char out[11])
 {
-    static const char rwx[] = "rwxrwxrwx";
-
-    out[0] = S_ISDIR(m) ? 'd' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b'
-           : S_ISFIFO(m) ? 'p' : S_ISLNK(m) ? 'l' : S_ISSOCK(m) ? 's' : '-';
     if ((m & 07777) == 0)
         m |= S_ISDIR(m) ? 0555 : 0444;
-    for (int i = 0; i < 9; i++)
-        out[1 + i] = (m & (0400 >> i)) ? rwx[i] : '-';
-    if (m & S_ISUID)
-        out[3] = out[3] == 'x' ? 's' : 'S';
-    if (m & S_ISGID)
-        out[6] = out[6] == 'x' ? 's' : 'S';
-    if (m & S_ISVTX)
-        out[9] = out[9] == 'x' ? 't' : 'T';
-    out[10] = '\0';
+    fileinfo_mode_string(m, out);
 }
 
 // Prints one entry: `name` as shown, `path` to stat it by.
@@ -77,12 +67,8 @@ static void show(const char *path, const char *name)
     mode_string(st.st_mode, mode);
     printf("%s %3lu %8lld %s", mode, (unsigned long)st.st_nlink,
            (long long)st.st_size, name);
-    if (S_ISLNK(st.st_mode)) {
-        char target[1024];
-        ssize_t n = readlink(path, target, sizeof(target) - 1);
-        target[n < 0 ? 0 : n] = '\0';
-        printf(" -> %s", target);
-    }
+    if (S_ISLNK(st.st_mode))
+        fileinfo_print_link(path);
     putchar('\n');
 }
 
@@ -136,22 +122,19 @@ int main(int argc, char **argv)
 {
     int i = 1;
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'l') {
-                opt_long = 1;
-            } else if (*p == 'a') {
-                opt_all = 1;
-            } else {
-                fprintf(stderr, "ls: unknown option -%c\nusage: ls [-a] [-l] [path...]\n", *p);
-                return 1;
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'l') {
+            opt_long = 1;
+        } else if (c == 'a') {
+            opt_all = 1;
+        } else {
+            fprintf(stderr, "ls: unknown option -%c\nusage: ls [-a] [-l] [path...]\n", c);
+            return 1;
         }
     }
+    i = s.i;
     if (i == argc) {
         list_dir(".");
         return status;

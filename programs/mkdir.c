@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "optscan.h"
 
 static int opt_p;
 
@@ -56,20 +57,17 @@ int main(int argc, char **argv)
 {
     int i = 1, status = 0;
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'p') {
-                opt_p = 1;
-            } else {
-                fprintf(stderr, "mkdir: unknown option -%c\nusage: mkdir [-p] dir...\n", *p);
-                return 1;
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'p') {
+            opt_p = 1;
+        } else {
+            fprintf(stderr, "mkdir: unknown option -%c\nusage: mkdir [-p] dir...\n", c);
+            return 1;
         }
     }
+    i = s.i;
     if (i == argc) {
         fprintf(stderr, "usage: mkdir [-p] dir...\n");
         return 1;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "optscan.h"
 
 // newlib declares lstat only for a few targets; the POSIX layer has it.
 int lstat(const char *path, struct stat *st);
@@ -55,18 +56,15 @@ int main(int argc, char **argv)
 {
     int i = 1;
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p != 'f') {
-                fprintf(stderr, "mv: unknown option -%c\nusage: mv src dst | mv src... dir\n", *p);
-                return 1;
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c != 'f') {
+            fprintf(stderr, "mv: unknown option -%c\nusage: mv src dst | mv src... dir\n", c);
+            return 1;
         }
     }
+    i = s.i;
     if (argc - i < 2) {
         fprintf(stderr, "usage: mv src dst | mv src... dir\n");
         return 1;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "optscan.h"
 
 // newlib declares lstat only for a few targets; the POSIX layer has it.
 int lstat(const char *path, struct stat *st);
@@ -139,22 +140,19 @@ int main(int argc, char **argv)
 {
     int i = 1;
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'r' || *p == 'R') {
-                opt_r = 1;
-            } else if (*p == 'f') {
-                opt_f = 1;
-            } else {
-                fprintf(stderr, "rm: unknown option -%c\nusage: rm [-r] [-f] file...\n", *p);
-                return 1;
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'r' || c == 'R') {
+            opt_r = 1;
+        } else if (c == 'f') {
+            opt_f = 1;
+        } else {
+            fprintf(stderr, "rm: unknown option -%c\nusage: rm [-r] [-f] file...\n", c);
+            return 1;
         }
     }
+    i = s.i;
     if (i == argc && !opt_f) {
         fprintf(stderr, "usage: rm [-r] [-f] file...\n");
         return 1;

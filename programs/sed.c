@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "lines.h"
+#include "optscan.h"
 #include "prog.h"
 #include "sed/sed.h"
 
@@ -502,30 +503,26 @@ static void add_script(char **all, const char *piece)
 // Parses the options; returns the index of the first operand.
 static int sed_options(int argc, char **argv, char **all)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return i + 1;
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'n' || *p == 's' || *p == 'i') {
-                *(*p == 'n' ? &opt_n : *p == 's' ? &opt_s : &opt_i) = 1;
-            } else if (*p == 'E' || *p == 'r') {
-                opt_E = 1;
-            } else if (*p == 'e') {
-                const char *arg = p[1] ? p + 1 : argv[++i];
-                if (!arg) {
-                    prog_warn("option -e needs an argument");
-                    prog_usage(USAGE, 1);
-                }
-                add_script(all, arg);
-                break;
-            } else {
-                prog_warn("unknown option -%c", *p);
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'n' || c == 's' || c == 'i') {
+            *(c == 'n' ? &opt_n : c == 's' ? &opt_s : &opt_i) = 1;
+        } else if (c == 'E' || c == 'r') {
+            opt_E = 1;
+        } else if (c == 'e') {
+            const char *arg = optscan_value(&s);
+            if (!arg) {
+                prog_warn("option -e needs an argument");
                 prog_usage(USAGE, 1);
             }
+            add_script(all, arg);
+        } else {
+            prog_warn("unknown option -%c", c);
+            prog_usage(USAGE, 1);
         }
     }
-    return i;
+    return s.i;
 }
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lines.h"
+#include "optscan.h"
 #include "prog.h"
 
 #define USAGE "[-f] [-n] [-r] [-u] [-o FILE] [-t C] [-k N[,M]]... [file...]"
@@ -30,31 +31,10 @@ static int is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
-// Start of field f (from 1) in s[0..len): with -t after f-1 separators,
-// else after f-1 runs of blanks-then-non-blanks.
-static size_t field_start(const char *s, size_t len, unsigned long f)
+// From i to the end of the field there: with -t, up to the next
+// separator; else past blanks, then past non-blanks.
+static size_t field_skip(const char *s, size_t len, size_t i)
 {
-    size_t i = 0;
-    for (unsigned long n = 1; n < f && i < len; n++) {
-        if (tab >= 0) {
-            while (i < len && s[i] != (char)tab)
-                i++;
-            if (i < len)
-                i++;
-        } else {
-            while (i < len && is_blank(s[i]))
-                i++;
-            while (i < len && !is_blank(s[i]))
-                i++;
-        }
-    }
-    return i;
-}
-
-// End of field f: the next separator, or the end of its non-blanks.
-static size_t field_end(const char *s, size_t len, unsigned long f)
-{
-    size_t i = field_start(s, len, f);
     if (tab >= 0) {
         while (i < len && s[i] != (char)tab)
             i++;
@@ -65,6 +45,25 @@ static size_t field_end(const char *s, size_t len, unsigned long f)
             i++;
     }
     return i;
+}
+
+// Start of field f (from 1) in s[0..len): with -t after f-1 separators,
+// else after f-1 runs of blanks-then-non-blanks.
+static size_t field_start(const char *s, size_t len, unsigned long f)
+{
+    size_t i = 0;
+    for (unsigned long n = 1; n < f && i < len; n++) {
+        i = field_skip(s, len, i);
+        if (tab >= 0 && i < len)
+            i++;                                // the separator
+    }
+    return i;
+}
+
+// End of field f: the next separator, or the end of its non-blanks.
+static size_t field_end(const char *s, size_t len, unsigned long f)
+{
+    return field_skip(s, len, field_start(s, len, f));
 }
 
 // The part of line l that key k covers: [*b, *e).
@@ -252,38 +251,34 @@ static void add_key(const char *arg)
 // Parses options; returns the index of the first file.
 static int sort_options(int argc, char **argv)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return i + 1;
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'n' || *p == 'r' || *p == 'u' || *p == 'f') {
-                *(*p == 'n' ? &opt_n : *p == 'r' ? &opt_r : *p == 'u' ? &opt_u : &opt_f) = 1;
-                continue;
-            }
-            if (*p != 'k' && *p != 't' && *p != 'o') {
-                prog_warn("unknown option -%c", *p);
-                prog_usage(USAGE, 2);
-            }
-            const char *arg = p[1] ? p + 1 : argv[++i];
-            if (!arg) {
-                prog_warn("option -%c needs an argument", *p);
-                prog_usage(USAGE, 2);
-            }
-            if (*p == 'o') {
-                out_path = arg;
-            } else if (*p == 'k') {
-                add_key(arg);
-            } else if (strlen(arg) != 1) {
-                prog_warn("the separator must be one character: '%s'", arg);
-                prog_usage(USAGE, 2);
-            } else {
-                tab = (unsigned char)arg[0];
-            }
-            break;
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'n' || c == 'r' || c == 'u' || c == 'f') {
+            *(c == 'n' ? &opt_n : c == 'r' ? &opt_r : c == 'u' ? &opt_u : &opt_f) = 1;
+            continue;
+        }
+        if (c != 'k' && c != 't' && c != 'o') {
+            prog_warn("unknown option -%c", c);
+            prog_usage(USAGE, 2);
+        }
+        const char *arg = optscan_value(&s);
+        if (!arg) {
+            prog_warn("option -%c needs an argument", c);
+            prog_usage(USAGE, 2);
+        }
+        if (c == 'o') {
+            out_path = arg;
+        } else if (c == 'k') {
+            add_key(arg);
+        } else if (strlen(arg) != 1) {
+            prog_warn("the separator must be one character: '%s'", arg);
+            prog_usage(USAGE, 2);
+        } else {
+            tab = (unsigned char)arg[0];
         }
     }
-    return i;
+    return s.i;
 }
 
 // Gives keys without their own options the global -n and -r; with no

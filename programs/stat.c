@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "fileinfo.h"
 
 static const char *type_name(mode_t m)
 {
@@ -22,24 +23,6 @@ static const char *type_name(mode_t m)
          : S_ISLNK(m) ? "symbolic link" : S_ISCHR(m) ? "character special file"
          : S_ISBLK(m) ? "block special file" : S_ISFIFO(m) ? "fifo"
          : S_ISSOCK(m) ? "socket" : "unknown";
-}
-
-// "-rwxr-xr-x" from st_mode.
-static void mode_string(mode_t m, char out[11])
-{
-    static const char rwx[] = "rwxrwxrwx";
-
-    out[0] = S_ISDIR(m) ? 'd' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b'
-           : S_ISFIFO(m) ? 'p' : S_ISLNK(m) ? 'l' : S_ISSOCK(m) ? 's' : '-';
-    for (int i = 0; i < 9; i++)
-        out[1 + i] = (m & (0400 >> i)) ? rwx[i] : '-';
-    if (m & S_ISUID)
-        out[3] = out[3] == 'x' ? 's' : 'S';
-    if (m & S_ISGID)
-        out[6] = out[6] == 'x' ? 's' : 'S';
-    if (m & S_ISVTX)
-        out[9] = out[9] == 'x' ? 't' : 'T';
-    out[10] = '\0';
 }
 
 static int show(const char *path)
@@ -51,18 +34,14 @@ static int show(const char *path)
         fprintf(stderr, "stat: %s: %s\n", path, strerror(errno));
         return -1;
     }
-    mode_string(st.st_mode, mode);
+    fileinfo_mode_string(st.st_mode, mode);
     time_t t = st.st_mtime;
     struct tm *tm = gmtime(&t);
     if (tm)
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", tm);
     printf("  File: %s", path);
-    if (S_ISLNK(st.st_mode)) {
-        char target[1024];
-        ssize_t n = readlink(path, target, sizeof(target) - 1);
-        target[n < 0 ? 0 : n] = '\0';
-        printf(" -> %s", target);
-    }
+    if (S_ISLNK(st.st_mode))
+        fileinfo_print_link(path);
     putchar('\n');
     printf("  Size: %lld\tBlocks: %lld\tIO Block: %lld\t%s\n", (long long)st.st_size,
            (long long)st.st_blocks, (long long)st.st_blksize, type_name(st.st_mode));

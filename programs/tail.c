@@ -7,74 +7,30 @@
 // once a second, until interrupted.
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-#include "numarg.h"
+#include "headtail.h"
 #include "prog.h"
 #include "readall.h"
 
 #define USAGE "[-n [+]N] [-c [+]N] [-q] [-v] [-f] [file...]"
 
-static unsigned long long count = 10;
-static int by_bytes, from_start, headers = -1, follow;
+static struct headtail opt;
 
-// Takes "N", "-N" or "+N" for -n or -c.
-static void set_count(const char *arg, int bytes)
-{
-    by_bytes = bytes;
-    from_start = arg[0] == '+';
-    if (numarg_count(arg + (arg[0] == '+' || arg[0] == '-'), &count) < 0) {
-        prog_warn("invalid number of %s: '%s'", bytes ? "bytes" : "lines", arg);
-        exit(1);
-    }
-}
-
-// Parses the options; returns the index of the first file operand.
-static int parse_options(int argc, char **argv)
-{
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0)
-            return i + 1;
-        if (a[1] >= '0' && a[1] <= '9') {               // the old form -N
-            set_count(a + 1, 0);
-            continue;
-        }
-        for (const char *p = a + 1; *p; p++) {
-            if (*p == 'q' || *p == 'v') {
-                headers = *p == 'v';
-            } else if (*p == 'f') {
-                follow = 1;
-            } else if (*p == 'n' || *p == 'c') {
-                const char *v = p[1] ? p + 1 : argv[++i];
-                if (!v)
-                    prog_usage(USAGE, 1);
-                set_count(v, *p == 'c');
-                break;
-            } else {
-                prog_warn("invalid option -- '%c'", *p);
-                prog_usage(USAGE, 1);
-            }
-        }
-    }
-    return i;
-}
-
-// Offset in buf where the output begins for -n/-c [+]count.
+// Offset in buf where the output begins for -n/-c [+]N.
 static size_t start_offset(const char *buf, size_t len)
 {
-    if (!from_start && by_bytes)
-        return count < len ? len - count : 0;
+    int from_start = opt.sign == '+';
+    if (!from_start && opt.by_bytes)
+        return opt.count < len ? len - opt.count : 0;
     if (!from_start)
-        return last_lines_start(buf, len, count);
-    if (count <= 1)
+        return last_lines_start(buf, len, opt.count);
+    if (opt.count <= 1)
         return 0;
-    if (by_bytes)
-        return count - 1 < len ? count - 1 : len;
+    if (opt.by_bytes)
+        return opt.count - 1 < len ? opt.count - 1 : len;
     unsigned long long line = 1;
     for (size_t i = 0; i < len; i++)
-        if (buf[i] == '\n' && ++line == count)
+        if (buf[i] == '\n' && ++line == opt.count)
             return i + 1;
     return len;
 }
@@ -108,38 +64,22 @@ static void follow_file(FILE *f)
     }
 }
 
+// The wanted tail of one file; with -f, then follows the last file
+// (unless it is standard input) and never returns.
+static int tail_one(FILE *f, int is_last)
+{
+    if (tail_file(f) < 0)
+        return -1;
+    if (opt.follow && is_last && f != stdin) {
+        fflush(stdout);
+        follow_file(f);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    static char *dash[] = { "-", NULL };
     prog_init(argv[0]);
-    int first = parse_options(argc, argv);
-    char **files = first < argc ? argv + first : dash;
-    int nfiles = first < argc ? argc - first : 1, status = 0, shown = 0;
-    FILE *last = NULL;
-    if (headers < 0)
-        headers = nfiles > 1;
-
-    for (int i = 0; i < nfiles; i++) {
-        FILE *f = prog_open(files[i]);
-        if (!f) {
-            status = 1;
-            continue;
-        }
-        if (headers)
-            printf("%s==> %s <==\n", shown++ ? "\n" : "",
-                   strcmp(files[i], "-") == 0 ? "standard input" : files[i]);
-        if (tail_file(f) < 0) {
-            prog_warn_errno("error reading '%s'", files[i]);
-            status = 1;
-        }
-        if (follow && i == nfiles - 1 && f != stdin) {
-            last = f;
-            break;
-        }
-        prog_close(f);
-    }
-    fflush(stdout);
-    if (last)
-        follow_file(last);
-    return status;
+    int first = headtail_parse(argc, argv, USAGE, "+-", 1, &opt);
+    return headtail_run(&opt, argc, argv, first, tail_one);
 }

@@ -7,8 +7,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
+#include "optscan.h"
 #include "prog.h"
 
 #define USAGE "[-a] [-i] [file...]"
@@ -51,25 +51,21 @@ static int copy(int *fds, const char **names, int n)
 
 int main(int argc, char **argv)
 {
-    int append = 0, i = 1, status = 0;
+    int append = 0, status = 0;
+    struct optscan s;
     prog_init(argv[0]);
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'a') {
-                append = 1;
-            } else if (*p == 'i') {
-                signal(SIGINT, SIG_IGN);
-            } else {
-                prog_warn("invalid option -- '%c'", *p);
-                prog_usage(USAGE, 1);
-            }
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'a') {
+            append = 1;
+        } else if (c == 'i') {
+            signal(SIGINT, SIG_IGN);
+        } else {
+            prog_warn("invalid option -- '%c'", c);
+            prog_usage(USAGE, 1);
         }
     }
-    int nout = argc - i + 1;
+    int i = s.i, nout = argc - i + 1;
     int *fds = malloc(nout * sizeof *fds);
     const char **names = malloc(nout * sizeof *names);
     if (!fds || !names) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "escape.h"
 #include "prog.h"
+#include "optscan.h"
 
 #define USAGE "[-c] [-d] [-s] SET1 [SET2]"
 
@@ -188,24 +189,21 @@ static void filter(const int map[256], const char del[256], const char squeeze[2
 // Parses the options into *c, *d, *s; returns the index of SET1.
 static int parse_options(int argc, char **argv, int *opt_c, int *opt_d, int *opt_s)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return i + 1;
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'c' || *p == 'C')
-                *opt_c = 1;
-            else if (*p == 'd')
-                *opt_d = 1;
-            else if (*p == 's')
-                *opt_s = 1;
-            else {
-                prog_warn("invalid option -- '%c'", *p);
-                prog_usage(USAGE, 1);
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'c' || c == 'C')
+            *opt_c = 1;
+        else if (c == 'd')
+            *opt_d = 1;
+        else if (c == 's')
+            *opt_s = 1;
+        else {
+            prog_warn("invalid option -- '%c'", c);
+            prog_usage(USAGE, 1);
         }
     }
-    return i;
+    return s.i;
 }
 
 // Checks the number of sets: -d takes one, -d -s two, -s one or two,

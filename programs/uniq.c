@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "lines.h"
 #include "prog.h"
+#include "optscan.h"
 
 #define USAGE "[-c] [-d] [-u] [-i] [input [output]]"
 
@@ -67,26 +68,23 @@ static int uniq_stream(FILE *f)
 // Parses the options; returns the index of the first operand.
 static int uniq_options(int argc, char **argv)
 {
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            return i + 1;
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'c')
-                opt_c = 1;
-            else if (*p == 'd')
-                opt_d = 1;
-            else if (*p == 'u')
-                opt_u = 1;
-            else if (*p == 'i')
-                opt_i = 1;
-            else {
-                prog_warn("unknown option -%c", *p);
-                prog_usage(USAGE, 1);
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'c')
+            opt_c = 1;
+        else if (c == 'd')
+            opt_d = 1;
+        else if (c == 'u')
+            opt_u = 1;
+        else if (c == 'i')
+            opt_i = 1;
+        else {
+            prog_warn("unknown option -%c", c);
+            prog_usage(USAGE, 1);
         }
     }
-    return i;
+    return s.i;
 }
 
 int main(int argc, char **argv)

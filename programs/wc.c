@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "optscan.h"
 
 struct counts {
     unsigned long long lines, words, bytes;
@@ -81,24 +82,21 @@ int main(int argc, char **argv)
     int i = 1, status = 0;
     struct counts total = { 0, 0, 0 };
 
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *p = argv[i] + 1; *p; p++) {
-            if (*p == 'l') {
-                opt_l = 1;
-            } else if (*p == 'w') {
-                opt_w = 1;
-            } else if (*p == 'c') {
-                opt_c = 1;
-            } else {
-                fprintf(stderr, "wc: unknown option -%c\nusage: wc [-l] [-w] [-c] [file...]\n", *p);
-                return 1;
-            }
+    struct optscan s;
+    optscan_init(&s, argc, argv);
+    for (int c; (c = optscan_next(&s)) != 0;) {
+        if (c == 'l') {
+            opt_l = 1;
+        } else if (c == 'w') {
+            opt_w = 1;
+        } else if (c == 'c') {
+            opt_c = 1;
+        } else {
+            fprintf(stderr, "wc: unknown option -%c\nusage: wc [-l] [-w] [-c] [file...]\n", c);
+            return 1;
         }
     }
+    i = s.i;
     if (!opt_l && !opt_w && !opt_c)
         opt_l = opt_w = opt_c = 1;
 

@@ -11,8 +11,10 @@ import shutil
 import subprocess
 import tempfile
 
+import scenario_common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HOST_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+HOST_ENV = scenario_common.HOST_ENV
 SAMPLE = {"a.txt": "alpha\nbeta\n", "b.txt": "bee\n", "c.log": "log\n"}
 
 
@@ -38,19 +40,14 @@ def differ(want, got):
 def make_disk(build, tmp):
     """A disk like make disk's with posix_check in /bin and the sample
     files in /home/pc; the host's copy of them is tmp/host."""
-    root = os.path.join(tmp, "root")
-    shutil.copytree(os.path.join(build, "root"), root)
+    root = scenario_common.copy_root(build, tmp)
     fill(os.path.join(root, "home/pc"))
     fill(os.path.join(tmp, "host"))
     for name in ("posix_check", "wordexp_check"):
         src = os.path.join(ROOT, "tests/programs/%s.c" % name)
         subprocess.run(["gcc", "-O2", "-o", os.path.join(tmp, name), src], check=True)
-        subprocess.run([os.path.join(ROOT, "tools/cc"), "-O2", "-o",
-                        os.path.join(root, "bin", name), src], check=True)
-    img = os.path.join(tmp, "disk.img")
-    subprocess.run(["sh", os.path.join(ROOT, "tools/disk.sh"), "create", img, root],
-                   check=True, stdout=subprocess.DEVNULL)
-    return img
+        scenario_common.tools_cc(src, os.path.join(root, "bin", name))
+    return scenario_common.make_image(root, os.path.join(tmp, "disk.img"))
 
 
 def posix_check(sh, tmp, record):
@@ -219,10 +216,8 @@ def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
         img = make_disk(BUILD, tmp)
-        sh = Shell(disk=img)
-        if not sh.ready:
-            record("scenario.libc_boots", False, sh.text()[-1500:])
-            sh.stop()
+        sh = scenario_common.boot(Shell, img, record, "scenario.libc_boots")
+        if not sh:
             return
         posix_check(sh, tmp, record)
         links(sh, tmp, record)

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import tempfile
 
+import scenario_common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Command lines typed in /home/t; the host runs the same line in a copy of
@@ -37,26 +39,18 @@ COMMANDS = [
 ]
 
 
-def host_output(cmd, tmp):
-    script = "enable -n printf test [ echo\n%s; echo \"status $?\"\n" % cmd
-    p = subprocess.run(["bash", "-c", script], cwd=tmp, capture_output=True,
-                       env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
-    return p.stdout.decode("utf-8", "replace").rstrip("\n")
+host_output = scenario_common.host_output
 
 
 def make_disk(build, tmp):
-    root = os.path.join(tmp, "root")
-    shutil.copytree(os.path.join(build, "root"), root)
+    root = scenario_common.copy_root(build, tmp)
     files = os.path.join(root, "home", "t")
     os.makedirs(files)
     subprocess.run(["sh", os.path.join(ROOT, "tests/host/programs/text2_inputs.sh")], cwd=files,
                    check=True)
     host = os.path.join(tmp, "host")
     shutil.copytree(files, host)
-    img = os.path.join(tmp, "disk.img")
-    subprocess.run(["sh", os.path.join(ROOT, "tools/disk.sh"), "create", img, root],
-                   check=True, stdout=subprocess.DEVNULL)
-    return img, host
+    return scenario_common.make_image(root, os.path.join(tmp, "disk.img")), host
 
 
 def slug(cmd):

@@ -10,6 +10,8 @@ import subprocess
 import tempfile
 import time
 
+import scenario_common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 FILES = {
@@ -120,8 +122,7 @@ def lines(s):
 
 
 def make_disk(build, tmp):
-    extra = os.path.join(tmp, "extra")
-    shutil.copytree(os.path.join(build, "root"), extra)
+    extra = scenario_common.copy_root(build, tmp, "extra")
     data = os.path.join(extra, "shdata")
     os.makedirs(data)
     for name, text in FILES.items():
@@ -134,9 +135,7 @@ def make_disk(build, tmp):
     shutil.copy(os.path.join(ROOT, "tests/sh/getopts.sh"), os.path.join(extra, "tests"))
     host = os.path.join(tmp, "host")
     shutil.copytree(data, os.path.join(host, "shdata"))
-    disk = os.path.join(tmp, "disk.img")
-    subprocess.run(["sh", os.path.join(ROOT, "tools/disk.sh"), "create", disk, extra],
-                   check=True, stdout=subprocess.DEVNULL)
+    disk = scenario_common.make_image(extra, os.path.join(tmp, "disk.img"))
     return disk, os.path.join(host, "shdata")
 
 
@@ -332,10 +331,8 @@ def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
         disk, hostdir = make_disk(BUILD, tmp)
-        sh = Shell(disk=disk)
-        if not sh.ready:
-            record("scenario.sh_prompt", False, sh.text()[-1500:])
-            sh.stop()
+        sh = scenario_common.boot(Shell, disk, record, "scenario.sh_prompt")
+        if not sh:
             return
         run_cases(sh, record, hostdir)
         run_script(sh, record, hostdir)

@@ -13,6 +13,8 @@ import tempfile
 import termios
 import time
 
+import scenario_common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -54,20 +56,15 @@ def host_pty_run(binary, args, keys, rows=24, cols=80):
 def make_disk(build, tmp, programs, files):
     """A disk with the built root, the given tools/cc programs (name ->
     source) and files (path -> text)."""
-    extra = os.path.join(tmp, "extra")
-    shutil.copytree(os.path.join(build, "root"), extra)
+    extra = scenario_common.copy_root(build, tmp, "extra")
     for name, src in programs.items():
-        subprocess.run([os.path.join(ROOT, "tools/cc"), "-O2", "-o",
-                        os.path.join(extra, "bin", name), src], check=True)
+        scenario_common.tools_cc(src, os.path.join(extra, "bin", name))
     for path, text in files.items():
         full = os.path.join(extra, path.lstrip("/"))
         os.makedirs(os.path.dirname(full), exist_ok=True)
         with open(full, "w") as f:
             f.write(text)
-    disk = os.path.join(tmp, "disk.img")
-    subprocess.run(["sh", os.path.join(ROOT, "tools/disk.sh"), "create", disk, extra],
-                   check=True, stdout=subprocess.DEVNULL)
-    return disk
+    return scenario_common.make_image(extra, os.path.join(tmp, "disk.img"))
 
 
 def typed_session(sh, line, keys, end_marker, timeout=30):
@@ -285,10 +282,8 @@ def run_all(Shell, BUILD, record):
     try:
         disk = make_disk(BUILD, tmp, {"tty_check": os.path.join(ROOT, "tests/programs/tty_check.c")},
                          {"/etc/long.txt": LONG})
-        sh = Shell(disk=disk)
-        if not sh.ready:
-            record("scenario.tty.boot", False, sh.text()[-500:])
-            sh.stop()
+        sh = scenario_common.boot(Shell, disk, record, "scenario.tty.boot", tail=500)
+        if not sh:
             return
         tty_check(sh, tmp, record)
         raw_exit_leaves_cooked(sh, record)

@@ -9,9 +9,9 @@ builtins in rescue mode (the disk unusable, no /bin programs) are checked
 against their written expectation."""
 import os
 import shutil
-import subprocess
 import tempfile
 
+import scenario_common
 import scenario_progs2
 import scenario_rescue
 
@@ -87,11 +87,7 @@ RESCUE = [
 ]
 
 
-def host_output(cmd, tmp):
-    script = "enable -n printf test [ echo\n%s; echo \"status $?\"\n" % cmd
-    p = subprocess.run(["bash", "-c", script], cwd=tmp, capture_output=True,
-                       env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
-    return p.stdout.decode("utf-8", "replace").rstrip("\n")
+host_output = scenario_common.host_output
 
 
 def typed(sh, line):

@@ -1,4 +1,4 @@
-// Output to file descriptors for printf, test and echo (see cmdio.h).
+// Output to file descriptors for printf, test, echo and the shell (see cmdio.h).
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,29 +62,53 @@ void cmd_putc(struct cmd_out *o, int c)
     cmd_put(o, &ch, 1);
 }
 
+// Formats fmt with ap into small (size bytes) or, when the text does not
+// fit, into a malloc'd buffer. Returns the text and its length in *len,
+// or NULL (*len < 0 when formatting failed, else memory ran out).
+static char *vformat(char *small, size_t size, int *len, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    char *s = small;
+    int n = vsnprintf(small, size, fmt, ap);
+    if (n >= 0 && (size_t)n >= size && (s = malloc((size_t)n + 1)))
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    *len = n;
+    return n < 0 ? NULL : s;
+}
+
 void cmd_printf(struct cmd_out *o, const char *fmt, ...)
 {
     char small[256];
+    int n;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    char *s = vformat(small, sizeof small, &n, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        cmd_put(o, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        o->failed = ENOMEM;
+    if (!s) {
+        if (n >= 0)
+            o->failed = ENOMEM;
         return;
     }
+    cmd_put(o, s, (size_t)n);
+    if (s != small)
+        free(s);
+}
+
+void fdprintf(int fd, const char *fmt, ...)
+{
+    char small[512];
+    int n;
+    va_list ap;
     va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    char *s = vformat(small, sizeof small, &n, fmt, ap);
     va_end(ap);
-    cmd_put(o, big, (size_t)n);
-    free(big);
+    if (!s)
+        return;
+    write_all(fd, s, (size_t)n);
+    if (s != small)
+        free(s);
 }
 
 // Flushes the output, then writes prefix, the formatted message and a

@@ -39,4 +39,10 @@ void cmd_warn(struct cmd_out *o, const char *fmt, ...) __attribute__((format(pri
 // As cmd_warn, without the "NAME: " (a usage line).
 void cmd_note(struct cmd_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+// printf straight to a file descriptor, all of the text (any length),
+// bypassing stdio: the shell's own output and messages, so that builtins
+// write to pipes and files without touching stdout. Nothing is written
+// when formatting fails or memory runs out.
+void fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

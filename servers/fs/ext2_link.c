@@ -55,43 +55,51 @@ long ext2_link(struct ext2 *fs, const char *existing, const char *path)
     return ext2_done(fs, e < 0 ? e : (long)ino);
 }
 
+// Loads inode ino for a change of its attributes: 0, -EROFS on a
+// read-only file system, or the error of ext2_inode_live.
+static int attr_load(struct ext2 *fs, uint64_t ino, struct ext2_inode *ind)
+{
+    if (fs->readonly)
+        return -EROFS;
+    return ext2_inode_live(fs, ino, ind);
+}
+
+// Stamps the change time, writes the inode back and flushes (ext2_done).
+static long attr_store(struct ext2 *fs, struct ext2_inode *ind)
+{
+    ctime_now(fs, ind);
+    return ext2_done(fs, ext2_inode_put(fs, ind));
+}
+
 long ext2_chmod(struct ext2 *fs, uint64_t ino, uint32_t mode)
 {
     struct ext2_inode ind;
-    if (fs->readonly)
-        return -EROFS;
-    int e = ext2_inode_live(fs, ino, &ind);
+    int e = attr_load(fs, ino, &ind);
     if (e < 0)
         return e;
     ind.mode = (ind.mode & S_FMT) | (mode & 07777);
-    ctime_now(fs, &ind);
-    return ext2_done(fs, ext2_inode_put(fs, &ind));
+    return attr_store(fs, &ind);
 }
 
 long ext2_utimes(struct ext2 *fs, uint64_t ino, int64_t atime, int64_t mtime)
 {
     struct ext2_inode ind;
-    if (fs->readonly)
-        return -EROFS;
-    int e = ext2_inode_live(fs, ino, &ind);
+    int e = attr_load(fs, ino, &ind);
     if (e < 0)
         return e;
     if (atime >= 0)
         ind.atime = (uint32_t)atime;
     if (mtime >= 0)
         ind.mtime = (uint32_t)mtime;
-    ctime_now(fs, &ind);
     if (fs->inode_size > 128 && le16(ind.raw + I_EXTRA_ISIZE) >= 16)
         memset(ind.raw + 0x88, 0, 8);        // mtime and atime sub-second parts
-    return ext2_done(fs, ext2_inode_put(fs, &ind));
+    return attr_store(fs, &ind);
 }
 
 long ext2_chown(struct ext2 *fs, uint64_t ino, uint32_t uid, uint32_t gid)
 {
     struct ext2_inode ind;
-    if (fs->readonly)
-        return -EROFS;
-    int e = ext2_inode_live(fs, ino, &ind);
+    int e = attr_load(fs, ino, &ind);
     if (e < 0)
         return e;
     if (uid != EXT2_ID_KEEP)
@@ -100,6 +108,5 @@ long ext2_chown(struct ext2 *fs, uint64_t ino, uint32_t uid, uint32_t gid)
         ind.gid = gid;
     if (ext2_is_reg(&ind))                   // as Linux: the set-id bits do not survive
         ind.mode &= ~(0x800u | ((ind.mode & 0010) ? 0x400u : 0));
-    ctime_now(fs, &ind);
-    return ext2_done(fs, ext2_inode_put(fs, &ind));
+    return attr_store(fs, &ind);
 }

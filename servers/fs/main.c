@@ -139,16 +139,24 @@ static int two_strings(struct request *rq, const char **a, const char **b)
     return 0;
 }
 
+// The two absolute paths of a rename or link request, routed: the mount
+// index with the paths inside it in *rf and *rt, or -EINVAL for a bad
+// payload, -EXDEV when the paths lie on different mounts.
+static int two_paths_one_mount(struct request *rq, const char **rf, const char **rt)
+{
+    const char *from, *to;
+    if (two_strings(rq, &from, &to) < 0 || to[0] != '/')
+        return -EINVAL;
+    int m = route(from, rf);
+    return m == route(to, rt) ? m : -EXDEV;
+}
+
 static int op_rename(struct request *rq)
 {
-    const char *from, *to, *rf, *rt;
-    if (two_strings(rq, &from, &to) < 0 || to[0] != '/') {
-        rq->r0 = (uint64_t)-EINVAL;
-        return 0;
-    }
-    int m = route(from, &rf);
+    const char *rf, *rt;
+    int m = two_paths_one_mount(rq, &rf, &rt);
     clock_update();
-    rq->r0 = m != route(to, &rt) ? (uint64_t)-EXDEV : (uint64_t)mounts[m]->rename(rf, rt);
+    rq->r0 = m < 0 ? (uint64_t)m : (uint64_t)mounts[m]->rename(rf, rt);
     return 0;
 }
 
@@ -169,14 +177,10 @@ static int op_symlink(struct request *rq)
 
 static int op_link(struct request *rq)
 {
-    const char *from, *to, *rf, *rt;
-    if (two_strings(rq, &from, &to) < 0 || to[0] != '/') {
-        rq->r0 = (uint64_t)-EINVAL;
-        return 0;
-    }
-    int m = route(from, &rf);
+    const char *rf, *rt;
+    int m = two_paths_one_mount(rq, &rf, &rt);
     clock_update();
-    long ino = m != route(to, &rt) ? -EXDEV : mounts[m]->link(rf, rt);
+    long ino = m < 0 ? m : mounts[m]->link(rf, rt);
     rq->r0 = ino < 0 ? (uint64_t)ino : ino_make(m, ino);
     return 0;
 }

@@ -17,31 +17,6 @@ extern char **environ;
 int interactive;
 pid_t shell_pid;
 
-// printf to a descriptor (the shell's own output goes through write, so
-// that builtins can write to pipes and files without touching stdout).
-void fdprintf(int fd, const char *fmt, ...)
-{
-    char small[512], *s = small;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof small && (s = malloc((size_t)n + 1))) {
-        va_start(ap, fmt);
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    if (!s)
-        return;
-    for (int off = 0, w; off < n; off += w)
-        if ((w = (int)write(fd, s + off, (size_t)(n - off))) <= 0)
-            break;
-    if (s != small)
-        free(s);
-}
-
 // The shell's own program, for subshells: argv[0] made absolute, or
 // found in $PATH.
 static void find_self(const char *argv0)

@@ -18,7 +18,7 @@
 //   builtins2.c echo, set, shift, read, eval, ., local, break, ...
 //   read.c     read;  getopts.c getopts, command
 //   (echo, printf, test and [ are programs/lib's echo_cmd, printf_cmd, test_cmd)
-//   main.c     options, start-up, fdprintf
+//   main.c     options, start-up (fdprintf is in programs/lib/cmdio.c)
 #ifndef SHELL_H
 #define SHELL_H
 #include <stddef.h>
@@ -270,6 +270,7 @@ void subshell_load(void);
 _Noreturn void sh_exit(int status);
 int b_trap(int argc, char **argv, int out, int err);
 
+// printf to a descriptor (programs/lib/cmdio.c; the host tests give their own).
 void fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 // The read-parse-run loop over a descriptor.
 int run_fd(int fd, int prompt);

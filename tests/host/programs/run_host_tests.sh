@@ -11,29 +11,11 @@
 # exits 1 if any check failed. Everything runs in a temporary directory that
 # is removed at the end; LC_ALL=C keeps coreutils' sorting and word rules
 # byte-based.
-set -u
-export LC_ALL=C
-
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-B=$T/bin        # our programs
-D=$T/data       # inputs; commands run here so names print as given
-mkdir -p "$B" "$D"
-failed=0
-
-ok() { echo "ok programs.$1"; }
-not_ok() { echo "not ok programs.$1: $2"; failed=1; }
+PREFIX=programs FEED=pipe
+. "$(dirname "$0")/common.sh"
 
 # --- build ----------------------------------------------------------------
-for p in echo cat wc cksum true false hello ls sleep kill mkdir rmdir rm cp mv touch stat sync; do
-    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 -I"$ROOT/programs/lib" "$ROOT/programs/$p.c" \
-           "$ROOT"/programs/lib/*.c -o "$B/$p" 2>"$T/cc.err"; then
-        ok "${p}_build"
-    else
-        not_ok "${p}_build" "$(head -n 3 "$T/cc.err" | tr '\n' ' ')"
-    fi
-done
+build_programs echo cat wc cksum true false hello ls sleep kill mkdir rmdir rm cp mv touch stat sync
 
 # --- inputs ---------------------------------------------------------------
 cd "$D" || exit 1
@@ -43,23 +25,6 @@ printf 'hello world\nfoo  bar\tbaz\n\n  lead and trail  \n' > text
 printf 'no newline at the end' > nonl
 printf 'a\001b \001 \002\003\n\200\377 x\ty\vz\fw\r\n' > ctrl
 head -c 1048576 /dev/urandom > big
-
-# compare CASE INPUT OURS REF: runs both shell commands in $D with INPUT
-# piped to standard input and compares standard output and exit status.
-compare() {
-    name=$1 input=$2 ours=$3 ref=$4
-    cat "$input" | (eval "$ours") > "$T/ours.out" 2> "$T/ours.err"
-    s1=$?
-    cat "$input" | (eval "$ref") > "$T/ref.out" 2> /dev/null
-    s2=$?
-    if [ "$s1" -ne "$s2" ]; then
-        not_ok "$name" "exit status $s1, expected $s2 ($(head -n 1 "$T/ours.err"))"
-    elif ! cmp -s "$T/ours.out" "$T/ref.out"; then
-        not_ok "$name" "output differs: $(diff "$T/ours.out" "$T/ref.out" | head -n 4 | tr '\n' '|' | cut -c 1-200)"
-    else
-        ok "$name"
-    fi
-}
 
 # expect CASE STATUS COMMAND: the command's exit status must be STATUS.
 expect_status() {
@@ -236,12 +201,6 @@ fs_compare() {
     else
         ok "$name"
     fi
-}
-
-# err_is CASE PATTERN: our last command's stderr must match the grep pattern.
-err_is() {
-    if grep -q "$2" "$T/ours.err"; then ok "$1"
-    else not_ok "$1" "stderr: $(head -n 2 "$T/ours.err" | tr '\n' '|')"; fi
 }
 
 # A small tree: nested and empty directories, hidden, spaced, executable

@@ -9,52 +9,17 @@
 # Prints "ok programs.CASE" or "not ok programs.CASE: why" per check and
 # exits 1 if any check failed. Runs in a temporary directory removed at
 # the end, with LC_ALL=C.
-set -u
-export LC_ALL=C
-
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-B=$T/bin        # our programs
-D=$T/data       # inputs; commands run here so names print as given
-mkdir -p "$B" "$D"
-failed=0
+PREFIX=programs
+. "$(dirname "$0")/common.sh"
 n=0             # numbers the cases whose arguments are mostly punctuation
 
-ok() { echo "ok programs.$1"; }
-not_ok() { echo "not ok programs.$1: $2"; failed=1; }
-
 # --- build ----------------------------------------------------------------
-for p in head tail tr cut tee od printf test basename dirname seq echo; do
-    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 -I"$ROOT/programs/lib" "$ROOT/programs/$p.c" \
-           "$ROOT"/programs/lib/*.c -o "$B/$p" 2>"$T/cc.err"; then
-        ok "${p}_build"
-    else
-        not_ok "${p}_build" "$(head -n 3 "$T/cc.err" | tr '\n' ' ')"
-    fi
-done
+build_programs head tail tr cut tee od printf test basename dirname seq echo
 cp "$B/test" "$B/["
 
 # --- inputs (also written into the test disk by tests/scenario_progs2.py) -
 cd "$D" || exit 1
 sh "$ROOT/tests/host/programs/text2_inputs.sh"
-
-# compare CASE INPUT OURS REF: runs both shell commands in $D with INPUT
-# piped to standard input; standard output and exit status must match.
-compare() {
-    name=$1 input=$2 ours=$3 ref=$4
-    (eval "$ours") < "$input" > "$T/ours.out" 2> "$T/ours.err"
-    s1=$?
-    (eval "$ref") < "$input" > "$T/ref.out" 2> /dev/null
-    s2=$?
-    if [ "$s1" -ne "$s2" ]; then
-        not_ok "$name" "exit status $s1, expected $s2 ($(head -n 1 "$T/ours.err"))"
-    elif ! cmp -s "$T/ours.out" "$T/ref.out"; then
-        not_ok "$name" "output differs: $(diff "$T/ours.out" "$T/ref.out" | head -n 4 | tr '\n' '|' | cut -c 1-200)"
-    else
-        ok "$name"
-    fi
-}
 
 # slug WORDS: a test name part made of the words ("-n +2" -> "mn_p2").
 slug() {
@@ -67,12 +32,6 @@ same() {
     name=$1
     shift
     compare "$name" empty "$B/$*" "env $*"
-}
-
-# err_is CASE PATTERN: the last command's standard error must match.
-err_is() {
-    if grep -q "$2" "$T/ours.err"; then ok "$1"
-    else not_ok "$1" "stderr: $(head -n 2 "$T/ours.err" | tr '\n' '|')"; fi
 }
 
 # --- head -----------------------------------------------------------------

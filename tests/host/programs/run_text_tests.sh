@@ -10,31 +10,10 @@
 # if any failed. Runs in a temporary directory removed at the end; LC_ALL=C
 # keeps the reference tools byte-based. find and du list in directory
 # order, so their lines are sorted on both sides before comparing.
-set -u
-export LC_ALL=C
+PREFIX=text
+. "$(dirname "$0")/common.sh"
 
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-B=$T/bin
-D=$T/data
-mkdir -p "$B" "$D"
-failed=0
-
-ok() { echo "ok text.$1"; }
-not_ok() { echo "not ok text.$1: $2"; failed=1; }
-
-for p in grep sed sort uniq diff find du xargs; do
-    more=""                                 # programs/NAME/ holds the rest of NAME
-    [ -d "$ROOT/programs/$p" ] && more=$(ls "$ROOT/programs/$p"/*.c)
-    # shellcheck disable=SC2086
-    if gcc -Wall -Wextra -Werror -std=gnu11 -O2 ${TEXT_CFLAGS:-} "$ROOT/programs/$p.c" $more "$ROOT"/programs/lib/*.c \
-           -I"$ROOT/programs/lib" -o "$B/$p" 2>"$T/cc.err"; then
-        ok "${p}_build"
-    else
-        not_ok "${p}_build" "$(head -n 3 "$T/cc.err" | tr '\n' ' ')"
-    fi
-done
+build_programs grep sed sort uniq diff find du xargs
 
 # --- inputs ---------------------------------------------------------------
 cd "$D" || exit 1
@@ -104,23 +83,6 @@ printf 'Hello docs\nmore\n' > tree/doc/README
 head -c 50000 /dev/urandom | od -An -tx1 > tree/doc/big.txt
 ln -s ../doc/README tree/src/link
 
-# compare CASE INPUT OURS REF: runs both commands in $D with INPUT on
-# standard input; standard output and exit status must match.
-compare() {
-    name=$1 input=$2 ours=$3 ref=$4
-    (eval "$ours") < "$input" > "$T/ours.out" 2> "$T/ours.err"
-    s1=$?
-    (eval "$ref") < "$input" > "$T/ref.out" 2> "$T/ref.err"
-    s2=$?
-    if [ "$s1" -ne "$s2" ]; then
-        not_ok "$name" "exit status $s1, expected $s2 ($(head -n 1 "$T/ours.err"))"
-    elif ! cmp -s "$T/ours.out" "$T/ref.out"; then
-        not_ok "$name" "output differs: $(diff "$T/ours.out" "$T/ref.out" | head -n 4 | tr '\n' '|' | cut -c 1-200)"
-    else
-        ok "$name"
-    fi
-}
-
 # same CASE INPUT ARGS: our program and the host's with the same arguments
 # (the first word of ARGS names the program).
 same() {
@@ -133,12 +95,6 @@ same() {
 sorted() {
     compare "$1" empty "$B/$2 > $T/unsorted; s=\$?; sort $T/unsorted; exit \$s" \
                        "$2 > $T/unsorted; s=\$?; sort $T/unsorted; exit \$s"
-}
-
-# err_is CASE PATTERN: our last command's stderr must match PATTERN.
-err_is() {
-    if grep -q "$2" "$T/ours.err"; then ok "$1"
-    else not_ok "$1" "stderr: $(head -n 2 "$T/ours.err" | tr '\n' '|')"; fi
 }
 
 # --- grep -------------------------------------------------------------------
