@@ -82,7 +82,7 @@ endif
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.asm
 	@mkdir -p $(dir $@)
@@ -90,11 +90,11 @@ $(BUILD)/%.o: %.asm
 
 $(BUILD)/user/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -Ilibc/proto -MMD -c $< -o $@
+	$(CC) $(UCFLAGS) -Ilibc/proto -MMD -MP -c $< -o $@
 
 $(BUILD)/nl/%.o: %.c | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(NCFLAGS) -MMD -c $< -o $@
+	$(CC) $(NCFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libposix.a: $(LIBPOSIX_OBJ)
 	rm -f $@ && ar rcs $@ $^
