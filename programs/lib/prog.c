@@ -14,27 +14,31 @@ void prog_init(const char *argv0)
     prog_name = slash ? slash + 1 : argv0 ? argv0 : "?";
 }
 
+// "NAME: message" and then tail ("\n", or ": reason\n") on standard error.
+static void warn_with(const char *tail, const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    fprintf(stderr, "%s: ", prog_name);
+    vfprintf(stderr, fmt, ap);
+    fputs(tail, stderr);
+}
+
 void prog_warn(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "%s: ", prog_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    warn_with("\n", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void prog_warn_errno(const char *fmt, ...)
 {
-    int err = errno;
+    char tail[128];
+    snprintf(tail, sizeof tail, ": %s\n", strerror(errno));
     va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "%s: ", prog_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    warn_with(tail, fmt, ap);
     va_end(ap);
-    fprintf(stderr, ": %s\n", strerror(err));
 }
 
 void prog_usage(const char *usage, int status)
