@@ -5,7 +5,7 @@ NASM    := nasm
 LD      := ld
 PYTHON  := python3
 QEMU    := qemu-system-x86_64
-QEMUFLAGS := -m 1G -no-reboot -serial stdio $(if $(GUI),,-display none)
+QEMUFLAGS := -m 1G -no-reboot -serial stdio -nic user,model=e1000,restrict=on $(if $(GUI),,-display none)
 
 WARN    := -Wall -Wextra -Werror -std=gnu11
 KCFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \

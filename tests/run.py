@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
-QEMU = ["qemu-system-x86_64", "-m", "1G", "-no-reboot", "-display", "none", "-serial", "stdio"]
+QEMU = ["qemu-system-x86_64", "-m", "1G", "-no-reboot", "-display", "none", "-serial", "stdio",
+        "-nic", "user,model=e1000,restrict=on"]   # the network rule: no way out
 DRIVE_OPTS = ""
 
 results = []
