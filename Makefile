@@ -5,7 +5,11 @@ NASM    := nasm
 LD      := ld
 PYTHON  := python3
 QEMU    := qemu-system-x86_64
-QEMUFLAGS := -m 1G -no-reboot -serial stdio -nic user,model=e1000,restrict=on $(if $(GUI),,-display none)
+CPUS    ?= 2
+ifeq ($(filter $(CPUS),1 2 3 4 5 6 7 8),)
+$(error CPUS=$(CPUS): give 1 to 8)
+endif
+QEMUFLAGS := -m 1G -smp $(CPUS) -no-reboot -serial stdio -nic user,model=e1000,restrict=on $(if $(GUI),,-display none)
 
 WARN    := -Wall -Wextra -Werror -std=gnu11
 KCFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
@@ -16,7 +20,7 @@ UCFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector 
 ULDFLAGS := -static -nostdlib -z max-page-size=4096 -Ttext-segment=0x400000
 
 KERNEL_C   := $(wildcard kernel/*/*.c kernel/arch/x86_64/*.c)
-KERNEL_ASM := boot/boot.asm kernel/arch/x86_64/entry.asm
+KERNEL_ASM := boot/boot.asm kernel/arch/x86_64/entry.asm kernel/arch/x86_64/trampoline.asm
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 # libos: syscalls, IPC, spawning, the server loop (every user program).
 # libmini: crt0, printf and strings for programs without newlib (init, tests).

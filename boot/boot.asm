@@ -26,6 +26,7 @@ mb2_end:
 
 section .boot.bss nobits alloc write
 align 4096
+global boot_pml4
 boot_pml4:      resb 4096
 boot_pdpt_low:  resb 4096           ; identity and direct map: 4 x 1 GiB
 boot_pdpt_high: resb 4096           ; kernel base

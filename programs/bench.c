@@ -1,7 +1,9 @@
 // bench: instruction counts of the system's basic operations, for
 // make bench (run under QEMU's -icount, where rdtsc counts instructions).
 // Prints "bench: NAME MEDIAN" lines, then "bench: done".
-// Usage: bench            (the measurements)
+// Usage: bench            (the measurements, on one CPU)
+//        bench smp        (the ones across two CPUs, under -icount)
+//        bench speedup    (2 CPU-bound processes on 1 CPU, then on 2; no -icount)
 //        bench server ...  (the partner process it starts itself)
 #include <fcntl.h>
 #include <stdint.h>
@@ -61,6 +63,12 @@ static int server(const char *mode)
     if (!strcmp(mode, "spin"))
         for (;;)
             __asm__ volatile("" ::: "memory");
+    if (!strcmp(mode, "work")) {                     // a fixed amount of work, then exit
+        volatile uint64_t h = 1;
+        for (uint64_t i = 0; i < 200000000ull; i++)
+            h = h * 31 + i;
+        return 0;
+    }
     if (!strcmp(mode, "pingpong"))
         for (;;) {
             m = (struct msg){ TAG(1, 0), 1, 2, 3, 0, 0 };
@@ -138,6 +146,83 @@ static void bench_ipc(void)
     report("ipc_roundtrip_4k", SAMPLES);
     sys_proc_kill(p);
     sys_handle_close(ep);
+}
+
+// Client here on CPU 0, server pinned to CPU 1: every call and reply
+// crosses CPUs (an IPI each way; the fast path does not apply).
+static void bench_ipc_cross_cpu(void)
+{
+    long ep = sys_endpoint_create();
+    long p = partner("ipc", &ep, 1, 10);
+    sys_proc_cpus(p, 2);
+    sys_proc_cpus(H_SELF, 1);
+    struct msg m = { TAG(1, 0), 1, 2, 3, 0, 0 };
+    ipc_call(ep, &m, NULL);                          // warm up
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t t0 = tsc();
+        for (int k = 0; k < INNER; k++) {
+            m = (struct msg){ TAG(1, 0), 1, 2, 3, 0, 0 };
+            ipc_call(ep, &m, NULL);
+        }
+        samples[i] = (tsc() - t0) / INNER;
+    }
+    report("ipc_roundtrip_cross_cpu", SAMPLES);
+    sys_proc_kill(p);
+    sys_handle_close(ep);
+}
+
+static volatile uint64_t woke_at;
+static long wake_notif;
+
+static void wake_waiter(long arg)
+{
+    (void)arg;
+    for (;;) {
+        sys_notif_wait(wake_notif);
+        woke_at = tsc();
+    }
+}
+
+// A thread pinned to CPU 1 waits; we signal it from CPU 0: the time from
+// just before the signal to its first instruction after the wait.
+static void bench_ipi_wakeup(void)
+{
+    sys_proc_cpus(H_SELF, 1);
+    wake_notif = sys_notif_create();
+    long t = thread_start(wake_waiter, 0, 10, 16384);
+    sys_thread_cpus(t, 2);
+    sys_sleep(2);
+    for (int i = 0; i < SAMPLES; i++) {
+        woke_at = 0;
+        uint64_t t0 = tsc();
+        sys_notif_signal(wake_notif, 1);
+        while (!woke_at)
+            ;
+        samples[i] = woke_at - t0;
+        sys_sleep(1);                                // it waits again, CPU 1 idles
+    }
+    report("ipi_wakeup", SAMPLES);
+}
+
+// Wall-clock time of two processes doing the same fixed work, both on
+// CPU 0, divided by the same on CPUs 0 and 1: the speedup from a second
+// CPU, in hundredths.
+static void bench_speedup(void)
+{
+    long took[2];
+    for (int round = 0; round < 2; round++) {
+        long p[2];
+        long t0 = sys_time();
+        for (int k = 0; k < 2; k++) {
+            p[k] = partner("work", NULL, 0, 5);
+            sys_proc_cpus(p[k], round == 0 ? 1 : 1l << k);
+        }
+        for (int k = 0; k < 2; k++)
+            while ((sys_proc_status(p[k], 0) >> 32) == 0)
+                sys_sleep(5);
+        took[round] = sys_time() - t0;
+    }
+    printf("bench: parallel_speedup_2cpu %ld\n", took[1] ? took[0] * 100 / took[1] : 0);
 }
 
 static void bench_notify(void)
@@ -276,6 +361,20 @@ int main(int argc, char **argv)
     if (argc > 2 && !strcmp(argv[1], "server"))
         return server(argv[2]);
     cpu_model();
+    if (argc > 1 && (!strcmp(argv[1], "smp") || !strcmp(argv[1], "speedup"))) {
+        if (os_cpu_count() < 2) {
+            printf("bench: %s needs 2 CPUs\n", argv[1]);
+            return 1;
+        }
+        if (!strcmp(argv[1], "smp")) {
+            bench_ipc_cross_cpu();
+            bench_ipi_wakeup();
+        } else {
+            bench_speedup();
+        }
+        printf("bench: done\n");
+        return 0;
+    }
     const char *first = getenv("SH_FIRST_PROMPT_TSC");
     if (first) {
         printf("bench: boot_to_prompt %lu\n", strtoul(first, NULL, 10) - (unsigned long)sys_boot_tsc());

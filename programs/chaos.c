@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <osapi.h>
+#include "prog.h"
 
 static const char *const targets[] = { "console", "ata", "fs" };
 static const char *const kinds[] = { "crash", "hang", "wild" };
@@ -129,9 +130,13 @@ int main(int argc, char **argv)
                 printf("chaos: cannot inject %s into %s: %s\n", kinds[kind - 1], t, strerror(errno));
         }
         round_once(round, a, b);
+        prog_watchdog("chaos");
     }
     sleep(4);                                  // let the last restart finish
+    int stalls = prog_watchdog("chaos");
     printf("chaos: %d faults, %d restarts, %d wrong results\n", injected,
            total_restarts() - restarts0, wrong);
-    return wrong ? 1 : 0;
+    int n = os_cpu_count();
+    printf("chaos: %d CPU%s, %d watchdog stalls\n", n, n == 1 ? "" : "s", stalls);
+    return wrong || stalls ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 // ps: lists the live processes, one row each, sorted by pid, with the
-// memory each holds (KiB of user pages and page tables).
+// CPU each runs or last ran on and the memory each holds (KiB of user
+// pages and page tables).
 // usage: ps
 #include <errno.h>
 #include <stdio.h>
@@ -37,11 +38,11 @@ int main(void)
     }
     qsort(procs, n, sizeof *procs, by_pid);
 
-    printf("  PID  PPID PRIO STATE    KIB NAME\n");
+    printf("  PID  PPID PRIO STATE CPU    KIB NAME\n");
     for (int i = 0; i < n; i++) {
         const struct os_procinfo *p = &procs[i];
-        printf("%5d %5d %4d %-5s %6lu %.*s\n", p->pid, p->ppid, p->prio,
-               p->running ? "run" : "sleep", p->pages * 4, (int)sizeof p->name, p->name);
+        printf("%5d %5d %4d %-5s %3d %6lu %.*s\n", p->pid, p->ppid, p->prio,
+               p->running ? "run" : "sleep", p->cpu, p->pages * 4, (int)sizeof p->name, p->name);
     }
     free(procs);
     return 0;

@@ -21,11 +21,14 @@ BUILD = os.path.join(ROOT, "build")
 QEMU = ["qemu-system-x86_64", "-m", "1G", "-no-reboot", "-display", "none", "-serial", "stdio",
         "-nic", "user,model=e1000,restrict=on"]   # the network rule: no way out
 DRIVE_OPTS = ""
+CPUS = 1                                     # -smp; `tests/run.py cpus=4 ...` changes it
 
 results = []
 
 
 def record(name, ok, why=""):
+    if CPUS != 1:
+        name = "cpus%d.%s" % (CPUS, name)   # the same test on several CPUs
     results.append((name, ok))
     print(("ok %s" % name) if ok else ("not ok %s: %s" % (name, why)), flush=True)
 
@@ -43,7 +46,7 @@ class Qemu:
             shutil.copy(disk, self.disk_copy)
             extra = list(extra) + ["-drive", "file=%s,format=raw,if=ide,index=0%s"
                                    % (self.disk_copy, DRIVE_OPTS)]
-        self.proc = subprocess.Popen(QEMU + ["-cdrom", iso] + list(extra),
+        self.proc = subprocess.Popen(QEMU + ["-smp", str(CPUS), "-cdrom", iso] + list(extra),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.out = b""
@@ -328,6 +331,7 @@ def scenario_make_run():
         record("scenario.make_run_piped_session", p.returncode == 0 and "hello, world" in out,
                "status %d: %s" % (p.returncode, (out + p.stderr.decode())[-1500:]))
         record("scenario.make_run_disk_keeps_files", got == b"made\n", repr(got))
+        record("scenario.make_run_two_cpus_by_default", "[kernel] 2 CPUs up" in out, out[-1500:])
     finally:
         os.unlink(img)
 
@@ -356,6 +360,8 @@ def scenario_modules(names=None):
             continue
         try:
             mod = importlib.import_module(name)
+            if CPUS != 1 and getattr(mod, "SAME_ON_EVERY_CPUS", False):
+                continue                     # it picks its own CPUs: once is enough
             if hasattr(mod, "run_all"):
                 mod.run_all(Shell, BUILD, record)
         except Exception:                    # one broken module fails, the rest run
@@ -364,7 +370,26 @@ def scenario_modules(names=None):
 
 
 def main():
-    only = sys.argv[1:] or ["host", "system", "scenario"]
+    global CPUS
+    args = [a for a in sys.argv[1:] if not a.startswith("cpus=")]
+    for a in sys.argv[1:]:
+        if a.startswith("cpus="):
+            CPUS = int(a[5:])
+    if not sys.argv[1:]:                     # everything: on 1 CPU, then on 4
+        run_selection(["host", "system", "scenario"])
+        CPUS = 4
+        run_selection(["system", "scenario"])
+    else:
+        run_selection(args or ["host", "system", "scenario"])
+    passed = sum(1 for _, ok in results if ok)
+    failed = len(results) - passed
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or not results else 0)
+
+
+def run_selection(only):
+    """Runs the named parts (host, system, scenario, scenario_NAME,
+    mod:NAME) at the current CPUS."""
     for name in only:                        # one scenario by its function name
         if name.startswith("scenario_"):
             globals()[name]()
@@ -381,7 +406,8 @@ def main():
         scenario_boot()
         scenario_panic()
         scenario_piped_session()
-        scenario_make_run()
+        if CPUS == 1:                        # make run chooses its own CPUs (2)
+            scenario_make_run()
         scenario_shell()
         scenario_user_program()
         scenario_keyboard_and_screen()
@@ -389,10 +415,6 @@ def main():
         scenario_restart()
         scenario_limits()
         scenario_modules()
-    passed = sum(1 for _, ok in results if ok)
-    failed = len(results) - passed
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed or not results else 0)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import tempfile
 import shutil
 
 README_COMMAND = "printf 'hello\\npoweroff\\n' | make run"
+SAME_ON_EVERY_CPUS = True                    # run.py: make run picks the CPUs (2)
 PLAIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -32,6 +33,9 @@ def run_all(Shell, BUILD, record):
             record("scenario.readme_make_run_clean_clone_%d" % n,
                    p.returncode == 0 and "hello, world" in out,
                    "status %d: %s" % (p.returncode, out[-1500:]))
+            if n == 1:
+                record("scenario.readme_make_run_boots_two_cpus", "[kernel] 2 CPUs up" in out,
+                       out[-1500:])
         img = os.path.join(clone, "build", "disk.img")
         fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
         record("scenario.readme_make_run_image_clean", fsck.returncode == 0, fsck.stdout[-800:])

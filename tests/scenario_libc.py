@@ -189,7 +189,8 @@ def clocks(sh, tmp, record):
 
 def memory(sh, tmp, record):
     """free: GNU's header, a 1 GiB machine, used + free = total, -m in MiB;
-    ps: a KIB column with every process holding some memory."""
+    ps: a KIB column with every process holding some memory (and a CPU
+    column: scenario_smp.py checks it)."""
     got = sh.run("free") or ""
     m = re.search(r"^Mem: +(\d+) +(\d+) +(\d+)$", got, re.M)
     head = host("free", tmp).splitlines()[0].split()[:3]
@@ -207,9 +208,9 @@ def memory(sh, tmp, record):
     got = sh.run("ps") or ""
     rows = [l.split() for l in got.splitlines()[1:]]
     record("scenario.libc_ps_memory_column",
-           got.startswith("  PID  PPID PRIO STATE    KIB NAME\n") and len(rows) >= 7 and
-           all(len(r) == 6 and int(r[4]) > 0 for r in rows) and
-           any(r[5] == "fs" and int(r[4]) >= 100 for r in rows), repr(got))
+           got.startswith("  PID  PPID PRIO STATE CPU    KIB NAME\n") and len(rows) >= 7 and
+           all(len(r) == 7 and int(r[5]) > 0 for r in rows) and
+           any(r[6] == "fs" and int(r[5]) >= 100 for r in rows), repr(got))
 
 
 def run_all(Shell, BUILD, record):

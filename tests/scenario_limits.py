@@ -47,6 +47,8 @@ def fuzz(Shell, record):
         record("scenario.fuzz_no_wrong_results", wrong == 0, m.group(0))
         record("scenario.fuzz_no_process_leaked", leaked == 0, m.group(0))
         record("scenario.fuzz_no_worker_stuck", stuck == 0, m.group(0))
+    record("scenario.fuzz_watchdog_quiet", re.search(r"^fuzz: \d+ CPUs?, 0 watchdog stalls$", out, re.M)
+           is not None, repr(out[-800:]))
     services_answer(sh, record, "scenario.after_fuzz")
     text = sh.text()
     sh.stop()

@@ -123,6 +123,8 @@ def chaos(Shell, build, record, seeds=(1, 2), faults=12):
         ok = m is not None and m.group(1) == str(faults) and m.group(3) == "0" and "status 0" in out
         name = "scenario.chaos_%d_faults_seed_%d" % (faults, seed)
         record(name + "_no_wrong_results", ok, (out or "")[-800:])
+        record(name + "_watchdog_quiet", re.search(r"chaos: \d+ CPUs?, 0 watchdog stalls", out or "")
+               is not None, (out or "")[-800:])
         sh.type("poweroff\n")
         status = sh.wait_exit(60)
         fsck = subprocess.run(["e2fsck", "-fn", sh.disk_copy], capture_output=True, text=True)

@@ -2,7 +2,11 @@
 """make bench: boots the system under QEMU with -icount (the guest's rdtsc
 then counts executed instructions exactly), runs /bin/bench at the shell,
 prints the table of median instructions per operation with the targets,
-and writes build/bench.json. Only the standard library is used."""
+and writes build/bench.json. The existing keys come from a 1-CPU boot;
+`bench smp` runs on 2 CPUs under -icount too (cross-CPU IPC and IPI
+wake-up), and `bench speedup` on 2 CPUs without -icount, where QEMU runs
+the CPUs in parallel (a wall-clock ratio: informational, this machine
+is noisy). Only the standard library is used."""
 import json
 import os
 import sys
@@ -15,21 +19,30 @@ TARGETS = {
     "yield_switch": 600, "read_4k_cached": 3600, "read_4k_uncached": None, "write_1m": None,
     "spawn_wait": 300000, "boot_to_prompt": 20000000, "disk_restart": 2000000,
     "irq_latency_median": None, "irq_latency_worst": None,
+    "ipc_roundtrip_cross_cpu": None, "ipi_wakeup": None, "parallel_speedup_2cpu": None,
 }
-# Timer interrupt to the first instruction of the thread it wakes, under load.
-INFORMATIONAL = ("irq_latency_median", "irq_latency_worst")
+# Timer interrupt to the first instruction of the thread it wakes, under
+# load; and the 2-CPU speedup in hundredths (wall clock).
+INFORMATIONAL = ("irq_latency_median", "irq_latency_worst", "parallel_speedup_2cpu")
 
 
-def main():
-    run.QEMU[1:1] = ["-icount", "shift=0,align=off,sleep=off", "-cpu", "qemu64"]
-    run.DRIVE_OPTS = ",cache=unsafe"          # no host fsync: I/O time must not leak in
+def session(cmd, cpus, icount):
+    """Boots with cpus CPUs (under -icount or not), runs cmd at the shell,
+    powers off; returns {name: value} of its "bench: NAME N" lines and the
+    CPU model, or exits with the output if it did not finish."""
+    saved = list(run.QEMU)
+    if icount:
+        run.QEMU[1:1] = ["-icount", "shift=0,align=off,sleep=off"]
+    run.QEMU[1:1] = ["-cpu", "qemu64"]
+    run.CPUS = cpus
     sh = run.Shell()
-    out = sh.run("bench", timeout=900) if sh.ready else None
+    out = sh.run(cmd, timeout=900) if sh.ready else None
     sh.type("poweroff\n")
     sh.wait_exit(60)
     sh.stop()
+    run.QEMU[:] = saved
     if not out or "bench: done" not in out:
-        print("make bench: the benchmark did not finish:\n%s" % (out or sh.text())[-2000:])
+        print("make bench: `%s` did not finish:\n%s" % (cmd, (out or sh.text())[-2000:]))
         sys.exit(1)
     figures, cpu = {}, "?"
     for line in out.splitlines():
@@ -38,6 +51,14 @@ def main():
             cpu = line[len("bench: cpu "):].strip()
         elif len(f) == 3 and f[0] == "bench:" and f[2].isdigit():
             figures[f[1]] = int(f[2])
+    return figures, cpu
+
+
+def main():
+    run.DRIVE_OPTS = ",cache=unsafe"          # no host fsync: I/O time must not leak in
+    figures, cpu = session("bench", 1, True)
+    figures.update(session("bench smp", 2, True)[0])
+    figures.update(session("bench speedup", 2, False)[0])
     print("Median instructions per operation (QEMU -icount, CPU model: %s)" % cpu)
     print("%-18s %14s %12s  %s" % ("operation", "instructions", "target", ""))
     for name in TARGETS:

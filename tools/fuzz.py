@@ -15,6 +15,7 @@ import run  # noqa: E402  (the QEMU driver of the test suite)
 def main():
     calls = int(os.environ.get("FUZZ_CALLS", "1000000"))
     seed = int(os.environ.get("FUZZ_SEED", "1"))
+    run.CPUS = 4                              # with 4 CPUs (and the watchdog in fuzz)
     sh = run.Shell()
     failures = []
     if not sh.ready:
@@ -32,6 +33,8 @@ def main():
     elif ("fuzz: %d calls," % calls) not in summary[-1] or " 0 wrong results" not in summary[-1] \
             or " 0 processes leaked" not in summary[-1]:
         failures.append("summary: " + summary[-1])
+    if "fuzz: 4 CPUs, 0 watchdog stalls" not in out:
+        failures.append("watchdog: a CPU stopped taking timer interrupts, or fewer than 4 CPUs")
     checks = [("echo alive", "alive\n"), ("ls /", "bin\n"), ("cat /etc/motd", "Welcome."),
               ("ps", " sh\n")]
     for line, want in checks:

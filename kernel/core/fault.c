@@ -20,7 +20,7 @@ static struct thread *victim(struct proc *p)
     if (list_empty(&p->threads))
         return NULL;
     struct thread *t = container_of(p->threads.next, struct thread, proc_link);
-    if (t != current && t->state != T_READY) {
+    if (t->state != T_RUNNING && t->state != T_READY) {
         thread_unwait(t);
         sched_wake(t, -E_DEAD);
     }
@@ -46,13 +46,12 @@ static void scribble(struct proc *p, u64 *seed, int words)
     }
 }
 
-long proc_fault(struct proc *p, u64 kind, u64 seed)
+// Changes t's saved user state (and its process's memory) as fault kind
+// says. t is not running: blocked, ready, or the current thread on its
+// way back to user mode.
+static long fault_apply(struct thread *t, u64 kind, u64 seed)
 {
-    if (p->state != PROC_RUNNING || p == current->proc)
-        return -E_INVAL;
-    struct thread *t = victim(p);
-    if (!t)
-        return -E_DEAD;
+    struct proc *p = t->proc;
     seed |= 1;
     if (kind == 1) {                                  // crash: jump to address 0
         t->tf->rip = 0;
@@ -62,14 +61,39 @@ long proc_fault(struct proc *p, u64 kind, u64 seed)
             vm_poke(p->as, HANG_VADDR, NULL, (u64)spin, sizeof(spin)))
             return -E_NOMEM;
         t->tf->rip = HANG_VADDR;
-    } else if (kind == 3) {                           // wild: registers and memory
+    } else {                                          // wild: registers and memory
         u64 *regs = &t->tf->r15;
         for (int i = 0; i < 15; i++)
             if (rng_next(&seed) & 1)
                 regs[i] = rng_next(&seed);
         scribble(p, &seed, 16);
-    } else {
-        return -E_INVAL;
     }
     return 0;
+}
+
+// A fault injected while t ran on another CPU, applied as t leaves the
+// kernel on its CPU (sched_kernel_exit, after the IPI that sent it there).
+void proc_fault_apply(struct thread *t)
+{
+    u64 kind = t->fault_kind;
+    t->fault_kind = 0;
+    fault_apply(t, kind, t->fault_seed);
+}
+
+long proc_fault(struct proc *p, u64 kind, u64 seed)
+{
+    if (p->state != PROC_RUNNING || p == current->proc)
+        return -E_INVAL;
+    if (kind < 1 || kind > 3)
+        return -E_INVAL;
+    struct thread *t = victim(p);
+    if (!t)
+        return -E_DEAD;
+    if (sched_thread_cpu(t)) {                        // running on another CPU
+        t->fault_kind = (u8)kind;
+        t->fault_seed = seed;
+        sched_interrupt(t);
+        return 0;
+    }
+    return fault_apply(t, kind, seed);
 }

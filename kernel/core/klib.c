@@ -21,6 +21,8 @@ _Noreturn void panic(const char *fmt, ...)
     va_start(ap, fmt);
     fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
+    void arch_stop_others(void);
+    arch_stop_others();
     kprintf("KERNEL PANIC: %s\n", buf);
     arch_backtrace((u64)__builtin_frame_address(0));
     arch_poweroff();

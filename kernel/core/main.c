@@ -12,6 +12,7 @@ struct boot_info {
     const char *cmdline;
     u64 bootfs_pa, bootfs_len;
     u64 symbols_pa, symbols_len;
+    const u8 *rsdp;             // ACPI root pointer (a copy in the boot information)
 };
 
 struct mb2_tag { u32 type, size; };
@@ -44,6 +45,8 @@ static void mb2_parse(u64 mbi_pa, struct boot_info *bi)
             break;
         if (tag->type == 1)
             bi->cmdline = (const char *)(tag + 1);
+        if ((tag->type == 14 && !bi->rsdp) || tag->type == 15)   // ACPI 1.0 / 2.0+
+            bi->rsdp = (const u8 *)(tag + 1);
         if (tag->type == 6) {
             u32 esize = ((u32 *)(tag + 1))[0];
             for (u8 *e = p + 16; e < p + tag->size; e += esize)
@@ -116,6 +119,21 @@ static bool cmdline_has(const char *cmdline, const char *word)
     return false;
 }
 
+void arch_apic_init(const void *rsdp);
+void arch_ap_init(void);
+
+// An application processor, from trampoline.asm on its own stack: it
+// sets itself up, then waits for the kernel lock and schedules.
+void ap_main(struct cpu *c)
+{
+    arch_cpu_init(c);
+    as_activate(NULL);
+    arch_ap_init();
+    __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+    kernel_lock();
+    sched_start();
+}
+
 void kmain(u32 magic, u64 mbi_pa)
 {
     struct boot_info bi = { 0 };
@@ -128,6 +146,9 @@ void kmain(u32 magic, u64 mbi_pa)
         symbols_init(P2V(bi.symbols_pa), bi.symbols_len);
     vm_kernel_init();
     arch_init();
+    kernel_lock();                                          // until init first runs
+    cpus[0].online = true;
+    arch_apic_init(bi.rsdp);
     sched_init();
     kprintf("[kernel] %lu MiB free, command line '%s'\n", page_free_count() / 256,
             bi.cmdline ? bi.cmdline : "");
@@ -138,5 +159,7 @@ void kmain(u32 magic, u64 mbi_pa)
     start_init(&bi);
     boot_epoch = arch_rtc_epoch();
     arch_timer_init();
+    arch_start_cpus(MAX_CPUS);
+    kprintf("[kernel] %d CPU%s up\n", ncpus, ncpus == 1 ? "" : "s");
     sched_start();
 }

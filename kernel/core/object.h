@@ -21,6 +21,7 @@ struct proc {
     struct list callers;          // threads waiting for our reply (thread.link)
     struct list all_link;
     u8 *iopb;                     // I/O permission bitmap, NULL: no ports
+    u64 cpus;                     // CPU set new threads start with
     int state, code;              // PROC_RUNNING, PROC_EXITED ...
     struct proc_exit exit;        // fault address when PROC_FAULTED
     struct notif *death_notif;
@@ -39,6 +40,10 @@ struct thread {
     int base_prio;                // as created or set by thread_prio
     int state;
     int slice;
+    int last_cpu;                 // the CPU it runs on or ran on last
+    u64 cpus;                     // the CPUs it may run on (bit n: CPU n)
+    u8 fault_kind;                // proc_fault to apply when it enters the kernel
+    u64 fault_seed;
     u32 token;                    // reply token: index | generation << 10
     u64 wake_tick;
     long wake_result;             // returned by the blocked syscall
@@ -95,7 +100,15 @@ struct ioport {
 #define KSTACK_PAGES 4
 #define MAX_THREADS  1024
 
-extern struct thread *current;
+// The thread running on this CPU. The same value wherever the calling
+// thread is resumed, so the compiler may keep it across a switch.
+static inline struct thread *current_thread(void)
+{
+    struct thread *t;
+    __asm__("mov %%gs:24, %0" : "=r"(t));
+    return t;
+}
+#define current current_thread()
 extern u64 boot_epoch;
 extern struct kobj root_obj;
 
@@ -107,6 +120,7 @@ struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int 
 void thread_kill(struct thread *t);
 void thread_unwait(struct thread *t);
 long proc_fault(struct proc *p, u64 kind, u64 seed);
+void proc_fault_apply(struct thread *t);
 // The thread a reply token names, or NULL if it is gone (or renamed).
 extern struct thread *thread_table[MAX_THREADS];
 static inline struct thread *thread_by_token(u32 token)
@@ -122,12 +136,17 @@ void thread_reap(struct thread *t);
 void sched_init(void);
 void sched_ready(struct thread *t);
 void sched_block(int state);
-void sched_yield(void);
+long sched_yield(void);
 void sched_wake(struct thread *t, long result);
 void sched_unqueue(struct thread *t);
 void sched_set_prio(struct thread *t, int prio);
 void sched_sleep(u64 ms);
 void sched_timeout_arm(struct thread *t, u64 ms);
+void sched_cpu_init(struct cpu *c);
+struct cpu *sched_thread_cpu(struct thread *t);
+void sched_interrupt(struct thread *t);
+bool sched_proc_on_cpu(const struct proc *p);
+long sched_set_cpus(struct thread *t, u64 mask);
 
 // Takes t off the timeout list if a timed IPC wait armed it.
 static inline void sched_timeout_disarm(struct thread *t)
@@ -142,36 +161,36 @@ u64 sched_idle_tsc(void);
 u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
 void sched_kernel_exit(void);
-extern bool sched_need_resched;
-// sched_kernel_exit's checks inline: a thread to leave or a preemption.
+// sched_kernel_exit's checks inline: a thread to leave or a preemption
+// (on the CPU the caller runs on now).
 static inline bool sched_exit_pending(struct thread *t)
 {
-    return t->state == T_DEAD || sched_need_resched;
+    return t->state == T_DEAD || this_cpu_need_resched();
 }
 void sched_reap_zombie(void);
-extern struct thread *sched_zombie;
 
 // Runs next, which is in no queue, instead of the current thread, which
 // the caller has already put in an IPC wait (the IPC fast path; inline
-// there). Both are live user threads, so switch_to's cases for the idle
-// thread, the boot thread and a dying one do not arise; the I/O bitmap
-// is reloaded only when one of the two processes has one (without, the
-// TSS has none). Returns when the current thread runs again.
-static inline void sched_direct(struct thread *next)
+// there) on this CPU c. Both are live user threads, so switch_to's cases
+// for the idle thread, the boot thread and a dying one do not arise; the
+// I/O bitmap is reloaded only when one of the two processes has one
+// (without, the TSS has none). Returns when the current thread runs again.
+static inline void sched_direct(struct cpu *c, struct thread *next)
 {
-    struct thread *prev = current;
+    struct thread *prev = c->thread;
     struct proc *pp = prev->proc, *np = next->proc;
-    if (unlikely(sched_zombie))
+    if (unlikely(c->zombie))
         sched_reap_zombie();              // its stack is no longer in use
     arch_fpu_save(&prev->fpu);
     next->state = T_RUNNING;
-    current = next;
+    next->last_cpu = c->id;
+    c->thread = next;
     if (pp != np) {
         write_cr3((u64)np->as->pml4 - PHYS_BASE);     // as_activate, inline
         if (unlikely(pp->iopb || np->iopb))
             arch_iopb_load(np->iopb);
     }
-    arch_set_kstack((u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
+    arch_set_kstack(c, (u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
     arch_fpu_restore(&next->fpu);
     arch_switch(&prev->ksp, next->ksp);
 }

@@ -96,6 +96,7 @@ struct proc *proc_create(const char *name, struct notif *death, u64 bits)
     list_init(&p->callers);
     list_add_tail(&all_procs, &p->all_link);
     p->state = PROC_RUNNING;
+    p->cpus = ~0ull;
     if (death) {
         p->death_notif = death;
         p->death_bits = bits;
@@ -133,6 +134,8 @@ struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int 
     t->kstack = kstack;
     t->prio = t->base_prio = prio;
     t->slice = 10;
+    t->cpus = p->cpus;
+    t->last_cpu = this_cpu()->id;
     t->token = (u32)idx | (++thread_gen[idx] << 10);
     thread_table[idx] = t;
     list_init(&t->link);
@@ -156,8 +159,6 @@ void thread_new_token(struct thread *t)
     t->token = idx | (++thread_gen[idx] << 10);
 }
 
-// Stops a thread wherever it is waiting. Its memory goes at thread_reap,
-// at once unless it is the running thread.
 // Takes a thread out of whatever queue it waits in (run queue, sleep,
 // IPC or notification); it is then in no queue at all.
 void thread_unwait(struct thread *t)
@@ -168,6 +169,10 @@ void thread_unwait(struct thread *t)
         t->notif->waiter = NULL;
 }
 
+// Stops a thread wherever it is waiting. Its memory goes at thread_reap:
+// at once unless it runs on a CPU, this one or another; a CPU leaves a
+// dead thread the next time it is in the kernel (another CPU is sent
+// there by an IPI) and reaps it after the switch.
 void thread_kill(struct thread *t)
 {
     if (t->state == T_DEAD)
@@ -177,18 +182,20 @@ void thread_kill(struct thread *t)
     t->state = T_DEAD;
     thread_table[t->token & (MAX_THREADS - 1)] = NULL;
     list_remove(&t->proc_link);
-    if (t != current)
+    if (!sched_thread_cpu(t))
         thread_reap(t);
+    else
+        sched_interrupt(t);
 }
 
-// Frees a dead thread's stack; the last thread of a dead process also
-// takes its address space with it.
+// Frees a dead thread's stack; the last thread of a dead process to leave
+// its CPU also takes its address space with it.
 void thread_reap(struct thread *t)
 {
     struct proc *p = t->proc;
     page_free_n(t->kstack, KSTACK_PAGES);
     t->kstack = NULL;
-    if (p->state != PROC_RUNNING && list_empty(&p->threads) && p->as) {
+    if (p->state != PROC_RUNNING && list_empty(&p->threads) && p->as && !sched_proc_on_cpu(p)) {
         as_destroy(p->as);
         p->as = NULL;
     }
@@ -224,7 +231,7 @@ void proc_kill(struct proc *p, int state, int code)
         p->death_notif = NULL;
         kobj_release(&h);
     }
-    if (p->as && (!current->proc || current->proc != p)) {
+    if (p->as && !sched_proc_on_cpu(p)) {          // else its last thread to leave a CPU
         as_destroy(p->as);
         p->as = NULL;
     }
@@ -251,6 +258,8 @@ int proc_info(u64 index, struct proc_info *out)
             out->prio = th->prio;
         if (th->state == T_READY || th->state == T_RUNNING)
             out->state = 0;
+        if (out->threads == 1 || th->state == T_RUNNING)
+            out->cpu = th->last_cpu;
     }
     return 0;
 }

@@ -58,7 +58,7 @@ static long sys_log(struct trapframe *tf)
     return 0;
 }
 
-static long sys_yield(struct trapframe *tf) { (void)tf; sched_yield(); return 0; }
+static long sys_yield(struct trapframe *tf) { (void)tf; return sched_yield(); }
 
 static long sys_exit(struct trapframe *tf)
 {
@@ -320,7 +320,7 @@ static long sys_boot_tsc(struct trapframe *tf)
 
 static long sys_tick_info(struct trapframe *tf)
 {
-    struct tick_info ti = { arch_timer_irq_tsc(), sched_ticks(), sched_tick_woken() };
+    struct tick_info ti = { this_cpu()->timer_irq_tsc, sched_ticks(), sched_tick_woken() };
     return copy_out(current->proc->as, A0, &ti, sizeof(ti));
 }
 
@@ -398,22 +398,74 @@ static long sys_proc_fault(struct trapframe *tf)
     return proc_fault(p, A1, A2);
 }
 
+static long sys_cpu_info(struct trapframe *tf)
+{
+    if (A0 >= (u64)ncpus)
+        return -E_NOENT;
+    struct cpu *c = &cpus[A0];
+    struct thread *t = c->thread;
+    struct cpu_info ci = { c->ticks, c->idle_tsc, c->id, t->proc ? t->proc->pid : 0,
+                           t->proc ? t->prio : -1, 0 };
+    return copy_out(current->proc->as, A1, &ci, sizeof(ci));
+}
+
+static long sys_thread_cpus(struct trapframe *tf)
+{
+    struct thread *t;
+    LOOKUP(t, A0, KOBJ_THREAD, R_MANAGE);
+    return t->state == T_DEAD ? -E_DEAD : sched_set_cpus(t, A1);
+}
+
+static long sys_proc_cpus(struct trapframe *tf)
+{
+    long err = 0;
+    struct proc *p = live_proc(tf, &err);
+    if (!p)
+        return err;
+    for (struct list *l = p->threads.next; l != &p->threads; l = l->next)
+        if ((err = sched_set_cpus(container_of(l, struct thread, proc_link), A1)))
+            return err;
+    if (list_empty(&p->threads) && (err = sched_set_cpus(NULL, A1)))
+        return err;
+    p->cpus = A1;
+    return 0;
+}
+
+static long sys_cpu_self(struct trapframe *tf) { (void)tf; return this_cpu()->id; }
+
+static long sys_nosys(struct trapframe *tf) { (void)tf; return -E_NOSYS; }
+
+// Every slot filled (numbers not in the list: sys_nosys), so dispatch
+// needs no NULL check.
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
-static const syscall_fn syscall_table[SYS_COUNT] = { SYSCALL_LIST(SYS_ENTRY_) };
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+static const syscall_fn syscall_table[SYS_COUNT] = {
+    [0 ... SYS_COUNT - 1] = sys_nosys,
+    SYSCALL_LIST(SYS_ENTRY_)
+};
+#pragma GCC diagnostic pop
 
 // Entry from entry.asm with interrupts off (call and reply_recv come
 // here only when the fast path, tried first, did not apply).
 void syscall_dispatch(struct trapframe *tf)
 {
     u64 n = tf->rax;
-    tf->rax = n < SYS_COUNT && syscall_table[n] ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
-    sched_kernel_exit();
+    if (unlikely(current->state == T_DEAD)) {       // killed from another CPU
+        sched_kernel_exit();
+        return;
+    }
+    tf->rax = n < SYS_COUNT ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
+    if (unlikely(sched_exit_pending(current)))
+        sched_kernel_exit();
 }
 
 // A CPU exception in user mode ends the process, never the kernel.
 void fault_user(struct trapframe *tf)
 {
     struct proc *p = current->proc;
+    if (current->state == T_DEAD)
+        return;                                     // killed from another CPU
     u64 addr = tf->vector == 14 ? read_cr2() : tf->rip;
     kprintf("[kernel] process %d (%s) killed: %s at %lx (rip %lx)\n", p->pid, p->name,
             arch_exception_name(tf->vector), addr, tf->rip);

@@ -5,6 +5,8 @@
 // no dispatch table.
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off.
+// On several CPUs the partner runs on the caller's CPU, if its CPU set
+// allows; otherwise the general path wakes it where it may run.
 #include "core/object.h"
 #include "uapi/syscalls.h"
 
@@ -61,8 +63,11 @@ static inline bool reply_payload(struct thread *t, struct ipc_bufs *b)
 // Returns false, having changed nothing, when the fast path does not apply.
 bool fast_call(struct trapframe *tf)
 {
-    struct thread *cur = current, *r;
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->thread, *r;
     struct handle *h;
+    if (unlikely(cur->state != T_RUNNING))
+        return false;                           // killed from another CPU
     if (unlikely((tf->rdi >> 32) || (tf->rsi & TAG_HANDLE)))
         return false;                           // a timeout, or a handle to pass
     if (unlikely(!(h = fast_endpoint(cur, (int)tf->rdi, R_SEND))))
@@ -71,6 +76,8 @@ bool fast_call(struct trapframe *tf)
     if (unlikely(list_empty(&ep->receivers)))
         return false;                           // nobody waiting: queue up
     r = container_of(ep->receivers.next, struct thread, link);
+    if (unlikely(!(r->cpus & c->bit)))
+        return false;                           // it may not run on this CPU
     int prio = r->base_prio > cur->prio ? r->base_prio : cur->prio;
     if (unlikely(!sched_none_above(prio)))
         return false;                           // someone else must run first
@@ -90,8 +97,8 @@ bool fast_call(struct trapframe *tf)
     r->serving = cur;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
-    sched_direct(r);
-    tf->rax = (u64)cur->wake_result;
+    sched_direct(c, r);
+    tf->rax = (u64)cur->wake_result;            // maybe on another CPU now
     if (unlikely(sched_exit_pending(cur)))
         sched_kernel_exit();
     return true;
@@ -105,11 +112,14 @@ bool fast_call(struct trapframe *tf)
 // the fast path does not apply.
 bool fast_reply_recv(struct trapframe *tf)
 {
-    struct thread *cur = current, *t = thread_by_token((u32)(tf->rdi >> 32));
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->thread, *t = thread_by_token((u32)(tf->rdi >> 32));
     struct ipc_bufs *b = &cur->bufs;            // where the next request goes
     struct handle *h;
     if (unlikely(!t || t->state != T_REPLY || t->handler != cur || cur->serving != t))
         return false;                           // no such caller, or not the last one
+    if (unlikely(cur->state != T_RUNNING || !(t->cpus & c->bit)))
+        return false;                           // killed, or t may not run here
     if (unlikely(!(h = fast_endpoint(cur, (u32)tf->rdi, R_RECV))))
         return false;                           // not an endpoint we may receive on
     struct endpoint *ep = (struct endpoint *)h->obj;
@@ -142,8 +152,8 @@ bool fast_reply_recv(struct trapframe *tf)
     cur->ep = ep;
     cur->state = T_RECV;
     list_add_tail(&ep->receivers, &cur->link);
-    sched_direct(t);
-    tf->rax = (u64)cur->wake_result;
+    sched_direct(c, t);
+    tf->rax = (u64)cur->wake_result;            // maybe on another CPU now
     if (unlikely(sched_exit_pending(cur)))
         sched_kernel_exit();
     return true;

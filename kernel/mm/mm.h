@@ -27,6 +27,7 @@ struct addrspace {
 };
 
 void vm_kernel_init(void);
+u64 sched_as_cpus(const struct addrspace *as);   // other CPUs that have it loaded
 struct addrspace *as_create(void);
 void as_destroy(struct addrspace *as);
 void as_activate(struct addrspace *as);

@@ -12,8 +12,23 @@ struct runq {
 };
 
 void runq_init(struct runq *rq);
-void runq_add(struct runq *rq, struct list *node, int prio, bool front);
-void runq_remove(struct runq *rq, struct list *node, int prio);
+
+static inline void runq_add(struct runq *rq, struct list *node, int prio, bool front)
+{
+    if (front)
+        list_add_tail(rq->q[prio].next, node);   // insert before the first
+    else
+        list_add_tail(&rq->q[prio], node);
+    rq->bitmap |= 1ull << prio;
+}
+
+static inline void runq_remove(struct runq *rq, struct list *node, int prio)
+{
+    list_remove(node);
+    if (list_empty(&rq->q[prio]))
+        rq->bitmap &= ~(1ull << prio);
+}
+
 // Highest priority with a ready entry, or -1.
 static inline int runq_top(const struct runq *rq)
 {

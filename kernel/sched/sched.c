@@ -1,32 +1,36 @@
-// The scheduler: strict fixed priorities (0..63, higher runs first),
-// round-robin with a time slice among equals, an idle thread that halts.
-// Everything runs with interrupts off; a blocked thread sleeps inside
-// sched_switch and continues from there when it is woken.
+// The scheduler: strict fixed priorities (0..63, higher runs first) over
+// every CPU, round-robin with a time slice among equals, an idle thread
+// per CPU that halts. One run queue serves all CPUs (the big kernel lock
+// guards it, like everything here): at every moment the running threads
+// are the highest-priority ready threads, one per CPU, within what each
+// thread's CPU set (affinity) allows. A thread that becomes ready goes to
+// the CPU running the lowest priority below its own; if that is another
+// CPU, an IPI makes it switch at once. A blocked thread sleeps inside
+// sched_switch and continues from there, on whichever CPU wakes it.
 #include "core/object.h"
 #include "runq.h"
 
 #define SLICE_TICKS 10
 
-struct thread *current;
 struct runq sched_runq;                   // the fast path reads it (sched_none_above)
-static struct thread idle_thread;
+static struct thread idle_threads[MAX_CPUS], boot_threads[MAX_CPUS];
 static struct list sleepers;              // T_SLEEP threads by wake_tick
 static struct list timeouts;              // threads in a timed IPC wait, by deadline
-struct thread *sched_zombie;              // dead thread whose stack is still in use
-static u64 ticks;
+static u64 ticks;                         // the boot CPU's timer: the system clock
 static u64 tick_woken;                    // sleepers the latest tick made ready
-bool sched_need_resched;                  // a higher priority became ready
-// Time stamp counter not spent on anybody's work: in the idle thread,
-// and in timer ticks that interrupt a thread (sys_busy_tsc).
-static u64 idle_tsc, idle_since;
 
 u64 sched_ticks(void) { return ticks; }
 u64 sched_tick_woken(void) { return tick_woken; }
 
+// Time stamp counter this CPU spent on nobody's work: in its idle thread,
+// and in timer ticks that interrupt a thread (sys_busy_tsc).
 u64 sched_idle_tsc(void)
 {
-    return current == &idle_thread ? idle_tsc + rdtsc() - idle_since : idle_tsc;
+    struct cpu *c = this_cpu();
+    return c->thread == c->idle ? c->idle_tsc + rdtsc() - c->idle_since : c->idle_tsc;
 }
+
+static bool is_idle(struct cpu *c, struct thread *t) { return t == c->idle || !t->proc; }
 
 // Puts a thread on the run queue. A thread preempted by a higher
 // priority keeps its place at the front.
@@ -37,83 +41,168 @@ static void runq_put(struct thread *t, bool front)
     runq_add(&sched_runq, &t->link, t->prio, front);
 }
 
-// Switches from current to the highest-priority ready thread (or idle).
-// The caller has already queued current wherever it belongs.
-static void switch_to(struct thread *prev, struct thread *next);
+// runq_best when the first thread of the top priority may not run on c.
+static struct thread *runq_best_search(struct cpu *c)
+{
+    for (u64 bits = sched_runq.bitmap; bits; ) {
+        int prio = 63 - __builtin_clzll(bits);
+        struct list *q = &sched_runq.q[prio];
+        for (struct list *l = q->next; l != q; l = l->next) {
+            struct thread *t = container_of(l, struct thread, link);
+            if (t->cpus & c->bit)
+                return t;
+        }
+        bits &= ~(1ull << prio);
+    }
+    return NULL;
+}
 
+// The highest-priority ready thread that may run on c, or NULL: the
+// first one of the highest non-empty priority, unless its CPU set
+// excludes c (then a search).
+static inline struct thread *runq_best(struct cpu *c)
+{
+    int prio = runq_top(&sched_runq);
+    if (prio < 0)
+        return NULL;
+    struct thread *t = container_of(sched_runq.q[prio].next, struct thread, link);
+    return likely(t->cpus & c->bit) ? t : runq_best_search(c);
+}
+
+// The priority c runs at, counting a switch it has already been told of.
+static int cpu_prio(struct cpu *c)
+{
+    int p = c->thread->prio;
+    return c->kick_prio > p ? c->kick_prio : p;
+}
+
+// Tells c to look at the run queue: at once if it is this CPU (on the way
+// out of the kernel), by an IPI otherwise.
+static void kick(struct cpu *c, int prio)
+{
+    if (prio > c->kick_prio)
+        c->kick_prio = prio;
+    c->need_resched = true;
+    if (c != this_cpu())
+        arch_send_ipi(c, VEC_RESCHED);
+}
+
+// A ready thread t outranks something running: the CPU (of t's set)
+// running the lowest priority switches to it, this CPU on a tie.
+static void kick_for(struct thread *t)
+{
+    struct cpu *self = this_cpu(), *best = NULL;
+    int lowest = t->prio;
+    for (int i = 0; i < ncpus; i++) {
+        struct cpu *c = &cpus[i];
+        if (!(t->cpus & c->bit))
+            continue;
+        int p = cpu_prio(c);
+        if (p < lowest || (best && p == lowest && c == self)) {
+            best = c;
+            lowest = p;
+        }
+    }
+    if (best)
+        kick(best, t->prio);
+}
+
+static void switch_to(struct cpu *c, struct thread *prev, struct thread *next);
+
+// Switches from the current thread to the highest-priority ready thread
+// this CPU may run (or idle). The caller has already queued the current
+// thread wherever it belongs.
 static void sched_switch(void)
 {
-    struct thread *prev = current;
-    struct list *n = runq_pop(&sched_runq);
-    struct thread *next = n ? container_of(n, struct thread, link) : &idle_thread;
-    sched_need_resched = false;
+    struct cpu *c = this_cpu();
+    struct thread *prev = c->thread, *next = runq_best(c);
+    if (next)
+        runq_remove(&sched_runq, &next->link, next->prio);
+    else
+        next = c->idle;
+    c->need_resched = false;
+    c->kick_prio = -1;
     if (next == prev) {
         prev->state = T_RUNNING;
         return;
     }
-    if (prev == &idle_thread)                 // idle comes and goes only here
-        idle_tsc += rdtsc() - idle_since;
-    else if (next == &idle_thread)
-        idle_since = rdtsc();
-    switch_to(prev, next);
+    if (prev == c->idle)                      // idle comes and goes only here
+        c->idle_tsc += rdtsc() - c->idle_since;
+    else if (next == c->idle)
+        c->idle_since = rdtsc();
+    switch_to(c, prev, next);
 }
 
 // Frees the dead thread whose stack was in use until the last switch.
 void sched_reap_zombie(void)
 {
-    thread_reap(sched_zombie);
-    sched_zombie = NULL;
+    struct cpu *c = this_cpu();
+    struct thread *z = c->zombie;
+    c->zombie = NULL;
+    thread_reap(z);
 }
 
 // The context switch proper: address space, I/O bitmap, kernel stack,
 // FPU state, registers.
-static void switch_to(struct thread *prev, struct thread *next)
+static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    if (sched_zombie) {
-        thread_reap(sched_zombie);        // its stack is no longer in use
-        sched_zombie = NULL;
-    }
+    if (c->zombie)
+        sched_reap_zombie();                  // its stack is no longer in use
     if (prev->state == T_DEAD)
-        sched_zombie = prev;
+        c->zombie = prev;
     else
         arch_fpu_save(&prev->fpu);
     next->state = T_RUNNING;
-    current = next;
+    next->last_cpu = c->id;
+    c->thread = next;
     if (!prev->proc || !next->proc || prev->proc != next->proc) {
         as_activate(next->proc ? next->proc->as : NULL);
         arch_iopb_load(next->proc ? next->proc->iopb : NULL);
     }
-    arch_set_kstack((u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
+    arch_set_kstack(c, (u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
     arch_fpu_restore(&next->fpu);
     arch_switch(&prev->ksp, next->ksp);
 }
 
 // Puts the current thread back at the front of its queue and runs the
-// highest-priority thread.
+// highest-priority thread this CPU may run. If the current thread may
+// no longer run here (its CPU set changed), another CPU is told.
 static void preempt_current(void)
 {
-    if (current != &idle_thread)
-        runq_put(current, true);
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->thread;
+    if (!is_idle(c, cur)) {
+        runq_put(cur, true);
+        if (!(cur->cpus & c->bit))
+            kick_for(cur);
+    }
     sched_switch();
 }
 
-// Makes t ready. If it outranks the running thread, the switch happens
-// on the way out of the kernel (sched_kernel_exit).
+// Makes t ready. If it outranks a running thread, that CPU switches on
+// its way out of the kernel (this one) or on an IPI (another).
 void sched_ready(struct thread *t)
 {
     runq_put(t, false);
-    if (t->prio > current->prio)
-        sched_need_resched = true;
+    kick_for(t);
 }
 
 // The last step of every syscall, interrupt and fault: leaves a dead
-// thread for good and honours a pending preemption.
+// thread for good, applies a fault injected while it ran on another CPU,
+// and honours a pending preemption.
 void sched_kernel_exit(void)
 {
-    if (current->state == T_DEAD)
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->thread;
+    if (cur->state == T_DEAD) {
         sched_switch();
-    else if (sched_need_resched)
-        preempt_current();
+        return;
+    }
+    if (!c->need_resched)
+        return;
+    if (unlikely(cur->fault_kind))
+        proc_fault_apply(cur);
+    preempt_current();
 }
 
 // Wakes a blocked thread with the result its syscall returns.
@@ -135,12 +224,15 @@ void sched_block(int state)
     sched_switch();
 }
 
-void sched_yield(void)
+// For the yield syscall: a user thread (never the idle thread) goes to
+// the back of its queue. Returns 0, the syscall's result.
+long sched_yield(void)
 {
-    current->slice = SLICE_TICKS;
-    if (current != &idle_thread)
-        runq_put(current, false);
+    struct thread *cur = current;
+    cur->slice = SLICE_TICKS;
+    runq_put(cur, false);
     sched_switch();
+    return 0;
 }
 
 // Called by proc.c for a thread that is leaving a queue because it dies
@@ -154,16 +246,80 @@ void sched_unqueue(struct thread *t)
         list_remove(&t->link);
 }
 
+// The CPU t runs on, or NULL if it is not running (a dead thread may
+// still be running on another CPU until that CPU enters the kernel).
+struct cpu *sched_thread_cpu(struct thread *t)
+{
+    struct cpu *c = &cpus[t->last_cpu];
+    return c->thread == t ? c : NULL;
+}
+
+// Makes the CPU running t (if another) enter the kernel and look at it.
+void sched_interrupt(struct thread *t)
+{
+    struct cpu *c = sched_thread_cpu(t);
+    if (c && c != this_cpu())
+        kick(c, 63);
+}
+
+// Mask of the CPUs other than this one whose loaded address space is as.
+u64 sched_as_cpus(const struct addrspace *as)
+{
+    u64 mask = 0;
+    for (int i = 0; i < ncpus; i++) {
+        struct thread *t = cpus[i].thread;
+        if (&cpus[i] != this_cpu() && t && t->proc && t->proc->as == as)
+            mask |= cpus[i].bit;
+    }
+    return mask;
+}
+
+// True if a thread of p (a dead one perhaps) is on some CPU, so that its
+// address space is loaded there.
+bool sched_proc_on_cpu(const struct proc *p)
+{
+    for (int i = 0; i < ncpus; i++)
+        if (cpus[i].thread && cpus[i].thread->proc == p)
+            return true;
+    return false;
+}
+
 void sched_set_prio(struct thread *t, int prio)
 {
+    int old = t->prio;
     bool queued = t->state == T_READY;
     if (queued)
         runq_remove(&sched_runq, &t->link, t->prio);
     t->prio = prio;
-    if (queued)
+    if (queued) {
         runq_put(t, false);
-    if (runq_top(&sched_runq) > current->prio)
-        sched_need_resched = true;
+        kick_for(t);
+    } else if (t->state == T_RUNNING && prio < old) {
+        struct cpu *c = sched_thread_cpu(t);
+        struct thread *b = c ? runq_best(c) : NULL;
+        if (b && b->prio > prio)
+            kick(c, b->prio);
+    }
+}
+
+// Restricts t to the CPUs in mask (those that run; -E_INVAL if none).
+// With t NULL, only checks the mask.
+long sched_set_cpus(struct thread *t, u64 mask)
+{
+    u64 online = (1ull << ncpus) - 1;
+    if (!(mask & online))
+        return -E_INVAL;
+    if (!t)
+        return 0;
+    t->cpus = mask;
+    if (t->state == T_READY) {
+        kick_for(t);
+    } else {
+        struct cpu *c = sched_thread_cpu(t);
+        if (c && !(mask & c->bit))
+            kick(c, 63);                      // it leaves that CPU
+    }
+    return 0;
 }
 
 void sched_sleep(u64 ms)
@@ -187,9 +343,9 @@ void sched_timeout_arm(struct thread *t, u64 ms)
     t->timed = true;
 }
 
-// Timer interrupt (1 kHz): wakes sleepers, ends timed-out IPC waits and
-// ends time slices.
-void timer_tick(void)
+// The system clock, on the boot CPU: wakes sleepers and ends timed-out
+// IPC waits.
+static void clock_tick(void)
 {
     ticks++;
     tick_woken = 0;
@@ -208,45 +364,78 @@ void timer_tick(void)
         ipc_timeout(t);                       // disarms t
         tick_woken++;
     }
-    if (current == &idle_thread) {
-        sched_need_resched = sched_runq.bitmap != 0;
+}
+
+// Timer interrupt of each CPU (1 kHz): the clock on the boot CPU, and
+// the end of time slices everywhere.
+void timer_tick(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->thread;
+    c->ticks++;
+    if (c->id == 0)
+        clock_tick();
+    if (is_idle(c, cur)) {
+        if (runq_best(c))
+            c->need_resched = true;
         return;
     }
-    idle_tsc += rdtsc() - arch_timer_irq_tsc();   // the clock's own cost is nobody's work
-    if (--current->slice <= 0) {
-        current->slice = SLICE_TICKS;
-        if (runq_top(&sched_runq) >= current->prio) {
-            runq_put(current, false);
+    c->idle_tsc += rdtsc() - c->timer_irq_tsc;    // the clock's own cost is nobody's work
+    if (--cur->slice <= 0) {                  // round-robin among equals; a higher
+        cur->slice = SLICE_TICKS;             // priority has had its CPU kicked
+        struct thread *b = runq_best(c);
+        if (b && b->prio == cur->prio) {
+            runq_put(cur, false);
             sched_switch();
         }
     }
 }
 
+// The idle thread of a CPU: reaps the thread that died here last, runs
+// what is ready, or halts with the kernel lock released until an interrupt.
 static void idle_loop(void)
 {
-    for (;;)
-        arch_idle();
+    for (;;) {
+        struct cpu *c = this_cpu();
+        if (c->zombie)
+            sched_reap_zombie();
+        if (c->need_resched || runq_best(c))
+            preempt_current();
+        else
+            arch_idle();
+    }
 }
 
-static struct thread boot_thread;               // the boot stack, left for good
+// Gives CPU c its boot thread (the stack it starts on, left for good)
+// and its idle thread.
+void sched_cpu_init(struct cpu *c)
+{
+    struct thread *boot = &boot_threads[c->id], *idle = &idle_threads[c->id];
+    boot->state = T_DEAD + 1;                     // never queued, never reaped
+    boot->prio = -1;
+    boot->last_cpu = c->id;
+    c->thread = boot;
+    idle->kstack = page_alloc_n(KSTACK_PAGES);
+    assert(idle->kstack);
+    idle->state = T_READY;
+    idle->prio = -1;
+    idle->cpus = 1ull << c->id;
+    idle->last_cpu = c->id;
+    idle->obj.type = KOBJ_THREAD;
+    arch_fpu_init(&idle->fpu);
+    struct trapframe tf = { .cs = 0x08, .ss = 0x10, .rflags = 0x2, .rip = (u64)idle_loop };
+    u64 top = (u64)idle->kstack + KSTACK_PAGES * PAGE_SIZE;
+    tf.rsp = top - sizeof(struct trapframe) - 64;     // below its own frame
+    idle->ksp = (u64)arch_thread_stack_init((u64 *)top, &tf);
+    c->idle = idle;
+}
 
 void sched_init(void)
 {
-    boot_thread.state = T_DEAD + 1;               // never queued, never reaped
-    boot_thread.prio = -1;
-    current = &boot_thread;
     runq_init(&sched_runq);
     list_init(&sleepers);
     list_init(&timeouts);
-    idle_thread.kstack = page_alloc_n(KSTACK_PAGES);
-    idle_thread.state = T_RUNNING;
-    idle_thread.prio = -1;
-    idle_thread.obj.type = KOBJ_THREAD;
-    arch_fpu_init(&idle_thread.fpu);
-    struct trapframe tf = { .cs = 0x08, .ss = 0x10, .rflags = 0x2, .rip = (u64)idle_loop };
-    u64 top = (u64)idle_thread.kstack + KSTACK_PAGES * PAGE_SIZE;
-    tf.rsp = top - sizeof(struct trapframe) - 64;     // below its own frame
-    idle_thread.ksp = (u64)arch_thread_stack_init((u64 *)top, &tf);
+    sched_cpu_init(&cpus[0]);
 }
 
 // Leaves the boot stack for the highest ready thread; never returns.

@@ -20,6 +20,14 @@
 pid_t os_spawn(const char *path, char *const argv[], char *const envp[],
                const int fds[3], int prio, pid_t pgid);
 
+// The CPUs the programs this process starts from now on may run on (bit
+// n: CPU n; 0: the same as this process). os_spawn fails with EINVAL if
+// the set holds no CPU that runs.
+void os_spawn_cpus(unsigned mask);
+
+// The number of CPUs that run.
+int os_cpu_count(void);
+
 // Makes `pgid` the console's foreground process group: ^C ends it.
 int os_set_foreground(pid_t pgid);
 
@@ -28,6 +36,7 @@ struct os_procinfo {
     int running;                 // 1 runnable, 0 blocked
     char name[32];
     unsigned long pages;         // memory it holds: 4 KiB pages (with page tables)
+    int cpu;                     // the CPU it runs or last ran on
 };
 
 // Fills up to max entries with the live processes; returns the count.

@@ -40,6 +40,19 @@ static int pack_strings(char *const *v, char *buf, uint32_t *len, uint32_t max)
     return n;
 }
 
+static unsigned spawn_cpus;                  // os_spawn_cpus
+
+void os_spawn_cpus(unsigned mask) { spawn_cpus = mask; }
+
+int os_cpu_count(void)
+{
+    struct cpu_info ci;
+    int n = 0;
+    while (sys_cpu_info(n, (long)&ci) == 0)
+        n++;
+    return n;
+}
+
 // Starts the ELF program at path (os_spawn without the #! handling).
 static pid_t spawn_elf(const char *path, char *const argv[], char *const envp[], const int fds[3],
                        int prio, pid_t pgid)
@@ -51,6 +64,7 @@ static pid_t spawn_elf(const char *path, char *const argv[], char *const envp[],
     memset(s, 0, sizeof(*s));
     s->prio = prio;
     s->pgid = pgid;
+    s->cpus = spawn_cpus;
     for (int i = 0; i < 3; i++)
         if (describe_fd(fds[i], &s->fds[i]))
             return (pid_t)rpc_result(-EBADF);
@@ -116,7 +130,7 @@ int os_proc_list(struct os_procinfo *out, int max)
         if (got <= 0)
             return got < 0 && n == 0 ? (int)rpc_result(got) : n;
         out[n] = (struct os_procinfo){ e.pid, e.ppid, e.pgid, e.prio, e.threads, e.state == 0, "",
-                                       e.pages };
+                                       e.pages, e.cpu };
         memcpy(out[n].name, e.name, sizeof(out[n].name));
     }
     return n;

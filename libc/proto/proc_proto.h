@@ -25,7 +25,8 @@ struct proc_spawn {
     int32_t argc, envc;
     struct fd_desc fds[3];
     char cwd[256];
-    uint32_t strings_len, pad;
+    uint32_t strings_len;
+    uint32_t cpus;               // CPUs it may run on (bit n: CPU n); 0: the parent's
 };
 _Static_assert(sizeof(struct proc_spawn) == 16 + 72 + 256 + 8, "proc_spawn layout");
 
@@ -34,7 +35,8 @@ struct proc_entry {
     int32_t threads, state;      // state: 0 running, 1 sleeping
     char name[32];
     uint64_t pages;              // user pages and page tables (4 KiB each)
+    int32_t cpu, pad;            // the CPU it runs or last ran on
 };
-_Static_assert(sizeof(struct proc_entry) == 64, "proc_entry layout");
+_Static_assert(sizeof(struct proc_entry) == 72, "proc_entry layout");
 
 #endif

@@ -10,6 +10,7 @@
 #include <osapi.h>
 #include "os.h"
 #include "services.h"
+#include "prog.h"
 #include "fuzz.h"
 
 extern struct startinfo os_start;        // libc's copy of our start block
@@ -86,6 +87,7 @@ static bool follow(int fd, struct slot *s)
         }
         have = strlen(line);
         memmove(buf, line, have);
+        prog_watchdog("fuzz");
     }
     close(fd);
     s->calls += calls;
@@ -133,9 +135,11 @@ int fuzz_parent(unsigned long n, unsigned long seed, int procs)
         bad += s[i].wrong;
         left += s[i].left;
     }
-    int leaked = count_leaked();
+    int leaked = count_leaked(), stalls = prog_watchdog("fuzz");
+    int ncpu = os_cpu_count();
+    printf("fuzz: %d CPU%s, %d watchdog stalls\n", ncpu, ncpu == 1 ? "" : "s", stalls);
     printf("fuzz: %lu calls, %lu errors, %lu workers died (%lu ended themselves, %lu faulted, "
            "%lu stuck), %lu wrong results, %d processes leaked, %lu calls not made\n",
            calls, errs, died, self_ended, faulted, stuck, bad, leaked, left);
-    return bad || left || leaked ? 1 : 0;
+    return bad || left || leaked || stalls ? 1 : 0;
 }

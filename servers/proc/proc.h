@@ -19,6 +19,7 @@
 struct child {
     int used, dead;
     int pid, ppid, pgid, prio;
+    uint32_t cpus;               // its CPU set (0: all), inherited by its children
     int status;                  // wait status once dead
     int signal;                  // signal that killed it, if we did
     long handle;

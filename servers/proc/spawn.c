@@ -140,7 +140,10 @@ int spawn_program(struct request *rq)
                            .bits = 1ul << ((c - children) % 64) };
     long h = spawn_load(&r), e = 0;
     int pid = h < 0 ? 0 : (int)sys_proc_pid(h), pgid = s->pgid > 0 ? s->pgid : pid;
-    if (h >= 0 && (e = setup_child(h, pid, s, pgid, prio)) == 0)
+    struct child *parent = child_find((int)rq->badge);
+    uint32_t cpus = s->cpus ? s->cpus : parent ? parent->cpus : 0;
+    if (h >= 0 && (e = setup_child(h, pid, s, pgid, prio)) == 0 &&
+        (!cpus || (e = sys_proc_cpus(h, cpus)) == 0))
         e = spawn_start(h, &r);
     else if (h >= 0) {
         sys_proc_kill(h);
@@ -148,11 +151,11 @@ int spawn_program(struct request *rq)
     }
     free(elf);
     if (h < 0 || e < 0) {
-        rq->r0 = (uint64_t)(h == -E_BADELF ? -ENOEXEC : -ENOMEM);
+        rq->r0 = (uint64_t)(h == -E_BADELF ? -ENOEXEC : e == -E_INVAL ? -EINVAL : -ENOMEM);
         return 0;
     }
     *c = (struct child){ .used = 1, .pid = pid, .ppid = (int)rq->badge, .pgid = pgid,
-                         .prio = prio, .handle = h };
+                         .prio = prio, .cpus = cpus, .handle = h };
     strncpy(c->name, name, sizeof(c->name) - 1);
     rq->r0 = (uint64_t)pid;
     return 0;

@@ -252,6 +252,8 @@ void wait_bits(uint64_t want)
         got |= (uint64_t)sys_notif_wait(done_notif);
 }
 
+static const char *sched_preempt_here(void);
+
 static const char *t_sched_equal_alternate(void)
 {
     stop = 0, counter[0] = counter[1] = switches = 0;
@@ -266,7 +268,16 @@ static const char *t_sched_equal_alternate(void)
     return NULL;
 }
 
+// On one CPU (this process's threads pinned to CPU 0 meanwhile).
 static const char *t_sched_preempt(void)
+{
+    EXPECT(sys_proc_cpus(H_SELF, 1) == 0, "pin to CPU 0");
+    const char *e = sched_preempt_here();
+    sys_proc_cpus(H_SELF, ~0l);
+    return e;
+}
+
+static const char *sched_preempt_here(void)
 {
     stop = 0, counter[0] = 0;
     EXPECT(thread_start(spin_counter, 0, 10, 16384) >= 0, "low thread");
@@ -638,6 +649,16 @@ static const struct test tests[] = {
     KTEST_ISO_TESTS
 };
 
+static const struct smp_test smp_tests[] = { KTEST_SMP_TESTS };
+
+static void report(const char *name, const char *err)
+{
+    if (err)
+        printf("not ok system.%s: %s\n", name, err);
+    else
+        printf("ok system.%s\n", name);
+}
+
 int main(int argc, char **argv)
 {
     bootfs = (const void *)BOOTFS_VADDR;
@@ -645,15 +666,17 @@ int main(int argc, char **argv)
     deaths = sys_notif_create();
     done_notif = sys_notif_create();
     const char *only = argc > 2 ? argv[2] : NULL;
-    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-        if (only && strcmp(only, tests[i].name))
-            continue;
-        const char *err = tests[i].fn();
-        if (err)
-            printf("not ok system.%s: %s\n", tests[i].name, err);
-        else
-            printf("ok system.%s\n", tests[i].name);
-    }
+    struct cpu_info ci;
+    int ncpus = 0;
+    while (sys_cpu_info(ncpus, (long)&ci) == 0)
+        ncpus++;
+    printf("ktest: %d CPU%s\n", ncpus, ncpus == 1 ? "" : "s");
+    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+        if (!only || !strcmp(only, tests[i].name))
+            report(tests[i].name, tests[i].fn());
+    for (unsigned i = 0; i < sizeof(smp_tests) / sizeof(smp_tests[0]); i++)
+        if ((!only || !strcmp(only, smp_tests[i].name)) && smp_tests[i].cpus <= ncpus)
+            report(smp_tests[i].name, smp_tests[i].fn());
     printf("ktest: done\n");
     return 0;
 }

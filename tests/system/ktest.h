@@ -14,6 +14,7 @@ extern char why[160];
 #define EXPECT(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
 
 struct test { const char *name; const char *(*fn)(void); };
+struct smp_test { const char *name; const char *(*fn)(void); int cpus; };   // cpus: at least
 
 // Spawns a test program from the boot files; its death sets *bit.
 long run(const char *name, const char *arg, const long *grants, int ngrants, uint64_t *bit);
@@ -31,6 +32,7 @@ void wait_bits(uint64_t want);
 
 // ktest_rt.c: priority inheritance and timeouts.
 const char *t_pi_high_client_not_blocked_by_hog(void);
+const char *t_pi_high_client_not_blocked_by_hog_on(uint64_t cpus);
 const char *t_pi_senders_in_priority_order(void);
 const char *t_call_timeout_no_receiver(void);
 const char *t_recv_timeout(void);
@@ -43,6 +45,20 @@ const char *t_sleep_resolution(void);
     { "recv_timeout", t_recv_timeout }, \
     { "call_timeout_slow_server", t_call_timeout_slow_server }, \
     { "sleep_resolution", t_sleep_resolution },
+
+// ktest_smp.c: several CPUs (ktest.c runs each only with enough of them;
+// with fewer it is neither run nor reported).
+const char *t_smp_parallel(void);
+const char *t_smp_ipi_preempt(void);
+const char *t_smp_unmap_shootdown(void);
+const char *t_smp_kill_running(void);
+const char *t_smp_pi_cross_cpu(void);
+#define KTEST_SMP_TESTS \
+    { "smp_parallel", t_smp_parallel, 3 }, \
+    { "smp_ipi_preempt", t_smp_ipi_preempt, 2 }, \
+    { "smp_unmap_shootdown", t_smp_unmap_shootdown, 2 }, \
+    { "smp_kill_running", t_smp_kill_running, 4 }, \
+    { "smp_pi_cross_cpu", t_smp_pi_cross_cpu, 2 },
 
 // ktest_iso.c: no handle, no access.
 const char *t_isolation_no_handle(void);

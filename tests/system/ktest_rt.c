@@ -5,7 +5,7 @@
 
 #define MS 1000000l
 
-static long slow_ep = -1;
+static long slow_ep = -1, slow_proc = -1;
 static volatile int hog_done;
 static volatile long low_result, queued_order[2];
 
@@ -16,8 +16,8 @@ static const char *start_slow_server(void)
     uint64_t bit;
     slow_ep = sys_endpoint_create();
     EXPECT(slow_ep >= 0, "endpoint_create: %ld", slow_ep);
-    long p = run_prio("t_echo", NULL, &slow_ep, 1, &bit, 5);
-    EXPECT(p >= 0, "spawn t_echo: %ld", p);
+    slow_proc = run_prio("t_echo", NULL, &slow_ep, 1, &bit, 5);
+    EXPECT(slow_proc >= 0, "spawn t_echo: %ld", slow_proc);
     return NULL;
 }
 
@@ -46,17 +46,20 @@ static void hog(long ms)                      // computes for ms
 // A low client holds the server, a medium hog takes the CPU from it, and
 // a high client calls the same server: the server inherits the high
 // priority, finishes the low client's work and serves the high client
-// while the hog is still running.
-const char *t_pi_high_client_not_blocked_by_hog(void)
+// while the hog is still running. The server and the hog run on the CPUs
+// in cpus, the clients on ours.
+const char *t_pi_high_client_not_blocked_by_hog_on(uint64_t cpus)
 {
     const char *e = start_slow_server();
     if (e)
         return e;
+    EXPECT(sys_proc_cpus(slow_proc, (long)cpus) == 0, "server's CPUs");
     hog_done = 0;
     low_result = 1;
     EXPECT(thread_start(low_client, 40, 10, 16384) >= 0, "low client");
     sys_sleep(5);                              // the server works for it at 10
-    EXPECT(thread_start(hog, 300, 20, 16384) >= 0, "hog");
+    long h = thread_start(hog, 300, 20, 16384);
+    EXPECT(h >= 0 && sys_thread_cpus(h, (long)cpus) == 0, "hog");
     sys_sleep(5);                              // the hog starves the server
     struct msg m;
     long t0 = sys_time();
@@ -67,7 +70,13 @@ const char *t_pi_high_client_not_blocked_by_hog(void)
     EXPECT(r == 0 && m.w1 == 7, "high call: %ld, w1 %lu", r, m.w1);
     EXPECT(low_result == 0, "low call: %ld", low_result);
     EXPECT(!hog_finished_first, "the high client waited %ld ms, until the hog was done", waited);
+    sys_proc_cpus(slow_proc, ~0l);
     return NULL;
+}
+
+const char *t_pi_high_client_not_blocked_by_hog(void)
+{
+    return t_pi_high_client_not_blocked_by_hog_on(~0ul);
 }
 
 static void queued_client(long i)

@@ -2,8 +2,20 @@
 // kread, kexec, hlt, cli, div0, io: take that CPU fault; io_granted: use
 // the granted RTC ports and exit 42; io_outside: then touch port 0x72;
 // spin: loop until killed; work: compute for a while, exit 0 if right;
-// isolate: try to reach what it was not given (see isolate()).
+// isolate: try to reach what it was not given (see isolate());
+// read: on CPU 1, read the page at READ_VA until it changes (exit 2) or
+// goes away (a page fault); spin3: spin on CPUs 1, 2 and 3 at once.
 #include "os.h"
+
+#define READ_VA    0x500000000ul         // mapped and filled by ktest_smp.c
+#define READ_MAGIC 0x5eadf00dcafe1234ul
+
+static void spin_thread(long arg)
+{
+    (void)arg;
+    for (;;)
+        ;
+}
 
 static uint64_t hash_rounds(uint64_t n)
 {
@@ -97,5 +109,21 @@ int main(int argc, char **argv)
         return work();
     if (!strcmp(m, "isolate"))
         return isolate();
+    if (!strcmp(m, "read")) {
+        if (sys_proc_cpus(H_SELF, 2))
+            return 3;
+        for (;;)
+            if (*(volatile uint64_t *)READ_VA != READ_MAGIC)
+                return 2;
+    }
+    if (!strcmp(m, "spin3")) {
+        for (int cpu = 1; cpu <= 3; cpu++) {
+            long t = thread_start(spin_thread, 0, 10, 16384);
+            if (t < 0 || sys_thread_cpus(t, 1l << cpu))
+                return 3;
+        }
+        for (;;)
+            sys_sleep(1000000);
+    }
     return 100;
 }

@@ -1,18 +1,8 @@
-// CPU setup: GDT, TSS with the I/O permission bitmap, IDT, syscall MSRs,
-// SSE and SMEP/SMAP; the per-thread FPU state and I/O bitmap switching.
+// CPU setup: each CPU's GDT, TSS with the I/O permission bitmap and GS
+// base (struct cpu), the shared IDT, syscall MSRs, SSE and SMEP/SMAP; the
+// per-thread FPU state and I/O bitmap switching.
 #include "kernel.h"
 #include <arch/cpu.h>
-
-struct tss {
-    u32 reserved0;
-    u64 rsp0, rsp1, rsp2;
-    u64 reserved1;
-    u64 ist[7];
-    u64 reserved2;
-    u16 reserved3;
-    u16 iomap_base;
-    u8 iopb[8192 + 1];
-} __attribute__((packed));
 
 struct idt_entry {
     u16 off_lo, sel;
@@ -26,18 +16,12 @@ struct desc_ptr { u16 limit; u64 base; } __attribute__((packed));
 #define IOMAP_OFF   offsetof(struct tss, iopb)
 #define IOMAP_NONE  0xffff   /* beyond the TSS limit: no port allowed */
 
-static u64 gdt[7];
-static struct tss tss __attribute__((aligned(16)));
 static struct idt_entry idt[256];
-static u8 df_stack[8192] __attribute__((aligned(16)));
-static const u8 *iopb_loaded;
-
-// Per-CPU data used by the syscall entry (one CPU for now).
-u64 cpu_kstack_top;
-u64 cpu_user_rsp;
+struct cpu cpus[MAX_CPUS];
+int ncpus = 1;
 u8 cpu_smap;                      // arch_user_copy brackets its access with stac/clac
 
-extern u64 isr_table[48];
+extern u64 isr_table[NUM_VECTORS];
 extern char syscall_entry[];
 
 static void wrmsr(u32 msr, u64 v)
@@ -45,9 +29,10 @@ static void wrmsr(u32 msr, u64 v)
     __asm__ volatile("wrmsr" :: "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
 }
 
-static void gdt_init(void)
+static void gdt_init(struct cpu *c)
 {
-    u64 base = (u64)&tss, limit = sizeof(tss) - 1;
+    u64 *gdt = c->gdt;
+    u64 base = (u64)&c->tss, limit = sizeof(c->tss) - 1;
     gdt[0] = 0;
     gdt[1] = 0x00AF9A000000FFFF;    // 0x08 kernel code
     gdt[2] = 0x00CF92000000FFFF;    // 0x10 kernel data
@@ -56,23 +41,27 @@ static void gdt_init(void)
     gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) |
              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[6] = base >> 32;            // 0x28 TSS (16 bytes)
-    struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+    struct desc_ptr p = { sizeof(c->gdt) - 1, (u64)gdt };
     __asm__ volatile("lgdt %0\n"
                      "pushq $0x08\n lea 1f(%%rip), %%rax\n pushq %%rax\n lretq\n1:\n"
                      "mov $0x10, %%ax\n mov %%ax, %%ds\n mov %%ax, %%es\n mov %%ax, %%ss\n"
                      "ltr %w1" :: "m"(p), "r"(0x28) : "rax", "memory");
-    tss.ist[0] = (u64)df_stack + sizeof(df_stack);
-    tss.iomap_base = IOMAP_NONE;
-    tss.iopb[8192] = 0xff;
+    c->tss.ist[0] = (u64)c->df_stack + sizeof(c->df_stack);
+    c->tss.iomap_base = IOMAP_NONE;
+    c->tss.iopb[8192] = 0xff;
 }
 
 static void idt_init(void)
 {
-    for (int i = 0; i < 48; i++) {
+    for (int i = 0; i < NUM_VECTORS; i++) {
         u64 off = isr_table[i];
         idt[i] = (struct idt_entry){ (u16)off, 0x08, i == 8 ? 1 : 0, 0x8E,
                                      (u16)(off >> 16), (u32)(off >> 32), 0 };
     }
+}
+
+static void idt_load(void)
+{
     struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
     __asm__ volatile("lidt %0" :: "m"(p));
 }
@@ -100,19 +89,25 @@ static void features_init(void)
     wrmsr(0xC0000084, 0x40700);                          // FMASK: IF DF TF AC
 }
 
-// Sets up descriptor tables and CPU features. Called once at boot.
-void arch_init(void)
+// Sets up one CPU (the boot CPU from kmain, the others from ap_main):
+// its descriptor tables, features, and GS base pointing at c.
+void arch_cpu_init(struct cpu *c)
 {
-    gdt_init();
-    idt_init();
+    c->self = c;
+    c->bit = 1ul << c->id;
+    c->kick_prio = -1;
+    gdt_init(c);
+    idt_load();
     features_init();
+    wrmsr(0xC0000101, (u64)c);                           // GS base: the kernel's
+    wrmsr(0xC0000102, 0);                                // kernel GS base: the user's
 }
 
-// The stack the CPU switches to on entry from user mode.
-void arch_set_kstack(u64 top)
+// Sets up the shared tables and the boot CPU. Called once at boot.
+void arch_init(void)
 {
-    tss.rsp0 = top;
-    cpu_kstack_top = top;
+    idt_init();
+    arch_cpu_init(&cpus[0]);
 }
 
 
@@ -128,22 +123,25 @@ void arch_fpu_init(struct fpu_state *s)
 // The 8 KiB copy happens only when the owner changes.
 void arch_iopb_load(const u8 *bitmap)
 {
+    struct cpu *c = this_cpu();
     if (!bitmap) {
-        tss.iomap_base = IOMAP_NONE;
+        c->tss.iomap_base = IOMAP_NONE;
         return;
     }
-    if (bitmap != iopb_loaded) {
-        memcpy(tss.iopb, bitmap, 8192);
-        iopb_loaded = bitmap;
+    if (bitmap != c->iopb_loaded) {
+        memcpy(c->tss.iopb, bitmap, 8192);
+        c->iopb_loaded = bitmap;
     }
-    tss.iomap_base = IOMAP_OFF;
+    c->tss.iomap_base = IOMAP_OFF;
 }
 
-// Forget a bitmap that is being freed, so a new one at the same address is copied.
+// Forget a bitmap that is being freed or changed, so a new one at the
+// same address is copied (on every CPU).
 void arch_iopb_forget(const u8 *bitmap)
 {
-    if (iopb_loaded == bitmap)
-        iopb_loaded = NULL;
+    for (int i = 0; i < MAX_CPUS; i++)
+        if (cpus[i].iopb_loaded == bitmap)
+            cpus[i].iopb_loaded = NULL;
 }
 
 // Builds the first kernel-stack frames of a thread so that arch_switch to
@@ -162,7 +160,13 @@ u64 *arch_thread_stack_init(u64 *top, struct trapframe *tf)
 
 bool arch_user_rip_ok(u64 rip) { return rip < USER_TOP - 4096; }
 
-void arch_idle(void) { __asm__ volatile("sti; hlt; cli"); }
+// Waits for an interrupt with the kernel lock released: the idle thread.
+void arch_idle(void)
+{
+    kernel_unlock();
+    __asm__ volatile("sti; hlt; cli");
+    kernel_lock();
+}
 
 void arch_poweroff(void)
 {
@@ -170,3 +174,8 @@ void arch_poweroff(void)
     for (;;)
         __asm__ volatile("cli; hlt");
 }
+
+// entry.asm and this_cpu_need_resched read struct cpu at fixed offsets.
+_Static_assert(offsetof(struct cpu, kstack_top) == 8 && offsetof(struct cpu, user_rsp) == 16 &&
+               offsetof(struct cpu, thread) == 24 && offsetof(struct cpu, timer_irq_tsc) == 32 &&
+               offsetof(struct cpu, need_resched) == 48, "struct cpu offsets in entry.asm");

@@ -1,6 +1,10 @@
 ; Kernel entry and exit: interrupt/exception stubs, the syscall entry,
 ; the return paths to user mode and the kernel context switch.
 ; Every entry builds a struct trapframe (arch/cpu.h) on the kernel stack.
+; Entries from user mode swap in the kernel's GS base (struct cpu) with
+; swapgs, and exits to user mode swap it out again. The syscall entry
+; takes the big kernel lock (lock.c) and its exit releases it; for traps,
+; trap_dispatch takes it and tells trap_common whether to release it.
 
 bits 64
 default rel
@@ -11,10 +15,15 @@ extern syscall_dispatch
 extern fast_call
 extern fast_reply_recv
 extern ipc_fastpath
-extern cpu_kstack_top
-extern cpu_user_rsp
 extern cpu_smap
-extern timer_irq_tsc
+extern big_lock
+extern kernel_lock_slow
+
+CPU_KSTACK_TOP equ 8                ; struct cpu (arch/cpu.h)
+CPU_USER_RSP equ 16
+CPU_TIMER_TSC equ 32
+VEC_TIMER equ 56
+NUM_VECTORS equ 64
 
 SYSCALL_VEC equ 256
 SYS_CALL equ 19                     ; uapi/syscalls.h (checked in fastpath.c)
@@ -57,57 +66,81 @@ SYS_REPLY_RECV equ 22
 %endmacro
 
 ; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
-; The timer interrupt (vector 32) first notes the time stamp counter.
+; The timer interrupt first notes the time stamp counter in struct cpu.
 %macro ISR 1
 isr_%1:
-%if %1 = 32
-    push rax
-    push rdx
-    rdtsc
-    mov [timer_irq_tsc], eax
-    mov [timer_irq_tsc + 4], edx
-    pop rdx
-    pop rax
-%endif
 %if (%1 = 8) || (%1 >= 10 && %1 <= 14) || (%1 = 17) || (%1 = 21) || (%1 = 29) || (%1 = 30)
 %else
     push 0
 %endif
     push %1
+%if %1 = VEC_TIMER
+    jmp timer_common
+%else
     jmp trap_common
+%endif
 %endmacro
 
 %assign i 0
-%rep 48
+%rep NUM_VECTORS
 ISR i
 %assign i i + 1
 %endrep
 
+timer_common:
+    test byte [rsp + 24], 3         ; cs: from user mode?
+    jz .kernel
+    swapgs
+.kernel:
+    push rax
+    push rdx
+    rdtsc
+    mov [gs:CPU_TIMER_TSC], eax
+    mov [gs:CPU_TIMER_TSC + 4], edx
+    pop rdx
+    pop rax
+    jmp trap_saved
+
 trap_common:
+    test byte [rsp + 24], 3         ; cs: from user mode?
+    jz trap_saved
+    swapgs
+trap_saved:
     PUSH_GPRS
     cld
     mov rdi, rsp
     call trap_dispatch
+    test al, al                     ; true: this entry took the lock
+    jz trap_return
+    mov dword [big_lock], 0
     ; fall through: return to whatever the (current) trapframe says
 global trap_return
 trap_return:
     POP_GPRS
     add rsp, 16                     ; vector, error
+    test byte [rsp + 8], 3          ; back to user mode?
+    jz .iret
+    swapgs
+.iret:
     iretq
 
 ; syscall: rcx = user rip, r11 = user rflags, IF cleared by FMASK.
 global syscall_entry
 syscall_entry:
-    mov [cpu_user_rsp], rsp
-    mov rsp, [cpu_kstack_top]
+    swapgs
+    mov [gs:CPU_USER_RSP], rsp
+    mov rsp, [gs:CPU_KSTACK_TOP]
     push qword 0x1b                 ; ss
-    push qword [cpu_user_rsp]       ; rsp
+    push qword [gs:CPU_USER_RSP]    ; rsp
     push r11                        ; rflags
     push qword 0x23                 ; cs
     push rcx                        ; rip
     push 0                          ; error
     push SYSCALL_VEC
     PUSH_GPRS                       ; DF is clear: FMASK (cpu.c) clears it
+    lock bts dword [big_lock], 0
+    jc syscall_lock_wait
+syscall_locked:
     mov rdi, rsp
     cmp rax, SYS_CALL               ; call and reply_recv try the IPC
     je syscall_fast_call            ; fast path first (fastpath.c)
@@ -115,17 +148,24 @@ syscall_entry:
     je syscall_fast_reply_recv
 syscall_general:
     call syscall_dispatch
+; (The kernel never changes the rip of a frame to a non-canonical address,
+; which sysret would fault on in ring 0: a thread's rip is checked by
+; thread_create, and fault injection sets only 0 or HANG_VADDR.)
 global syscall_return
 syscall_return:
-    cmp qword [rsp + 15 * 8], SYSCALL_VEC
-    jne trap_return                 ; frame rewritten: leave by iretq
+    mov dword [big_lock], 0
     POP_GPRS
     add rsp, 16
     pop rcx                         ; rip
     add rsp, 8                      ; cs
     pop r11                         ; rflags
+    swapgs
     pop rsp                         ; user stack; IF still clear
     o64 sysret
+syscall_lock_wait:
+    call kernel_lock_slow           ; spins, answering TLB shootdowns
+    mov rax, [rsp + 14 * 8]         ; the syscall number again
+    jmp syscall_locked
 syscall_fast_call:
     cmp byte [ipc_fastpath], 0
     je syscall_general
@@ -218,13 +258,16 @@ user_copy_fault:
 ; initial trapframe just above.
 global thread_trampoline
 thread_trampoline:
+    test byte [rsp + 15 * 8 + 24], 3
+    jz trap_return                  ; the idle thread keeps the lock
+    mov dword [big_lock], 0
     jmp trap_return
 
 section .rodata
 global isr_table
 isr_table:
 %assign i 0
-%rep 48
+%rep NUM_VECTORS
     dq isr_ %+ i
 %assign i i + 1
 %endrep

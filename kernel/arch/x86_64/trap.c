@@ -1,52 +1,10 @@
-// Interrupts and exceptions: the 8259 PIC, the PIT timer, the polled COM1
-// log output, trap dispatch, and the panic register dump and backtrace.
+// Interrupts and exceptions: trap dispatch (with the big kernel lock),
+// the polled COM1 log output, and the panic register dump and backtrace.
+// The interrupt controllers are in apic.c.
 #include "kernel.h"
 #include <arch/cpu.h>
 
-#define PIC1 0x20
-#define PIC2 0xA0
 #define COM1 0x3F8
-#define PIT_HZ 1000
-
-static u16 irq_masks = 0xffff;
-u64 timer_irq_tsc;                               // set by the IRQ 0 entry stub
-
-// The time stamp counter at the entry of the latest timer interrupt.
-u64 arch_timer_irq_tsc(void) { return timer_irq_tsc; }
-
-static void pic_write_masks(void)
-{
-    outb(PIC1 + 1, (u8)irq_masks);
-    outb(PIC2 + 1, (u8)(irq_masks >> 8));
-}
-
-static void pic_init(void)
-{
-    outb(PIC1, 0x11); outb(PIC2, 0x11);          // ICW1: init, ICW4 follows
-    outb(PIC1 + 1, IRQ_BASE); outb(PIC2 + 1, IRQ_BASE + 8);
-    outb(PIC1 + 1, 4); outb(PIC2 + 1, 2);        // cascade on IRQ 2
-    outb(PIC1 + 1, 1); outb(PIC2 + 1, 1);        // 8086 mode
-    irq_masks = 0xffff & ~(1u << 0) & ~(1u << 2);
-    pic_write_masks();
-}
-
-void arch_irq_mask(int irq) { irq_masks |= 1u << irq; pic_write_masks(); }
-void arch_irq_unmask(int irq) { irq_masks &= ~(1u << irq); pic_write_masks(); }
-
-static void pic_eoi(int irq)
-{
-    if (irq >= 8)
-        outb(PIC2, 0x20);
-    outb(PIC1, 0x20);
-}
-
-static void pit_init(void)
-{
-    u16 div = 1193182 / PIT_HZ;
-    outb(0x43, 0x34);                            // channel 0, lo/hi, rate generator
-    outb(0x40, (u8)div);
-    outb(0x40, (u8)(div >> 8));
-}
 
 static void serial_init(void)
 {
@@ -76,12 +34,6 @@ void arch_early_init(void)
     serial_init();
 }
 
-void arch_timer_init(void)
-{
-    pic_init();
-    pit_init();
-}
-
 static const char *const exc_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
     "invalid opcode", "device not available", "double fault", "coprocessor",
@@ -95,34 +47,52 @@ const char *arch_exception_name(u64 vector)
     return vector < 32 && exc_names[vector] ? exc_names[vector] : "exception";
 }
 
-// Entry from entry.asm for every exception and IRQ. Interrupts are off.
-void trap_dispatch(struct trapframe *tf)
+void arch_eoi(void);
+
+// Entry from entry.asm for every exception, IRQ and IPI; interrupts are
+// off. Interrupts (but for the TLB shootdown and the stop IPI) and
+// exceptions from user mode take the big kernel lock; the result tells
+// entry.asm to release it on the way out. An exception in kernel mode
+// happens with the lock held already (a bad user pointer in
+// arch_user_copy) or is a kernel bug.
+bool trap_dispatch(struct trapframe *tf)
 {
-    if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NUM_IRQS) {
-        int irq = (int)tf->vector - IRQ_BASE;
-        if (irq == 0) {
-            pic_eoi(0);
-            timer_tick();
-        } else {
-            arch_irq_mask(irq);                  // until the driver acks
-            pic_eoi(irq);
-            irq_handle(irq);
+    u64 v = tf->vector;
+    if (v >= IRQ_BASE) {
+        if (v == VEC_SPURIOUS)
+            return false;                        // no end of interrupt for these
+        if (v < IRQ_BASE + NUM_IRQS && arch_irq_level((int)v - IRQ_BASE))
+            arch_irq_mask((int)v - IRQ_BASE);    // until the driver acks
+        arch_eoi();
+        if (v == VEC_TLB) {
+            extern void tlb_ipi(void);
+            tlb_ipi();
+            return false;
         }
+        if (v == VEC_STOP)
+            for (;;)
+                __asm__ volatile("cli; hlt");
+        kernel_lock();
+        if (v == VEC_TIMER)
+            timer_tick();
+        else if (v < IRQ_BASE + NUM_IRQS)                // VEC_RESCHED: just the exit
+            irq_handle((int)v - IRQ_BASE);
         sched_kernel_exit();
-        return;
+        return true;
     }
-    if (tf->vector < 32 && (tf->cs & 3)) {
+    if (tf->cs & 3) {
+        kernel_lock();
         fault_user(tf);
         sched_kernel_exit();
-        return;
+        return true;
     }
     extern char user_copy_start[], user_copy_end[], user_copy_fault[];
-    if (tf->vector == 14 && tf->rip >= (u64)user_copy_start && tf->rip < (u64)user_copy_end) {
+    if (v == 14 && tf->rip >= (u64)user_copy_start && tf->rip < (u64)user_copy_end) {
         tf->rip = (u64)user_copy_fault;          // a bad user pointer: -E_FAULT
-        return;
+        return false;
     }
     arch_dump(tf);
-    panic("%s in kernel at %lx", arch_exception_name(tf->vector), tf->rip);
+    panic("%s in kernel at %lx", arch_exception_name(v), tf->rip);
 }
 
 void arch_dump(const struct trapframe *tf)

@@ -1,6 +1,8 @@
 // x86-64 page tables: the kernel's mappings (direct map, image with NX on
 // data), per-process address spaces in the lower half, and vm_copy, the
-// single checked path between user memory and the kernel.
+// single checked path between user memory and the kernel. A mapping
+// removed from a space loaded on other CPUs is shot down there (an IPI
+// that flushes their TLB) before its frame is freed and the call returns.
 #include "mm/mm.h"
 #include <arch/cpu.h>
 #include "uapi/limits.h"
@@ -8,6 +10,8 @@
 #define PTE_P     (1ul << 0)
 #define PTE_W     (1ul << 1)
 #define PTE_U     (1ul << 2)
+#define PTE_PWT   (1ul << 3)
+#define PTE_PCD   (1ul << 4)
 #define PTE_PS    (1ul << 7)
 #define PTE_G     (1ul << 8)
 #define PTE_OWNED (1ul << 9)      /* software bit: frame freed with the space */
@@ -82,8 +86,11 @@ void vm_kernel_init(void)
     for (u64 g = 0; g < MAX_PHYS >> 30; g++) {
         u64 *pd = page_alloc();
         pdpt[g] = V2P(pd) | PTE_P | PTE_W;
-        for (u64 i = 0; i < 512; i++)
-            pd[i] = ((g << 30) + (i << 21)) | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+        for (u64 i = 0; i < 512; i++) {
+            u64 pa = (g << 30) + (i << 21);
+            pd[i] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX |
+                    (pa >= 0xFE000000ul ? PTE_PCD | PTE_PWT : 0);   // the APICs: uncached
+        }
     }
     kmap_range(KBASE + 0x100000, (u64)kernel_text_start, PTE_W | PTE_NX);  // boot stack
     kmap_range((u64)kernel_text_start, (u64)kernel_rodata_start, 0);
@@ -151,16 +158,53 @@ static u64 prot_flags(int prot)
     return PTE_P | PTE_U | (prot & PROT_WRITE ? PTE_W : 0) | (prot & PROT_EXEC ? 0 : PTE_NX);
 }
 
-static void unmap_page(struct addrspace *as, u64 va)
+// Frames unmapped by one call, freed once no CPU can reach them through
+// its TLB: after the shootdown, if the space is live on another CPU.
+struct unmapped {
+    struct addrspace *as;
+    u64 remote;                   // other CPUs that have the space loaded
+    int n;
+    void *frames[64];
+};
+
+static void unmapped_flush(struct unmapped *u)
 {
+    if (u->remote)
+        arch_tlb_shootdown(u->remote);
+    for (int i = 0; i < u->n; i++)
+        if (u->frames[i])
+            page_free(u->frames[i]);
+    u->n = 0;
+}
+
+static void unmap_page(struct unmapped *u, u64 va)
+{
+    struct addrspace *as = u->as;
     u64 *pte = pt_walk(as->pml4, va, false, 0);
     if (!pte || !(*pte & PTE_P))
         return;
+    if (u->n == 64)
+        unmapped_flush(u);
     if (*pte & PTE_OWNED)
-        page_free(P2V(*pte & PTE_ADDR));
+        u->frames[u->n++] = P2V(*pte & PTE_ADDR);
+    else if (!u->n)
+        u->frames[u->n++] = NULL;         // nothing to free, but a flush is due
     *pte = 0;
     as->pages--;
     invlpg(va);
+}
+
+static void unmapped_init(struct unmapped *u, struct addrspace *as)
+{
+    u->as = as;
+    u->remote = sched_as_cpus(as);
+    u->n = 0;
+}
+
+static void unmapped_done(struct unmapped *u)
+{
+    if (u->n)
+        unmapped_flush(u);
 }
 
 // True if len more bytes of pages (and the few tables they may need)
@@ -180,17 +224,21 @@ int as_map(struct addrspace *as, u64 va, u64 len, int prot)
         return -E_INVAL;
     if (!within_limit(as, len))
         return -E_NOMEM;
+    struct unmapped u;
+    unmapped_init(&u, as);
     for (u64 off = 0; off < len; off += PAGE_SIZE) {
-        unmap_page(as, va + off);
+        unmap_page(&u, va + off);
         u64 *pte = pt_walk_n(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U, &as->tables);
         void *page = pte ? page_alloc() : NULL;
         if (!page) {
+            unmapped_done(&u);
             as_unmap(as, va, off);
             return -E_NOMEM;
         }
         *pte = V2P(page) | prot_flags(prot) | PTE_OWNED;
         as->pages++;
     }
+    unmapped_done(&u);
     return 0;
 }
 
@@ -201,15 +249,21 @@ int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
         return -E_INVAL;
     if (!within_limit(as, len))
         return -E_NOMEM;
-    for (u64 off = 0; off < len; off += PAGE_SIZE) {
-        unmap_page(as, va + off);
+    struct unmapped u;
+    unmapped_init(&u, as);
+    int err = 0;
+    for (u64 off = 0; off < len && !err; off += PAGE_SIZE) {
+        unmap_page(&u, va + off);
         u64 *pte = pt_walk_n(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U, &as->tables);
-        if (!pte)
-            return -E_NOMEM;
+        if (!pte) {
+            err = -E_NOMEM;
+            break;
+        }
         *pte = (pa + off) | prot_flags(prot);
         as->pages++;
     }
-    return 0;
+    unmapped_done(&u);
+    return err;
 }
 
 int as_unmap(struct addrspace *as, u64 va, u64 len)
@@ -218,15 +272,18 @@ int as_unmap(struct addrspace *as, u64 va, u64 len)
         return 0;
     if (!user_range_ok(va, len))
         return -E_INVAL;
+    struct unmapped u;
+    unmapped_init(&u, as);
     for (u64 off = 0; off < len;) {
         u64 hole = absent_span(as->pml4, va + off);
         if (hole) {
             off += hole;
             continue;
         }
-        unmap_page(as, va + off);
+        unmap_page(&u, va + off);
         off += PAGE_SIZE;
     }
+    unmapped_done(&u);
     return 0;
 }
 

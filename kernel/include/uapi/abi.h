@@ -48,12 +48,24 @@ struct proc_info {
     int state;                   // 0 running, 1 all threads blocked
     char name[32];
     unsigned long pages;         // user pages and page tables it holds (4 KiB)
+    int cpu;                     // the CPU its (running or first) thread ran on last
+    int pad;
 };
 
 // mem_info result: the machine's physical memory in 4 KiB frames.
 struct mem_info {
     unsigned long total;         // usable RAM the memory map gave the kernel
     unsigned long free;          // not in use by anything
+};
+
+// cpu_info result: one CPU that runs.
+struct cpu_info {
+    unsigned long ticks;         // its timer interrupts so far (a watchdog sees them move)
+    unsigned long idle_tsc;      // time stamp counter spent idle
+    int id;
+    int pid;                     // the process it runs now, 0 if idle
+    int prio;                    // the priority it runs at, -1 if idle
+    int pad;
 };
 
 // The latest timer interrupt (tick_info), for latency measurements.

@@ -49,7 +49,11 @@
     X(40, busy_tsc,       0) /* -> time stamp counter less the idle thread's share */ \
     X(41, irq_wait,       1) /* (irq): irq_ack, then notif_wait on its notification */ \
     X(42, tick_info,      1) /* (struct tick_info *): the latest timer IRQ */ \
-    X(43, mem_info,       1) /* (struct mem_info *): frames in the machine */
+    X(43, mem_info,       1) /* (struct mem_info *): frames in the machine */ \
+    X(50, cpu_info,       2) /* (index, struct cpu_info *): -E_NOENT past the last CPU */ \
+    X(51, thread_cpus,    2) /* (thread, mask): the CPUs it may run on (bit n: CPU n) */ \
+    X(52, proc_cpus,      2) /* (proc, mask): the same for all its threads, now and later */ \
+    X(53, cpu_self,       0) /* -> the CPU the caller runs on */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };

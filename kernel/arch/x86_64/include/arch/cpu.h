@@ -5,8 +5,15 @@
 #include "types.h"
 
 #define SYSCALL_VEC 256
-#define IRQ_BASE    32
-#define NUM_IRQS    16
+#define IRQ_BASE    32          /* IO-APIC pin n (ISA IRQ n) arrives at vector 32 + n */
+#define NUM_IRQS    24
+#define VEC_TIMER   56          /* local APIC timer */
+#define VEC_RESCHED 57          /* IPI: look at the run queue */
+#define VEC_TLB     58          /* IPI: flush the TLB (no lock taken) */
+#define VEC_STOP    59          /* IPI: halt (panic) */
+#define VEC_SPURIOUS 63
+#define NUM_VECTORS 64
+#define MAX_CPUS    8
 
 // Saved user (or kernel) state; layout fixed by entry.asm.
 struct trapframe {
@@ -18,6 +25,63 @@ struct trapframe {
 // FPU/SSE state saved by fxsave.
 struct fpu_state { u8 data[512]; } __attribute__((aligned(16)));
 
+struct tss {
+    u32 reserved0;
+    u64 rsp0, rsp1, rsp2;
+    u64 reserved1;
+    u64 ist[7];
+    u64 reserved2;
+    u16 reserved3;
+    u16 iomap_base;
+    u8 iopb[8192 + 1];
+} __attribute__((packed));
+
+struct thread;
+
+// One per CPU, reached through the GS base while in the kernel (the
+// entry paths swap it in with swapgs). The first fields are read by
+// entry.asm at fixed offsets.
+struct cpu {
+    struct cpu *self;             // 0
+    u64 kstack_top;               // 8: the syscall entry's stack
+    u64 user_rsp;                 // 16
+    struct thread *thread;        // 24: the one running here
+    u64 timer_irq_tsc;            // 32: time stamp counter at the latest timer IRQ
+    u64 bit;                      // 40: 1 << id, for affinity masks
+    bool need_resched;            // 48: a higher priority is ready for this CPU
+    bool online;
+    int id;
+    u32 apic_id;
+    int kick_prio;                // priority an IPI sent here is for (-1 none)
+    struct thread *idle;
+    struct thread *zombie;        // dead thread whose stack was in use
+    u64 idle_tsc, idle_since;     // time spent idle (sched_idle_tsc)
+    u64 ticks;                    // local timer interrupts taken (watchdog)
+    volatile u32 tlb_flush;       // set by a shootdown, cleared once flushed
+    const u8 *iopb_loaded;
+    u64 gdt[7];
+    struct tss tss __attribute__((aligned(16)));
+    u8 df_stack[4096] __attribute__((aligned(16)));
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern int ncpus;                 // CPUs started
+
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+// this_cpu()->need_resched in one instruction.
+static inline bool this_cpu_need_resched(void)
+{
+    bool r;
+    __asm__ volatile("cmpb $0, %%gs:48" : "=@ccne"(r) :: "memory");
+    return r;
+}
+
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(u16 port, u16 v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
 static inline u8 inb(u16 port) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
@@ -28,7 +92,13 @@ static inline u64 rdtsc(void) { u32 lo, hi; __asm__ volatile("rdtsc" : "=a"(lo),
 static inline void invlpg(u64 va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
 
 void arch_init(void);
-void arch_set_kstack(u64 top);
+void arch_cpu_init(struct cpu *c);
+// The stack the CPU switches to on entry from user mode.
+static inline void arch_set_kstack(struct cpu *c, u64 top)
+{
+    c->tss.rsp0 = top;
+    c->kstack_top = top;
+}
 void arch_switch(u64 *save_sp, u64 new_sp);
 static inline void arch_fpu_save(struct fpu_state *s) { __asm__ volatile("fxsave64 %0" : "=m"(*s)); }
 static inline void arch_fpu_restore(const struct fpu_state *s) { __asm__ volatile("fxrstor64 %0" :: "m"(*s)); }
@@ -37,6 +107,11 @@ void arch_iopb_load(const u8 *bitmap);
 void arch_iopb_forget(const u8 *bitmap);
 void arch_irq_mask(int irq);
 void arch_irq_unmask(int irq);
+bool arch_irq_level(int irq);
+void arch_send_ipi(struct cpu *c, int vector);
+void arch_tlb_shootdown(u64 mask);
+void arch_start_cpus(u32 want);
+u64 arch_acpi_rsdp(const void *tag, u32 size);
 void arch_idle(void);
 void arch_poweroff(void);
 u64 *arch_thread_stack_init(u64 *top, struct trapframe *tf);
@@ -49,7 +124,12 @@ void arch_timer_init(void);
 u64 arch_rtc_epoch(void);
 int arch_user_copy(void *dst, const void *src, u64 len);
 int arch_user_read32(void *dst, const void *src);
-u64 arch_timer_irq_tsc(void);
+
+// The big kernel lock (entry.asm takes it on syscall entry, trap.c on
+// interrupts and exceptions from user mode; see kernel/arch/x86_64/lock.c).
+extern volatile u32 big_lock;
+void kernel_lock(void);
+static inline void kernel_unlock(void) { __atomic_store_n(&big_lock, 0, __ATOMIC_RELEASE); }
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
