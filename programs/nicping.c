@@ -13,6 +13,8 @@
 #include "svc_proto.h"
 #include "nic_proto.h"
 
+extern struct startinfo os_start;               // our priority (libc/posix)
+
 #define MY_IP     0x0a00020fu                    // 10.0.2.15
 #define ECHO_DATA 56
 #define TIMEOUT_MS 2000
@@ -190,7 +192,10 @@ static int connect_nic(void)
     for (int i = 0; i < 6; i++)
         my_mac[i] = (uint8_t)(m.w1 >> (8 * i));
     long notif = sys_notif_create();
-    thread_start(waiter, notif, 20, 16384);
+    if (notif < 0 || thread_start(waiter, notif, os_start.prio, 16384) < 0) {
+        fprintf(stderr, "nicping: cannot start the notification waiter\n");
+        return -1;
+    }
     m = (struct msg){ TAG(NIC_ATTACH, 0) | TAG_HANDLE, 1, 0, (uint64_t)notif, 0, 0 };
     e = ipc_call(nic, &m, NULL);
     return e < 0 || m.w0 ? -1 : 0;
