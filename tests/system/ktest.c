@@ -636,6 +636,7 @@ static const struct test tests[] = {
     { "bad_arguments", t_bad_arguments },
     KTEST_RT_TESTS
     KTEST_ISO_TESTS
+    KTEST_DMA_TESTS
 };
 
 int main(int argc, char **argv)

@@ -2,7 +2,9 @@
 // kread, kexec, hlt, cli, div0, io: take that CPU fault; io_granted: use
 // the granted RTC ports and exit 42; io_outside: then touch port 0x72;
 // spin: loop until killed; work: compute for a while, exit 0 if right;
-// isolate: try to reach what it was not given (see isolate()).
+// isolate: try to reach what it was not given (see isolate()); dma: take
+// 1 MiB of DMA memory with the right in handle 1 and exit 42; dma_spin:
+// take it and sleep until killed.
 #include "os.h"
 
 static uint64_t hash_rounds(uint64_t n)
@@ -97,5 +99,12 @@ int main(int argc, char **argv)
         return work();
     if (!strcmp(m, "isolate"))
         return isolate();
+    if (!strcmp(m, "dma") || !strcmp(m, "dma_spin")) {     // handle 1: the DMA right
+        if (sys_dma_alloc(1, 0x520000000l, 256 * 4096) <= 0)
+            return 9;
+        while (!strcmp(m, "dma_spin"))
+            sys_sleep(1000);
+        return 42;
+    }
     return 100;
 }
