@@ -21,8 +21,10 @@ def pci_listing(sh, record):
 
 def ping_works(sh, record, name):
     out = sh.run("nicping -c 3 && echo NICPING-OK", timeout=60) or ""
+    woken = re.search(r"; (\d+) irqs; (\d+) notifications", out)
     ok = ("arp: 10.0.2.2 is at %s" % SLIRP_MAC in out and "3 sent, 3 received" in out and
-          "NICPING-OK" in out)
+          "NICPING-OK" in out and woken is not None and int(woken.group(1)) > 0 and
+          int(woken.group(2)) > 0)
     record("scenario.nic_" + name, ok, repr(out[-1500:]))
     return ok
 
