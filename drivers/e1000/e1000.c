@@ -5,6 +5,7 @@
 #include "os.h"
 #include "e1000.h"
 #include "nic_proto.h"
+#include "svc_proto.h"
 
 #define MMIO_VA     0x50000000ul
 #define DMA_VA      0x60000000ul
@@ -117,6 +118,10 @@ int e1000_init(uint8_t mac[6])
     tx_buf = (uint8_t *)DMA_VA + TX_BUFS_OFF;
     if (reset() < 0 || read_mac(mac) < 0)
         return -1;
+    struct msg m = { TAG(SVC_BUSMASTER, 0), 0, 0, 0, 0, 0 };   // DMA on, now that it is reset
+    long e = ipc_call(E1000_H_SVC, &m, NULL);
+    if (e < 0 || m.w0)
+        return e < 0 ? (int)e : (int)m.w0;
     wr(REG_CTRL, rd(REG_CTRL) | CTRL_SLU);
     for (int i = 0; i < 128; i++)
         wr(REG_MTA + 4 * i, 0);

@@ -12,6 +12,7 @@
 #define E1000_H_MMIO     2       // BAR 0: the registers
 #define E1000_H_IRQ      3       // its PCI interrupt line
 #define E1000_H_DMA      4       // the root capability with R_DMA only
+#define E1000_H_SVC      5       // the supervisor: bus mastering after the reset
 
 #define E1000_RX_N       32      // descriptors per ring (a multiple of 8)
 #define E1000_TX_N       32

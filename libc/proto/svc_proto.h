@@ -14,6 +14,8 @@ enum svc_op {
                        //    the end (the devices init found at boot)
     SVC_CONNECT,       // payload: name -> reply carries (TAG_HANDLE, w2) a send handle to
                        //    that service's endpoint; -ENOENT, -EPERM (not public)
+    SVC_BUSMASTER,     // from a driver, once it has reset its device: the device may do
+                       //    DMA from now on -> 0; -EPERM (not a driver of a DMA device)
     SVC_OPS
 };
 

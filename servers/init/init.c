@@ -178,16 +178,18 @@ static void pci_init(void)
             nic_dev = &pci_devs[i];
 }
 
-// The NIC's bus mastering: off when its driver dies (the device must not
-// write into the frames the kernel just freed), on before it starts.
+// The NIC's bus mastering: off before its driver starts and when it dies
+// (the device must not write into the frames the kernel just freed), on
+// when the driver asks, once it has reset the device (SVC_BUSMASTER).
 static void nic_device(int on)
 {
     uint16_t bits = PCI_CMD_MEM | PCI_CMD_MASTER;
-    pci_command_set(nic_dev, on ? bits : 0, on ? 0 : PCI_CMD_MASTER);
+    pci_command_set(nic_dev, on ? bits : PCI_CMD_MEM, on ? 0 : PCI_CMD_MASTER);
 }
 
-// The e1000 service, when the bus has one: its endpoint, BAR 0, IRQ line
-// and the root capability with only the DMA right. Returns 1, or 0 if none.
+// The e1000 service, when the bus has one: its endpoint, BAR 0, IRQ line,
+// the root capability with only the DMA right, and the supervisor's
+// endpoint (for SVC_BUSMASTER). Returns 1, or 0 if none.
 static int nic_define(struct service *t)
 {
     if (!nic_dev)
@@ -195,7 +197,7 @@ static int nic_define(struct service *t)
     const struct pci_bar *b = &nic_dev->bar[0];
     long dma = sys_handle_mint(H_ROOT, R_DMA | R_GRANT, 0);
     long grants[] = { endpoints[SVC_NIC], sys_mmio_get(H_ROOT, (long)b->base, (long)b->size),
-                      sys_irq_get(H_ROOT, nic_dev->irq), dma };
+                      sys_irq_get(H_ROOT, nic_dev->irq), dma, -1 - SVC_SUPERVISOR };
     *t = (struct service){ .name = "e1000", .prio = PRIO_NIC, .may_stop = 1, .public = 1,
                            .endpoint = endpoints[SVC_NIC], .device = nic_device };
     grants_set(t, grants, NELEM(grants));

@@ -38,7 +38,7 @@ void supervise_note_shell(int pid, int restarts)
 static void start_service(struct service *s)
 {
     if (s->device)
-        s->device(1);
+        s->device(0);                             // until the driver has reset it
     s->proc = service_spawn(s, s->restarts, deaths, 1ul << (s - svcs));
     s->started_ms = now_ms();
     s->state = s->proc >= 0 ? SVC_RUNNING : SVC_STOPPED;
@@ -245,6 +245,21 @@ static int op_connect(struct request *rq)
     return SERVER_DEFER;
 }
 
+// A driver's device may do DMA once the driver has reset it: before, it
+// may still aim at the frames of the driver's previous life.
+static int op_busmaster(struct request *rq)
+{
+    rq->r0 = (uint64_t)-EPERM;
+    for (int i = 0; i < nsvcs; i++) {
+        struct service *s = &svcs[i];
+        if (s->device && s->state == SVC_RUNNING && (uint64_t)s->pid == rq->badge) {
+            s->device(1);
+            rq->r0 = 0;
+        }
+    }
+    return 0;
+}
+
 static void ticker(long notif)
 {
     for (;;) {
@@ -271,7 +286,7 @@ _Noreturn void supervise(struct service *table, int n, long svc_endpoint, long d
     static const server_op ops[SVC_OPS] = {
         [SVC_LIST] = op_list, [SVC_RESTART] = op_restart,
         [SVC_FAULT] = op_fault, [SVC_KILL] = op_kill,
-        [SVC_PCI] = op_pci, [SVC_CONNECT] = op_connect,
+        [SVC_PCI] = op_pci, [SVC_CONNECT] = op_connect, [SVC_BUSMASTER] = op_busmaster,
     };
     svcs = table;
     nsvcs = n;

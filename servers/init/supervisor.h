@@ -18,7 +18,8 @@ struct service {
     uint64_t data_len, data_at;
     long endpoint;               // its endpoint (-1: none), pinged for liveness
     int public;                  // SVC_CONNECT hands its endpoint to any program
-    void (*device)(int on);      // its device: off when it dies, on before it starts
+    void (*device)(int on);      // its device's DMA: off before it starts and when it
+                                 // dies, on when it asks (SVC_BUSMASTER) after its reset
     // state, changed only by the main thread
     long proc;
     int pid, state, restarts, quick_deaths;
