@@ -3,6 +3,8 @@
 // ICMP echo requests built here, and prints the driver's counters.
 // Usage: nicping [-c COUNT] [ADDR]   (ADDR default 10.0.2.2, the gateway;
 // this machine is 10.0.2.15). Exit 0 when every echo was answered.
+// nicping -b: sends malformed batches instead and checks that the driver
+// refuses each (-EINVAL) and counts it as a transmit error.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +216,40 @@ static void print_stats(void)
            (unsigned long)st.irqs, wakeups);
 }
 
+static long tx_errors(void)
+{
+    struct nic_stats st;
+    struct msg m;
+    return nic_call(NIC_STATS, 0, NULL, 0, &st, sizeof(st), &m) < 0 ? -1 : (long)st.tx_errors;
+}
+
+// Malformed batches: a runt, a length past the end, a stray byte after a
+// good frame, an empty batch. Each must get -EINVAL (22) and a count.
+static int bad_batches(void)
+{
+    static const uint8_t runt[] = { 5, 0, 1, 2, 3, 4, 5 }, past[] = { 60, 0, 1, 2 };
+    static uint8_t stray[2 + 60 + 1] = { 60, 0 };
+    const struct { const uint8_t *b; uint32_t len; const char *what; } cases[] = {
+        { runt, sizeof(runt), "runt" }, { past, sizeof(past), "length past the end" },
+        { stray, sizeof(stray), "stray byte" }, { runt, 0, "empty" },
+    };
+    int bad = 0;
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct msg m;
+        long before = tx_errors();
+        long r = nic_call(NIC_SEND, 0, cases[i].b, cases[i].len, NULL, 0, &m);
+        long after = tx_errors();
+        printf("%s: %s (%ld), tx_errors %ld -> %ld\n", cases[i].what,
+               r == -22 ? "refused" : "ACCEPTED", r, before, after);
+        bad |= r != -22 || after != before + 1;
+    }
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "-b"))
+        return connect_nic() || bad_batches();
     int count = 3, a, b, c, d;
     if (argc >= 3 && !strcmp(argv[1], "-c")) {
         count = atoi(argv[2]);

@@ -49,6 +49,9 @@ def run_all(Shell, BUILD, record):
            sh.text()[-1500:])
     pci_listing(sh, record)
     ping_works(sh, record, "arp_and_ping_gateway")
+    out = sh.run("nicping -b && echo BATCHES-OK") or ""
+    record("scenario.nic_malformed_batches_refused_and_counted",
+           out.count("refused") == 4 and "BATCHES-OK" in out, repr(out))
     out = sh.run("nicping 10.0.2.99") or ""
     record("scenario.nic_no_reply_is_an_error", "no ARP reply from 10.0.2.99" in out, repr(out))
     for how in ("svc fault e1000 crash", "svc restart e1000", "svc fault e1000 hang"):
