@@ -85,6 +85,8 @@ static void service_died(struct service *s)
 static void stop_service(struct service *s, const char *why)
 {
     snprintf(s->cause, sizeof(s->cause), "%s", why);
+    if (s->device)
+        s->device(0);                             // DMA off before its frames are freed
     sys_proc_kill(s->proc);                       // the death notification follows
 }
 
