@@ -2,6 +2,7 @@
 // the frames are contiguous, zeroed and at the physical address returned,
 // and that they are freed by unmapping and by the death of their process.
 #include "ktest.h"
+#include "uapi/limits.h"
 
 #define DMA_AREA  0x520000000l
 #define ALIAS     0x530000000l
@@ -43,6 +44,43 @@ const char *t_dma_bad_arguments(void)
         EXPECT(r == -E_INVAL, "%s: %ld", bad[i].what, r);
     }
     sys_handle_close(dma);
+    return NULL;
+}
+
+// Pages (and page tables) this process holds, from proc_info.
+static long own_pages(void)
+{
+    struct proc_info pi;
+    for (long i = 0; sys_proc_info(H_ROOT_TEST, i, (long)&pi) == 0; i++)
+        if (pi.pid == sys_proc_self())
+            return (long)pi.pages;
+    return -1;
+}
+
+// Past the per-process limit: with all but about 700 pages of LIMIT_PAGES
+// mapped (an alias of physical memory, which costs only page tables),
+// 4 MiB more is refused with -E_NOMEM and no frame stays taken.
+const char *t_dma_past_limit(void)
+{
+    struct mem_info a, b;
+    long own = own_pages();
+    EXPECT(own > 0, "own pages: %ld", own);
+    long dma = dma_right(), len = ((LIMIT_PAGES - own) * 511 / 512 - 700) * 4096l;
+    long m = sys_mmio_get(H_ROOT_TEST, 0, len);
+    EXPECT(m >= 0, "mmio_get: %ld", m);
+    long e = sys_mmio_map(m, ALIAS);
+    sys_mem_info((long)&a);
+    long r = e ? e : sys_dma_alloc(dma, DMA_AREA, 4l << 20);
+    sys_mem_info((long)&b);
+    sys_vm_unmap(H_SELF, ALIAS, len);
+    sys_handle_close(m);
+    long small = sys_dma_alloc(dma, DMA_AREA, 4l << 20);       // fine once below it again
+    sys_vm_unmap(H_SELF, DMA_AREA, 4l << 20);
+    sys_handle_close(dma);
+    EXPECT(e == 0, "alias of %ld pages: %ld", len / 4096, e);
+    EXPECT(r == -E_NOMEM, "4 MiB past the limit: %ld", r);
+    EXPECT(b.free == a.free, "free %lu -> %lu: frames kept after a refusal", a.free, b.free);
+    EXPECT(small > 0, "4 MiB below the limit: %ld", small);
     return NULL;
 }
 
