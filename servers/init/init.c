@@ -10,6 +10,7 @@
 #include "proc_proto.h"
 #include "supervisor.h"
 #include "port.h"
+#include "pci.h"
 
 #define PRIO_CONSOLE 30
 #define PRIO_PROC    28
@@ -17,8 +18,9 @@
 #define PRIO_FS      26
 #define PRIO_DISK    29
 #define PRIO_SHELL   25
+#define PRIO_NIC     29
 
-enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, NSVC };
+enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, SVC_NIC, NSVC };
 static long endpoints[NSVC];
 
 static const void *bootfs;
@@ -149,6 +151,59 @@ static void services_define(struct service *t, const long *mint)
     grants_set(&t[4], proc, NELEM(proc));
 }
 
+// PCI: init holds the configuration ports, enumerates the bus once at
+// boot (before any driver runs: sizing a BAR turns its decoding off for a
+// moment) and hands each claimed device's BAR, IRQ line and, for a DMA
+// device, the DMA right to its one driver.
+static struct pci_dev pci_devs[PCI_MAX_DEVS];
+static int pci_ndevs;
+static const struct pci_dev *nic_dev;
+
+const struct pci_dev *pci_device(uint64_t index)
+{
+    return index < (uint64_t)pci_ndevs ? &pci_devs[index] : NULL;
+}
+
+static void pci_init(void)
+{
+    long io = sys_ioport_get(H_ROOT, PCI_PORT_ADDR, PCI_PORTS);
+    if (io < 0 || sys_ioport_enable(io) < 0) {
+        printf("init: no access to the PCI configuration ports\n");
+        return;
+    }
+    pci_ndevs = pci_scan(pci_devs, PCI_MAX_DEVS);
+    for (int i = 0; i < pci_ndevs; i++)
+        if (pci_devs[i].vendor == 0x8086 && pci_devs[i].device == 0x100e &&
+            !pci_devs[i].bar[0].io && pci_devs[i].bar[0].size && pci_devs[i].irq < 16)
+            nic_dev = &pci_devs[i];
+}
+
+// The NIC's bus mastering: off before its driver starts and when it dies
+// (the device must not write into the frames the kernel just freed), on
+// when the driver asks, once it has reset the device (SVC_BUSMASTER).
+static void nic_device(int on)
+{
+    uint16_t bits = PCI_CMD_MEM | PCI_CMD_MASTER;
+    pci_command_set(nic_dev, on ? bits : PCI_CMD_MEM, on ? 0 : PCI_CMD_MASTER);
+}
+
+// The e1000 service, when the bus has one: its endpoint, BAR 0, IRQ line,
+// the root capability with only the DMA right, and the supervisor's
+// endpoint (for SVC_BUSMASTER). Returns 1, or 0 if none.
+static int nic_define(struct service *t)
+{
+    if (!nic_dev)
+        return 0;
+    const struct pci_bar *b = &nic_dev->bar[0];
+    long dma = sys_handle_mint(H_ROOT, R_DMA | R_GRANT, 0);
+    long grants[] = { endpoints[SVC_NIC], sys_mmio_get(H_ROOT, (long)b->base, (long)b->size),
+                      sys_irq_get(H_ROOT, nic_dev->irq), dma, -1 - SVC_SUPERVISOR };
+    *t = (struct service){ .name = "e1000", .prio = PRIO_NIC, .may_stop = 1, .public = 1,
+                           .endpoint = endpoints[SVC_NIC], .device = nic_device };
+    grants_set(t, grants, NELEM(grants));
+    return 1;
+}
+
 // Asks proc to start a shell on the console; returns its pid or an error.
 static long spawn_shell(long proc)
 {
@@ -209,7 +264,7 @@ static _Noreturn void run_tests(long deaths)
 
 int main(void)
 {
-    static struct service table[5];
+    static struct service table[6];
     long mint[NSVC];
     bootfs = (const void *)os_boot_arg[0];
     bootfs_len = os_boot_arg[1];
@@ -222,8 +277,10 @@ int main(void)
         endpoints[i] = sys_endpoint_create();
         mint[i] = sys_handle_mint(endpoints[i], R_SEND | R_GRANT, 0);
     }
+    pci_init();
     services_define(table, mint);
+    int nsvc = 5 + nic_define(&table[5]);
     long my_proc = sys_handle_mint(endpoints[SVC_PROC], R_SEND, 1);   // badge: init's pid
     thread_start(shell_keeper, my_proc, 46, 65536);
-    supervise(table, NELEM(table), endpoints[SVC_SUPERVISOR], deaths);
+    supervise(table, nsvc, endpoints[SVC_SUPERVISOR], deaths);
 }

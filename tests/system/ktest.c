@@ -647,6 +647,7 @@ static const struct test tests[] = {
     { "bad_arguments", t_bad_arguments },
     KTEST_RT_TESTS
     KTEST_ISO_TESTS
+    KTEST_DMA_TESTS
 };
 
 static const struct smp_test smp_tests[] = { KTEST_SMP_TESTS };

@@ -65,4 +65,17 @@ const char *t_isolation_no_handle(void);
 #define KTEST_ISO_TESTS \
     { "isolation_no_handle", t_isolation_no_handle },
 
+// ktest_dma.c: contiguous frames for drivers.
+const char *t_dma_needs_right(void);
+const char *t_dma_bad_arguments(void);
+const char *t_dma_past_limit(void);
+const char *t_dma_contiguous_and_freed(void);
+const char *t_dma_freed_at_death(void);
+#define KTEST_DMA_TESTS \
+    { "dma_needs_right", t_dma_needs_right }, \
+    { "dma_bad_arguments", t_dma_bad_arguments }, \
+    { "dma_past_limit", t_dma_past_limit }, \
+    { "dma_contiguous_and_freed", t_dma_contiguous_and_freed }, \
+    { "dma_freed_at_death", t_dma_freed_at_death },
+
 #endif

@@ -4,7 +4,9 @@
 // spin: loop until killed; work: compute for a while, exit 0 if right;
 // isolate: try to reach what it was not given (see isolate());
 // read: on CPU 1, read the page at READ_VA until it changes (exit 2) or
-// goes away (a page fault); spin3: spin on CPUs 1, 2 and 3 at once.
+// goes away (a page fault); spin3: spin on CPUs 1, 2 and 3 at once;
+// dma: take 1 MiB of DMA memory with the right in handle 1 and exit 42;
+// dma_spin: take it and sleep until killed.
 #include "os.h"
 
 #define READ_VA    0x500000000ul         // mapped and filled by ktest_smp.c
@@ -124,6 +126,13 @@ int main(int argc, char **argv)
         }
         for (;;)
             sys_sleep(1000000);
+    }
+    if (!strcmp(m, "dma") || !strcmp(m, "dma_spin")) {     // handle 1: the DMA right
+        if (sys_dma_alloc(1, 0x520000000l, 256 * 4096) <= 0)
+            return 9;
+        while (!strcmp(m, "dma_spin"))
+            sys_sleep(1000);
+        return 42;
     }
     return 100;
 }

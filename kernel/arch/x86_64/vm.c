@@ -155,7 +155,8 @@ static bool user_range_ok(u64 va, u64 len)
 
 static u64 prot_flags(int prot)
 {
-    return PTE_P | PTE_U | (prot & PROT_WRITE ? PTE_W : 0) | (prot & PROT_EXEC ? 0 : PTE_NX);
+    return PTE_P | PTE_U | (prot & PROT_WRITE ? PTE_W : 0) | (prot & PROT_EXEC ? 0 : PTE_NX) |
+           (prot & PROT_DEVICE ? PTE_PCD | PTE_PWT : 0);
 }
 
 // Frames unmapped by one call, freed once no CPU can reach them through
@@ -242,9 +243,11 @@ int as_map(struct addrspace *as, u64 va, u64 len, int prot)
     return 0;
 }
 
-// Maps existing physical memory (not freed with the space).
-int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
+// Maps the physical range at pa with the given entry flags. On failure
+// nothing of the new range stays mapped; *done is what had been mapped.
+static int map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, u64 flags, u64 *done)
 {
+    *done = 0;
     if (!user_range_ok(va, len))
         return -E_INVAL;
     if (!within_limit(as, len))
@@ -259,10 +262,32 @@ int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
             err = -E_NOMEM;
             break;
         }
-        *pte = (pa + off) | prot_flags(prot);
+        *pte = (pa + off) | flags;
         as->pages++;
+        *done = off + PAGE_SIZE;
     }
     unmapped_done(&u);
+    if (err)
+        as_unmap(as, va, *done);
+    return err;
+}
+
+// Maps existing physical memory (not freed with the space). PROT_DEVICE
+// makes it uncached (PCD|PWT), for device registers.
+int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
+{
+    u64 done;
+    return map_phys(as, va, pa, len, prot_flags(prot), &done);
+}
+
+// Maps frames the caller allocated (contiguous from pa) as owned pages:
+// freed when unmapped or with the space. On failure every frame is freed.
+int as_map_owned(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
+{
+    u64 done;
+    int err = map_phys(as, va, pa, len, prot_flags(prot) | PTE_OWNED, &done);
+    if (err && len > done)               // the mapped ones went with as_unmap
+        page_free_n(P2V(pa + done), (len - done) / PAGE_SIZE);
     return err;
 }
 

@@ -50,6 +50,7 @@
     X(41, irq_wait,       1) /* (irq): irq_ack, then notif_wait on its notification */ \
     X(42, tick_info,      1) /* (struct tick_info *): the latest timer IRQ */ \
     X(43, mem_info,       1) /* (struct mem_info *): frames in the machine */ \
+    X(44, dma_alloc,      3) /* (root R_DMA, vaddr, len) -> physical address */ \
     X(50, cpu_info,       2) /* (index, struct cpu_info *): -E_NOENT past the last CPU */ \
     X(51, thread_cpus,    2) /* (thread, mask): the CPUs it may run on (bit n: CPU n) */ \
     X(52, proc_cpus,      2) /* (proc, mask): the same for all its threads, now and later */ \
