@@ -37,6 +37,7 @@ prog_fs      := $(wildcard servers/fs/*.c)
 prog_pipe    := $(wildcard servers/pipe/*.c)
 prog_proc    := $(wildcard servers/proc/*.c)
 prog_sh      := $(wildcard servers/shell/*.c)
+prog_net     := $(wildcard servers/net/*.c)
 USER_PROGRAMS := $(notdir $(basename $(wildcard programs/*.c)))
 $(foreach p,$(USER_PROGRAMS),$(eval prog_$(p) := programs/$(p).c))
 prog_fuzz    += $(wildcard programs/fuzz/*.c)      # programs/NAME/ holds the rest of NAME
@@ -49,7 +50,7 @@ prog_ata     := $(wildcard drivers/ata/*.c)
 # holds the programs.
 MINI_PROGS   := init $(if $(prog_console),console) $(if $(prog_ata),ata)
 TEST_PROGS   := ktest t_echo t_fault
-SERVER_PROGS := fs pipe proc sh
+SERVER_PROGS := fs pipe proc sh net
 NEWLIB_PROGS := $(SERVER_PROGS) $(USER_PROGRAMS)
 BIN          := $(BUILD)/bin
 SYSTEM_ELF   := $(addprefix $(BIN)/,$(MINI_PROGS) $(SERVER_PROGS))
@@ -61,6 +62,11 @@ DISK         ?= $(BUILD)/disk.img
 include libc/newlib.mk
 NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
           -Iprograms/lib -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
+include servers/net/lwip.mk
+# net links lwIP; its objects see lwIP's headers.
+libs_net     := $(LWIP_LIB)
+$(BUILD)/nl/servers/net/%.o: NCFLAGS += $(LWIP_INC)
+$(BUILD)/nl/servers/net/%.o: | $(LWIP_STAMP)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 # What the programs in /bin share (programs/lib/prog.h).
 LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))
@@ -121,10 +127,10 @@ $(BIN)/$(1): $(patsubst %.c,$(BUILD)/user/%.o,$(prog_$(1))) $(BUILD)/libos.a $(B
 	    --start-group $(BUILD)/libmini.a $(BUILD)/libos.a --end-group
 endef
 define newlib_rule
-$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP) $(BUILD)/libnlposix.a
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(libs_$(1)) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP) $(BUILD)/libnlposix.a
 	@mkdir -p $(BIN)
 	$(LD) $(ULDFLAGS) -o $$@ $(BUILD)/nl/libc/posix/start.o $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) \
-	    --start-group $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
+	    --start-group $(libs_$(1)) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
 endef
 $(foreach p,$(MINI_PROGS) $(TEST_PROGS),$(eval $(call mini_rule,$(p))))
 $(foreach p,$(NEWLIB_PROGS),$(eval $(call newlib_rule,$(p))))
@@ -214,4 +220,4 @@ fuzz: all $(BUILD)/root
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
