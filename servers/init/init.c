@@ -1,5 +1,5 @@
 // init: the first process. It creates the service endpoints (so they
-// outlive the servers behind them), starts the console, fs, pipe and proc
+// outlive the servers behind them), starts the console, fs, pipe, proc and net
 // servers with exactly the handles each needs, then asks proc for a shell
 // on the console and starts a new one whenever it ends. In test mode
 // (kernel command line word "test") it runs the in-system tests instead
@@ -17,8 +17,9 @@
 #define PRIO_FS      26
 #define PRIO_DISK    29
 #define PRIO_SHELL   25
+#define PRIO_NET     27
 
-enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, NSVC };
+enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, SVC_NIC, SVC_NET, NSVC };
 static long endpoints[NSVC];
 
 static const void *bootfs;
@@ -128,6 +129,8 @@ static void services_define(struct service *t, const long *mint)
                     sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
     long fs[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
     long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE] };
+    // net: its endpoint and the NIC driver's (which outlives the driver).
+    long net[] = { STD_GRANTS, endpoints[SVC_NET], mint[SVC_NIC] };
     long proc[] = { STD_GRANTS, endpoints[SVC_PROC], H_ROOT, sys_ioport_get(H_ROOT, 0x604, 2),
                     mint[SVC_PROC], mint[SVC_FS], mint[SVC_CONSOLE], mint[SVC_PIPE],
                     mint[SVC_SUPERVISOR] };
@@ -147,6 +150,9 @@ static void services_define(struct service *t, const long *mint)
     t[4] = (struct service){ .name = "proc", .prio = PRIO_PROC, .system = 1,
                              .endpoint = endpoints[SVC_PROC] };
     grants_set(&t[4], proc, NELEM(proc));
+    t[5] = (struct service){ .name = "net", .prio = PRIO_NET, .may_stop = 1, .args = { "e1000" },
+                             .endpoint = endpoints[SVC_NET] };
+    grants_set(&t[5], net, NELEM(net));
 }
 
 // Asks proc to start a shell on the console; returns its pid or an error.
@@ -209,7 +215,7 @@ static _Noreturn void run_tests(long deaths)
 
 int main(void)
 {
-    static struct service table[5];
+    static struct service table[6];
     long mint[NSVC];
     bootfs = (const void *)os_boot_arg[0];
     bootfs_len = os_boot_arg[1];
