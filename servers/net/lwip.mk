@@ -29,3 +29,16 @@ $(BUILD)/lwip/obj/%.o: $(LWIP_STAMP) servers/net/lwipopts.h servers/net/arch/cc.
 
 $(LWIP_LIB): $(LWIP_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# The same lwIP and configuration built for the host, for
+# tests/host/test_lwip.c (two interfaces back to back in one process).
+LWIP_HOST_OBJ := $(LWIP_NAMES:%=$(BUILD)/host/lwip/%.o)
+LWIP_HOST_CFLAGS = -O1 -g -fsanitize=address,undefined $(LWIP_INC)
+
+$(BUILD)/host/lwip/%.o: $(LWIP_STAMP) servers/net/lwipopts.h servers/net/arch/cc.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LWIP_HOST_CFLAGS) -c $(LWIP_SRC)/$*.c -o $@
+
+$(BUILD)/host/test_lwip: tests/host/test_lwip.c tests/host/check.h $(LWIP_HOST_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(LWIP_HOST_CFLAGS) -Itests/host $< $(LWIP_HOST_OBJ) -o $@
