@@ -20,7 +20,7 @@ KERNEL_ASM := boot/boot.asm kernel/arch/x86_64/entry.asm
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 # libos: syscalls, IPC, spawning, the server loop (every user program).
 # libmini: crt0, printf and strings for programs without newlib (init, tests).
-LIBOS_SRC  := libc/os/spawn.c libc/os/server.c kernel/core/elf.c kernel/core/bootfs.c
+LIBOS_SRC  := libc/os/spawn.c libc/os/server.c libc/os/pci.c kernel/core/elf.c kernel/core/bootfs.c
 LIBOS_OBJ  := $(LIBOS_SRC:%.c=$(BUILD)/user/%.o)
 LIBMINI_SRC := libc/os/ulib.c libc/os/crt0.c kernel/core/fmt.c kernel/core/str.c
 LIBMINI_OBJ := $(LIBMINI_SRC:%.c=$(BUILD)/user/%.o)
@@ -44,11 +44,12 @@ prog_fuzz    += $(wildcard programs/fuzz/*.c)      # programs/NAME/ holds the re
 prog_sed     += $(wildcard programs/sed/*.c)
 
 prog_ata     := $(wildcard drivers/ata/*.c)
+prog_e1000   := $(wildcard drivers/e1000/*.c)
 
 # The boot file set holds what runs before the file system is up (and the
 # shell, so a broken disk still leaves a working prompt); /bin on the disk
 # holds the programs.
-MINI_PROGS   := init $(if $(prog_console),console) $(if $(prog_ata),ata)
+MINI_PROGS   := init $(if $(prog_console),console) $(if $(prog_ata),ata) $(if $(prog_e1000),e1000)
 TEST_PROGS   := ktest t_echo t_fault
 SERVER_PROGS := fs pipe proc sh net
 NEWLIB_PROGS := $(SERVER_PROGS) $(USER_PROGRAMS)
@@ -196,7 +197,7 @@ debug: all disk-update
 	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso $(DRIVE) -s -S
 
 HOST_TESTS := $(wildcard tests/host/test_*.c)
-$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] servers/fs/*.[ch])
+$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch])
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@

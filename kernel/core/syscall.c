@@ -377,7 +377,8 @@ static long sys_mmio_map(struct trapframe *tf)
 {
     struct mmio *m;
     LOOKUP(m, A0, KOBJ_MMIO, R_MANAGE);
-    return as_map_phys(current->proc->as, A1, m->pa, m->len, PROT_READ | PROT_WRITE);
+    return as_map_phys(current->proc->as, A1, m->pa, m->len,
+                       PROT_READ | PROT_WRITE | PROT_DEVICE);
 }
 
 static long sys_endpoint_bind(struct trapframe *tf)
@@ -396,6 +397,15 @@ static long sys_proc_fault(struct trapframe *tf)
     struct proc *p;
     LOOKUP(p, A0, KOBJ_PROC, R_KILL);
     return proc_fault(p, A1, A2);
+}
+
+// dma_alloc(root, vaddr, len): needs the root capability's R_DMA right,
+// which init grants alone (without R_MANAGE) to the drivers of DMA devices.
+static long sys_dma_alloc(struct trapframe *tf)
+{
+    struct kobj *root;
+    LOOKUP(root, A0, KOBJ_ROOT, R_DMA);
+    return dma_alloc(current->proc->as, A1, A2);
 }
 
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,

@@ -32,6 +32,11 @@ void as_destroy(struct addrspace *as);
 void as_activate(struct addrspace *as);
 int as_map(struct addrspace *as, u64 va, u64 len, int prot);
 int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot);
+int as_map_owned(struct addrspace *as, u64 va, u64 pa, u64 len, int prot);
+#define PROT_DEVICE 0x100                  // as_map_phys: uncached (device registers)
+// DMA memory for drivers (dma.c): len bytes of contiguous zeroed frames
+// mapped at va in as; returns their physical address or an error.
+long dma_alloc(struct addrspace *as, u64 va, u64 len);
 int as_unmap(struct addrspace *as, u64 va, u64 len);
 // The one checked path for user memory: copies between a user range of
 // as (or kernel memory when as is NULL) and another. Fails with -E_FAULT

@@ -10,6 +10,7 @@
 #include "proc_proto.h"
 #include "supervisor.h"
 #include "port.h"
+#include "pci.h"
 
 #define PRIO_CONSOLE 30
 #define PRIO_PROC    28
@@ -17,6 +18,7 @@
 #define PRIO_FS      26
 #define PRIO_DISK    29
 #define PRIO_SHELL   25
+#define PRIO_NIC     29
 #define PRIO_NET     27
 
 enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, SVC_NIC, SVC_NET, NSVC };
@@ -129,8 +131,6 @@ static void services_define(struct service *t, const long *mint)
                     sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
     long fs[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
     long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE] };
-    // net: its endpoint and the NIC driver's (which outlives the driver).
-    long net[] = { STD_GRANTS, endpoints[SVC_NET], mint[SVC_NIC] };
     long proc[] = { STD_GRANTS, endpoints[SVC_PROC], H_ROOT, sys_ioport_get(H_ROOT, 0x604, 2),
                     mint[SVC_PROC], mint[SVC_FS], mint[SVC_CONSOLE], mint[SVC_PIPE],
                     mint[SVC_SUPERVISOR] };
@@ -150,9 +150,67 @@ static void services_define(struct service *t, const long *mint)
     t[4] = (struct service){ .name = "proc", .prio = PRIO_PROC, .system = 1,
                              .endpoint = endpoints[SVC_PROC] };
     grants_set(&t[4], proc, NELEM(proc));
-    t[5] = (struct service){ .name = "net", .prio = PRIO_NET, .may_stop = 1, .args = { "e1000" },
-                             .endpoint = endpoints[SVC_NET] };
-    grants_set(&t[5], net, NELEM(net));
+}
+
+// The TCP/IP server: the usual handles and its endpoint, which any
+// program may ask for (SVC_CONNECT); it finds its NIC driver the same way.
+static void net_define(struct service *t)
+{
+    long net[] = { STD_GRANTS, endpoints[SVC_NET] };
+    *t = (struct service){ .name = "net", .prio = PRIO_NET, .may_stop = 1, .public = 1,
+                           .args = { "e1000" }, .endpoint = endpoints[SVC_NET] };
+    grants_set(t, net, NELEM(net));
+}
+
+// PCI: init holds the configuration ports, enumerates the bus once at
+// boot (before any driver runs: sizing a BAR turns its decoding off for a
+// moment) and hands each claimed device's BAR, IRQ line and, for a DMA
+// device, the DMA right to its one driver.
+static struct pci_dev pci_devs[PCI_MAX_DEVS];
+static int pci_ndevs;
+static const struct pci_dev *nic_dev;
+
+const struct pci_dev *pci_device(uint64_t index)
+{
+    return index < (uint64_t)pci_ndevs ? &pci_devs[index] : NULL;
+}
+
+static void pci_init(void)
+{
+    long io = sys_ioport_get(H_ROOT, PCI_PORT_ADDR, PCI_PORTS);
+    if (io < 0 || sys_ioport_enable(io) < 0) {
+        printf("init: no access to the PCI configuration ports\n");
+        return;
+    }
+    pci_ndevs = pci_scan(pci_devs, PCI_MAX_DEVS);
+    for (int i = 0; i < pci_ndevs; i++)
+        if (pci_devs[i].vendor == 0x8086 && pci_devs[i].device == 0x100e &&
+            !pci_devs[i].bar[0].io && pci_devs[i].bar[0].size && pci_devs[i].irq < 16)
+            nic_dev = &pci_devs[i];
+}
+
+// The NIC's bus mastering: off when its driver dies (the device must not
+// write into the frames the kernel just freed), on before it starts.
+static void nic_device(int on)
+{
+    uint16_t bits = PCI_CMD_MEM | PCI_CMD_MASTER;
+    pci_command_set(nic_dev, on ? bits : 0, on ? 0 : PCI_CMD_MASTER);
+}
+
+// The e1000 service, when the bus has one: its endpoint, BAR 0, IRQ line
+// and the root capability with only the DMA right. Returns 1, or 0 if none.
+static int nic_define(struct service *t)
+{
+    if (!nic_dev)
+        return 0;
+    const struct pci_bar *b = &nic_dev->bar[0];
+    long dma = sys_handle_mint(H_ROOT, R_DMA | R_GRANT, 0);
+    long grants[] = { endpoints[SVC_NIC], sys_mmio_get(H_ROOT, (long)b->base, (long)b->size),
+                      sys_irq_get(H_ROOT, nic_dev->irq), dma };
+    *t = (struct service){ .name = "e1000", .prio = PRIO_NIC, .may_stop = 1, .public = 1,
+                           .endpoint = endpoints[SVC_NIC], .device = nic_device };
+    grants_set(t, grants, NELEM(grants));
+    return 1;
 }
 
 // Asks proc to start a shell on the console; returns its pid or an error.
@@ -215,7 +273,7 @@ static _Noreturn void run_tests(long deaths)
 
 int main(void)
 {
-    static struct service table[6];
+    static struct service table[7];
     long mint[NSVC];
     bootfs = (const void *)os_boot_arg[0];
     bootfs_len = os_boot_arg[1];
@@ -228,8 +286,11 @@ int main(void)
         endpoints[i] = sys_endpoint_create();
         mint[i] = sys_handle_mint(endpoints[i], R_SEND | R_GRANT, 0);
     }
+    pci_init();
     services_define(table, mint);
+    int nsvc = 5 + nic_define(&table[5]);
+    net_define(&table[nsvc++]);                    // after its driver
     long my_proc = sys_handle_mint(endpoints[SVC_PROC], R_SEND, 1);   // badge: init's pid
     thread_start(shell_keeper, my_proc, 46, 65536);
-    supervise(table, NELEM(table), endpoints[SVC_SUPERVISOR], deaths);
+    supervise(table, nsvc, endpoints[SVC_SUPERVISOR], deaths);
 }

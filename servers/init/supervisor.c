@@ -20,6 +20,7 @@
 #define ESRCH  3
 #define EPERM  1
 #define EINVAL 22
+#define EAGAIN 11
 
 static struct service *svcs;
 static int nsvcs;
@@ -36,6 +37,8 @@ void supervise_note_shell(int pid, int restarts)
 
 static void start_service(struct service *s)
 {
+    if (s->device)
+        s->device(1);
     s->proc = service_spawn(s, s->restarts, deaths, 1ul << (s - svcs));
     s->started_ms = now_ms();
     s->state = s->proc >= 0 ? SVC_RUNNING : SVC_STOPPED;
@@ -62,6 +65,8 @@ static void describe_death(struct service *s)
 static void service_died(struct service *s)
 {
     describe_death(s);
+    if (s->device)
+        s->device(0);                             // no DMA into its freed frames
     sys_handle_close(s->proc);
     s->proc = -1;
     s->died_ms = now_ms();
@@ -214,6 +219,32 @@ static int op_kill(struct request *rq)
     return 0;
 }
 
+static int op_pci(struct request *rq)
+{
+    const struct pci_dev *d = pci_device(rq->w0);
+    rq->r0 = d != NULL;
+    rq->reply_data = d;
+    rq->reply_len = d ? sizeof(*d) : 0;
+    return 0;
+}
+
+// Replies itself, with a send handle to the service's endpoint (badged as
+// the caller's), then drops its own copy of that handle.
+static int op_connect(struct request *rq)
+{
+    struct service *s = by_name(rq);
+    rq->r0 = !s ? (uint64_t)-ENOENT : !s->public ? (uint64_t)-EPERM : 0;
+    long h = rq->r0 ? -1 : sys_handle_mint(s->endpoint, R_SEND | R_GRANT, rq->badge);
+    if (h < 0) {
+        rq->r0 = rq->r0 ? rq->r0 : (uint64_t)-EAGAIN;
+        return 0;
+    }
+    struct msg m = { TAG(0, 0) | TAG_HANDLE, 0, 0, (uint64_t)h, 0, 0 };
+    ipc_reply(rq->token, &m, NULL);
+    sys_handle_close(h);
+    return SERVER_DEFER;
+}
+
 static void ticker(long notif)
 {
     for (;;) {
@@ -240,6 +271,7 @@ _Noreturn void supervise(struct service *table, int n, long svc_endpoint, long d
     static const server_op ops[SVC_OPS] = {
         [SVC_LIST] = op_list, [SVC_RESTART] = op_restart,
         [SVC_FAULT] = op_fault, [SVC_KILL] = op_kill,
+        [SVC_PCI] = op_pci, [SVC_CONNECT] = op_connect,
     };
     svcs = table;
     nsvcs = n;

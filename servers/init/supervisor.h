@@ -4,6 +4,7 @@
 #define SUPERVISOR_H
 #include "os.h"
 #include "svc_proto.h"
+#include "pci.h"
 
 #define MAX_GRANTS 16
 
@@ -16,6 +17,8 @@ struct service {
     const void *data;            // bytes copied into it at data_at
     uint64_t data_len, data_at;
     long endpoint;               // its endpoint (-1: none), pinged for liveness
+    int public;                  // SVC_CONNECT hands its endpoint to any program
+    void (*device)(int on);      // its device: off when it dies, on before it starts
     // state, changed only by the main thread
     long proc;
     int pid, state, restarts, quick_deaths;
@@ -31,6 +34,9 @@ struct service {
 // handle (or an error) and fills in its pid.
 long service_spawn(struct service *s, int restarts, long deaths_notif, uint64_t bit);
 uint64_t now_ms(void);
+
+// Provided by init.c: SVC_PCI's device table.
+const struct pci_dev *pci_device(uint64_t index);
 
 // Runs the supervisor loop on the svc endpoint forever.
 _Noreturn void supervise(struct service *svcs, int n, long svc_endpoint, long deaths);

@@ -5,8 +5,8 @@
 // requests, and passes the frames lwIP sent to the driver. Nothing in the
 // loop blocks: calls that must wait are answered later (sock.c).
 //
-// Handles: the usual services (services.h), 6 = its endpoint, 7 = the NIC
-// driver's endpoint. argv[1] names the driver's service (to see restarts).
+// Handles: the usual services (services.h) and 6 = its endpoint. argv[1]
+// names the NIC driver's service, which it finds through the supervisor.
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +21,6 @@
 #include "lwip/timeouts.h"
 
 #define H_MY_ENDPOINT 6
-#define H_NIC         7
 #define LOOP_MS       50          // longest wait: timers, timeouts, the driver check
 #define CHECK_MS      500         // how often the driver's identity is checked
 #define RETRY_MS      2           // wait while frames wait for room in the ring
@@ -139,6 +138,6 @@ int main(int argc, char **argv)
         return 1;
     }
     lwip_init();
-    nicif_start(H_NIC, notif, H_SVC, driver);
+    nicif_start(notif, H_SVC, driver);
     loop();
 }

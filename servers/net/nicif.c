@@ -18,7 +18,7 @@
 #define TX_BATCH    32768        // bytes of frames handed over in one NIC_SEND
 
 struct netif nicif;
-static long nic_ep = -1, notif_copy = -1, svc_ep = -1;
+static long nic_ep = -1, notif_copy = -1, svc_ep = -1;   // nic_ep: from SVC_CONNECT
 static const char *driver_name;
 static int driver_pid = -1, attached, attaches;
 static uint8_t txbuf[TX_BATCH];
@@ -36,6 +36,10 @@ static long nic_call(struct msg *m, const void *out, uint32_t out_len, void *in,
         if (attached)
             printf("net: driver call failed (error %ld), will attach again\n", e);
         attached = 0;
+        if (e == -E_BADHANDLE) {          // not a handle to the driver: find it again
+            sys_handle_close(nic_ep);
+            nic_ep = -1;
+        }
         return e;
     }
     return (long)m->w0;
@@ -57,6 +61,17 @@ static int driver_lookup(void)
     return -1;
 }
 
+// Asks the supervisor for a handle to the driver's endpoint (SVC_CONNECT).
+static long driver_connect(void)
+{
+    struct msg m = { TAG(SVC_CONNECT, 0), 0, 0, 0, 0, 0 };
+    struct ipc_bufs b = { driver_name, strlen(driver_name) + 1, NULL, 0 };
+    long e = ipc_call_timeout(svc_ep, &m, &b, CALL_MS);
+    if (e < 0 || !(m.tag & TAG_HANDLE))
+        return e < 0 ? e : (long)m.w0 ? (long)m.w0 : -ENOENT;
+    return (long)m.w2;
+}
+
 static void link_set(int up)
 {
     if (up && !netif_is_link_up(&nicif))
@@ -65,9 +80,15 @@ static void link_set(int up)
         netif_set_link_down(&nicif);
 }
 
-// Asks the driver for its MAC and link, and passes it our notification.
+// Finds the driver, asks it for its MAC and link, and passes it our
+// notification.
 static void attach(void)
 {
+    if (nic_ep < 0) {
+        nic_ep = driver_connect();
+        if (nic_ep < 0)
+            return;
+    }
     struct msg m = { TAG(NIC_INFO, 0), 0, 0, 0, 0, 0 };
     long link = nic_call(&m, NULL, 0, NULL, 0);
     if (link < 0)
@@ -223,9 +244,8 @@ static err_t nicif_init(struct netif *nif)
     return ERR_OK;
 }
 
-void nicif_start(long nic, long notif, long svc, const char *driver)
+void nicif_start(long notif, long svc, const char *driver)
 {
-    nic_ep = nic;
     svc_ep = svc;
     driver_name = driver;
     notif_copy = sys_handle_mint(notif, R_SIGNAL | R_GRANT, 0);

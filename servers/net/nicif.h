@@ -11,11 +11,12 @@
 
 #define NICIF_NOTIFY_BIT  1ull     // the driver's "frames arrived" bit
 
-// Brings the interface up (DHCP) over the driver behind endpoint handle
-// nic; notif is the notification bound to this server's endpoint
-// (a signal-only copy goes to the driver). svc is the supervisor's
-// endpoint and driver the driver's service name, to see restarts.
-void nicif_start(long nic, long notif, long svc, const char *driver);
+// Brings the interface up (DHCP) over the NIC driver, the service named
+// driver, whose endpoint the supervisor (endpoint handle svc) hands out
+// (SVC_CONNECT) and whose restarts it lists (SVC_LIST). notif is the
+// notification bound to this server's endpoint (a signal-only copy goes
+// to the driver).
+void nicif_start(long notif, long svc, const char *driver);
 // Takes the frames the driver holds and gives them to lwIP.
 void nicif_poll(void);
 // Sends the frames lwIP queued. Returns 1 if some are still waiting for

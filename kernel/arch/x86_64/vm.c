@@ -8,6 +8,8 @@
 #define PTE_P     (1ul << 0)
 #define PTE_W     (1ul << 1)
 #define PTE_U     (1ul << 2)
+#define PTE_PWT   (1ul << 3)
+#define PTE_PCD   (1ul << 4)
 #define PTE_PS    (1ul << 7)
 #define PTE_G     (1ul << 8)
 #define PTE_OWNED (1ul << 9)      /* software bit: frame freed with the space */
@@ -148,7 +150,8 @@ static bool user_range_ok(u64 va, u64 len)
 
 static u64 prot_flags(int prot)
 {
-    return PTE_P | PTE_U | (prot & PROT_WRITE ? PTE_W : 0) | (prot & PROT_EXEC ? 0 : PTE_NX);
+    return PTE_P | PTE_U | (prot & PROT_WRITE ? PTE_W : 0) | (prot & PROT_EXEC ? 0 : PTE_NX) |
+           (prot & PROT_DEVICE ? PTE_PCD | PTE_PWT : 0);
 }
 
 static void unmap_page(struct addrspace *as, u64 va)
@@ -194,9 +197,11 @@ int as_map(struct addrspace *as, u64 va, u64 len, int prot)
     return 0;
 }
 
-// Maps existing physical memory (not freed with the space).
-int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
+// Maps the physical range at pa with the given entry flags. On failure
+// nothing of the new range stays mapped; *done is what had been mapped.
+static int map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, u64 flags, u64 *done)
 {
+    *done = 0;
     if (!user_range_ok(va, len))
         return -E_INVAL;
     if (!within_limit(as, len))
@@ -204,12 +209,34 @@ int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
     for (u64 off = 0; off < len; off += PAGE_SIZE) {
         unmap_page(as, va + off);
         u64 *pte = pt_walk_n(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U, &as->tables);
-        if (!pte)
+        if (!pte) {
+            as_unmap(as, va, off);
             return -E_NOMEM;
-        *pte = (pa + off) | prot_flags(prot);
+        }
+        *pte = (pa + off) | flags;
         as->pages++;
+        *done = off + PAGE_SIZE;
     }
     return 0;
+}
+
+// Maps existing physical memory (not freed with the space). PROT_DEVICE
+// makes it uncached (PCD|PWT), for device registers.
+int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
+{
+    u64 done;
+    return map_phys(as, va, pa, len, prot_flags(prot), &done);
+}
+
+// Maps frames the caller allocated (contiguous from pa) as owned pages:
+// freed when unmapped or with the space. On failure every frame is freed.
+int as_map_owned(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
+{
+    u64 done;
+    int err = map_phys(as, va, pa, len, prot_flags(prot) | PTE_OWNED, &done);
+    if (err && len > done)               // the mapped ones went with as_unmap
+        page_free_n(P2V(pa + done), (len - done) / PAGE_SIZE);
+    return err;
 }
 
 int as_unmap(struct addrspace *as, u64 va, u64 len)

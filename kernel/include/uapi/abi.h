@@ -10,6 +10,7 @@
 #define R_GRANT   (1u << 4)   /* may be passed to another process */
 #define R_MANAGE  (1u << 5)   /* process: map, write, threads, handles */
 #define R_KILL    (1u << 6)   /* process: kill, status */
+#define R_DMA     (1u << 7)   /* root: dma_alloc (contiguous frames for a device) */
 #define R_ALL     0xffffffffu
 
 // Handles the kernel gives the first process (init).

@@ -49,7 +49,8 @@
     X(40, busy_tsc,       0) /* -> time stamp counter less the idle thread's share */ \
     X(41, irq_wait,       1) /* (irq): irq_ack, then notif_wait on its notification */ \
     X(42, tick_info,      1) /* (struct tick_info *): the latest timer IRQ */ \
-    X(43, mem_info,       1) /* (struct mem_info *): frames in the machine */
+    X(43, mem_info,       1) /* (struct mem_info *): frames in the machine */ \
+    X(44, dma_alloc,      3) /* (root R_DMA, vaddr, len) -> physical address */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };
