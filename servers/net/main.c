@@ -118,7 +118,6 @@ static _Noreturn void loop(void)
         uint32_t now = sys_now();
         if ((int32_t)(now - next_check) >= 0) {
             nicif_check_driver();
-            nicif_poll();                  // a missed notification costs at most this long
             next_check = now + CHECK_MS;
         }
         sys_check_timeouts();

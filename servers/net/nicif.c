@@ -225,10 +225,14 @@ static err_t nicif_output(struct netif *nif, struct pbuf *p)
     return ERR_OK;
 }
 
+// Says on the console when the interface gets a (new) address.
 static void status_changed(struct netif *nif)
 {
-    if (!ip4_addr_isany_val(*netif_ip4_addr(nif)))
+    static uint32_t shown;
+    uint32_t a = ip4_addr_get_u32(netif_ip4_addr(nif));
+    if (a && a != shown)
         printf("net: %s up\n", ip4addr_ntoa(netif_ip4_addr(nif)));
+    shown = a;
 }
 
 static err_t nicif_init(struct netif *nif)

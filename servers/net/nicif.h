@@ -23,7 +23,9 @@ void nicif_poll(void);
 // room in the driver's ring (call again soon), else 0.
 int nicif_flush(void);
 // Once in a while: checks the driver is the one attached to, attaches
-// again if not.
+// again if not. Frames are taken only when the driver signals them: the
+// driver serves one client, and a diagnostic program that attaches to it
+// (nicping) has them until the driver restarts.
 void nicif_check_driver(void);
 // Fills in the interface's description and counters.
 void nicif_info(struct net_ifinfo *info);
