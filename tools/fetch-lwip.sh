@@ -55,7 +55,12 @@ MIRROR=$(mirror)
 
 mkdir -p "$APT/lists/partial" "$APT/sources.list.d" "$APT/cache/archives/partial" \
          "$APT/preferences.d" "$OUT/dl"
-echo "deb-src $MIRROR $SUITE main" > "$APT/sources.list"
+# Debian's archive key, when the keyring is where Debian 12 puts it;
+# otherwise apt's own trusted keys decide.
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+SIGNED=""
+[ -f "$KEYRING" ] && SIGNED="[signed-by=$KEYRING] "
+echo "deb-src $SIGNED$MIRROR $SUITE main" > "$APT/sources.list"
 # Only the private list, keyring and folders: nothing of /etc/apt/sources*.
 APT_OPTS="-o Dir::Etc::SourceList=$APT/sources.list
  -o Dir::Etc::SourceParts=$APT/sources.list.d
