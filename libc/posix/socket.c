@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <osapi.h>
 #include "libc.h"
 #include "net_proto.h"
 #include "svc_proto.h"
@@ -372,6 +373,15 @@ int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
     return name_op(fd, NET_GETPEERNAME, addr, len);
+}
+
+int os_net_ifinfo(int index, struct net_ifinfo *out)
+{
+    struct rpc r = { .op = NET_IFINFO, .w0 = (uint64_t)index, .rbuf = out, .rmax = sizeof(*out) };
+    long e = net_call(&r);
+    if (e >= 0 && r.rlen != sizeof(*out))
+        e = -EIO;
+    return (int)rpc_result(e < 0 ? e : 0);
 }
 
 // ---- for fd.c --------------------------------------------------------------
