@@ -1,5 +1,5 @@
 """Scenario tests of the net server (lwIP) and the libc sockets: the
-guest gets its address from QEMU's DHCP; tests/programs/sock_check.c
+guest gets its address from QEMU's DHCP (ifconfig); tests/programs/sock_check.c
 checks TCP and UDP over the loopback interface; the host sends 1 MiB to
 the guest through a forward bound to 127.0.0.1 (restrict=on: the only way
 in) and the guest answers with the count and sum; then 8 MiB while the
@@ -94,6 +94,21 @@ def transfer(sh, record, name, host_port, guest_port, size, fault=None):
     return ok
 
 
+def killed_listener_goes(sh, record):
+    """A program killed while listening loses its socket (proc tells net),
+    so the port can be listened on again."""
+    start = len(sh.text())
+    sh.run("sock_check serve 7790 &")
+    first = sh.wait_for_from(start, "listening on 7790", 20)
+    sh.run("kill $!")
+    time.sleep(1)
+    again = len(sh.text())
+    sh.run("sock_check serve 7790 &")
+    second = sh.wait_for_from(again, "listening on 7790", 20)
+    sh.run("kill $!")
+    record("scenario.net_killed_listener_port_free", first and second, sh.text()[start:][-1500:])
+
+
 def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
@@ -104,8 +119,16 @@ def run_all(Shell, BUILD, record):
             record("scenario.net_boot", False, sh.text()[-1500:])
             sh.stop()
             return
-        up = sh.wait_for("net: 10.0.2.15 up", 30)
-        record("scenario.net_dhcp_address", up, sh.text()[-1500:])
+        up, out = False, ""
+        end = time.time() + 30
+        while not up and time.time() < end:
+            out = sh.run("ifconfig eth0") or ""
+            up = "inet 10.0.2.15  netmask 255.255.255.0" in out and "(dhcp)" in out
+            if not up:
+                time.sleep(0.5)
+        record("scenario.net_dhcp_address", up, repr(out))
+        record("scenario.net_ifconfig_mac_and_link",
+               "ether 52:54:00:12:34:56" in out and "flags=<UP,RUNNING>" in out, repr(out))
         out = sh.run("sock_check local", timeout=90) or ""
         for line in out.splitlines():
             if line.startswith("ok "):
@@ -121,6 +144,7 @@ def run_all(Shell, BUILD, record):
         record("scenario.net_reattached_after_crash",
                "net: attached to the restarted driver" in sh.text()[start:],
                sh.text()[start:][-1500:])
+        killed_listener_goes(sh, record)
         sh.stop()
     finally:
         shutil.rmtree(tmp)

@@ -33,6 +33,8 @@ enum net_op {
     NET_GETPEERNAME,  // w0 = socket -> r1 = peer address; -ENOTCONN
     NET_IFINFO,       // w0 = interface index (0: the Ethernet one, 1: loopback)
                       //    -> payload: struct net_ifinfo; -ENODEV past the last
+    NET_PROC_GONE,    // w0 = pid: close every socket it had (proc, at its death;
+                      //    system callers only, else -EPERM)
     NET_OPS
 };
 

@@ -225,14 +225,18 @@ static err_t nicif_output(struct netif *nif, struct pbuf *p)
     return ERR_OK;
 }
 
-// Says on the console when the interface gets a (new) address.
+// Says on the console when DHCP changes the address it gave before. The
+// first address is not announced: it comes at no fixed moment, often
+// after the shell's prompt, and would land in the middle of what someone
+// types (ifconfig shows it).
 static void status_changed(struct netif *nif)
 {
-    static uint32_t shown;
+    static uint32_t first;
     uint32_t a = ip4_addr_get_u32(netif_ip4_addr(nif));
-    if (a && a != shown)
+    if (a && first && a != first)
         printf("net: %s up\n", ip4addr_ntoa(netif_ip4_addr(nif)));
-    shown = a;
+    if (a && !first)
+        first = a;
 }
 
 static err_t nicif_init(struct netif *nif)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "os.h"
 #include "net_proto.h"
+#include "services.h"
 #include "sock.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
@@ -19,7 +20,7 @@
 #define MAX_SOCKS   256
 #define UDP_QUEUE   32            // datagrams kept per UDP socket
 #define ACCEPT_MAX  64            // connections waiting for accept
-#define OWNER_MASK  0xffffffffffull
+#define OWNER_MASK  (BADGE_SYSTEM - 1)   // the pid part of a badge
 
 enum wait_kind { W_NONE, W_RECV, W_ACCEPT, W_SEND, W_CONNECT };
 
@@ -705,6 +706,20 @@ static int op_close(struct request *rq)
     return 0;
 }
 
+// A process ended (proc tells): its sockets go.
+static int op_proc_gone(struct request *rq)
+{
+    if (!(rq->badge & BADGE_SYSTEM)) {
+        rq->r0 = (uint64_t)-EPERM;
+        return 0;
+    }
+    for (int i = 0; i < MAX_SOCKS; i++)
+        if (socks[i].used && socks[i].owner == rq->w0)
+            sock_free(&socks[i]);
+    rq->r0 = 0;
+    return 0;
+}
+
 static void flag_set(struct tcp_pcb *pcb, struct udp_pcb *u, uint8_t so, int on)
 {
     if (pcb && on)
@@ -798,4 +813,5 @@ const server_op sock_ops[NET_OPS] = {
     [NET_RECV] = op_recv, [NET_SENDTO] = op_sendto, [NET_SHUTDOWN] = op_shutdown,
     [NET_CLOSE] = op_close, [NET_SETSOCKOPT] = op_setsockopt, [NET_GETSOCKOPT] = op_getsockopt,
     [NET_GETSOCKNAME] = op_getsockname, [NET_GETPEERNAME] = op_getpeername,
+    [NET_PROC_GONE] = op_proc_gone,
 };
