@@ -67,7 +67,7 @@ include servers/net/lwip.mk
 # net links lwIP; its objects see lwIP's headers.
 libs_net     := $(LWIP_LIB)
 $(BUILD)/nl/servers/net/%.o: NCFLAGS += $(LWIP_INC)
-$(BUILD)/nl/servers/net/%.o: | $(LWIP_STAMP)
+$(patsubst %.c,$(BUILD)/nl/%.o,$(prog_net)): | $(LWIP_STAMP)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 # What the programs in /bin share (programs/lib/prog.h).
 LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))

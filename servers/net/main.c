@@ -47,8 +47,8 @@ static int op_ifinfo(struct request *rq)
     static struct net_ifinfo info;
     if (rq->w0 == 0) {
         nicif_info(&info);
-    } else if (rq->w0 == 1 && netif_list) {
-        struct netif *lo = netif_get_by_index(1);   // the loopback interface is added first
+    } else if (rq->w0 == 1) {
+        struct netif *lo = netif_get_by_index(1);   // lwip_init adds the loopback first
         memset(&info, 0, sizeof(info));
         strcpy(info.name, "lo");
         if (lo) {

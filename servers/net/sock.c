@@ -267,9 +267,8 @@ static void writer_wake(struct sock *s)
 }
 
 // Waits for the reader or writer slot: the reply comes later.
-static int defer(struct sock *s, struct request *rq, struct waiter *w, int kind, uint32_t timeo)
+static int defer(struct request *rq, struct waiter *w, int kind, uint32_t timeo)
 {
-    (void)s;
     if (w->kind != W_NONE) {
         rq->r0 = (uint64_t)-EBUSY;         // one waiting call per direction
         return 0;
@@ -475,7 +474,7 @@ static int op_accept(struct request *rq)
         rq->r0 = (uint64_t)-EAGAIN;
         return 0;
     }
-    int r = defer(s, rq, &s->rd, W_ACCEPT, s->rcvtimeo);
+    int r = defer(rq, &s->rd, W_ACCEPT, s->rcvtimeo);
     if (r == SERVER_DEFER)
         reader_wake(s);                    // answers at once if one is queued
     return r;
@@ -518,7 +517,7 @@ static int op_connect(struct request *rq)
         rq->r0 = (uint64_t)-EINPROGRESS;
         return 0;
     }
-    return defer(s, rq, &s->wr, W_CONNECT, s->sndtimeo);
+    return defer(rq, &s->wr, W_CONNECT, s->sndtimeo);
 }
 
 // UDP: one datagram to addr (or the connected peer when addr is 0).
@@ -566,7 +565,7 @@ static int op_send(struct request *rq)
         rq->r0 = (uint64_t)-ENOMEM;
         return 0;
     }
-    int r = defer(s, rq, &s->wr, W_SEND, s->sndtimeo);
+    int r = defer(rq, &s->wr, W_SEND, s->sndtimeo);
     if (r != SERVER_DEFER) {
         free(copy);
         return r;
@@ -608,7 +607,7 @@ static int op_recv(struct request *rq)
     if (n == -1 && nonblocking(s, rq->w2))
         n = -EAGAIN;
     if (n == -1) {
-        int r = defer(s, rq, &s->rd, W_RECV, s->rcvtimeo);
+        int r = defer(rq, &s->rd, W_RECV, s->rcvtimeo);
         s->rd.max = rq->w1;
         s->rd.flags = (unsigned)rq->w2;
         return r;
