@@ -41,6 +41,7 @@ prog_fs      := $(wildcard servers/fs/*.c)
 prog_pipe    := $(wildcard servers/pipe/*.c)
 prog_proc    := $(wildcard servers/proc/*.c)
 prog_sh      := $(wildcard servers/shell/*.c)
+prog_net     := $(wildcard servers/net/*.c)
 USER_PROGRAMS := $(notdir $(basename $(wildcard programs/*.c)))
 $(foreach p,$(USER_PROGRAMS),$(eval prog_$(p) := programs/$(p).c))
 prog_fuzz    += $(wildcard programs/fuzz/*.c)      # programs/NAME/ holds the rest of NAME
@@ -54,7 +55,7 @@ prog_e1000   := $(wildcard drivers/e1000/*.c)
 # holds the programs.
 MINI_PROGS   := init $(if $(prog_console),console) $(if $(prog_ata),ata) $(if $(prog_e1000),e1000)
 TEST_PROGS   := ktest t_echo t_fault
-SERVER_PROGS := fs pipe proc sh
+SERVER_PROGS := fs pipe proc sh net
 NEWLIB_PROGS := $(SERVER_PROGS) $(USER_PROGRAMS)
 BIN          := $(BUILD)/bin
 SYSTEM_ELF   := $(addprefix $(BIN)/,$(MINI_PROGS) $(SERVER_PROGS))
@@ -66,6 +67,11 @@ DISK         ?= $(BUILD)/disk.img
 include libc/newlib.mk
 NCFLAGS = $(WARN) -O2 -g -fno-pic -fno-pie -fno-stack-protector -DOS_NEWLIB \
           -Iprograms/lib -Ilibc/include -Ilibc/os -Ilibc/proto -Ikernel -Ikernel/include $(NEWLIB_CFLAGS)
+include servers/net/lwip.mk
+# net links lwIP; its objects see lwIP's headers.
+libs_net     := $(LWIP_LIB)
+$(BUILD)/nl/servers/net/%.o: NCFLAGS += $(LWIP_INC)
+$(patsubst %.c,$(BUILD)/nl/%.o,$(prog_net)): | $(LWIP_STAMP)
 LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 # What the programs in /bin share (programs/lib/prog.h).
 LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))
@@ -126,10 +132,10 @@ $(BIN)/$(1): $(patsubst %.c,$(BUILD)/user/%.o,$(prog_$(1))) $(BUILD)/libos.a $(B
 	    --start-group $(BUILD)/libmini.a $(BUILD)/libos.a --end-group
 endef
 define newlib_rule
-$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP) $(BUILD)/libnlposix.a
+$(BIN)/$(1): $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) $(libs_$(1)) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_STAMP) $(BUILD)/libnlposix.a
 	@mkdir -p $(BIN)
 	$(LD) $(ULDFLAGS) -o $$@ $(BUILD)/nl/libc/posix/start.o $(patsubst %.c,$(BUILD)/nl/%.o,$(prog_$(1))) \
-	    --start-group $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
+	    --start-group $(libs_$(1)) $(BUILD)/libprog.a $(BUILD)/libposix.a $(BUILD)/libos.a $(NEWLIB_LIBS) --end-group
 endef
 $(foreach p,$(MINI_PROGS) $(TEST_PROGS),$(eval $(call mini_rule,$(p))))
 $(foreach p,$(NEWLIB_PROGS),$(eval $(call newlib_rule,$(p))))
@@ -195,7 +201,7 @@ debug: all disk-update
 	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso $(DRIVE) -s -S
 
 HOST_TESTS := $(wildcard tests/host/test_*.c)
-$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch])
+$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch] libc/posix/inet.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@
@@ -219,4 +225,4 @@ fuzz: all $(BUILD)/root
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

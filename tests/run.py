@@ -36,17 +36,21 @@ def record(name, ok, why=""):
 class Qemu:
     """One QEMU run with the serial console on a pipe."""
 
-    def __init__(self, iso, extra=(), disk=None):
+    def __init__(self, iso, extra=(), disk=None, hostfwd=()):
         """disk: an image to boot with; a private copy is used (and kept
-        in self.disk_copy) so the original stays fresh."""
+        in self.disk_copy) so the original stays fresh. hostfwd: (host
+        port, guest port) pairs forwarded from 127.0.0.1 to the guest."""
         self.disk_copy = None
+        cmd = list(QEMU)
+        nic = cmd.index("-nic") + 1
+        cmd[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % f for f in hostfwd)
         if disk:
             fd, self.disk_copy = tempfile.mkstemp(suffix=".img")
             os.close(fd)
             shutil.copy(disk, self.disk_copy)
             extra = list(extra) + ["-drive", "file=%s,format=raw,if=ide,index=0%s"
                                    % (self.disk_copy, DRIVE_OPTS)]
-        self.proc = subprocess.Popen(QEMU + ["-smp", str(CPUS), "-cdrom", iso] + list(extra),
+        self.proc = subprocess.Popen(cmd + ["-smp", str(CPUS), "-cdrom", iso] + list(extra),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.out = b""
@@ -109,9 +113,9 @@ class Shell(Qemu):
 
     PROMPT = "$ "
 
-    def __init__(self, iso=None, extra=(), disk=None):
+    def __init__(self, iso=None, extra=(), disk=None, hostfwd=()):
         super().__init__(iso or os.path.join(BUILD, "os.iso"), extra,
-                         disk or os.path.join(BUILD, "test-disk.img"))
+                         disk or os.path.join(BUILD, "test-disk.img"), hostfwd)
         self.ready = self.wait_for(self.PROMPT, 60)
 
     def type(self, text):

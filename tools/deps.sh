@@ -16,6 +16,7 @@ check debugfs e2fsprogs
 check xz xz-utils
 check cmp diffutils
 check patch patch            # the tests check diff -u output with it
+check dpkg-source dpkg-dev    # tools/fetch-lwip.sh: apt-get source lwip unpacks with it
 check free procps             # the free test compares its header with the host's
 # gcc without its recommends brings no C library headers: the host unit
 # tests and newlib's configure need them.

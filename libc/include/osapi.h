@@ -80,4 +80,10 @@ int os_poweroff(void);
 #define OS_PRIO_DEFAULT 10
 #define OS_PRIO_MAX     24       // the highest a program may ask for
 
+// The network interfaces of the net server (net_proto.h's struct
+// net_ifinfo): index 0 is the Ethernet one, 1 the loopback. 0, or -1 with
+// errno set (ENODEV past the last, ENETDOWN without the net server).
+struct net_ifinfo;
+int os_net_ifinfo(int index, struct net_ifinfo *out);
+
 #endif

@@ -3,8 +3,9 @@
 // F_GETFD/F_SETFD (FD_CLOEXEC, kept per descriptor; there is no exec, and
 // posix_spawn passes only descriptors 0-2, so it has nothing to close),
 // F_GETFL (access mode and status flags) and F_SETFL (O_APPEND can be
-// changed; the other status flags are ignored, as POSIX allows: reads and
-// writes always block). Anything else gives EINVAL.
+// changed, and O_NONBLOCK on sockets; the other status flags are ignored,
+// as POSIX allows: reads and writes of files, pipes and the console
+// always block). Anything else gives EINVAL.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -49,6 +50,8 @@ int fcntl(int fd, int cmd, ...)
         return f->flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
     case F_SETFL:
         f->flags = (f->flags & ~O_APPEND) | (arg & O_APPEND);
+        if (f->type == FD_SOCKET)
+            f->flags = (f->flags & ~O_NONBLOCK) | (arg & O_NONBLOCK);
         return 0;
     default:
         return (int)rpc_result(-EINVAL);

@@ -1,5 +1,5 @@
 // File descriptors: read, write, close, lseek, dup, dup2, pipe, isatty,
-// fstat, over the console, files, pipes and the kernel log.
+// fstat, over the console, files, pipes, sockets and the kernel log.
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -66,6 +66,8 @@ void ofile_release(struct ofile *f)
         struct rpc r = { .op = PIPE_CLOSE, .w0 = f->id, .w1 = f->type == FD_PIPE_W };
         rpc_call(H_PIPE, &r);
     }
+    if (f->type == FD_SOCKET)
+        sock_release(f);
     f->type = FD_NONE;
 }
 
@@ -99,6 +101,7 @@ static long read_some(struct ofile *f, void *buf, size_t n)
     case FD_PIPE_R:  r.op = PIPE_READ; r.w0 = f->id; h = H_PIPE; break;
     case FD_FILE:    r.op = FS_READ; r.w0 = f->id; r.w1 = f->off; r.w2 = n; h = H_FS; break;
     case FD_KLOG:    return 0;
+    case FD_SOCKET:  return sock_read(f, buf, n);
     default:         return -EBADF;
     }
     long got = rpc_call(h, &r);
@@ -141,6 +144,8 @@ static long write_some(struct ofile *f, const void *buf, size_t n)
         }
         r.op = FS_WRITE; r.w0 = f->id; r.w1 = f->off; h = H_FS; n = n > FS_IO_MAX ? FS_IO_MAX : n;
         break;
+    case FD_SOCKET:
+        return sock_write(f, buf, n);
     default:
         return -EBADF;
     }
@@ -255,7 +260,8 @@ int fstat(int fd, struct stat *st)
         return (int)rpc_result(-EBADF);
     if (f->type != FD_FILE && f->type != FD_DIR) {
         memset(st, 0, sizeof(*st));
-        st->st_mode = f->type == FD_CONSOLE ? S_IFCHR | 0620 : S_IFIFO | 0600;
+        st->st_mode = f->type == FD_CONSOLE ? S_IFCHR | 0620
+                    : f->type == FD_SOCKET ? S_IFSOCK | 0600 : S_IFIFO | 0600;
         return 0;
     }
     struct fs_stat fs;

@@ -44,6 +44,11 @@ int path_resolve(const char *path, char *out);   // absolute, normalised; -errno
 extern mode_t libc_umask;                        // umask(): bits cleared from new files' modes
 int tty_open(const char *path, int flags);       // /dev/tty: the console; else -ENOENT
 
+// Sockets (socket.c): read, write and close on an FD_SOCKET descriptor.
+long sock_read(struct ofile *f, void *buf, size_t n);
+long sock_write(struct ofile *f, const void *buf, size_t n);
+void sock_release(struct ofile *f);
+
 // #! scripts (shebang.c): the interpreter's argv for a script, or 0.
 int shebang_argv(const char *path, char *const argv[], char ***new_argv);
 void shebang_free(char **new_argv);

@@ -20,7 +20,7 @@
 #define STARTINFO_MAGIC 0x4f5354415254ul          /* "OSTART" */
 
 // Kinds of file descriptor.
-enum fd_type { FD_NONE, FD_KLOG, FD_CONSOLE, FD_FILE, FD_PIPE_R, FD_PIPE_W, FD_DIR };
+enum fd_type { FD_NONE, FD_KLOG, FD_CONSOLE, FD_FILE, FD_PIPE_R, FD_PIPE_W, FD_DIR, FD_SOCKET };
 
 struct fd_desc {
     uint32_t type;               // enum fd_type

@@ -1,5 +1,5 @@
 // init: the first process. It creates the service endpoints (so they
-// outlive the servers behind them), starts the console, fs, pipe and proc
+// outlive the servers behind them), starts the console, fs, pipe, proc and net
 // servers with exactly the handles each needs, then asks proc for a shell
 // on the console and starts a new one whenever it ends. In test mode
 // (kernel command line word "test") it runs the in-system tests instead
@@ -19,8 +19,9 @@
 #define PRIO_DISK    29
 #define PRIO_SHELL   25
 #define PRIO_NIC     29
+#define PRIO_NET     27
 
-enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, SVC_NIC, NSVC };
+enum { SVC_PROC, SVC_FS, SVC_CONSOLE, SVC_PIPE, SVC_DISK, SVC_SUPERVISOR, SVC_NIC, SVC_NET, NSVC };
 static long endpoints[NSVC];
 
 static const void *bootfs;
@@ -151,6 +152,16 @@ static void services_define(struct service *t, const long *mint)
     grants_set(&t[4], proc, NELEM(proc));
 }
 
+// The TCP/IP server: the usual handles and its endpoint, which any
+// program may ask for (SVC_CONNECT); it finds its NIC driver the same way.
+static void net_define(struct service *t)
+{
+    long net[] = { STD_GRANTS, endpoints[SVC_NET] };
+    *t = (struct service){ .name = "net", .prio = PRIO_NET, .may_stop = 1, .public = 1,
+                           .args = { "e1000" }, .endpoint = endpoints[SVC_NET] };
+    grants_set(t, net, NELEM(net));
+}
+
 // PCI: init holds the configuration ports, enumerates the bus once at
 // boot (before any driver runs: sizing a BAR turns its decoding off for a
 // moment) and hands each claimed device's BAR, IRQ line and, for a DMA
@@ -264,7 +275,7 @@ static _Noreturn void run_tests(long deaths)
 
 int main(void)
 {
-    static struct service table[6];
+    static struct service table[7];
     long mint[NSVC];
     bootfs = (const void *)os_boot_arg[0];
     bootfs_len = os_boot_arg[1];
@@ -280,6 +291,7 @@ int main(void)
     pci_init();
     services_define(table, mint);
     int nsvc = 5 + nic_define(&table[5]);
+    net_define(&table[nsvc++]);                    // after its driver
     long my_proc = sys_handle_mint(endpoints[SVC_PROC], R_SEND, 1);   // badge: init's pid
     thread_start(shell_keeper, my_proc, 46, 65536);
     supervise(table, nsvc, endpoints[SVC_SUPERVISOR], deaths);

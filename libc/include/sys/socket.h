@@ -1,0 +1,69 @@
+// BSD sockets (IPv4, TCP and UDP) over this system's net server; see
+// libc/posix/socket.c.
+#ifndef _SYS_SOCKET_H
+#define _SYS_SOCKET_H
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef uint32_t socklen_t;
+typedef uint16_t sa_family_t;
+
+struct sockaddr {
+    sa_family_t sa_family;
+    char sa_data[14];
+};
+
+struct sockaddr_storage {
+    sa_family_t ss_family;
+    char ss_pad[126];
+};
+
+#define AF_UNSPEC    0
+#define AF_INET      2
+#define PF_UNSPEC    AF_UNSPEC
+#define PF_INET      AF_INET
+
+#define SOCK_STREAM  1
+#define SOCK_DGRAM   2
+#define SOCK_NONBLOCK 0x4000       // or'ed into the type (as Linux)
+#define SOCK_CLOEXEC  0x8000
+
+#define SOL_SOCKET   1
+#define SO_REUSEADDR 2
+#define SO_TYPE      3
+#define SO_ERROR     4
+#define SO_SNDBUF    7
+#define SO_RCVBUF    8
+#define SO_KEEPALIVE 9
+#define SO_RCVTIMEO  20
+#define SO_SNDTIMEO  21
+#define SO_ACCEPTCONN 30
+
+#define MSG_PEEK     0x2
+#define MSG_DONTWAIT 0x40
+#define MSG_NOSIGNAL 0x4000
+
+#define SHUT_RD      0
+#define SHUT_WR      1
+#define SHUT_RDWR    2
+
+#define SOMAXCONN    64
+
+int socket(int domain, int type, int protocol);
+int bind(int fd, const struct sockaddr *addr, socklen_t len);
+int listen(int fd, int backlog);
+int accept(int fd, struct sockaddr *addr, socklen_t *len);
+int connect(int fd, const struct sockaddr *addr, socklen_t len);
+ssize_t send(int fd, const void *buf, size_t n, int flags);
+ssize_t recv(int fd, void *buf, size_t n, int flags);
+ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
+               socklen_t tolen);
+ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from,
+                 socklen_t *fromlen);
+int shutdown(int fd, int how);
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
+int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+
+#endif

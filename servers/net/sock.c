@@ -1,0 +1,816 @@
+// The net server's sockets (see sock.h and net_proto.h). A socket is a
+// slot of a fixed table holding its lwIP pcb, the data received and not
+// yet read (TCP: a pbuf chain, acknowledged to the peer with tcp_recved
+// only as the owner reads it, so the window is the flow control; UDP: a
+// queue of datagrams), the connections waiting for accept, and at most
+// one waiting reader (recv, accept) and one waiting writer (send,
+// connect).
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "os.h"
+#include "net_proto.h"
+#include "services.h"
+#include "sock.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "lwip/timeouts.h"
+
+#define MAX_SOCKS   256
+#define UDP_QUEUE   32            // datagrams kept per UDP socket
+#define ACCEPT_MAX  64            // connections waiting for accept
+#define OWNER_MASK  (BADGE_SYSTEM - 1)   // the pid part of a badge
+
+enum wait_kind { W_NONE, W_RECV, W_ACCEPT, W_SEND, W_CONNECT };
+
+struct waiter {
+    int kind;                     // enum wait_kind
+    uint32_t token;
+    uint64_t max;                 // recv: most bytes
+    unsigned flags;
+    uint64_t deadline;            // ms since boot, 0: none
+    uint8_t *data;                // send: the bytes not yet taken
+    uint32_t len;
+};
+
+struct dgram { struct pbuf *p; uint64_t from; };
+
+struct sock {
+    int used, type, listening, connecting, connected;
+    uint64_t owner;
+    unsigned flags;               // NET_NONBLOCK
+    struct tcp_pcb *tcp;
+    struct udp_pcb *udp;
+    struct pbuf *rx;              // TCP: received, not yet read
+    int rx_eof, shut_rd, shut_wr;
+    int err;                      // pending error (positive errno), 0: none
+    struct dgram dq[UDP_QUEUE];
+    int dq_head, dq_n;
+    int acq[ACCEPT_MAX];          // listening: accepted sockets not yet taken
+    int acq_head, acq_n, backlog;
+    struct waiter rd, wr;
+    uint32_t rcvtimeo, sndtimeo;  // ms, 0: forever
+};
+
+static struct sock socks[MAX_SOCKS];
+static uint8_t io_buf[NET_IO_MAX];
+
+static uint64_t now_ms(void) { return (uint64_t)sys_time() / 1000000; }
+
+// The socket a request names, if its caller owns it.
+static struct sock *sock_get(const struct request *rq)
+{
+    if (rq->w0 >= MAX_SOCKS)
+        return NULL;
+    struct sock *s = &socks[rq->w0];
+    return s->used && s->owner == (rq->badge & OWNER_MASK) ? s : NULL;
+}
+
+static int sock_id(const struct sock *s) { return (int)(s - socks); }
+
+static struct sock *sock_alloc(int type, uint64_t owner)
+{
+    for (int i = 0; i < MAX_SOCKS; i++)
+        if (!socks[i].used) {
+            struct sock *s = &socks[i];
+            memset(s, 0, sizeof(*s));
+            s->used = 1;
+            s->type = type;
+            s->owner = owner;
+            return s;
+        }
+    return NULL;
+}
+
+static int err_to_errno(err_t e)
+{
+    switch (e) {
+    case ERR_OK: return 0;
+    case ERR_MEM: case ERR_BUF: return ENOBUFS;
+    case ERR_TIMEOUT: return ETIMEDOUT;
+    case ERR_RTE: return EHOSTUNREACH;
+    case ERR_INPROGRESS: return EINPROGRESS;
+    case ERR_VAL: case ERR_ARG: return EINVAL;
+    case ERR_USE: return EADDRINUSE;
+    case ERR_ALREADY: return EALREADY;
+    case ERR_ISCONN: return EISCONN;
+    case ERR_CONN: return ENOTCONN;
+    case ERR_ABRT: return ECONNABORTED;
+    case ERR_RST: return ECONNRESET;
+    case ERR_CLSD: return ENOTCONN;
+    default: return EIO;
+    }
+}
+
+static void addr_to_lwip(uint64_t a, ip_addr_t *ip)
+{
+    ip_addr_set_ip4_u32(ip, net_addr_ip(a));
+}
+
+static uint64_t addr_from_lwip(const ip_addr_t *ip, u16_t port)
+{
+    return net_addr(ip_addr_get_ip4_u32(ip), port);
+}
+
+// ---- answering waiting calls -------------------------------------------
+
+static void waiter_clear(struct waiter *w)
+{
+    free(w->data);
+    memset(w, 0, sizeof(*w));
+}
+
+static void waiter_answer(struct waiter *w, long r0, uint64_t r1, const void *data, uint64_t len)
+{
+    server_reply(w->token, (uint64_t)r0, r1, 0, data, len);
+    waiter_clear(w);
+}
+
+// Copies up to max queued TCP bytes out; unless peek, they leave the
+// queue and the window opens by as much.
+static uint32_t tcp_take(struct sock *s, uint64_t max, int peek)
+{
+    if (!s->rx)
+        return 0;
+    uint32_t want = (uint32_t)(max < sizeof(io_buf) ? max : sizeof(io_buf));
+    uint32_t n = 0;
+    while (n < want && n < s->rx->tot_len) {
+        uint32_t chunk = want - n > 0xffff ? 0xffff : want - n;
+        uint16_t got = pbuf_copy_partial(s->rx, io_buf + n, (u16_t)chunk, (u16_t)n);
+        if (!got)
+            break;
+        n += got;
+    }
+    if (peek)
+        return n;
+    for (uint32_t left = n; left;) {
+        uint16_t part = left > 0xffff ? 0xffff : (uint16_t)left;
+        s->rx = pbuf_free_header(s->rx, part);
+        if (s->tcp)
+            tcp_recved(s->tcp, part);
+        left -= part;
+    }
+    return n;
+}
+
+// recv on a TCP socket: data, end of stream, an error, or nothing yet (-1).
+static long tcp_recv_now(struct sock *s, uint64_t max, unsigned flags, const void **data)
+{
+    *data = io_buf;
+    if (s->rx && s->rx->tot_len && max)
+        return tcp_take(s, max, flags & NET_PEEK);
+    if (s->err) {
+        int e = s->err;
+        s->err = 0;
+        return -e;
+    }
+    if (s->rx_eof || s->shut_rd || !max)
+        return 0;
+    if (!s->tcp)
+        return -ENOTCONN;
+    return -1;
+}
+
+// recv on a UDP socket: one datagram (cut to max), or nothing yet (-1).
+static long udp_recv_now(struct sock *s, uint64_t max, unsigned flags, uint64_t *from)
+{
+    if (!s->dq_n)
+        return s->shut_rd ? 0 : -1;
+    struct dgram *d = &s->dq[s->dq_head];
+    uint32_t want = (uint32_t)(max < sizeof(io_buf) ? max : sizeof(io_buf));
+    if (want > d->p->tot_len)
+        want = d->p->tot_len;
+    uint32_t n = pbuf_copy_partial(d->p, io_buf, (u16_t)want, 0);
+    *from = d->from;
+    if (!(flags & NET_PEEK)) {
+        pbuf_free(d->p);
+        s->dq_head = (s->dq_head + 1) % UDP_QUEUE;
+        s->dq_n--;
+    }
+    return n;
+}
+
+// Tries to finish the waiting reader.
+static void reader_wake(struct sock *s)
+{
+    struct waiter *w = &s->rd;
+    if (w->kind == W_RECV) {
+        const void *data = io_buf;
+        uint64_t from = 0;
+        long n = s->type == NET_TCP ? tcp_recv_now(s, w->max, w->flags, &data)
+                                    : udp_recv_now(s, w->max, w->flags, &from);
+        if (s->type == NET_TCP && s->tcp)
+            from = addr_from_lwip(&s->tcp->remote_ip, s->tcp->remote_port);
+        if (n != -1)
+            waiter_answer(w, n, from, n > 0 ? data : NULL, n > 0 ? (uint64_t)n : 0);
+    } else if (w->kind == W_ACCEPT) {
+        if (s->acq_n) {
+            struct sock *c = &socks[s->acq[s->acq_head]];
+            s->acq_head = (s->acq_head + 1) % ACCEPT_MAX;
+            s->acq_n--;
+            uint64_t peer = c->tcp ? addr_from_lwip(&c->tcp->remote_ip, c->tcp->remote_port) : 0;
+            waiter_answer(w, sock_id(c), peer, NULL, 0);
+        } else if (!s->tcp) {
+            waiter_answer(w, -EINVAL, 0, NULL, 0);
+        }
+    }
+}
+
+// Queues as much of data as the send buffer takes; returns the bytes
+// taken (0: no room now) or a negative errno.
+static long tcp_send_now(struct sock *s, const uint8_t *data, uint32_t len)
+{
+    if (s->err) {
+        int e = s->err;
+        s->err = 0;
+        return -e;
+    }
+    if (s->shut_wr)
+        return -EPIPE;
+    if (!s->tcp || !s->connected)
+        return s->rx_eof || s->connected ? -EPIPE : -ENOTCONN;
+    uint32_t done = 0;
+    while (done < len) {
+        uint32_t room = tcp_sndbuf(s->tcp), n = len - done;
+        if (n > room)
+            n = room;
+        if (n > 0xffff)
+            n = 0xffff;
+        if (!n || tcp_sndqueuelen(s->tcp) >= TCP_SND_QUEUELEN)
+            break;
+        err_t e = tcp_write(s->tcp, data + done, (u16_t)n, TCP_WRITE_FLAG_COPY);
+        if (e == ERR_MEM)
+            break;
+        if (e != ERR_OK)
+            return done ? (long)done : -err_to_errno(e);
+        done += n;
+    }
+    if (done)
+        tcp_output(s->tcp);
+    return done;
+}
+
+// Tries to finish the waiting writer.
+static void writer_wake(struct sock *s)
+{
+    struct waiter *w = &s->wr;
+    if (w->kind == W_SEND) {
+        long n = tcp_send_now(s, w->data, w->len);
+        if (n != 0)
+            waiter_answer(w, n, 0, NULL, 0);
+    } else if (w->kind == W_CONNECT && !s->connecting) {
+        int e = s->connected ? 0 : (s->err ? s->err : ECONNREFUSED);
+        s->err = 0;
+        waiter_answer(w, -e, 0, NULL, 0);
+    }
+}
+
+// Waits for the reader or writer slot: the reply comes later.
+static int defer(struct request *rq, struct waiter *w, int kind, uint32_t timeo)
+{
+    if (w->kind != W_NONE) {
+        rq->r0 = (uint64_t)-EBUSY;         // one waiting call per direction
+        return 0;
+    }
+    w->kind = kind;
+    w->token = rq->token;
+    w->deadline = timeo ? now_ms() + timeo : 0;
+    return SERVER_DEFER;
+}
+
+static int nonblocking(const struct sock *s, uint64_t flags)
+{
+    return (s->flags | (unsigned)flags) & NET_NONBLOCK;
+}
+
+void sock_tick(uint64_t now)
+{
+    for (int i = 0; i < MAX_SOCKS; i++) {
+        struct sock *s = &socks[i];
+        if (!s->used)
+            continue;
+        if (s->rd.kind && s->rd.deadline && now >= s->rd.deadline)
+            waiter_answer(&s->rd, -EAGAIN, 0, NULL, 0);
+        if (s->wr.kind && s->wr.deadline && now >= s->wr.deadline)
+            waiter_answer(&s->wr, s->wr.kind == W_CONNECT ? -ETIMEDOUT : -EAGAIN, 0, NULL, 0);
+    }
+}
+
+// ---- lwIP callbacks ----------------------------------------------------
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct sock *s = arg;
+    (void)err;
+    if (!p) {
+        s->rx_eof = 1;
+    } else if (s->shut_rd) {
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+    } else if (s->rx) {
+        pbuf_cat(s->rx, p);
+    } else {
+        s->rx = p;
+    }
+    reader_wake(s);
+    return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    (void)pcb;
+    (void)len;
+    writer_wake(arg);
+    return ERR_OK;
+}
+
+// The pcb is gone (lwIP freed it): reset, aborted or timed out.
+static void on_err(void *arg, err_t err)
+{
+    struct sock *s = arg;
+    s->tcp = NULL;
+    s->err = s->connecting && err == ERR_RST ? ECONNREFUSED : err_to_errno(err);
+    s->connecting = 0;
+    reader_wake(s);
+    writer_wake(s);
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct sock *s = arg;
+    (void)pcb;
+    s->connecting = 0;
+    s->connected = err == ERR_OK;
+    writer_wake(s);
+    return ERR_OK;
+}
+
+static void tcp_callbacks(struct sock *s, struct tcp_pcb *pcb)
+{
+    tcp_arg(pcb, s);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_err);
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct sock *l = arg;
+    if (err != ERR_OK || !pcb)
+        return ERR_VAL;
+    struct sock *c = l->acq_n < l->backlog ? sock_alloc(NET_TCP, l->owner) : NULL;
+    if (!c) {
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    c->tcp = pcb;
+    c->connected = 1;
+    tcp_callbacks(c, pcb);
+    l->acq[(l->acq_head + l->acq_n) % ACCEPT_MAX] = sock_id(c);
+    l->acq_n++;
+    reader_wake(l);
+    return ERR_OK;
+}
+
+static void on_udp(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
+{
+    struct sock *s = arg;
+    (void)pcb;
+    if (s->dq_n == UDP_QUEUE || s->shut_rd) {
+        pbuf_free(p);                      // full: dropped, as UDP may
+        return;
+    }
+    s->dq[(s->dq_head + s->dq_n) % UDP_QUEUE] = (struct dgram){ p, addr_from_lwip(addr, port) };
+    s->dq_n++;
+    reader_wake(s);
+}
+
+// ---- the operations ----------------------------------------------------
+
+static int op_socket(struct request *rq)
+{
+    if (rq->w0 != NET_TCP && rq->w0 != NET_UDP) {
+        rq->r0 = (uint64_t)-EPROTONOSUPPORT;
+        return 0;
+    }
+    struct sock *s = sock_alloc((int)rq->w0, rq->badge & OWNER_MASK);
+    if (!s) {
+        rq->r0 = (uint64_t)-EMFILE;
+        return 0;
+    }
+    s->flags = (unsigned)rq->w1 & NET_NONBLOCK;
+    if (s->type == NET_TCP) {
+        s->tcp = tcp_new();
+        if (s->tcp)
+            tcp_callbacks(s, s->tcp);
+    } else {
+        s->udp = udp_new();
+        if (s->udp)
+            udp_recv(s->udp, on_udp, s);
+    }
+    if (!s->tcp && !s->udp) {
+        s->used = 0;
+        rq->r0 = (uint64_t)-ENOBUFS;
+        return 0;
+    }
+    rq->r0 = (uint64_t)sock_id(s);
+    return 0;
+}
+
+static int op_bind(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    ip_addr_t ip;
+    if (!s || !net_addr_valid(rq->w1)) {
+        rq->r0 = (uint64_t)(s ? -EINVAL : -EBADF);
+        return 0;
+    }
+    addr_to_lwip(rq->w1, &ip);
+    err_t e = ERR_VAL;
+    if (s->tcp && !s->listening)
+        e = tcp_bind(s->tcp, &ip, net_addr_port(rq->w1));
+    else if (s->udp)
+        e = udp_bind(s->udp, &ip, net_addr_port(rq->w1));
+    rq->r0 = (uint64_t)-err_to_errno(e);
+    return 0;
+}
+
+static int op_listen(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s || s->type != NET_TCP || !s->tcp || s->connected || s->connecting) {
+        rq->r0 = (uint64_t)(!s ? -EBADF : s->type != NET_TCP ? -EOPNOTSUPP : -EINVAL);
+        return 0;
+    }
+    int backlog = rq->w1 < 1 ? 1 : rq->w1 > ACCEPT_MAX ? ACCEPT_MAX : (int)rq->w1;
+    s->backlog = backlog;
+    if (s->listening) {
+        rq->r0 = 0;
+        return 0;
+    }
+    err_t e = ERR_OK;
+    struct tcp_pcb *l = tcp_listen_with_backlog_and_err(s->tcp, (u8_t)backlog, &e);
+    if (!l) {
+        rq->r0 = (uint64_t)-err_to_errno(e);
+        return 0;
+    }
+    s->tcp = l;                            // the old pcb is freed
+    s->listening = 1;
+    tcp_arg(l, s);
+    tcp_accept(l, on_accept);
+    rq->r0 = 0;
+    return 0;
+}
+
+static int op_accept(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s || !s->listening) {
+        rq->r0 = (uint64_t)(s ? -EINVAL : -EBADF);
+        return 0;
+    }
+    if (!s->acq_n && nonblocking(s, rq->w1)) {
+        rq->r0 = (uint64_t)-EAGAIN;
+        return 0;
+    }
+    int r = defer(rq, &s->rd, W_ACCEPT, s->rcvtimeo);
+    if (r == SERVER_DEFER)
+        reader_wake(s);                    // answers at once if one is queued
+    return r;
+}
+
+static int connect_udp(struct sock *s, struct request *rq, const ip_addr_t *ip)
+{
+    err_t e = udp_connect(s->udp, ip, net_addr_port(rq->w1));
+    s->connected = e == ERR_OK;
+    rq->r0 = (uint64_t)-err_to_errno(e);
+    return 0;
+}
+
+static int op_connect(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    ip_addr_t ip;
+    if (!s || !net_addr_valid(rq->w1)) {
+        rq->r0 = (uint64_t)(s ? -EINVAL : -EBADF);
+        return 0;
+    }
+    addr_to_lwip(rq->w1, &ip);
+    if (s->udp)
+        return connect_udp(s, rq, &ip);
+    if (s->listening || !s->tcp) {
+        rq->r0 = (uint64_t)(s->listening ? -EINVAL : -ECONNRESET);
+        return 0;
+    }
+    if (s->connected || s->connecting) {
+        rq->r0 = (uint64_t)(s->connected ? -EISCONN : -EALREADY);
+        return 0;
+    }
+    err_t e = tcp_connect(s->tcp, &ip, net_addr_port(rq->w1), on_connected);
+    if (e != ERR_OK) {
+        rq->r0 = (uint64_t)-err_to_errno(e);
+        return 0;
+    }
+    s->connecting = 1;
+    if (nonblocking(s, rq->w2)) {
+        rq->r0 = (uint64_t)-EINPROGRESS;
+        return 0;
+    }
+    return defer(rq, &s->wr, W_CONNECT, s->sndtimeo);
+}
+
+// UDP: one datagram to addr (or the connected peer when addr is 0).
+static int udp_send_to(struct sock *s, struct request *rq, uint64_t addr)
+{
+    if (rq->len > 65507) {
+        rq->r0 = (uint64_t)-EMSGSIZE;
+        return 0;
+    }
+    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)rq->len, PBUF_RAM);
+    if (!p) {
+        rq->r0 = (uint64_t)-ENOBUFS;
+        return 0;
+    }
+    pbuf_take(p, rq->data, (u16_t)rq->len);
+    ip_addr_t ip;
+    addr_to_lwip(addr, &ip);
+    err_t e = addr ? udp_sendto(s->udp, p, &ip, net_addr_port(addr))
+                   : s->connected ? udp_send(s->udp, p) : ERR_CONN;
+    pbuf_free(p);
+    rq->r0 = e == ERR_OK ? rq->len : (uint64_t)-(e == ERR_CONN ? EDESTADDRREQ : err_to_errno(e));
+    return 0;
+}
+
+static int op_send(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s) {
+        rq->r0 = (uint64_t)-EBADF;
+        return 0;
+    }
+    if (s->udp)
+        return udp_send_to(s, rq, 0);
+    long n = tcp_send_now(s, rq->data, (uint32_t)rq->len);
+    if (n != 0 || !rq->len) {
+        rq->r0 = (uint64_t)n;
+        return 0;
+    }
+    if (nonblocking(s, rq->w1)) {
+        rq->r0 = (uint64_t)-EAGAIN;
+        return 0;
+    }
+    uint8_t *copy = malloc(rq->len);
+    if (!copy) {
+        rq->r0 = (uint64_t)-ENOMEM;
+        return 0;
+    }
+    int r = defer(rq, &s->wr, W_SEND, s->sndtimeo);
+    if (r != SERVER_DEFER) {
+        free(copy);
+        return r;
+    }
+    memcpy(copy, rq->data, rq->len);
+    s->wr.data = copy;
+    s->wr.len = (uint32_t)rq->len;
+    return r;
+}
+
+static int op_sendto(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s || !net_addr_valid(rq->w1)) {
+        rq->r0 = (uint64_t)(s ? -EINVAL : -EBADF);
+        return 0;
+    }
+    if (!s->udp) {                         // TCP ignores the address, as POSIX allows
+        struct request r2 = *rq;
+        r2.w1 = rq->w2;
+        int r = op_send(&r2);
+        rq->r0 = r2.r0;
+        return r;
+    }
+    return udp_send_to(s, rq, rq->w1);
+}
+
+static int op_recv(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s || s->listening) {
+        rq->r0 = (uint64_t)(s ? -ENOTCONN : -EBADF);
+        return 0;
+    }
+    const void *data = io_buf;
+    uint64_t from = 0;
+    long n = s->type == NET_TCP ? tcp_recv_now(s, rq->w1, (unsigned)rq->w2, &data)
+                                : udp_recv_now(s, rq->w1, (unsigned)rq->w2, &from);
+    if (n == -1 && nonblocking(s, rq->w2))
+        n = -EAGAIN;
+    if (n == -1) {
+        int r = defer(rq, &s->rd, W_RECV, s->rcvtimeo);
+        s->rd.max = rq->w1;
+        s->rd.flags = (unsigned)rq->w2;
+        return r;
+    }
+    if (s->type == NET_TCP && s->tcp)
+        from = addr_from_lwip(&s->tcp->remote_ip, s->tcp->remote_port);
+    rq->r0 = (uint64_t)n;
+    rq->r1 = from;
+    if (n > 0) {
+        rq->reply_data = data;
+        rq->reply_len = (uint64_t)n;
+    }
+    return 0;
+}
+
+static int op_shutdown(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s || rq->w1 > NET_SHUT_RDWR) {
+        rq->r0 = (uint64_t)(s ? -EINVAL : -EBADF);
+        return 0;
+    }
+    if (s->type == NET_TCP && !s->connected) {
+        rq->r0 = (uint64_t)-ENOTCONN;
+        return 0;
+    }
+    if (rq->w1 != NET_SHUT_WR) {
+        s->shut_rd = 1;
+        if (s->rx && s->tcp)
+            tcp_take(s, s->rx->tot_len, 0);   // read and thrown away: the window opens
+        reader_wake(s);
+    }
+    if (rq->w1 != NET_SHUT_RD && !s->shut_wr) {
+        s->shut_wr = 1;
+        if (s->tcp)
+            tcp_shutdown(s->tcp, 0, 1);
+        writer_wake(s);
+    }
+    rq->r0 = 0;
+    return 0;
+}
+
+static void sock_free(struct sock *s);
+
+static void tcp_release(struct sock *s)
+{
+    struct tcp_pcb *pcb = s->tcp;
+    s->tcp = NULL;
+    if (!pcb)
+        return;
+    tcp_arg(pcb, NULL);
+    if (s->listening) {
+        tcp_accept(pcb, NULL);
+    } else {
+        tcp_recv(pcb, NULL);
+        tcp_sent(pcb, NULL);
+        tcp_err(pcb, NULL);
+    }
+    if (tcp_close(pcb) != ERR_OK)
+        tcp_abort(pcb);
+}
+
+// Frees a socket and what it holds; waiting calls get -EBADF.
+static void sock_free(struct sock *s)
+{
+    if (s->rd.kind)
+        waiter_answer(&s->rd, -EBADF, 0, NULL, 0);
+    if (s->wr.kind)
+        waiter_answer(&s->wr, -EBADF, 0, NULL, 0);
+    while (s->acq_n) {                     // connections nobody accepted
+        struct sock *c = &socks[s->acq[s->acq_head]];
+        s->acq_head = (s->acq_head + 1) % ACCEPT_MAX;
+        s->acq_n--;
+        sock_free(c);
+    }
+    tcp_release(s);
+    if (s->udp)
+        udp_remove(s->udp);
+    if (s->rx)
+        pbuf_free(s->rx);
+    for (; s->dq_n; s->dq_n--, s->dq_head = (s->dq_head + 1) % UDP_QUEUE)
+        pbuf_free(s->dq[s->dq_head].p);
+    memset(s, 0, sizeof(*s));
+}
+
+static int op_close(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s) {
+        rq->r0 = (uint64_t)-EBADF;
+        return 0;
+    }
+    sock_free(s);
+    rq->r0 = 0;
+    return 0;
+}
+
+// A process ended (proc tells): its sockets go.
+static int op_proc_gone(struct request *rq)
+{
+    if (!(rq->badge & BADGE_SYSTEM)) {
+        rq->r0 = (uint64_t)-EPERM;
+        return 0;
+    }
+    for (int i = 0; i < MAX_SOCKS; i++)
+        if (socks[i].used && socks[i].owner == rq->w0)
+            sock_free(&socks[i]);
+    rq->r0 = 0;
+    return 0;
+}
+
+static void flag_set(struct tcp_pcb *pcb, struct udp_pcb *u, uint8_t so, int on)
+{
+    if (pcb && on)
+        ip_set_option(pcb, so);
+    else if (pcb)
+        ip_reset_option(pcb, so);
+    if (u && on)
+        ip_set_option(u, so);
+    else if (u)
+        ip_reset_option(u, so);
+}
+
+static int op_setsockopt(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s) {
+        rq->r0 = (uint64_t)-EBADF;
+        return 0;
+    }
+    int on = rq->w2 != 0;
+    uint32_t ms = rq->w2 > 0xffffffffu ? 0xffffffffu : (uint32_t)rq->w2;
+    rq->r0 = 0;
+    switch (rq->w1) {
+    case NET_OPT_REUSEADDR: flag_set(s->tcp, s->udp, SOF_REUSEADDR, on); break;
+    case NET_OPT_KEEPALIVE: flag_set(s->tcp, NULL, SOF_KEEPALIVE, on); break;
+    case NET_OPT_NODELAY:
+        if (s->tcp && !s->listening && on)
+            tcp_nagle_disable(s->tcp);
+        else if (s->tcp && !s->listening)
+            tcp_nagle_enable(s->tcp);
+        break;
+    case NET_OPT_NONBLOCK: s->flags = on ? s->flags | NET_NONBLOCK : s->flags & ~NET_NONBLOCK; break;
+    case NET_OPT_RCVTIMEO: s->rcvtimeo = ms; break;
+    case NET_OPT_SNDTIMEO: s->sndtimeo = ms; break;
+    default: rq->r0 = (uint64_t)-ENOPROTOOPT;
+    }
+    return 0;
+}
+
+static int op_getsockopt(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    if (!s) {
+        rq->r0 = (uint64_t)-EBADF;
+        return 0;
+    }
+    rq->r0 = 0;
+    switch (rq->w1) {
+    case NET_OPT_REUSEADDR: rq->r1 = s->tcp ? ip_get_option(s->tcp, SOF_REUSEADDR) != 0
+                                            : s->udp && ip_get_option(s->udp, SOF_REUSEADDR); break;
+    case NET_OPT_KEEPALIVE: rq->r1 = s->tcp && ip_get_option(s->tcp, SOF_KEEPALIVE); break;
+    case NET_OPT_NODELAY: rq->r1 = s->tcp && !s->listening && tcp_nagle_disabled(s->tcp); break;
+    case NET_OPT_NONBLOCK: rq->r1 = !!(s->flags & NET_NONBLOCK); break;
+    case NET_OPT_RCVTIMEO: rq->r1 = s->rcvtimeo; break;
+    case NET_OPT_SNDTIMEO: rq->r1 = s->sndtimeo; break;
+    case NET_OPT_ERROR: rq->r1 = (uint64_t)s->err; s->err = 0; break;
+    case NET_OPT_TYPE: rq->r1 = (uint64_t)s->type; break;
+    case NET_OPT_ACCEPTCONN: rq->r1 = (uint64_t)s->listening; break;
+    case NET_OPT_RCVBUF: rq->r1 = TCP_WND; break;
+    case NET_OPT_SNDBUF: rq->r1 = TCP_SND_BUF; break;
+    default: rq->r0 = (uint64_t)-ENOPROTOOPT;
+    }
+    return 0;
+}
+
+static int op_name(struct request *rq, int peer)
+{
+    struct sock *s = sock_get(rq);
+    if (!s) {
+        rq->r0 = (uint64_t)-EBADF;
+        return 0;
+    }
+    rq->r0 = 0;
+    if (s->tcp)
+        rq->r1 = peer ? addr_from_lwip(&s->tcp->remote_ip, s->tcp->remote_port)
+                      : addr_from_lwip(&s->tcp->local_ip, s->tcp->local_port);
+    else if (s->udp)
+        rq->r1 = peer ? addr_from_lwip(&s->udp->remote_ip, s->udp->remote_port)
+                      : addr_from_lwip(&s->udp->local_ip, s->udp->local_port);
+    if (peer && !s->connected)
+        rq->r0 = (uint64_t)-ENOTCONN;
+    return 0;
+}
+
+static int op_getsockname(struct request *rq) { return op_name(rq, 0); }
+static int op_getpeername(struct request *rq) { return op_name(rq, 1); }
+
+const server_op sock_ops[NET_OPS] = {
+    [NET_SOCKET] = op_socket, [NET_BIND] = op_bind, [NET_LISTEN] = op_listen,
+    [NET_ACCEPT] = op_accept, [NET_CONNECT] = op_connect, [NET_SEND] = op_send,
+    [NET_RECV] = op_recv, [NET_SENDTO] = op_sendto, [NET_SHUTDOWN] = op_shutdown,
+    [NET_CLOSE] = op_close, [NET_SETSOCKOPT] = op_setsockopt, [NET_GETSOCKOPT] = op_getsockopt,
+    [NET_GETSOCKNAME] = op_getsockname, [NET_GETPEERNAME] = op_getpeername,
+    [NET_PROC_GONE] = op_proc_gone,
+};
