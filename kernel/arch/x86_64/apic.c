@@ -139,6 +139,16 @@ static void lapic_cpu_init(void)
 
 void arch_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
+// Halts until an IPI of priority class 15 (VEC_WAKE, VEC_TLB, VEC_STOP):
+// the task priority keeps every other interrupt pending meanwhile, since
+// their handlers need the lock this CPU is waiting for.
+void arch_lock_sleep(void)
+{
+    lapic_write(LAPIC_TPR, 0xE0);
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    lapic_write(LAPIC_TPR, 0);
+}
+
 static void icr_send(u32 apic_id, u32 low)
 {
     while (lapic_read(LAPIC_ICR_LO) & (1u << 12))           // previous one pending

@@ -55,6 +55,8 @@ static void idt_init(void)
 {
     for (int i = 0; i < NUM_VECTORS; i++) {
         u64 off = isr_table[i];
+        if (!off)
+            continue;                                 // no such vector in use
         idt[i] = (struct idt_entry){ (u16)off, 0x08, i == 8 ? 1 : 0, 0x8E,
                                      (u16)(off >> 16), (u32)(off >> 32), 0 };
     }

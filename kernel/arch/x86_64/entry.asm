@@ -18,12 +18,13 @@ extern ipc_fastpath
 extern cpu_smap
 extern big_lock
 extern kernel_lock_slow
+extern kernel_lock_wake
 
 CPU_KSTACK_TOP equ 8                ; struct cpu (arch/cpu.h)
 CPU_USER_RSP equ 16
 CPU_TIMER_TSC equ 32
 VEC_TIMER equ 56
-NUM_VECTORS equ 64
+NUM_VECTORS equ 256                 ; stubs for 0-63 and 240-255 (arch/cpu.h)
 
 SYSCALL_VEC equ 256
 SYS_CALL equ 19                     ; uapi/syscalls.h (checked in fastpath.c)
@@ -83,9 +84,20 @@ isr_%1:
 
 %assign i 0
 %rep NUM_VECTORS
+%if i < 64 || i >= 240
 ISR i
+%endif
 %assign i i + 1
 %endrep
+
+; Releases the big kernel lock (lock.c): clears bit 0; CPUs asleep for
+; it (the other bits) are woken. Clobbers the caller-saved registers.
+%macro UNLOCK 0
+    lock and dword [big_lock], ~1
+    jz %%done
+    call kernel_lock_wake
+%%done:
+%endmacro
 
 timer_common:
     test byte [rsp + 24], 3         ; cs: from user mode?
@@ -112,7 +124,7 @@ trap_saved:
     call trap_dispatch
     test al, al                     ; true: this entry took the lock
     jz trap_return
-    mov dword [big_lock], 0
+    UNLOCK
     ; fall through: return to whatever the (current) trapframe says
 global trap_return
 trap_return:
@@ -153,7 +165,7 @@ syscall_general:
 ; thread_create, and fault injection sets only 0 or HANG_VADDR.)
 global syscall_return
 syscall_return:
-    mov dword [big_lock], 0
+    UNLOCK
     POP_GPRS
     add rsp, 16
     pop rcx                         ; rip
@@ -260,7 +272,7 @@ global thread_trampoline
 thread_trampoline:
     test byte [rsp + 15 * 8 + 24], 3
     jz trap_return                  ; the idle thread keeps the lock
-    mov dword [big_lock], 0
+    UNLOCK
     jmp trap_return
 
 section .rodata
@@ -268,7 +280,11 @@ global isr_table
 isr_table:
 %assign i 0
 %rep NUM_VECTORS
+%if i < 64 || i >= 240
     dq isr_ %+ i
+%else
+    dq 0
+%endif
 %assign i i + 1
 %endrep
 

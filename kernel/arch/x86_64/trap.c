@@ -64,6 +64,8 @@ bool trap_dispatch(struct trapframe *tf)
         if (v < IRQ_BASE + NUM_IRQS && arch_irq_level((int)v - IRQ_BASE))
             arch_irq_mask((int)v - IRQ_BASE);    // until the driver acks
         arch_eoi();
+        if (v == VEC_WAKE)
+            return false;                        // kernel_lock looks again
         if (v == VEC_TLB) {
             extern void tlb_ipi(void);
             tlb_ipi();

@@ -9,10 +9,13 @@
 #define NUM_IRQS    24
 #define VEC_TIMER   56          /* local APIC timer */
 #define VEC_RESCHED 57          /* IPI: look at the run queue */
-#define VEC_TLB     58          /* IPI: flush the TLB (no lock taken) */
-#define VEC_STOP    59          /* IPI: halt (panic) */
-#define VEC_SPURIOUS 63
-#define NUM_VECTORS 64
+// Priority class 15: the ones a CPU sleeping for the kernel lock takes
+// (its task priority blocks the rest until it has the lock).
+#define VEC_WAKE    0xF0        /* IPI: the kernel lock was released */
+#define VEC_TLB     0xF1        /* IPI: flush the TLB (no lock taken) */
+#define VEC_STOP    0xF2        /* IPI: halt (panic) */
+#define VEC_SPURIOUS 0xFF
+#define NUM_VECTORS 256
 #define MAX_CPUS    8
 
 // Saved user (or kernel) state; layout fixed by entry.asm.
@@ -127,9 +130,16 @@ int arch_user_read32(void *dst, const void *src);
 
 // The big kernel lock (entry.asm takes it on syscall entry, trap.c on
 // interrupts and exceptions from user mode; see kernel/arch/x86_64/lock.c).
+// Bit 0: taken; bit 1 + n: CPU n sleeps until it is released.
 extern volatile u32 big_lock;
 void kernel_lock(void);
-static inline void kernel_unlock(void) { __atomic_store_n(&big_lock, 0, __ATOMIC_RELEASE); }
+void kernel_lock_wake(void);
+static inline void kernel_unlock(void)
+{
+    if (__atomic_and_fetch(&big_lock, ~1u, __ATOMIC_RELEASE))
+        kernel_lock_wake();
+}
+void arch_lock_sleep(void);
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
