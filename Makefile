@@ -46,6 +46,7 @@ USER_PROGRAMS := $(notdir $(basename $(wildcard programs/*.c)))
 $(foreach p,$(USER_PROGRAMS),$(eval prog_$(p) := programs/$(p).c))
 prog_fuzz    += $(wildcard programs/fuzz/*.c)      # programs/NAME/ holds the rest of NAME
 prog_sed     += $(wildcard programs/sed/*.c)
+prog_chaos   += programs/fuzz/watchdog.c      # the CPU watchdog it shares with fuzz
 
 prog_ata     := $(wildcard drivers/ata/*.c)
 prog_e1000   := $(wildcard drivers/e1000/*.c)

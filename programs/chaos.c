@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <osapi.h>
-#include "prog.h"
+#include "fuzz/watchdog.h"
 
 static const char *const targets[] = { "console", "ata", "fs" };
 static const char *const kinds[] = { "crash", "hang", "wild" };

@@ -10,7 +10,7 @@
 #include <osapi.h>
 #include "os.h"
 #include "services.h"
-#include "prog.h"
+#include "watchdog.h"
 #include "fuzz.h"
 
 extern struct startinfo os_start;        // libc's copy of our start block

@@ -11,10 +11,6 @@ extern const char *prog_name;      // argv[0] without its folders
 // Sets prog_name from argv[0]; call first in main.
 void prog_init(const char *argv0);
 
-// Every CPU must keep taking timer interrupts: call often; prints a line
-// for each CPU that took none over a second and returns the stalls so far.
-int prog_watchdog(const char *name);
-
 // "NAME: message\n" on standard error (printf-style).
 void prog_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

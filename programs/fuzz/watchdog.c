@@ -1,9 +1,10 @@
-// A watchdog over the CPUs for long test programs (chaos, fuzz): every
-// CPU must keep taking timer interrupts. A CPU stuck with interrupts off
-// (a deadlock in the kernel, say) stops counting them.
+// A watchdog over the CPUs for long test programs (fuzz, and chaos, which
+// links this file too): every CPU must keep taking timer interrupts. A
+// CPU stuck with interrupts off (a deadlock in the kernel, say) stops
+// counting them.
 #include <stdio.h>
 #include "os.h"
-#include "prog.h"
+#include "watchdog.h"
 
 #define WATCH_MAX 8
 
