@@ -172,7 +172,7 @@ static void bench_ipc_cross_cpu(void)
 }
 
 static volatile uint64_t woke_at;
-static long wake_notif;
+static long wake_notif, back_notif;
 
 static void wake_waiter(long arg)
 {
@@ -180,26 +180,27 @@ static void wake_waiter(long arg)
     for (;;) {
         sys_notif_wait(wake_notif);
         woke_at = tsc();
+        sys_notif_signal(back_notif, 1);
     }
 }
 
-// A thread pinned to CPU 1 waits; we signal it from CPU 0: the time from
-// just before the signal to its first instruction after the wait.
+// A thread pinned to CPU 1 waits; we signal it from CPU 0 and wait for
+// its answer: the time from just before the signal to its first
+// instruction after the wait. (Under -icount the CPUs run in turn, so
+// this includes our way into the wait, while CPU 1 sleeps on.)
 static void bench_ipi_wakeup(void)
 {
     sys_proc_cpus(H_SELF, 1);
     wake_notif = sys_notif_create();
+    back_notif = sys_notif_create();
     long t = thread_start(wake_waiter, 0, 10, 16384);
     sys_thread_cpus(t, 2);
     sys_sleep(2);
     for (int i = 0; i < SAMPLES; i++) {
-        woke_at = 0;
         uint64_t t0 = tsc();
         sys_notif_signal(wake_notif, 1);
-        while (!woke_at)
-            ;
+        sys_notif_wait(back_notif);
         samples[i] = woke_at - t0;
-        sys_sleep(1);                                // it waits again, CPU 1 idles
     }
     report("ipi_wakeup", SAMPLES);
 }
