@@ -381,6 +381,8 @@ void timer_tick(void)
         return;
     }
     c->idle_tsc += rdtsc() - c->timer_irq_tsc;    // the clock's own cost is nobody's work
+    if (cur->state != T_RUNNING)
+        return;                               // killed from another CPU: the exit leaves it
     if (--cur->slice <= 0) {                  // round-robin among equals; a higher
         cur->slice = SLICE_TICKS;             // priority has had its CPU kicked
         struct thread *b = runq_best(c);
