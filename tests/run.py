@@ -42,12 +42,14 @@ class Qemu:
         port, guest port) pairs forwarded from 127.0.0.1 to the guest.
         guestfwd: (guest address, guest port, host port) triples: the
         guest's connections to that address and port reach 127.0.0.1:host
-        port (a server the test runs)."""
+        port (a server the test runs) through tests/fwd_relay.py."""
         self.disk_copy = None
         cmd = list(QEMU)
         nic = cmd.index("-nic") + 1
         cmd[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % f for f in hostfwd)
-        cmd[nic] += "".join(",guestfwd=tcp:%s:%d-tcp:127.0.0.1:%d" % f for f in guestfwd)
+        relay = os.path.join(ROOT, "tests", "fwd_relay.py")   # one per connection
+        cmd[nic] += "".join(",guestfwd=tcp:%s:%d-cmd:%s %s %d" % (a, p, sys.executable, relay, h)
+                            for a, p, h in guestfwd)
         if disk:
             fd, self.disk_copy = tempfile.mkstemp(suffix=".img")
             os.close(fd)

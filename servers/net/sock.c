@@ -375,12 +375,16 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     return ERR_OK;
 }
 
-// The pcb is gone (lwIP freed it): reset, aborted or timed out.
+// The pcb is gone (lwIP freed it): reset, aborted or timed out, or
+// closed both ways in order (ERR_CLSD: after the data, end of stream).
 static void on_err(void *arg, err_t err)
 {
     struct sock *s = arg;
     s->tcp = NULL;
-    s->err = s->connecting && err == ERR_RST ? ECONNREFUSED : err_to_errno(err);
+    if (err == ERR_CLSD)
+        s->rx_eof = 1;
+    else
+        s->err = s->connecting && err == ERR_RST ? ECONNREFUSED : err_to_errno(err);
     s->connecting = 0;
     reader_wake(s);
     writer_wake(s);
