@@ -5,6 +5,7 @@
 // with a ".." part are refused: nothing outside the folder is served.
 // usage: httpd [-p PORT] [DIR]       (port 80 and / by default)
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -128,6 +129,56 @@ static int escapes(const char *path)
     return 0;
 }
 
+// Appends s to the listing at *n, HTML-escaped when esc; 0 when it no
+// longer fits.
+static int put(char *out, size_t *n, size_t max, const char *s, int esc)
+{
+    for (; *s; s++) {
+        const char *e = !esc ? NULL : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+                      : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+        size_t len = e ? strlen(e) : 1;
+        if (*n + len >= max)
+            return 0;
+        memcpy(out + *n, e ? e : s, len);
+        *n += len;
+    }
+    return 1;
+}
+
+// A folder without index.html: an HTML list of its entries (as many as
+// fit in one reply buffer).
+static void list_folder(struct client *c, const char *dir, const char *rel, int head_only)
+{
+    static char body[OUT_MAX - 512];
+    size_t n = 0, max = sizeof(body) - 64;
+    const char *slash = rel[strlen(rel) - 1] == '/' ? "" : "/";
+    DIR *d = opendir(dir);
+    if (!d) {
+        error_reply(c, 404, "cannot read the folder", head_only);
+        return;
+    }
+    n += (size_t)snprintf(body, max, "<html><body><h1>");
+    put(body, &n, max, rel, 1);
+    n += (size_t)snprintf(body + n, max - n, "</h1><ul>\n");
+    for (struct dirent *e; (e = readdir(d)) && n < max - 32;) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        size_t mark = n;
+        int ok = put(body, &n, max, "<li><a href=\"", 0) && put(body, &n, max, rel, 1) &&
+                 put(body, &n, max, slash, 0) && put(body, &n, max, e->d_name, 1) &&
+                 put(body, &n, max, "\">", 0) && put(body, &n, max, e->d_name, 1) &&
+                 put(body, &n, max, "</a></li>\n", 0);
+        if (!ok) {
+            n = mark;
+            break;
+        }
+    }
+    closedir(d);
+    n += (size_t)snprintf(body + n, sizeof(body) - n, "</ul></body></html>\n");
+    reply(c, 200, "text/html", (long long)n, body, head_only);
+    c->file_left = 0;
+}
+
 // Starts the reply to GET or HEAD of url.
 static void serve_file(struct client *c, const char *url, size_t url_len, int head_only)
 {
@@ -143,8 +194,14 @@ static void serve_file(struct client *c, const char *url, size_t url_len, int he
     }
     snprintf(c->path, sizeof(c->path), "%s%s", root, rel + (root[strlen(root) - 1] == '/'));
     if (stat(c->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char dir[PATH_MAX_];
+        snprintf(dir, sizeof(dir), "%s", c->path);
         size_t l = strlen(c->path);
         snprintf(c->path + l, sizeof(c->path) - l, "%sindex.html", c->path[l - 1] == '/' ? "" : "/");
+        if (stat(c->path, &st) < 0) {
+            list_folder(c, dir, rel, head_only);
+            return;
+        }
     }
     if (stat(c->path, &st) < 0 || !S_ISREG(st.st_mode)) {
         error_reply(c, 404, "no such file", head_only);

@@ -236,6 +236,13 @@ def httpd_tests(sh, record, port, big):
     except OSError as e:
         ok, why = False, repr(e)
     record("scenario.netapps_httpd_keepalive_two_requests", ok, why)
+    try:
+        status, _, body = http_get(port, "/sub")
+        ok = status == 200 and b'<a href="/sub/small.txt">small.txt</a>' in body
+        why = "%r %r" % (status, body[:300])
+    except OSError as e:
+        ok, why = False, repr(e)
+    record("scenario.netapps_httpd_folder_listing", ok, why)
     got = raw_request(port, b"GARBAGE\r\n\r\n")
     record("scenario.netapps_httpd_bad_request_400", got.startswith(b"HTTP/1.1 400 ") and
            b"400 Bad Request" in got.split(b"\r\n\r\n", 1)[-1], repr(got[:300]))
