@@ -1,7 +1,8 @@
 // httpd: serves the files of a folder over HTTP/1.1 (GET and HEAD) with
 // keep-alive. One poll loop over non-blocking sockets serves several
 // clients at once; a file is read a piece at a time as its client takes
-// the bytes (opened for each piece, so idle clients hold no file). Paths
+// the bytes (opened for each piece, so idle clients hold no file); a
+// connection quiet for IDLE_SEC seconds is closed. Paths
 // with a ".." part are refused: nothing outside the folder is served.
 // usage: httpd [-p PORT] [DIR]       (port 80 and / by default)
 #include <ctype.h>
@@ -17,6 +18,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "prog.h"
 
 #define USAGE       "[-p PORT] [DIR]"
@@ -24,6 +26,7 @@
 #define IN_MAX      4096          // longest request head
 #define OUT_MAX     16384
 #define PATH_MAX_   512
+#define IDLE_SEC    30            // a connection quiet this long is closed
 
 struct client {
     int fd;                       // -1: free slot
@@ -35,10 +38,18 @@ struct client {
     long long file_off, file_left;
     int keep;                     // keep the connection after this reply
     int sending;
+    time_t last;                  // when it last moved data (monotonic seconds)
 };
 
 static struct client clients[MAX_CLIENTS];
 static const char *root = "/";
+
+static time_t now_sec(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec;
+}
 
 static void client_close(struct client *c)
 {
@@ -341,6 +352,7 @@ static void take_new(int ls)
             fcntl(fd, F_SETFL, O_NONBLOCK);
             memset(&clients[i], 0, sizeof(clients[i]));
             clients[i].fd = fd;
+            clients[i].last = now_sec();
             return;
         }
 }
@@ -373,15 +385,19 @@ static _Noreturn void serve(int ls)
             p[i] = (struct pollfd){ c->fd, (short)(c->fd < 0 ? 0 : c->sending ? POLLOUT : POLLIN), 0 };
         }
         p[MAX_CLIENTS] = (struct pollfd){ free_slot ? ls : -1, POLLIN, 0 };
-        n = poll(p, MAX_CLIENTS + 1, -1);
+        n = poll(p, MAX_CLIENTS + 1, 1000);
         if (n < 0 && errno != EINTR) {
             prog_warn_errno("poll");
             exit(1);
         }
-        for (int i = 0; n > 0 && i < MAX_CLIENTS; i++) {
+        time_t now = now_sec();
+        for (int i = 0; i < MAX_CLIENTS; i++) {
             struct client *c = &clients[i];
+            if (c->fd >= 0 && !p[i].revents && now - c->last > IDLE_SEC)
+                client_close(c);           // idle (or a peer that stopped reading)
             if (c->fd < 0 || !p[i].revents)
                 continue;
+            c->last = now;
             if (c->sending)
                 on_writable(c);
             else
