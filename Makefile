@@ -9,7 +9,14 @@ CPUS    ?= 2
 ifeq ($(filter $(CPUS),1 2 3 4 5 6 7 8),)
 $(error CPUS=$(CPUS): give 1 to 8)
 endif
-QEMUFLAGS := -m 1G -smp $(CPUS) -no-reboot -serial stdio -nic user,model=e1000,restrict=on $(if $(GUI),,-display none)
+# HTTP_PORT: the host's 127.0.0.1:HTTP_PORT reaches the guest's port 80 (httpd); 0: no forward.
+HTTP_PORT ?= 8080
+ifeq ($(shell echo '$(HTTP_PORT)' | grep -Ex '[0-9]{1,5}'),)
+$(error HTTP_PORT=$(HTTP_PORT): give a port number, or 0 for none)
+endif
+comma := ,
+HTTP_FWD := $(if $(filter-out 0,$(HTTP_PORT)),$(comma)hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-:80)
+QEMUFLAGS = -m 1G -smp $(CPUS) -no-reboot -serial stdio -nic user,model=e1000,restrict=on$(HTTP_FWD) $(if $(GUI),,-display none)
 
 WARN    := -Wall -Wextra -Werror -std=gnu11
 KCFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \

@@ -36,14 +36,20 @@ def record(name, ok, why=""):
 class Qemu:
     """One QEMU run with the serial console on a pipe."""
 
-    def __init__(self, iso, extra=(), disk=None, hostfwd=()):
+    def __init__(self, iso, extra=(), disk=None, hostfwd=(), guestfwd=()):
         """disk: an image to boot with; a private copy is used (and kept
         in self.disk_copy) so the original stays fresh. hostfwd: (host
-        port, guest port) pairs forwarded from 127.0.0.1 to the guest."""
+        port, guest port) pairs forwarded from 127.0.0.1 to the guest.
+        guestfwd: (guest address, guest port, host port) triples: the
+        guest's connections to that address and port reach 127.0.0.1:host
+        port (a server the test runs) through tests/fwd_relay.py."""
         self.disk_copy = None
         cmd = list(QEMU)
         nic = cmd.index("-nic") + 1
         cmd[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % f for f in hostfwd)
+        relay = os.path.join(ROOT, "tests", "fwd_relay.py")   # one per connection
+        cmd[nic] += "".join(",guestfwd=tcp:%s:%d-cmd:%s %s %d" % (a, p, sys.executable, relay, h)
+                            for a, p, h in guestfwd)
         if disk:
             fd, self.disk_copy = tempfile.mkstemp(suffix=".img")
             os.close(fd)
@@ -113,9 +119,9 @@ class Shell(Qemu):
 
     PROMPT = "$ "
 
-    def __init__(self, iso=None, extra=(), disk=None, hostfwd=()):
+    def __init__(self, iso=None, extra=(), disk=None, hostfwd=(), guestfwd=()):
         super().__init__(iso or os.path.join(BUILD, "os.iso"), extra,
-                         disk or os.path.join(BUILD, "test-disk.img"), hostfwd)
+                         disk or os.path.join(BUILD, "test-disk.img"), hostfwd, guestfwd)
         self.ready = self.wait_for(self.PROMPT, 60)
 
     def type(self, text):
@@ -327,7 +333,12 @@ def scenario_make_run():
     os.close(fd)
     try:
         shutil.copy(os.path.join(BUILD, "test-disk.img"), img)
-        p = subprocess.run(["make", "-s", "-C", ROOT, "run", "DISK=" + img],
+        import socket
+        with socket.socket() as s:               # a free port for the httpd forward
+            s.bind(("127.0.0.1", 0))
+            http_port = s.getsockname()[1]
+        p = subprocess.run(["make", "-s", "-C", ROOT, "run", "DISK=" + img,
+                            "HTTP_PORT=%d" % http_port],
                            input=b"hello\necho made > /home/m\npoweroff\n",
                            capture_output=True, timeout=300)
         out = p.stdout.decode("utf-8", "replace")

@@ -48,6 +48,9 @@ int tty_open(const char *path, int flags);       // /dev/tty: the console; else 
 long sock_read(struct ofile *f, void *buf, size_t n);
 long sock_write(struct ofile *f, const void *buf, size_t n);
 void sock_release(struct ofile *f);
+// NET_POLL on a socket (events and the result in NET_POLL_* bits); with
+// copy >= 0 that notification handle is passed along. Negative: errno.
+long sock_poll(struct ofile *f, uint64_t events, long copy);
 
 // #! scripts (shebang.c): the interpreter's argv for a script, or 0.
 int shebang_argv(const char *path, char *const argv[], char ***new_argv);

@@ -1,9 +1,9 @@
-// poll and select over the console, pipes and files together.
+// poll and select over the console, pipes, sockets and files together.
 //
 // How a wait across several servers works: the process keeps one
 // notification, bound to a private endpoint nobody else can call. A scan
-// asks the server of each descriptor what is ready (CON_POLL, PIPE_POLL;
-// files and the kernel log are always ready). When nothing is, the scan
+// asks the server of each descriptor what is ready (CON_POLL, PIPE_POLL,
+// NET_POLL; files and the kernel log are always ready). When nothing is, the scan
 // is made again with a signal-only copy of the notification handle passed
 // along (TAG_HANDLE): a server with nothing ready keeps that copy and
 // signals it once something becomes ready (the asking and the keeping are
@@ -22,6 +22,7 @@
 #include "libc.h"
 #include "console_proto.h"
 #include "pipe_proto.h"
+#include "net_proto.h"
 
 #define WAIT_SLICE_MS 1000
 
@@ -63,6 +64,17 @@ static long ask(long server, unsigned op, uint64_t id, uint64_t events, int arm)
     return e < 0 ? -EIO : (long)m.w0;
 }
 
+// The revents of a socket; a dead net server reads as an error.
+static short sock_revents(struct ofile *f, short events, short want, int arm)
+{
+    uint64_t ev = (events & POLLIN ? NET_POLL_IN : 0) | (events & POLLOUT ? NET_POLL_OUT : 0);
+    long r = sock_poll(f, ev, arm ? wake_copy : -1);
+    if (r < 0)
+        return POLLERR & want;
+    return (short)((r & NET_POLL_IN ? POLLIN | POLLRDNORM : 0) | (r & NET_POLL_OUT ? POLLOUT | POLLWRNORM : 0) |
+                   (r & NET_POLL_HUP ? POLLHUP : 0) | (r & NET_POLL_ERR ? POLLERR : 0)) & want;
+}
+
 // The revents of one descriptor (POLL* bits).
 static short fd_revents(const struct pollfd *p, int arm)
 {
@@ -83,6 +95,8 @@ static short fd_revents(const struct pollfd *p, int arm)
             return POLLERR;
         return (short)((r & PIPE_POLL_IN ? POLLIN | POLLRDNORM : 0) | (r & PIPE_POLL_OUT ? POLLOUT | POLLWRNORM : 0) |
                        (r & PIPE_POLL_HUP ? POLLHUP : 0) | (r & PIPE_POLL_ERR ? POLLERR : 0)) & want;
+    case FD_SOCKET:
+        return sock_revents(f, p->events, want, arm);
     default:
         return (short)(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM) & want;
     }

@@ -401,3 +401,19 @@ void sock_release(struct ofile *f)
     struct rpc r = { .op = NET_CLOSE, .w0 = f->id };
     net_call(&r);
 }
+
+long sock_poll(struct ofile *f, uint64_t events, long copy)
+{
+    long h = net_handle();
+    if (h < 0)
+        return h;
+    struct msg m = { TAG(NET_POLL, 0), f->id, events, 0, 0, 0 };
+    if (copy >= 0) {
+        m.tag |= TAG_HANDLE;
+        m.w2 = (uint64_t)copy;
+    }
+    long e = ipc_call(h, &m, NULL);
+    if (e < 0)
+        return e == -E_DEAD ? -ECONNRESET : -EIO;
+    return (long)m.w0;
+}

@@ -35,6 +35,11 @@ enum net_op {
                       //    -> payload: struct net_ifinfo; -ENODEV past the last
     NET_PROC_GONE,    // w0 = pid: close every socket it had (proc, at its death;
                       //    system callers only, else -EPERM)
+    NET_POLL,         // w0 = socket, w1 = events (NET_POLL_IN / _OUT) -> r0 = what is ready
+                      //    (NET_POLL_*). With a passed notification handle (w2,
+                      //    TAG_HANDLE) and nothing ready, the server keeps it and
+                      //    signals it once when something may be (one per socket:
+                      //    a newer one replaces the older)
     NET_OPS
 };
 
@@ -43,6 +48,13 @@ enum net_type { NET_TCP = 1, NET_UDP = 2 };
 // Flags of NET_SOCKET, NET_ACCEPT, NET_CONNECT, NET_SEND, NET_RECV, NET_SENDTO.
 #define NET_NONBLOCK  1u          // do not wait: -EAGAIN / -EINPROGRESS
 #define NET_PEEK      2u          // NET_RECV: leave the data queued
+
+// NET_POLL's bits: readable (data, end of stream, a connection to accept,
+// an error), writable (room in the send buffer), hung up, error pending.
+#define NET_POLL_IN   1u
+#define NET_POLL_OUT  2u
+#define NET_POLL_HUP  4u
+#define NET_POLL_ERR  8u
 
 enum net_shut { NET_SHUT_RD, NET_SHUT_WR, NET_SHUT_RDWR };
 

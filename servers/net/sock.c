@@ -4,7 +4,8 @@
 // only as the owner reads it, so the window is the flow control; UDP: a
 // queue of datagrams), the connections waiting for accept, and at most
 // one waiting reader (recv, accept) and one waiting writer (send,
-// connect).
+// connect). NET_POLL keeps at most one notification handle per socket,
+// signalled once when a callback may have made the socket ready.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,9 @@ struct sock {
     int acq_head, acq_n, backlog;
     struct waiter rd, wr;
     uint32_t rcvtimeo, sndtimeo;  // ms, 0: forever
+    int polled;                   // poll_h holds a kept NET_POLL handle
+    long poll_h;
+    uint64_t poll_ev;             // the events it waits for
 };
 
 static struct sock socks[MAX_SOCKS];
@@ -191,8 +195,41 @@ static long udp_recv_now(struct sock *s, uint64_t max, unsigned flags, uint64_t 
     return n;
 }
 
+// What of events (NET_POLL_IN / _OUT) is ready now, with HUP and ERR.
+static uint64_t sock_ready(const struct sock *s, uint64_t events)
+{
+    uint64_t r = s->err ? NET_POLL_ERR : 0;
+    int tcp_gone = s->type == NET_TCP && !s->tcp && !s->listening;
+    if (s->type == NET_TCP && ((s->rx_eof && s->shut_wr) || (tcp_gone && s->connected)))
+        r |= NET_POLL_HUP;
+    if (events & NET_POLL_IN) {
+        int in = s->listening ? s->acq_n > 0
+               : s->type == NET_UDP ? s->dq_n > 0 || s->shut_rd
+               : (s->rx && s->rx->tot_len) || s->rx_eof || s->shut_rd || s->err || tcp_gone;
+        r |= in ? NET_POLL_IN : 0;
+    }
+    if (events & NET_POLL_OUT) {
+        int out = s->type == NET_UDP || s->err || s->shut_wr || tcp_gone;
+        if (s->type == NET_TCP && s->tcp && s->connected && !s->listening)
+            out |= tcp_sndbuf(s->tcp) > 0 && tcp_sndqueuelen(s->tcp) < TCP_SND_QUEUELEN;
+        r |= out ? NET_POLL_OUT : 0;
+    }
+    return r;
+}
+
+// Signals and drops the kept NET_POLL handle if its wait is over (or
+// always, with force).
+static void poll_settle(struct sock *s, int force)
+{
+    if (!s->polled || (!force && !sock_ready(s, s->poll_ev)))
+        return;
+    sys_notif_signal(s->poll_h, 1);
+    sys_handle_close(s->poll_h);
+    s->polled = 0;
+}
+
 // Tries to finish the waiting reader.
-static void reader_wake(struct sock *s)
+static void reader_finish(struct sock *s)
 {
     struct waiter *w = &s->rd;
     if (w->kind == W_RECV) {
@@ -252,7 +289,7 @@ static long tcp_send_now(struct sock *s, const uint8_t *data, uint32_t len)
 }
 
 // Tries to finish the waiting writer.
-static void writer_wake(struct sock *s)
+static void writer_finish(struct sock *s)
 {
     struct waiter *w = &s->wr;
     if (w->kind == W_SEND) {
@@ -264,6 +301,19 @@ static void writer_wake(struct sock *s)
         s->err = 0;
         waiter_answer(w, -e, 0, NULL, 0);
     }
+}
+
+// Something happened on s: the waiting calls and a poller may be done.
+static void reader_wake(struct sock *s)
+{
+    reader_finish(s);
+    poll_settle(s, 0);
+}
+
+static void writer_wake(struct sock *s)
+{
+    writer_finish(s);
+    poll_settle(s, 0);
 }
 
 // Waits for the reader or writer slot: the reply comes later.
@@ -325,12 +375,16 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     return ERR_OK;
 }
 
-// The pcb is gone (lwIP freed it): reset, aborted or timed out.
+// The pcb is gone (lwIP freed it): reset, aborted or timed out, or
+// closed both ways in order (ERR_CLSD: after the data, end of stream).
 static void on_err(void *arg, err_t err)
 {
     struct sock *s = arg;
     s->tcp = NULL;
-    s->err = s->connecting && err == ERR_RST ? ECONNREFUSED : err_to_errno(err);
+    if (err == ERR_CLSD)
+        s->rx_eof = 1;
+    else
+        s->err = s->connecting && err == ERR_RST ? ECONNREFUSED : err_to_errno(err);
     s->connecting = 0;
     reader_wake(s);
     writer_wake(s);
@@ -673,6 +727,7 @@ static void tcp_release(struct sock *s)
 // Frees a socket and what it holds; waiting calls get -EBADF.
 static void sock_free(struct sock *s)
 {
+    poll_settle(s, 1);
     if (s->rd.kind)
         waiter_answer(&s->rd, -EBADF, 0, NULL, 0);
     if (s->wr.kind)
@@ -806,11 +861,28 @@ static int op_name(struct request *rq, int peer)
 static int op_getsockname(struct request *rq) { return op_name(rq, 0); }
 static int op_getpeername(struct request *rq) { return op_name(rq, 1); }
 
+// NET_POLL: see net_proto.h.
+static int op_poll(struct request *rq)
+{
+    struct sock *s = sock_get(rq);
+    uint64_t events = rq->w1 & (NET_POLL_IN | NET_POLL_OUT);
+    rq->r0 = s ? sock_ready(s, events) : (uint64_t)-EBADF;
+    if (!s || !rq->handle || rq->r0)
+        return 0;                          // the loop closes a passed handle
+    if (s->polled)
+        sys_handle_close(s->poll_h);       // an older poll's handle: replaced
+    s->polled = 1;
+    s->poll_h = (long)rq->w2;
+    s->poll_ev = events;
+    rq->handle = 0;
+    return 0;
+}
+
 const server_op sock_ops[NET_OPS] = {
     [NET_SOCKET] = op_socket, [NET_BIND] = op_bind, [NET_LISTEN] = op_listen,
     [NET_ACCEPT] = op_accept, [NET_CONNECT] = op_connect, [NET_SEND] = op_send,
     [NET_RECV] = op_recv, [NET_SENDTO] = op_sendto, [NET_SHUTDOWN] = op_shutdown,
     [NET_CLOSE] = op_close, [NET_SETSOCKOPT] = op_setsockopt, [NET_GETSOCKOPT] = op_getsockopt,
     [NET_GETSOCKNAME] = op_getsockname, [NET_GETPEERNAME] = op_getpeername,
-    [NET_PROC_GONE] = op_proc_gone,
+    [NET_PROC_GONE] = op_proc_gone, [NET_POLL] = op_poll,
 };
