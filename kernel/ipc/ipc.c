@@ -367,10 +367,15 @@ void endpoint_recv_gone(struct endpoint *ep)
 }
 
 // Makes n's signals arrive as messages on ep (one binding each way).
+// A new binding of ep replaces the old one: a restarted server binds its
+// new notification to the endpoint it inherits, while the old one may
+// live on (a client still holds a handle to signal it).
 long endpoint_bind(struct endpoint *ep, struct notif *n)
 {
-    if (ep->bound || n->bound_ep)
+    if (n->bound_ep)
         return -E_BUSY;
+    if (ep->bound)
+        ep->bound->bound_ep = NULL;
     ep->bound = n;                    // no references: each unbinds the
     n->bound_ep = ep;                 // other when it is destroyed
     return 0;

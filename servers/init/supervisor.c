@@ -99,16 +99,18 @@ static bool ping_pending(const struct service *s)
 }
 
 // The hung service, once some service has not answered a ping for HUNG_MS:
-// of all with a ping pending, the one of highest priority (a spinning
-// service starves the ones below it, which then look hung too). NULL if
-// nobody is overdue.
+// of those whose ping has waited nearly as long (within one ping period),
+// the one of highest priority (a spinning service starves the ones below
+// it on its CPU, which then look hung too). A service that is merely
+// waiting a moment for another (with several CPUs, the others run on) is
+// not taken for the culprit. NULL if nobody is overdue.
 static struct service *find_hung(uint64_t now)
 {
     struct service *worst = NULL;
     bool overdue = false;
     for (int i = 0; i < nsvcs && now >= grace_until; i++) {
         struct service *s = &svcs[i];
-        if (!ping_pending(s))
+        if (!ping_pending(s) || now - s->ping_sent_ms <= HUNG_MS - PING_MS)
             continue;
         overdue |= now - s->ping_sent_ms > HUNG_MS;
         if (!worst || s->prio > worst->prio)

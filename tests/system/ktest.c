@@ -161,7 +161,8 @@ static void bound_receiver(long ep)
 }
 
 // A notification bound to an endpoint arrives through recv, both when it
-// is already pending and when the receiver is blocked.
+// is already pending and when the receiver is blocked; binding another
+// replaces it.
 static const char *t_endpoint_bound_notification(void)
 {
     long ep = sys_endpoint_create(), n = sys_notif_create();
@@ -177,8 +178,16 @@ static const char *t_endpoint_bound_notification(void)
     sys_notif_signal(n, 0x40);
     sys_sleep(5);
     EXPECT(bound_got == 0x40, "blocked receiver got %ld", bound_got);
+    long n2 = sys_notif_create();              // a restarted server binds anew
+    EXPECT(sys_endpoint_bind(ep, n2) == 0, "bind a second notification");
+    sys_notif_signal(n, 0x1);                  // the old one no longer arrives
+    sys_notif_signal(n2, 0x8);
+    EXPECT(ipc_recv(ep, &m, NULL) == 0 && TAG_LABEL(m.tag) == LABEL_NOTIFY && m.w0 == 0x8,
+           "after rebinding: %lx %lx", m.tag, m.w0);
+    EXPECT(sys_notif_wait(n) == 0x1, "the old notification keeps its bits");
     sys_handle_close(ep);
     sys_handle_close(n);
+    sys_handle_close(n2);
     return NULL;
 }
 

@@ -62,6 +62,8 @@ const char *t_smp_parallel(void)
         both += running_at(10) == 2;
         sys_sleep(1);
     }
+    for (int i = 0; i < 2000 && (count[0] == c0 || count[1] == c1); i++)
+        sys_sleep(1);                          // the host may hold a CPU thread back a while
     int moved = count[0] != c0 && count[1] != c1;
     stop_all = 1;
     wait_bits(3l << 16);
