@@ -59,6 +59,9 @@ def run_all(Shell, BUILD, record):
         sh.run(how)
         came_back = sh.wait_for_from(start, "init: e1000 restarted", 30)
         ok = came_back and wait_running(sh)
+        # net attaches to the new driver too, and the driver signals only the
+        # client that attached last: nicping must come after net.
+        sh.wait_for_from(start, "net: attached to the restarted driver", 20)
         record("scenario.nic_back_after_" + how.split(" ", 1)[1].replace(" ", "_"), ok,
                sh.text()[start:][-1500:])
         ping_works(sh, record, "ping_after_" + how.split(" ", 1)[1].replace(" ", "_"))
