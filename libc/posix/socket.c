@@ -384,6 +384,19 @@ int os_net_ifinfo(int index, struct net_ifinfo *out)
     return (int)rpc_result(e < 0 ? e : 0);
 }
 
+int os_net_ping(unsigned addr, unsigned seq, unsigned bytes, unsigned timeout_ms,
+                struct os_ping_reply *out)
+{
+    struct rpc r = { .op = NET_PING, .w0 = addr,
+                     .w1 = (seq & 0xffffu) | (uint64_t)(bytes & 0xffffu) << 16, .w2 = timeout_ms };
+    if (bytes > NET_PING_MAX)
+        return (int)rpc_result(-EINVAL);
+    long e = net_call(&r);
+    if (e >= 0)
+        *out = (struct os_ping_reply){ (unsigned)e, (unsigned long)r.r1, (unsigned)r.r2 };
+    return (int)rpc_result(e < 0 ? e : 0);
+}
+
 // ---- for fd.c --------------------------------------------------------------
 
 long sock_read(struct ofile *f, void *buf, size_t n)
