@@ -4,7 +4,8 @@
 // sock_release). The server's endpoint comes from the supervisor
 // (SVC_CONNECT "net") on first use. A call cut by the server's death is
 // not sent again (the new server knows none of the old sockets): it fails
-// with ECONNRESET.
+// with ECONNRESET, as does a later call on a socket the new server does
+// not know (it answers -EBADF).
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -47,6 +48,8 @@ static long net_call(struct rpc *r)
         return -ECONNRESET;
     if (e < 0)
         return e == -E_TOOBIG ? -EMSGSIZE : -EIO;
+    if ((long)m.w0 == -EBADF)         // we send only ids we hold: a restarted
+        return -ECONNRESET;           // server lost this one with its predecessor
     r->r1 = m.w1;
     r->r2 = m.w2;
     r->rlen = TAG_LEN(m.tag);
