@@ -4,6 +4,8 @@
 // Usage: bench            (the measurements, on one CPU)
 //        bench smp        (the ones across two CPUs, under -icount)
 //        bench speedup    (2 CPU-bound processes on 1 CPU, then on 2; no -icount)
+//        bench net        (TCP both ways with tools/bench.py on the host, through
+//                          forwards to ports 7801-7802; UDP echo over loopback)
 //        bench server ...  (the partner process it starts itself)
 #include <fcntl.h>
 #include <stdint.h>
@@ -11,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 #include <osapi.h>
 #include "os.h"
 
@@ -20,6 +24,9 @@
 #define UNCACHED 501            // disk reads: more samples, a steadier median
 #define RESTARTS 9
 #define LAT_SAMPLES 1001
+#define NET_ROUNDS  7           // transfers each way; the host side (tools/bench.py)
+#define NET_MIB     4           //   sends and reads NET_MIB MiB in each
+#define UDP_ECHOES  100         // echoes per sample, NET_ROUNDS samples
 
 static uint64_t samples[LAT_SAMPLES];
 static uint8_t page[4096], page2[4096];
@@ -345,6 +352,122 @@ static void bench_spawn(void)
     report("spawn_wait", 21);
 }
 
+// A socket of type bound to port on every address (TCP: listening).
+static int net_socket(int type, int port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    int s = socket(AF_INET, type, 0), one = 1;
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) ||
+        (type == SOCK_STREAM && listen(s, 1))) {
+        perror("bench: net socket");
+        exit(1);
+    }
+    return s;
+}
+
+// Reads c to its end; the bytes read.
+static unsigned long drain(int c)
+{
+    static uint8_t buf[65536];
+    unsigned long total = 0;
+    ssize_t n;
+    while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
+        total += (unsigned long)n;
+    return total;
+}
+
+// Instructions per MiB for one transfer's count, or exits if it was short.
+static uint64_t per_mib(uint64_t took, unsigned long bytes)
+{
+    if (bytes != (unsigned long)NET_MIB << 20) {
+        printf("bench: a transfer moved %lu bytes, not %d MiB\n", bytes, NET_MIB);
+        exit(1);
+    }
+    return took / NET_MIB;
+}
+
+// The host sends NET_MIB MiB on each connection and half-closes.
+static void bench_tcp_in(int l)
+{
+    for (int r = 0; r < NET_ROUNDS; r++) {
+        int c = accept(l, NULL, NULL);
+        uint64_t t0 = busy();
+        unsigned long got = drain(c);
+        samples[r] = per_mib(busy() - t0, got);
+        close(c);
+    }
+    report("tcp_stream_host_to_guest", NET_ROUNDS);
+}
+
+// We send NET_MIB MiB on each connection; the host reads to the end and
+// closes, which ends the count (every byte has arrived).
+static void bench_tcp_out(int l)
+{
+    for (int r = 0; r < NET_ROUNDS; r++) {
+        int c = accept(l, NULL, NULL);
+        uint64_t t0 = busy();
+        unsigned long sent = 0;
+        while (sent < (unsigned long)NET_MIB << 20) {
+            ssize_t n = send(c, page, sizeof(page), 0);
+            if (n <= 0)
+                break;
+            sent += (unsigned long)n;
+        }
+        shutdown(c, SHUT_WR);
+        drain(c);
+        samples[r] = per_mib(busy() - t0, sent);
+        close(c);
+    }
+    report("tcp_stream_guest_to_host", NET_ROUNDS);
+}
+
+// A datagram from one socket to another over the loopback interface and
+// back (QEMU's UDP forward did not bring the guest's answers back to the
+// host in our runs, so this round trip stays inside the guest).
+static void bench_udp_echo(int s)
+{
+    static uint8_t buf[64];
+    int c = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7803),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    if (c < 0 || connect(c, (struct sockaddr *)&to, sizeof(to))) {
+        perror("bench: udp socket");
+        exit(1);
+    }
+    for (int r = 0; r < NET_ROUNDS; r++) {
+        uint64_t t0 = tsc();
+        for (int i = 0; i < UDP_ECHOES; i++) {
+            struct sockaddr_in from;
+            socklen_t len = sizeof(from);
+            ssize_t n = send(c, buf, sizeof(buf), 0) == sizeof(buf)
+                ? recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len) : -1;
+            if (n != sizeof(buf) || sendto(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, len)
+                != sizeof(buf) || recv(c, buf, sizeof(buf), 0) != sizeof(buf)) {
+                perror("bench: udp echo");
+                exit(1);
+            }
+        }
+        samples[r] = (tsc() - t0) / UDP_ECHOES;
+    }
+    close(c);
+    report("udp_echo_roundtrip", NET_ROUNDS);
+}
+
+static void bench_net(void)
+{
+    int in = net_socket(SOCK_STREAM, 7801), out = net_socket(SOCK_STREAM, 7802);
+    int udp = net_socket(SOCK_DGRAM, 7803);
+    printf("bench: net ready\n");
+    fflush(stdout);
+    bench_tcp_in(in);
+    bench_tcp_out(out);
+    bench_udp_echo(udp);
+    close(in);
+    close(out);
+    close(udp);
+}
+
 static void cpu_model(void)
 {
     uint32_t r[12];
@@ -362,6 +485,11 @@ int main(int argc, char **argv)
     if (argc > 2 && !strcmp(argv[1], "server"))
         return server(argv[2]);
     cpu_model();
+    if (argc > 1 && !strcmp(argv[1], "net")) {
+        bench_net();
+        printf("bench: done\n");
+        return 0;
+    }
     if (argc > 1 && (!strcmp(argv[1], "smp") || !strcmp(argv[1], "speedup"))) {
         if (os_cpu_count() < 2) {
             printf("bench: %s needs 2 CPUs\n", argv[1]);

@@ -1,6 +1,7 @@
 // chaos: a file workload run while seeded faults of all three kinds are
-// injected into the restartable services (console, ata, fs). Every result
-// is checked; the program exits 0 only if none was wrong.
+// injected into the restartable services (console, ata, fs, and the NIC
+// driver and the net server when they run). Every result is checked; the
+// program exits 0 only if none was wrong.
 // Usage: chaos [-n FAULTS] [-s SEED] [-r ROUNDS]
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include "fuzz/watchdog.h"
 
 static const char *const targets[] = { "console", "ata", "fs" };
+static const char *const net_targets[] = { "e1000", "net" };   // when running
 static const char *const kinds[] = { "crash", "hang", "wild" };
 static unsigned long rng;
 static int wrong;
@@ -103,6 +105,23 @@ static int total_restarts(void)
     return r;
 }
 
+// The target of the next fault: one of targets[], or of net_targets[]
+// when that service is running now (not stopped, absent or restarting).
+static const char *pick_target(void)
+{
+    const char *can[5];
+    int n = 0;
+    struct os_svc s[16];
+    int ns = os_svc_list(s, 16);
+    for (int i = 0; i < 3; i++)
+        can[n++] = targets[i];
+    for (int t = 0; t < 2; t++)
+        for (int i = 0; i < ns; i++)
+            if (!strcmp(s[i].name, net_targets[t]) && s[i].state == 0)
+                can[n++] = net_targets[t];
+    return can[next() % (unsigned long)n];
+}
+
 int main(int argc, char **argv)
 {
     int faults = 10, rounds = 0;
@@ -122,7 +141,7 @@ int main(int argc, char **argv)
     int restarts0 = total_restarts(), injected = 0;
     for (int round = 0; round < rounds; round++) {
         if (injected < faults && round % 2 == 1) {
-            const char *t = targets[next() % 3];
+            const char *t = pick_target();
             int kind = 1 + (int)(next() % 3);
             if (os_svc_fault(t, kind, next()) == 0)
                 injected++;

@@ -6,10 +6,16 @@ and writes build/bench.json. The existing keys come from a 1-CPU boot;
 `bench smp` runs on 2 CPUs under -icount too (cross-CPU IPC and IPI
 wake-up), and `bench speedup` on 2 CPUs without -icount, where QEMU runs
 the CPUs in parallel (a wall-clock ratio: informational, this machine
-is noisy). Only the standard library is used."""
+is noisy). `bench net` runs on 1 CPU under -icount with forwards from
+127.0.0.1 to the guest's ports 7801-7802; net_host() is its other end
+(TCP both ways). `tools/bench.py net` runs only that boot.
+Only the standard library is used."""
 import json
 import os
+import socket
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 import run  # noqa: E402  (the QEMU driver of the test suite)
@@ -20,10 +26,62 @@ TARGETS = {
     "spawn_wait": 300000, "boot_to_prompt": 20000000, "disk_restart": 2000000,
     "irq_latency_median": None, "irq_latency_worst": None,
     "ipc_roundtrip_cross_cpu": None, "ipi_wakeup": None, "parallel_speedup_2cpu": None,
+    "tcp_stream_guest_to_host": None, "tcp_stream_host_to_guest": None,
+    "udp_echo_roundtrip": None,
 }
+NET_ROUNDS, NET_MIB = 7, 4                # as programs/bench.c has them
 # Timer interrupt to the first instruction of the thread it wakes, under
 # load; and the 2-CPU speedup in hundredths (wall clock).
 INFORMATIONAL = ("irq_latency_median", "irq_latency_worst", "parallel_speedup_2cpu")
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def net_host(ports, errors):
+    """The host's end of `bench net`: NET_ROUNDS transfers of NET_MIB MiB
+    to the guest, then as many from it (the UDP echo stays in the guest)."""
+    try:
+        data = bytes(range(256)) * (NET_MIB << 12)
+        for _ in range(NET_ROUNDS):
+            with socket.create_connection(("127.0.0.1", ports[0]), timeout=120) as s:
+                s.sendall(data)
+                s.shutdown(socket.SHUT_WR)
+                while s.recv(65536):
+                    pass
+        for _ in range(NET_ROUNDS):
+            with socket.create_connection(("127.0.0.1", ports[1]), timeout=120) as s:
+                got = 0
+                while True:
+                    b = s.recv(65536)
+                    if not b:
+                        break
+                    got += len(b)
+                if got != NET_MIB << 20:
+                    errors.append("guest to host: %d bytes" % got)
+    except OSError as e:
+        errors.append(repr(e))
+
+
+def run_with_host(sh, cmd, timeout):
+    """Runs `bench net`: starts net_host once the guest is ready."""
+    start = len(sh.text())
+    sh.type(cmd + "\n")
+    if not sh.wait_for_from(start, "bench: net ready", 120):
+        return sh.text()[start:]
+    errors = []
+    t = threading.Thread(target=net_host, args=(sh.net_ports, errors), daemon=True)
+    t.start()
+    end = time.time() + timeout
+    while time.time() < end and not sh.text()[start:].endswith(sh.PROMPT):
+        time.sleep(0.2)
+    t.join(5)
+    return sh.text()[start:] + "".join("\nhost side: " + e for e in errors)
 
 
 def session(cmd, cpus, icount):
@@ -34,9 +92,19 @@ def session(cmd, cpus, icount):
     if icount:
         run.QEMU[1:1] = ["-icount", "shift=0,align=off,sleep=off"]
     run.QEMU[1:1] = ["-cpu", "qemu64"]
+    net = cmd == "bench net"
+    if net:
+        ports = [free_port(), free_port()]
+        nic = run.QEMU.index("-nic") + 1
+        run.QEMU[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (p, g)
+                                 for p, g in zip(ports, (7801, 7802)))
     run.CPUS = cpus
     sh = run.Shell()
-    out = sh.run(cmd, timeout=900) if sh.ready else None
+    if net:
+        sh.net_ports = ports
+        out = run_with_host(sh, cmd, 900) if sh.ready else None
+    else:
+        out = sh.run(cmd, timeout=900) if sh.ready else None
     sh.type("poweroff\n")
     sh.wait_exit(60)
     sh.stop()
@@ -56,16 +124,20 @@ def session(cmd, cpus, icount):
 
 def main():
     run.DRIVE_OPTS = ",cache=unsafe"          # no host fsync: I/O time must not leak in
+    if sys.argv[1:] == ["net"]:
+        print(session("bench net", 1, True)[0])
+        return
     figures, cpu = session("bench", 1, True)
+    figures.update(session("bench net", 1, True)[0])
     figures.update(session("bench smp", 2, True)[0])
     figures.update(session("bench speedup", 2, False)[0])
     print("Median instructions per operation (QEMU -icount, CPU model: %s)" % cpu)
-    print("%-18s %14s %12s  %s" % ("operation", "instructions", "target", ""))
+    print("%-24s %14s %12s  %s" % ("operation", "instructions", "target", ""))
     for name in TARGETS:
         v, t = figures.get(name), TARGETS[name]
         verdict = "" if t is None or v is None else ("meets" if v <= t else "misses")
         verdict = "informational" if name in INFORMATIONAL else verdict
-        print("%-18s %14s %12s  %s" % (name, "-" if v is None else "{:,}".format(v),
+        print("%-24s %14s %12s  %s" % (name, "-" if v is None else "{:,}".format(v),
                                         "" if t is None else "{:,}".format(t), verdict))
     with open(os.path.join(run.BUILD, "bench.json"), "w") as f:
         json.dump({k: figures[k] for k in TARGETS if k in figures}, f, indent=1)

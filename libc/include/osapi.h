@@ -86,4 +86,16 @@ int os_poweroff(void);
 struct net_ifinfo;
 int os_net_ifinfo(int index, struct net_ifinfo *out);
 
+// One ICMP echo through the net server (NET_PING): to addr (network
+// order, as in struct in_addr) with sequence seq and bytes of data,
+// waiting at most timeout_ms. Blocks. 0 with *out filled, or -1 with errno
+// set (ETIMEDOUT: no reply; EHOSTUNREACH; ENETDOWN without the net server).
+struct os_ping_reply {
+    unsigned bytes;              // ICMP data bytes in the reply
+    unsigned long rtt_us;        // round trip, microseconds
+    unsigned ttl;
+};
+int os_net_ping(unsigned addr, unsigned seq, unsigned bytes, unsigned timeout_ms,
+                struct os_ping_reply *out);
+
 #endif

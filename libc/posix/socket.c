@@ -4,7 +4,8 @@
 // sock_release). The server's endpoint comes from the supervisor
 // (SVC_CONNECT "net") on first use. A call cut by the server's death is
 // not sent again (the new server knows none of the old sockets): it fails
-// with ECONNRESET.
+// with ECONNRESET, as does a later call on a socket the new server does
+// not know (it answers -EBADF).
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -47,6 +48,8 @@ static long net_call(struct rpc *r)
         return -ECONNRESET;
     if (e < 0)
         return e == -E_TOOBIG ? -EMSGSIZE : -EIO;
+    if ((long)m.w0 == -EBADF)         // we send only ids we hold: a restarted
+        return -ECONNRESET;           // server lost this one with its predecessor
     r->r1 = m.w1;
     r->r2 = m.w2;
     r->rlen = TAG_LEN(m.tag);
@@ -381,6 +384,19 @@ int os_net_ifinfo(int index, struct net_ifinfo *out)
     long e = net_call(&r);
     if (e >= 0 && r.rlen != sizeof(*out))
         e = -EIO;
+    return (int)rpc_result(e < 0 ? e : 0);
+}
+
+int os_net_ping(unsigned addr, unsigned seq, unsigned bytes, unsigned timeout_ms,
+                struct os_ping_reply *out)
+{
+    struct rpc r = { .op = NET_PING, .w0 = addr,
+                     .w1 = (seq & 0xffffu) | (uint64_t)(bytes & 0xffffu) << 16, .w2 = timeout_ms };
+    if (bytes > NET_PING_MAX)
+        return (int)rpc_result(-EINVAL);
+    long e = net_call(&r);
+    if (e >= 0)
+        *out = (struct os_ping_reply){ (unsigned)e, (unsigned long)r.r1, (unsigned)r.r2 };
     return (int)rpc_result(e < 0 ? e : 0);
 }
 

@@ -40,6 +40,13 @@ enum net_op {
                       //    TAG_HANDLE) and nothing ready, the server keeps it and
                       //    signals it once when something may be (one per socket:
                       //    a newer one replaces the older)
+    NET_PING,         // w0 = IPv4 address (net_addr's low half), w1 = sequence number
+                      //    (bits 0-15) and data bytes (bits 16-31, at most NET_PING_MAX),
+                      //    w2 = milliseconds to wait (1..60000): sends one ICMP echo
+                      //    request, answers when its reply comes -> r0 = bytes of the
+                      //    reply's ICMP data, r1 = round trip in microseconds, r2 = the
+                      //    reply's TTL; -ETIMEDOUT when none came, -EHOSTUNREACH when
+                      //    there is no route, -EBUSY when too many pings wait
     NET_OPS
 };
 
@@ -71,6 +78,9 @@ enum net_opt {
     NET_OPT_RCVBUF,           // get only: bytes of receive window
     NET_OPT_SNDBUF,           // get only: bytes of send buffer
 };
+
+// Most data bytes of one NET_PING echo request.
+#define NET_PING_MAX 1472
 
 // Most bytes of one NET_RECV reply or NET_SEND payload.
 #define NET_IO_MAX  65536

@@ -16,6 +16,7 @@
 #include "net_proto.h"
 #include "nicif.h"
 #include "sock.h"
+#include "ping.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
@@ -23,6 +24,7 @@
 #define H_MY_ENDPOINT 6
 #define LOOP_MS       50          // longest wait: timers, timeouts, the driver check
 #define CHECK_MS      500         // how often the driver's identity is checked
+#define BIND_TRIES    100         // 10 s for the driver to take our notification
 #define RETRY_MS      2           // wait while frames wait for room in the ring
 
 static uint8_t request_buf[IPC_MAX_PAYLOAD];
@@ -79,6 +81,8 @@ static void handle(struct msg *m)
         rq.r0 = 0;
     else if (rq.label == NET_IFINFO)
         r = op_ifinfo(&rq);
+    else if (rq.label == NET_PING)
+        r = ping_op(&rq);
     else if (rq.label < NET_OPS && sock_ops[rq.label])
         r = sock_ops[rq.label](&rq);
     if (rq.handle)
@@ -123,8 +127,24 @@ static _Noreturn void loop(void)
         sys_check_timeouts();
         netif_poll_all();                  // the loopback interface's queue
         sock_tick(now);
+        ping_tick((uint64_t)sys_time() / 1000000);
         tx_pending = nicif_flush();
     }
+}
+
+// Binds our notification to the endpoint. A restarted net finds the
+// endpoint still bound to its predecessor's notification, kept alive by
+// the driver's copy: attaching (nicif_start, nicif_check_driver) makes the
+// driver drop that copy, which unbinds it. Blocks up to BIND_TRIES * 100 ms.
+static long bind_endpoint(long notif)
+{
+    long e = sys_endpoint_bind(H_MY_ENDPOINT, notif);
+    for (int i = 0; e == -E_BUSY && i < BIND_TRIES; i++) {
+        sys_sleep(100);
+        nicif_check_driver();
+        e = sys_endpoint_bind(H_MY_ENDPOINT, notif);
+    }
+    return e;
 }
 
 int main(int argc, char **argv)
@@ -132,11 +152,11 @@ int main(int argc, char **argv)
     server_announce("net", argc, argv);
     const char *driver = argc > 1 && strncmp(argv[1], "restart=", 8) ? argv[1] : "e1000";
     long notif = sys_notif_create();
-    if (notif < 0 || sys_endpoint_bind(H_MY_ENDPOINT, notif) < 0) {
-        printf("net: cannot bind a notification to the endpoint\n");
-        return 1;
-    }
     lwip_init();
+    if (notif < 0)
+        return printf("net: cannot make a notification\n"), 1;
     nicif_start(notif, H_SVC, driver);
+    if (bind_endpoint(notif) < 0)
+        return printf("net: cannot bind a notification to the endpoint\n"), 1;
     loop();
 }
