@@ -188,6 +188,26 @@ void thread_kill(struct thread *t)
         sched_interrupt(t);
 }
 
+// The end of a dead process, once no CPU runs a thread of it any more
+// (else the last of them to leave its CPU comes here from thread_reap):
+// its address space goes, and only then is its death signalled, so that
+// whoever waits for it never sees it still running somewhere.
+static void proc_finish(struct proc *p)
+{
+    if (p->state == PROC_RUNNING || !list_empty(&p->threads) || sched_proc_on_cpu(p))
+        return;
+    if (p->as) {
+        as_destroy(p->as);
+        p->as = NULL;
+    }
+    if (p->death_notif) {
+        notif_signal(p->death_notif, p->death_bits);
+        struct handle h = { &p->death_notif->obj, 0, 0 };
+        p->death_notif = NULL;
+        kobj_release(&h);
+    }
+}
+
 // Frees a dead thread's stack; the last thread of a dead process to leave
 // its CPU also takes its address space with it.
 void thread_reap(struct thread *t)
@@ -195,10 +215,7 @@ void thread_reap(struct thread *t)
     struct proc *p = t->proc;
     page_free_n(t->kstack, KSTACK_PAGES);
     t->kstack = NULL;
-    if (p->state != PROC_RUNNING && list_empty(&p->threads) && p->as && !sched_proc_on_cpu(p)) {
-        as_destroy(p->as);
-        p->as = NULL;
-    }
+    proc_finish(p);
     struct handle alive = { &p->obj, 0, 0 };
     if (--t->obj.refs == 0)
         kobj_destroy(&t->obj);
@@ -225,16 +242,7 @@ void proc_kill(struct proc *p, int state, int code)
         p->iopb = NULL;
     }
     list_remove(&p->all_link);
-    if (p->death_notif) {
-        notif_signal(p->death_notif, p->death_bits);
-        struct handle h = { &p->death_notif->obj, 0, 0 };
-        p->death_notif = NULL;
-        kobj_release(&h);
-    }
-    if (p->as && !sched_proc_on_cpu(p)) {          // else its last thread to leave a CPU
-        as_destroy(p->as);
-        p->as = NULL;
-    }
+    proc_finish(p);
     struct handle self = { &p->obj, 0, 0 };
     kobj_release(&self);
 }
