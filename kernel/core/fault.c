@@ -46,10 +46,23 @@ static void scribble(struct proc *p, u64 *seed, int words)
     }
 }
 
+#define WILD_REGS 4                       // fault_kind: a wild fault's registers
+
+// A wild fault's registers: about half of them get random values.
+static void wild_regs(struct thread *t, u64 seed)
+{
+    u64 *regs = &t->tf->r15;
+    for (int i = 0; i < 15; i++)
+        if (rng_next(&seed) & 1)
+            regs[i] = rng_next(&seed);
+}
+
 // Changes t's saved user state (and its process's memory) as fault kind
 // says. t is not running: blocked, ready, or the current thread on its
-// way back to user mode.
-static long fault_apply(struct thread *t, u64 kind, u64 seed)
+// way back to user mode (leaving). A syscall keeps only some registers in
+// its trapframe, so a wild fault's registers wait for t's way out of the
+// kernel (attn), where the syscall exit fills the whole frame.
+static long fault_apply(struct thread *t, u64 kind, u64 seed, bool leaving)
 {
     struct proc *p = t->proc;
     seed |= 1;
@@ -61,23 +74,31 @@ static long fault_apply(struct thread *t, u64 kind, u64 seed)
             vm_poke(p->as, HANG_VADDR, NULL, (u64)spin, sizeof(spin)))
             return -E_NOMEM;
         t->tf->rip = HANG_VADDR;
-    } else {                                          // wild: registers and memory
-        u64 *regs = &t->tf->r15;
-        for (int i = 0; i < 15; i++)
-            if (rng_next(&seed) & 1)
-                regs[i] = rng_next(&seed);
+    } else {                                          // wild: memory and registers
         scribble(p, &seed, 16);
+        if (leaving) {
+            wild_regs(t, seed);
+        } else {
+            t->fault_kind = WILD_REGS;
+            t->fault_seed = seed;
+            t->attn = 1;
+        }
     }
     return 0;
 }
 
-// A fault injected while t ran on another CPU, applied as t leaves the
-// kernel on its CPU (sched_kernel_exit, after the IPI that sent it there).
-void proc_fault_apply(struct thread *t)
+// A fault that waited for t to leave the kernel on its CPU (from
+// sched_kernel_exit): one injected while t ran on another CPU, or a wild
+// fault's registers. True if t's registers changed.
+bool proc_fault_apply(struct thread *t)
 {
     u64 kind = t->fault_kind;
     t->fault_kind = 0;
-    fault_apply(t, kind, t->fault_seed);
+    if (kind == WILD_REGS)
+        wild_regs(t, t->fault_seed);
+    else if (kind)
+        fault_apply(t, kind, t->fault_seed, true);
+    return kind != 0;
 }
 
 long proc_fault(struct proc *p, u64 kind, u64 seed)
@@ -92,8 +113,9 @@ long proc_fault(struct proc *p, u64 kind, u64 seed)
     if (sched_thread_cpu(t)) {                        // running on another CPU
         t->fault_kind = (u8)kind;
         t->fault_seed = seed;
+        t->attn = 1;
         sched_interrupt(t);
         return 0;
     }
-    return fault_apply(t, kind, seed);
+    return fault_apply(t, kind, seed, false);
 }

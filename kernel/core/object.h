@@ -42,7 +42,8 @@ struct thread {
     int slice;
     int last_cpu;                 // the CPU it runs on or ran on last
     u64 cpus;                     // the CPUs it may run on (bit n: CPU n)
-    u8 fault_kind;                // proc_fault to apply when it enters the kernel
+    u8 fault_kind;                // proc_fault to apply as it leaves the kernel
+    u8 attn;                      // look before it returns: dead, or fault_kind set
     u64 fault_seed;
     u32 token;                    // reply token: index | generation << 10
     u64 wake_tick;
@@ -120,7 +121,7 @@ struct thread *thread_create(struct proc *p, u64 entry, u64 stack, u64 arg, int 
 void thread_kill(struct thread *t);
 void thread_unwait(struct thread *t);
 long proc_fault(struct proc *p, u64 kind, u64 seed);
-void proc_fault_apply(struct thread *t);
+bool proc_fault_apply(struct thread *t);
 // The thread a reply token names, or NULL if it is gone (or renamed).
 extern struct thread *thread_table[MAX_THREADS];
 static inline struct thread *thread_by_token(u32 token)
@@ -160,13 +161,7 @@ u64 sched_ticks(void);
 u64 sched_idle_tsc(void);
 u64 sched_tick_woken(void);
 _Noreturn void sched_start(void);
-void sched_kernel_exit(void);
-// sched_kernel_exit's checks inline: a thread to leave or a preemption
-// (on the CPU the caller runs on now).
-static inline bool sched_exit_pending(struct thread *t)
-{
-    return t->state == T_DEAD || this_cpu_need_resched();
-}
+bool sched_kernel_exit(void);
 void sched_reap_zombie(void);
 
 // Runs next, which is in no queue, instead of the current thread, which

@@ -180,6 +180,7 @@ void thread_kill(struct thread *t)
     thread_unwait(t);
     ipc_thread_died(t);
     t->state = T_DEAD;
+    t->attn = 1;                                 // checked on syscall entry and exit
     thread_table[t->token & (MAX_THREADS - 1)] = NULL;
     list_remove(&t->proc_link);
     if (!sched_thread_cpu(t))

@@ -226,8 +226,11 @@ static long sys_notif_wait(struct trapframe *tf)
 }
 
 // call(handle | timeout_ms << 32, tag, w0, w1, w2, bufs); timeout 0: none.
+// The IPC fast path (fastpath.c) is tried first; it sets tf->rax.
 static long sys_call(struct trapframe *tf)
 {
+    if (likely(ipc_fastpath) && fast_call(tf))
+        return (long)tf->rax;
     struct handle *h;
     long err = 0;
     if (!lookup((int)A0, KOBJ_ENDPOINT, R_SEND, &h, &err))
@@ -248,7 +251,12 @@ static long sys_recv(struct trapframe *tf)
 static long sys_reply(struct trapframe *tf) { return ipc_reply((u32)A0, tf, false); }
 
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs)
-static long sys_reply_recv(struct trapframe *tf) { return ipc_reply((u32)(A0 >> 32), tf, true); }
+static long sys_reply_recv(struct trapframe *tf)
+{
+    if (likely(ipc_fastpath) && fast_reply_recv(tf))
+        return (long)tf->rax;
+    return ipc_reply((u32)(A0 >> 32), tf, true);
+}
 
 static long sys_irq_get(struct trapframe *tf)
 {
@@ -445,28 +453,25 @@ static long sys_cpu_self(struct trapframe *tf) { (void)tf; return this_cpu()->id
 
 static long sys_nosys(struct trapframe *tf) { (void)tf; return -E_NOSYS; }
 
-// Every slot filled (numbers not in the list: sys_nosys), so dispatch
-// needs no NULL check.
+// The table entry.asm dispatches through; every slot filled (numbers not
+// in the list: sys_nosys), so it needs no NULL check.
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-static const syscall_fn syscall_table[SYS_COUNT] = {
+const syscall_fn syscall_table[SYS_COUNT] = {
     [0 ... SYS_COUNT - 1] = sys_nosys,
     SYSCALL_LIST(SYS_ENTRY_)
 };
 #pragma GCC diagnostic pop
+_Static_assert(SYS_COUNT == 54 && E_NOSYS == 1, "numbers in entry.asm");
+_Static_assert(offsetof(struct thread, attn) == 105, "THREAD_ATTN in entry.asm");
 
-// Entry from entry.asm with interrupts off (call and reply_recv come
-// here only when the fast path, tried first, did not apply).
-void syscall_dispatch(struct trapframe *tf)
+// From entry.asm, before the syscall, for a thread with attn set: one
+// killed from another CPU leaves here for good; any other goes on with
+// its syscall (a pending fault waits for the exit).
+void syscall_attention(void)
 {
-    u64 n = tf->rax;
-    if (unlikely(current->state == T_DEAD)) {       // killed from another CPU
-        sched_kernel_exit();
-        return;
-    }
-    tf->rax = n < SYS_COUNT ? (u64)syscall_table[n](tf) : (u64)-E_NOSYS;
-    if (unlikely(sched_exit_pending(current)))
+    if (current->state == T_DEAD)
         sched_kernel_exit();
 }
 

@@ -1,18 +1,14 @@
 // The IPC fast path: call and reply_recv with a message in registers only,
-// when the partner is already waiting and may run at once. The syscall
-// entry (entry.asm) comes here first for those two calls; the thread
-// hands the CPU straight to its partner: no run queue, no scheduler pick,
-// no dispatch table.
+// when the partner is already waiting and may run at once. sys_call and
+// sys_reply_recv (core/syscall.c) try it first; the thread hands the CPU
+// straight to its partner: no run queue, no scheduler pick.
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off.
 // On several CPUs the partner runs on the caller's CPU, if its CPU set
 // allows; otherwise the general path wakes it where it may run.
 #include "core/object.h"
-#include "uapi/syscalls.h"
 
 bool ipc_fastpath = true;
-
-_Static_assert(SYS_call == 19 && SYS_reply_recv == 22, "numbers in entry.asm");
 
 // Handle h of the current process if it is an endpoint with `rights`,
 // else NULL (the general path then reports the error).
@@ -59,7 +55,7 @@ static inline bool reply_payload(struct thread *t, struct ipc_bufs *b)
 // call(handle, tag, w0, w1, w2, bufs) without a timeout: the first
 // receiver waiting on the endpoint takes the message and runs, at the
 // caller's priority if that is higher (priority inheritance). Blocks
-// until the reply, then sets tf->rax and does sched_kernel_exit's work.
+// until the reply, then sets tf->rax.
 // Returns false, having changed nothing, when the fast path does not apply.
 bool fast_call(struct trapframe *tf)
 {
@@ -99,17 +95,14 @@ bool fast_call(struct trapframe *tf)
     list_add_tail(&r->proc->callers, &cur->link);
     sched_direct(c, r);
     tf->rax = (u64)cur->wake_result;            // maybe on another CPU now
-    if (unlikely(sched_exit_pending(cur)))
-        sched_kernel_exit();
     return true;
 }
 
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs): the caller
 // named by token takes the reply and runs, and the server waits on the
 // endpoint for the next message, at the priority it has without that
-// caller. Blocks until the next message, then sets tf->rax and does
-// sched_kernel_exit's work. Returns false, having changed nothing, when
-// the fast path does not apply.
+// caller. Blocks until the next message, then sets tf->rax. Returns
+// false, having changed nothing, when the fast path does not apply.
 bool fast_reply_recv(struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
@@ -154,7 +147,5 @@ bool fast_reply_recv(struct trapframe *tf)
     list_add_tail(&ep->receivers, &cur->link);
     sched_direct(c, t);
     tf->rax = (u64)cur->wake_result;            // maybe on another CPU now
-    if (unlikely(sched_exit_pending(cur)))
-        sched_kernel_exit();
     return true;
 }

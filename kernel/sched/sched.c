@@ -187,22 +187,25 @@ void sched_ready(struct thread *t)
     kick_for(t);
 }
 
-// The last step of every syscall, interrupt and fault: leaves a dead
-// thread for good, applies a fault injected while it ran on another CPU,
-// and honours a pending preemption.
-void sched_kernel_exit(void)
+// The last step of every syscall, interrupt and fault that needs one
+// (entry.asm checks need_resched and attn first): leaves a dead thread
+// for good, honours a pending preemption, then applies a fault injected
+// into the thread. True if that changed its registers (the syscall exit
+// then restores the whole trapframe).
+bool sched_kernel_exit(void)
 {
     struct cpu *c = this_cpu();
     struct thread *cur = c->thread;
     if (cur->state == T_DEAD) {
         sched_switch();
-        return;
+        return false;                          // not reached: it is reaped
     }
-    if (!c->need_resched)
-        return;
-    if (unlikely(cur->fault_kind))
-        proc_fault_apply(cur);
-    preempt_current();
+    if (c->need_resched)
+        preempt_current();
+    if (likely(!cur->attn))
+        return false;
+    cur->attn = 0;
+    return proc_fault_apply(cur);
 }
 
 // Wakes a blocked thread with the result its syscall returns.

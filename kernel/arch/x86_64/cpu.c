@@ -181,3 +181,7 @@ void arch_poweroff(void)
 _Static_assert(offsetof(struct cpu, kstack_top) == 8 && offsetof(struct cpu, user_rsp) == 16 &&
                offsetof(struct cpu, thread) == 24 && offsetof(struct cpu, timer_irq_tsc) == 32 &&
                offsetof(struct cpu, need_resched) == 48, "struct cpu offsets in entry.asm");
+_Static_assert(offsetof(struct trapframe, r15) == 0 && offsetof(struct trapframe, r11) == 32 &&
+               offsetof(struct trapframe, rbx) == 104 && offsetof(struct trapframe, rax) == 112 &&
+               offsetof(struct trapframe, rip) == 136 && offsetof(struct trapframe, ss) == 168 &&
+               sizeof(struct trapframe) == 176, "TF_ offsets in entry.asm");

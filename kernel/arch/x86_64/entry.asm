@@ -11,10 +11,9 @@ default rel
 section .text
 
 extern trap_dispatch
-extern syscall_dispatch
-extern fast_call
-extern fast_reply_recv
-extern ipc_fastpath
+extern syscall_table
+extern syscall_attention
+extern sched_kernel_exit
 extern cpu_smap
 extern big_lock
 extern kernel_lock_slow
@@ -22,13 +21,37 @@ extern kernel_lock_wake
 
 CPU_KSTACK_TOP equ 8                ; struct cpu (arch/cpu.h)
 CPU_USER_RSP equ 16
+CPU_THREAD equ 24
 CPU_TIMER_TSC equ 32
+CPU_NEED_RESCHED equ 48
+THREAD_ATTN equ 105                 ; struct thread (core/object.h, checked there)
 VEC_TIMER equ 56
 NUM_VECTORS equ 256                 ; stubs for 0-63 and 240-255 (arch/cpu.h)
 
-SYSCALL_VEC equ 256
-SYS_CALL equ 19                     ; uapi/syscalls.h (checked in fastpath.c)
-SYS_REPLY_RECV equ 22
+SYS_COUNT equ 54                    ; uapi/syscalls.h (checked in syscall.c)
+E_NOSYS equ 1                       ; uapi/errors.h (checked in syscall.c)
+
+TF_R15 equ 0                        ; struct trapframe (arch/cpu.h, checked in cpu.c)
+TF_R14 equ 8
+TF_R13 equ 16
+TF_R12 equ 24
+TF_R11 equ 32
+TF_R10 equ 40
+TF_R9 equ 48
+TF_R8 equ 56
+TF_RBP equ 64
+TF_RDI equ 72
+TF_RSI equ 80
+TF_RDX equ 88
+TF_RCX equ 96
+TF_RBX equ 104
+TF_RAX equ 112
+TF_RIP equ 136
+TF_CS equ 144
+TF_RFLAGS equ 152
+TF_RSP equ 160
+TF_SS equ 168
+TF_SIZE equ 176
 
 %macro PUSH_GPRS 0
     push rax
@@ -137,63 +160,102 @@ trap_return:
     iretq
 
 ; syscall: rcx = user rip, r11 = user rflags, IF cleared by FMASK.
+; A syscall saves only what the kernel reads or changes: rax, the six
+; argument (and IPC message) registers, rip, rflags and rsp. The
+; callee-saved registers stay in the CPU (the C code keeps them); rcx and
+; r11 are the syscall's own. The trapframe's other slots are stale. A
+; thread the kernel must look at before it returns (dead, or a fault to
+; apply: thread.attn) takes the slow exit, which fills the whole frame
+; and, if its registers were changed, leaves by iretq like a trap.
 global syscall_entry
 syscall_entry:
     swapgs
     mov [gs:CPU_USER_RSP], rsp
     mov rsp, [gs:CPU_KSTACK_TOP]
-    push qword 0x1b                 ; ss
-    push qword [gs:CPU_USER_RSP]    ; rsp
-    push r11                        ; rflags
-    push qword 0x23                 ; cs
-    push rcx                        ; rip
-    push 0                          ; error
-    push SYSCALL_VEC
-    PUSH_GPRS                       ; DF is clear: FMASK (cpu.c) clears it
+    sub rsp, TF_SIZE
+    mov [rsp + TF_RIP], rcx
+    mov [rsp + TF_RFLAGS], r11
+    mov rcx, [gs:CPU_USER_RSP]
+    mov [rsp + TF_RSP], rcx
+    mov [rsp + TF_RAX], rax
+    mov [rsp + TF_RDI], rdi
+    mov [rsp + TF_RSI], rsi
+    mov [rsp + TF_RDX], rdx
+    mov [rsp + TF_R10], r10
+    mov [rsp + TF_R8], r8
+    mov [rsp + TF_R9], r9           ; DF is clear: FMASK (cpu.c) clears it
     lock bts dword [big_lock], 0
     jc syscall_lock_wait
 syscall_locked:
+    mov rcx, [gs:CPU_THREAD]
+    cmp byte [rcx + THREAD_ATTN], 0
+    jne syscall_enter_slow
+syscall_dispatch:
+    cmp rax, SYS_COUNT
+    jae syscall_bad
     mov rdi, rsp
-    cmp rax, SYS_CALL               ; call and reply_recv try the IPC
-    je syscall_fast_call            ; fast path first (fastpath.c)
-    cmp rax, SYS_REPLY_RECV
-    je syscall_fast_reply_recv
-syscall_general:
-    call syscall_dispatch
+    call [syscall_table + rax * 8]  ; long sys_NAME(struct trapframe *)
+syscall_done:
+    mov [rsp + TF_RAX], rax
+    cmp byte [gs:CPU_NEED_RESCHED], 0
+    jne syscall_exit_slow
+    mov rcx, [gs:CPU_THREAD]
+    cmp byte [rcx + THREAD_ATTN], 0
+    jne syscall_exit_slow
 ; (The kernel never changes the rip of a frame to a non-canonical address,
 ; which sysret would fault on in ring 0: a thread's rip is checked by
 ; thread_create, and fault injection sets only 0 or HANG_VADDR.)
-global syscall_return
 syscall_return:
-    UNLOCK
-    POP_GPRS
-    add rsp, 16
-    pop rcx                         ; rip
-    add rsp, 8                      ; cs
-    pop r11                         ; rflags
+    lock and dword [big_lock], ~1   ; the lock (lock.c): CPUs asleep for it?
+    jnz syscall_unlock_wake
+syscall_unlocked:
+    mov rdi, [rsp + TF_RDI]
+    mov rsi, [rsp + TF_RSI]
+    mov rdx, [rsp + TF_RDX]
+    mov r10, [rsp + TF_R10]
+    mov r8, [rsp + TF_R8]
+    mov r9, [rsp + TF_R9]
+    mov rcx, [rsp + TF_RIP]
+    mov r11, [rsp + TF_RFLAGS]
     swapgs
-    pop rsp                         ; user stack; IF still clear
+    mov rsp, [rsp + TF_RSP]         ; user stack; IF still clear
     o64 sysret
+syscall_unlock_wake:
+    call kernel_lock_wake
+    mov rax, [rsp + TF_RAX]
+    jmp syscall_unlocked
+syscall_bad:
+    mov rax, -E_NOSYS
+    jmp syscall_done
 syscall_lock_wait:
     call kernel_lock_slow           ; spins, answering TLB shootdowns
-    mov rax, [rsp + 14 * 8]         ; the syscall number again
+    mov rax, [rsp + TF_RAX]         ; the syscall number again
     jmp syscall_locked
-syscall_fast_call:
-    cmp byte [ipc_fastpath], 0
-    je syscall_general
-    call fast_call
+syscall_enter_slow:
+    call syscall_attention          ; a dead thread leaves here for good
+    mov rax, [rsp + TF_RAX]
+    jmp syscall_dispatch
+syscall_exit_slow:
+    mov [rsp + TF_RBX], rbx         ; the whole frame, in case a fault
+    mov [rsp + TF_RBP], rbp         ; changes it: callee-saved registers
+    mov [rsp + TF_R12], r12         ; as they are, rcx and r11 as sysret
+    mov [rsp + TF_R13], r13         ; would leave them
+    mov [rsp + TF_R14], r14
+    mov [rsp + TF_R15], r15
+    mov rcx, [rsp + TF_RIP]
+    mov [rsp + TF_RCX], rcx
+    mov r11, [rsp + TF_RFLAGS]
+    mov [rsp + TF_R11], r11
+    mov qword [rsp + TF_CS], 0x23
+    mov qword [rsp + TF_SS], 0x1b
+    call sched_kernel_exit          ; true: the registers were changed
     test al, al
-    jnz syscall_return              ; true: done (tf->rax set, exit checked)
-    jmp syscall_fast_failed
-syscall_fast_reply_recv:
-    cmp byte [ipc_fastpath], 0
-    je syscall_general
-    call fast_reply_recv
-    test al, al
-    jnz syscall_return
-syscall_fast_failed:
-    mov rdi, rsp                    ; false: nothing changed, go the general way
-    jmp syscall_general
+    jz .sysret
+    UNLOCK
+    jmp trap_return
+.sysret:
+    mov rax, [rsp + TF_RAX]
+    jmp syscall_return
 
 ; arch_switch(u64 *save_sp, u64 new_sp): save callee-saved state on this
 ; stack, switch stacks, restore the other thread's state.

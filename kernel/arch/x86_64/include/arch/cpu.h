@@ -145,6 +145,6 @@ void arch_lock_sleep(void);
 void irq_handle(int irq);
 void timer_tick(void);
 void fault_user(struct trapframe *tf);
-void sched_kernel_exit(void);
+bool sched_kernel_exit(void);
 
 #endif
