@@ -169,8 +169,9 @@ void sched_reap_zombie(void);
 // there) on this CPU c. Both are live user threads, so switch_to's cases
 // for the idle thread, the boot thread and a dying one do not arise; the
 // I/O bitmap is reloaded only when one of the two processes has one
-// (without, the TSS has none). Returns when the current thread runs again.
-static inline void sched_direct(struct cpu *c, struct thread *next)
+// (without, the TSS has none). The current thread is parked (arch_park):
+// whoever runs it next returns it to user mode with its wake_result.
+static inline __attribute__((always_inline)) _Noreturn void sched_direct(struct cpu *c, struct thread *next)
 {
     struct thread *prev = c->thread;
     struct proc *pp = prev->proc, *np = next->proc;
@@ -187,7 +188,7 @@ static inline void sched_direct(struct cpu *c, struct thread *next)
     }
     arch_set_kstack(c, (u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
     arch_fpu_restore(&next->fpu);
-    arch_switch(&prev->ksp, next->ksp);
+    arch_park(&prev->ksp, (u64)prev->tf - PARK_FRAME, next->ksp);
 }
 extern struct runq sched_runq;
 // True if no ready thread outranks priority prio (0..63).

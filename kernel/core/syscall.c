@@ -6,6 +6,10 @@
 #include "uapi/syscalls.h"
 
 typedef long (*syscall_fn)(struct trapframe *tf);
+long sys_call(struct trapframe *tf);
+long sys_reply_recv(struct trapframe *tf);
+long sys_call_entry(struct trapframe *tf);           // entry.asm
+long sys_reply_recv_entry(struct trapframe *tf);
 
 #define A0 tf->rdi
 #define A1 tf->rsi
@@ -226,11 +230,13 @@ static long sys_notif_wait(struct trapframe *tf)
 }
 
 // call(handle | timeout_ms << 32, tag, w0, w1, w2, bufs); timeout 0: none.
-// The IPC fast path (fastpath.c) is tried first; it sets tf->rax.
-static long sys_call(struct trapframe *tf)
+// call and reply_recv come from entry.asm's sys_call_entry and
+// sys_reply_recv_entry, which let the IPC fast path (fastpath.c) park
+// the thread; when it applies, these do not return.
+long sys_call(struct trapframe *tf)
 {
-    if (likely(ipc_fastpath) && fast_call(tf))
-        return (long)tf->rax;
+    if (likely(ipc_fastpath))
+        fast_call(tf);
     struct handle *h;
     long err = 0;
     if (!lookup((int)A0, KOBJ_ENDPOINT, R_SEND, &h, &err))
@@ -251,10 +257,10 @@ static long sys_recv(struct trapframe *tf)
 static long sys_reply(struct trapframe *tf) { return ipc_reply((u32)A0, tf, false); }
 
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs)
-static long sys_reply_recv(struct trapframe *tf)
+long sys_reply_recv(struct trapframe *tf)
 {
-    if (likely(ipc_fastpath) && fast_reply_recv(tf))
-        return (long)tf->rax;
+    if (likely(ipc_fastpath))
+        fast_reply_recv(tf);
     return ipc_reply((u32)(A0 >> 32), tf, true);
 }
 
@@ -461,10 +467,13 @@ static long sys_nosys(struct trapframe *tf) { (void)tf; return -E_NOSYS; }
 const syscall_fn syscall_table[SYS_COUNT] = {
     [0 ... SYS_COUNT - 1] = sys_nosys,
     SYSCALL_LIST(SYS_ENTRY_)
+    [SYS_call] = sys_call_entry,
+    [SYS_reply_recv] = sys_reply_recv_entry,
 };
 #pragma GCC diagnostic pop
 _Static_assert(SYS_COUNT == 54 && E_NOSYS == 1, "numbers in entry.asm");
-_Static_assert(offsetof(struct thread, attn) == 105, "THREAD_ATTN in entry.asm");
+_Static_assert(offsetof(struct thread, attn) == 105 && offsetof(struct thread, wake_result) == 136,
+               "THREAD_ offsets in entry.asm");
 
 // From entry.asm, before the syscall, for a thread with attn set: one
 // killed from another CPU leaves here for good; any other goes on with

@@ -54,9 +54,9 @@ static inline bool reply_payload(struct thread *t, struct ipc_bufs *b)
 
 // call(handle, tag, w0, w1, w2, bufs) without a timeout: the first
 // receiver waiting on the endpoint takes the message and runs, at the
-// caller's priority if that is higher (priority inheritance). Blocks
-// until the reply, then sets tf->rax.
-// Returns false, having changed nothing, when the fast path does not apply.
+// caller's priority if that is higher (priority inheritance). Parks the
+// caller (sched_direct) until the reply: returns only (false, having
+// changed nothing) when the fast path does not apply.
 bool fast_call(struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
@@ -93,16 +93,14 @@ bool fast_call(struct trapframe *tf)
     r->serving = cur;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
-    sched_direct(c, r);
-    tf->rax = (u64)cur->wake_result;            // maybe on another CPU now
-    return true;
+    sched_direct(c, r);                         // parks us: no return
 }
 
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs): the caller
 // named by token takes the reply and runs, and the server waits on the
 // endpoint for the next message, at the priority it has without that
-// caller. Blocks until the next message, then sets tf->rax. Returns
-// false, having changed nothing, when the fast path does not apply.
+// caller. Parks the server until the next message: returns only (false,
+// having changed nothing) when the fast path does not apply.
 bool fast_reply_recv(struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
@@ -145,7 +143,5 @@ bool fast_reply_recv(struct trapframe *tf)
     cur->ep = ep;
     cur->state = T_RECV;
     list_add_tail(&ep->receivers, &cur->link);
-    sched_direct(c, t);
-    tf->rax = (u64)cur->wake_result;            // maybe on another CPU now
-    return true;
+    sched_direct(c, t);                         // parks us: no return
 }

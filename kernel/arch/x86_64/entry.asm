@@ -13,6 +13,8 @@ section .text
 extern trap_dispatch
 extern syscall_table
 extern syscall_attention
+extern sys_call
+extern sys_reply_recv
 extern sched_kernel_exit
 extern cpu_smap
 extern big_lock
@@ -24,7 +26,8 @@ CPU_USER_RSP equ 16
 CPU_THREAD equ 24
 CPU_TIMER_TSC equ 32
 CPU_NEED_RESCHED equ 48
-THREAD_ATTN equ 105                 ; struct thread (core/object.h, checked there)
+THREAD_ATTN equ 105                 ; struct thread (core/object.h, checked in syscall.c)
+THREAD_WAKE_RESULT equ 136
 VEC_TIMER equ 56
 NUM_VECTORS equ 256                 ; stubs for 0-63 and 240-255 (arch/cpu.h)
 
@@ -256,6 +259,53 @@ syscall_exit_slow:
 .sysret:
     mov rax, [rsp + TF_RAX]
     jmp syscall_return
+
+; call and reply_recv (syscall_table points here). Below the trapframe
+; and dispatch's return address go fast_resume and the user's
+; callee-saved registers: a frame arch_switch can return through. A
+; thread that blocks in the IPC fast path (fastpath.c) is parked on it
+; and keeps nothing else on its kernel stack; otherwise the syscall goes
+; on as usual and comes back here.
+global sys_call_entry
+global sys_reply_recv_entry
+%macro FAST_ENTRY 1
+    push qword fast_resume
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    call %1                         ; rdi: the trapframe, as dispatch set it
+    add rsp, 56
+    ret
+%endmacro
+sys_call_entry:
+    FAST_ENTRY sys_call
+sys_reply_recv_entry:
+    FAST_ENTRY sys_reply_recv
+
+; A parked thread resumes here once arch_switch or arch_park has popped
+; its callee-saved registers: back to syscall_done with the result of its
+; wait.
+fast_resume:
+    mov rax, [gs:CPU_THREAD]
+    mov rax, [rax + THREAD_WAKE_RESULT]
+    ret
+
+; arch_park(u64 *save_sp, u64 park_sp, u64 new_sp): arch_switch for a
+; thread parked by FAST_ENTRY's frame at park_sp: nothing more to save.
+global arch_park
+arch_park:
+    mov [rdi], rsi
+    mov rsp, rdx
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
 
 ; arch_switch(u64 *save_sp, u64 new_sp): save callee-saved state on this
 ; stack, switch stacks, restore the other thread's state.

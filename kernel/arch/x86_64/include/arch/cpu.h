@@ -103,6 +103,11 @@ static inline void arch_set_kstack(struct cpu *c, u64 top)
     c->kstack_top = top;
 }
 void arch_switch(u64 *save_sp, u64 new_sp);
+// Parks the current thread (blocked in the IPC fast path) on the frame
+// entry.asm's sys_call_entry/sys_reply_recv_entry left PARK_FRAME bytes
+// below its trapframe, and switches to new_sp. Does not return.
+_Noreturn void arch_park(u64 *save_sp, u64 park_sp, u64 new_sp);
+#define PARK_FRAME 64
 static inline void arch_fpu_save(struct fpu_state *s) { __asm__ volatile("fxsave64 %0" : "=m"(*s)); }
 static inline void arch_fpu_restore(const struct fpu_state *s) { __asm__ volatile("fxrstor64 %0" :: "m"(*s)); }
 void arch_fpu_init(struct fpu_state *s);
