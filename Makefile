@@ -235,7 +235,7 @@ bench: all $(BUILD)/root
 LINUX_BENCH := $(BUILD)/compare/bench $(BUILD)/compare/true
 $(BUILD)/compare/bench: programs/bench.c programs/bench_linux.h programs/bench_linux_main.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 -static -Iprograms -o $@ $<
+	$(CC) $(WARN) -O2 -static -DBENCH_LINUX -Iprograms -o $@ $<
 $(BUILD)/compare/true: programs/true.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -static -o $@ $<

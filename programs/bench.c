@@ -7,9 +7,10 @@
 //        bench net        (TCP both ways with tools/bench.py on the host, through
 //                          forwards to ports 7801-7802; UDP echo over loopback)
 //        bench server ...  (the partner process it starts itself)
-// Built with the host's gcc for Linux (make compare), it is the /init of
-// an initramfs: bench_linux.h supplies the Linux calls, bench_linux_main.h
-// its main, and the parts only this system has are left out there.
+// Built with the host's gcc for Linux (make compare, -DBENCH_LINUX), it is
+// the /init of an initramfs: bench_linux.h supplies the Linux calls,
+// bench_linux_main.h its main, and the parts only this system has are
+// left out there.
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
-#ifdef __linux__
+#ifdef BENCH_LINUX
 #include "bench_linux.h"
 #else
 #include <osapi.h>
@@ -66,7 +67,7 @@ static void report(const char *name, int n)
     fflush(stdout);
 }
 
-#ifndef __linux__
+#ifndef BENCH_LINUX
 // The partner: serves IPC, calls it, answers notifications, yields or
 // spins, by mode.
 static int server(const char *mode)
@@ -140,7 +141,7 @@ static void bench_null_syscall(void)
     report("null_syscall", SAMPLES);
 }
 
-#ifndef __linux__
+#ifndef BENCH_LINUX
 static void bench_ipc(void)
 {
     long ep = sys_endpoint_create();
@@ -325,7 +326,7 @@ static void bench_read_cached(int fd)
     report("read_4k_cached", SAMPLES);
 }
 
-#ifndef __linux__
+#ifndef BENCH_LINUX
 static void bench_files(void)
 {
     int fd = open("/tmp/bench.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -372,7 +373,6 @@ static void bench_spawn(void)
     report("spawn_wait", 21);
 }
 
-#ifndef __linux__
 // A socket of type bound to port on every address (TCP: listening).
 static int net_socket(int type, int port)
 {
@@ -488,7 +488,6 @@ static void bench_net(void)
     close(out);
     close(udp);
 }
-#endif
 
 static void cpu_model(void)
 {
@@ -502,7 +501,7 @@ static void cpu_model(void)
     printf("bench: cpu %s\n", name);
 }
 
-#ifdef __linux__
+#ifdef BENCH_LINUX
 #include "bench_linux_main.h"
 #else
 int main(int argc, char **argv)

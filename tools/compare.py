@@ -31,8 +31,15 @@ ROWS = [
     ("read_4k_cached", "read_4k_cached", "read_4k_cached", "4 KiB read of a cached file"),
     ("spawn_wait", "spawn_wait", "spawn_wait", "spawn and wait for a trivial program"),
     ("boot", "boot_to_prompt", "boot_to_init",
-     "ours: kernel entry to the shell's prompt (busy); Linux: reset to /init's main"),
+     "ours: kernel entry to the shell's prompt; Linux: its clock's start to /init's main"),
+    ("tcp_stream_host_to_guest", "tcp_stream_host_to_guest", "tcp_stream_host_to_guest",
+     "per MiB received from the host over TCP (e1000)"),
+    ("tcp_stream_guest_to_host", "tcp_stream_guest_to_host", "tcp_stream_guest_to_host",
+     "per MiB sent to the host over TCP (e1000)"),
+    ("udp_echo_roundtrip", "udp_echo_roundtrip", "udp_echo_roundtrip",
+     "64-byte UDP datagram there and back over loopback"),
 ]
+NET_KEYS = ("tcp_stream_host_to_guest", "tcp_stream_guest_to_host", "udp_echo_roundtrip")
 
 
 # --- the initramfs ---------------------------------------------------------
@@ -58,12 +65,22 @@ def cpio_newc(entries):
     return bytes(out)
 
 
-def initramfs(bench, true):
-    """The initramfs: /init (bench), /bin/true, /tmp and /dev/console."""
+def e1000_module(linux_dir):
+    """The path of e1000.ko in the unpacked kernel package, or None."""
+    for top, _, files in os.walk(os.path.join(linux_dir, "root", "lib", "modules")):
+        if "e1000.ko" in files:
+            return os.path.join(top, "e1000.ko")
+    return None
+
+
+def initramfs(bench, true, e1000=None):
+    """The initramfs: /init (bench), /bin/true, /tmp, /dev/console and
+    the e1000 driver module (/e1000.ko, when given)."""
     def read(path):
         with open(path, "rb") as f:
             return f.read()
-    return cpio_newc([
+    mod = [("e1000.ko", 0o100644, read(e1000), 0, 0)] if e1000 else []
+    return cpio_newc(mod + [
         ("dev", 0o040755, b"", 0, 0),
         ("dev/console", 0o020600, b"", 5, 1),
         ("bin", 0o040755, b"", 0, 0),
@@ -147,25 +164,45 @@ def svg(rows, title):
 # --- the two boots ----------------------------------------------------------
 
 def linux_boot(vmlinuz, initrd, timeout=900):
-    """Boots Linux with the initramfs in bench.py's QEMU; its output."""
-    sys.path.insert(0, os.path.join(ROOT, "tests"))
-    import run  # noqa: E402  (the QEMU command line of the tests)
-    cmd = list(run.QEMU)
+    """Boots Linux with the initramfs in bench.py's QEMU, with its forwards
+    to the guest's ports 7801-7802, and plays the host's part of `bench
+    net` (tools/bench.py's net_host) once the guest says it is ready.
+    Returns the output and the host side's errors."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import bench  # noqa: E402  (its QEMU command line and network host side)
+    ports = [bench.free_port(), bench.free_port()]
+    cmd = list(bench.run.QEMU)
+    nic = cmd.index("-nic") + 1
+    cmd[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (p, g) for p, g in zip(ports, (7801, 7802)))
     cmd[1:1] = ["-cpu", "qemu64", "-icount", "shift=0,align=off,sleep=off"]
     cmd += ["-smp", "1", "-kernel", vmlinuz, "-initrd", initrd,
             "-append", "console=ttyS0 quiet panic=-1"]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    out = []
-    reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
+    out, errors, host = [], [], None
+
+    def read():
+        while True:
+            chunk = proc.stdout.read1(4096)
+            if not chunk:
+                break
+            out.append(chunk)
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
+    end = time.time() + timeout
+    while proc.poll() is None and time.time() < end:
+        if host is None and b"bench: net ready" in b"".join(out):
+            host = threading.Thread(target=bench.net_host, args=(ports, errors), daemon=True)
+            host.start()
+        time.sleep(0.2)
+    if proc.poll() is None:
         proc.kill()                                   # our QEMU, by its pid
-        proc.wait()
+        errors.append("timed out after %d s" % timeout)
+    proc.wait()
     reader.join(10)
-    return b"".join(out).decode("utf-8", "replace")
+    if host:
+        host.join(5)
+    return b"".join(out).decode("utf-8", "replace"), errors
 
 
 def our_figures():
@@ -181,8 +218,10 @@ def our_figures():
     sys.path.insert(0, os.path.join(ROOT, "tools"))
     import bench  # noqa: E402
     bench.run.DRIVE_OPTS = ",cache=unsafe"
-    print("ours: the 1-CPU bench boot")
-    return bench.session("bench", 1, True)[0]
+    print("ours: the 1-CPU bench and bench net boots")
+    figures = bench.session("bench", 1, True)[0]
+    figures.update(bench.session("bench net", 1, True)[0])
+    return figures
 
 
 def main():
@@ -194,13 +233,14 @@ def main():
         version = f.read().strip()
     initrd = os.path.join(BUILD, "compare", "initramfs.cpio")
     with open(initrd, "wb") as f:
-        f.write(initramfs(sys.argv[1], sys.argv[2]))
+        f.write(initramfs(sys.argv[1], sys.argv[2], e1000_module(linux_dir)))
     ours = our_figures()
     t0 = time.time()
-    out = linux_boot(os.path.join(linux_dir, "vmlinuz"), initrd)
+    out, errors = linux_boot(os.path.join(linux_dir, "vmlinuz"), initrd)
     linux = parse_figures(out)
-    if "done" not in out.split("bench: ")[-1] or not linux:
-        print("make compare: the Linux boot did not finish:\n%s" % out[-3000:])
+    if "done" not in out.split("bench: ")[-1] or not linux or errors:
+        print("make compare: the Linux boot did not finish:\n%s\n%s"
+              % (out[-3000:], "\n".join("host side: " + e for e in errors)))
         sys.exit(1)
     print("Linux: %s, booted and measured in %.0f s" % (version, time.time() - t0))
     rows = compare(ours, linux)
