@@ -115,9 +115,9 @@ def compare(ours, linux):
 
 def table(rows):
     """The table as lines of text."""
-    lines = ["%-16s %14s %14s %8s" % ("key", "ours", "Linux", "ratio")]
+    lines = ["%-24s %14s %14s %8s" % ("key", "ours", "Linux", "ratio")]
     for r in rows:
-        lines.append("%-16s %14s %14s %7.2fx" % (r["key"], "{:,}".format(r["ours"]),
+        lines.append("%-24s %14s %14s %7.2fx" % (r["key"], "{:,}".format(r["ours"]),
                                                  "{:,}".format(r["linux"]), r["ratio"]))
     return lines
 
@@ -130,7 +130,7 @@ def svg(rows, title):
     """A horizontal bar chart: per key a bar for ours and one for Linux,
     both scaled to the larger of the two (the counts span six orders of
     magnitude), each labelled with its count; the ratio at the right."""
-    width, left, bar_w, row_h = 760, 150, 440, 58
+    width, left, bar_w, row_h = 820, 200, 440, 58
     height = 60 + row_h * len(rows) + 30
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'viewBox="0 0 %d %d" font-family="sans-serif" font-size="13">'
@@ -247,7 +247,7 @@ def main():
     print("Median instructions per operation (QEMU -icount, -cpu qemu64, 1 CPU)")
     print("\n".join(table(rows)))
     for r in rows:
-        print("  %-16s %s" % (r["key"], r["what"]))
+        print("  %-24s %s" % (r["key"], r["what"]))
     with open(os.path.join(BUILD, "compare.json"), "w") as f:
         json.dump({"linux": version, "rows": rows, "ours_raw": ours, "linux_raw": linux},
                   f, indent=1)

@@ -46,12 +46,12 @@ def test_rows():
 
 
 def test_table():
-    want = ["key                        ours          Linux    ratio",
-            "null_syscall                 95            327    0.29x",
-            "ipc_roundtrip               500         12,942    0.04x",
-            "read_4k_cached            3,017          2,256    1.34x",
-            "spawn_wait              236,875        612,460    0.39x",
-            "boot                 17,164,248  1,701,040,767    0.01x"]
+    want = ["key                                ours          Linux    ratio",
+            "null_syscall                         95            327    0.29x",
+            "ipc_roundtrip                       500         12,942    0.04x",
+            "read_4k_cached                    3,017          2,256    1.34x",
+            "spawn_wait                      236,875        612,460    0.39x",
+            "boot                         17,164,248  1,701,040,767    0.01x"]
     got = compare.table(compare.compare(OURS, LINUX))
     check("table", got == want, "\n" + "\n".join(got))
 
