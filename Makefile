@@ -84,7 +84,7 @@ LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 # What the programs in /bin share (programs/lib/prog.h).
 LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))
 
-.PHONY: all deps run test debug bench fuzz clean hosttest disk disk-update FORCE
+.PHONY: all deps run test debug bench compare fuzz clean hosttest disk disk-update FORCE
 all: deps $(BUILD)/os.iso
 
 deps:
@@ -214,7 +214,12 @@ $(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h kernel/*/*.c kern
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@
 
-hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%)
+hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%) $(BUILD)/host/test_compare
+
+# tools/compare.py's table, cpio and SVG writers (tests/host/test_compare.py).
+$(BUILD)/host/test_compare: tests/host/test_compare.py tools/compare.py
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
 
 test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
@@ -223,6 +228,22 @@ test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(B
 bench: all $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tools/bench.py
+
+# This system beside Debian's Linux 6.1 on the same QEMU (tools/compare.py):
+# programs/bench.c built for Linux is the /init of an initramfs. The kernel
+# package is downloaded once into $(BUILD)/linux. Not part of make test.
+LINUX_BENCH := $(BUILD)/compare/bench $(BUILD)/compare/true
+$(BUILD)/compare/bench: programs/bench.c programs/bench_linux.h programs/bench_linux_main.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -static -DBENCH_LINUX -Iprograms -o $@ $<
+$(BUILD)/compare/true: programs/true.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -static -o $@ $<
+
+compare: all $(BUILD)/root $(LINUX_BENCH)
+	sh tools/fetch-linux.sh $(BUILD)/linux
+	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
+	$(PYTHON) tools/compare.py $(LINUX_BENCH)
 
 # Random system calls from several processes at once (programs/fuzz.c);
 # afterwards the shell and the file system must still answer.

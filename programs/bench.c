@@ -7,6 +7,10 @@
 //        bench net        (TCP both ways with tools/bench.py on the host, through
 //                          forwards to ports 7801-7802; UDP echo over loopback)
 //        bench server ...  (the partner process it starts itself)
+// Built with the host's gcc for Linux (make compare, -DBENCH_LINUX), it is
+// the /init of an initramfs: bench_linux.h supplies the Linux calls,
+// bench_linux_main.h its main, and the parts only this system has are
+// left out there.
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +20,12 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
+#ifdef BENCH_LINUX
+#include "bench_linux.h"
+#else
 #include <osapi.h>
 #include "os.h"
+#endif
 
 #define SAMPLES 101
 #define INNER   50
@@ -59,6 +67,7 @@ static void report(const char *name, int n)
     fflush(stdout);
 }
 
+#ifndef BENCH_LINUX
 // The partner: serves IPC, calls it, answers notifications, yields or
 // spins, by mode.
 static int server(const char *mode)
@@ -119,6 +128,7 @@ static long partner(const char *mode, long *grants, int n, int prio)
                            .ngrants = n };
     return spawn(&r);
 }
+#endif
 
 static void bench_null_syscall(void)
 {
@@ -131,6 +141,7 @@ static void bench_null_syscall(void)
     report("null_syscall", SAMPLES);
 }
 
+#ifndef BENCH_LINUX
 static void bench_ipc(void)
 {
     long ep = sys_endpoint_create();
@@ -300,6 +311,22 @@ static void bench_irq_latency(void)
     printf("bench: irq_latency_worst %lu\n", (unsigned long)samples[n - 1]);
 }
 
+#endif
+
+// A 4 KiB read of the middle of fd's 8 MiB, cached.
+static void bench_read_cached(int fd)
+{
+    for (int i = 0; i < SAMPLES; i++) {
+        pread(fd, page, 4096, 8 << 20 >> 1);         // warm: same block each time
+        uint64_t t0 = busy();
+        lseek(fd, 4 << 20, SEEK_SET);
+        read(fd, page, 4096);
+        samples[i] = busy() - t0;
+    }
+    report("read_4k_cached", SAMPLES);
+}
+
+#ifndef BENCH_LINUX
 static void bench_files(void)
 {
     int fd = open("/tmp/bench.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -310,14 +337,7 @@ static void bench_files(void)
             samples[i] = busy() - t0;
     }
     report("write_1m", 256);
-    for (int i = 0; i < SAMPLES; i++) {
-        pread(fd, page, 4096, 8 << 20 >> 1);         // warm: same block each time
-        uint64_t t0 = busy();
-        lseek(fd, 4 << 20, SEEK_SET);
-        read(fd, page, 4096);
-        samples[i] = busy() - t0;
-    }
-    report("read_4k_cached", SAMPLES);
+    bench_read_cached(fd);
     for (int i = 0; i < UNCACHED; i++) {             // a new block each time
         uint64_t t0 = busy();
         lseek(fd, (off_t)i * 4096, SEEK_SET);
@@ -337,6 +357,7 @@ static void bench_files(void)
     close(fd);
     unlink("/tmp/bench.dat");
 }
+#endif
 
 static void bench_spawn(void)
 {
@@ -480,6 +501,9 @@ static void cpu_model(void)
     printf("bench: cpu %s\n", name);
 }
 
+#ifdef BENCH_LINUX
+#include "bench_linux_main.h"
+#else
 int main(int argc, char **argv)
 {
     if (argc > 2 && !strcmp(argv[1], "server"))
@@ -518,3 +542,4 @@ int main(int argc, char **argv)
     printf("bench: done\n");
     return 0;
 }
+#endif

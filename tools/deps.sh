@@ -21,6 +21,8 @@ check free procps             # the free test compares its header with the host'
 # gcc without its recommends brings no C library headers: the host unit
 # tests and newlib's configure need them.
 [ -f /usr/include/stdio.h ] || need="$need libc6-dev"
+# make compare links programs/bench.c statically for Linux: glibc's libc.a.
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need="$need libc6-dev"
 [ -d /usr/lib/grub/i386-pc ] || need="$need grub-pc-bin"
 [ -f /usr/src/newlib/newlib-3.3.0.tar.xz ] || need="$need newlib-source"
 if [ -n "$need" ]; then
