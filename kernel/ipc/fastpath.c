@@ -5,7 +5,8 @@
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off.
 // On several CPUs the partner runs on the caller's CPU, if its CPU set
-// allows; otherwise the general path wakes it where it may run.
+// allows; otherwise the general path wakes it where it may run. (A thread
+// killed from another CPU never gets here: entry.asm checks thread.attn.)
 #include "core/object.h"
 
 bool ipc_fastpath = true;
@@ -62,8 +63,6 @@ bool fast_call(struct trapframe *tf)
     struct cpu *c = this_cpu();
     struct thread *cur = c->thread, *r;
     struct handle *h;
-    if (unlikely(cur->state != T_RUNNING))
-        return false;                           // killed from another CPU
     if (unlikely((tf->rdi >> 32) || (tf->rsi & TAG_HANDLE)))
         return false;                           // a timeout, or a handle to pass
     if (unlikely(!(h = fast_endpoint(cur, (int)tf->rdi, R_SEND))))
@@ -109,8 +108,8 @@ bool fast_reply_recv(struct trapframe *tf)
     struct handle *h;
     if (unlikely(!t || t->state != T_REPLY || t->handler != cur || cur->serving != t))
         return false;                           // no such caller, or not the last one
-    if (unlikely(cur->state != T_RUNNING || !(t->cpus & c->bit)))
-        return false;                           // killed, or t may not run here
+    if (unlikely(!(t->cpus & c->bit)))
+        return false;                           // t may not run here
     if (unlikely(!(h = fast_endpoint(cur, (u32)tf->rdi, R_RECV))))
         return false;                           // not an endpoint we may receive on
     struct endpoint *ep = (struct endpoint *)h->obj;
