@@ -73,8 +73,21 @@ static struct sock *sock_get(const struct request *rq)
 
 static int sock_id(const struct sock *s) { return (int)(s - socks); }
 
+static int owner_has_socks(uint64_t owner)
+{
+    for (int i = 0; i < MAX_SOCKS; i++)
+        if (socks[i].used && socks[i].owner == owner)
+            return 1;
+    return 0;
+}
+
+// A fresh socket of owner. For its first socket, proc is asked to tell
+// us of owner's death (procwatch.c); NULL if there is no room, or if
+// owner is already gone.
 static struct sock *sock_alloc(int type, uint64_t owner)
 {
+    if (!owner_has_socks(owner) && procwatch_watch(owner) < 0)
+        return NULL;
     for (int i = 0; i < MAX_SOCKS; i++)
         if (!socks[i].used) {
             struct sock *s = &socks[i];
@@ -85,6 +98,20 @@ static struct sock *sock_alloc(int type, uint64_t owner)
             return s;
         }
     return NULL;
+}
+
+// Every distinct owner of a socket, at most max of them; their count.
+int sock_owners(uint64_t *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_SOCKS; i++) {
+        int seen = !socks[i].used;
+        for (int j = 0; j < n && !seen; j++)
+            seen = out[j] == socks[i].owner;
+        if (!seen && n < max)
+            out[n++] = socks[i].owner;
+    }
+    return n;
 }
 
 static int err_to_errno(err_t e)
@@ -760,16 +787,22 @@ static int op_close(struct request *rq)
     return 0;
 }
 
-// A process ended (proc tells): its sockets go.
+// Closes every socket of owner (a process that ended).
+void sock_owner_gone(uint64_t owner)
+{
+    for (int i = 0; i < MAX_SOCKS; i++)
+        if (socks[i].used && socks[i].owner == owner)
+            sock_free(&socks[i]);
+}
+
+// A process ended (a system server tells): its sockets go.
 static int op_proc_gone(struct request *rq)
 {
     if (!(rq->badge & BADGE_SYSTEM)) {
         rq->r0 = (uint64_t)-EPERM;
         return 0;
     }
-    for (int i = 0; i < MAX_SOCKS; i++)
-        if (socks[i].used && socks[i].owner == rq->w0)
-            sock_free(&socks[i]);
+    sock_owner_gone(rq->w0);
     rq->r0 = 0;
     return 0;
 }
