@@ -33,8 +33,8 @@ enum net_op {
     NET_GETPEERNAME,  // w0 = socket -> r1 = peer address; -ENOTCONN
     NET_IFINFO,       // w0 = interface index (0: the Ethernet one, 1: loopback)
                       //    -> payload: struct net_ifinfo; -ENODEV past the last
-    NET_PROC_GONE,    // w0 = pid: close every socket it had (proc, at its death;
-                      //    system callers only, else -EPERM)
+    NET_PROC_GONE,    // w0 = pid: close every socket it had (system callers only,
+                      //    else -EPERM; proc reports deaths through PROC_NET_WATCH)
     NET_POLL,         // w0 = socket, w1 = events (NET_POLL_IN / _OUT) -> r0 = what is ready
                       //    (NET_POLL_*). With a passed notification handle (w2,
                       //    TAG_HANDLE) and nothing ready, the server keeps it and
