@@ -31,6 +31,8 @@ static void show(const struct net_ifinfo *f)
         printf("        TX packets %llu  bytes %llu  dropped %llu\n",
                (unsigned long long)f->tx_frames, (unsigned long long)f->tx_bytes,
                (unsigned long long)f->tx_dropped);
+        printf("        RX errors eth %u  ip %u  icmp %u  udp %u  tcp %u\n", f->rx_err_eth,
+               f->rx_err_ip, f->rx_err_icmp, f->rx_err_udp, f->rx_err_tcp);
     }
 }
 

@@ -36,16 +36,18 @@ def record(name, ok, why=""):
 class Qemu:
     """One QEMU run with the serial console on a pipe."""
 
-    def __init__(self, iso, extra=(), disk=None, hostfwd=(), guestfwd=()):
+    def __init__(self, iso, extra=(), disk=None, hostfwd=(), guestfwd=(), nic_id=None):
         """disk: an image to boot with; a private copy is used (and kept
         in self.disk_copy) so the original stays fresh. hostfwd: (host
         port, guest port) pairs forwarded from 127.0.0.1 to the guest.
         guestfwd: (guest address, guest port, host port) triples: the
         guest's connections to that address and port reach 127.0.0.1:host
-        port (a server the test runs) through tests/fwd_relay.py."""
+        port (a server the test runs) through tests/fwd_relay.py. nic_id
+        names the network back end (for a -object filter-* in extra)."""
         self.disk_copy = None
         cmd = list(QEMU)
         nic = cmd.index("-nic") + 1
+        cmd[nic] += ",id=%s" % nic_id if nic_id else ""
         cmd[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % f for f in hostfwd)
         relay = os.path.join(ROOT, "tests", "fwd_relay.py")   # one per connection
         cmd[nic] += "".join(",guestfwd=tcp:%s:%d-cmd:%s %s %d" % (a, p, sys.executable, relay, h)
@@ -119,9 +121,9 @@ class Shell(Qemu):
 
     PROMPT = "$ "
 
-    def __init__(self, iso=None, extra=(), disk=None, hostfwd=(), guestfwd=()):
+    def __init__(self, iso=None, extra=(), disk=None, hostfwd=(), guestfwd=(), nic_id=None):
         super().__init__(iso or os.path.join(BUILD, "os.iso"), extra,
-                         disk or os.path.join(BUILD, "test-disk.img"), hostfwd, guestfwd)
+                         disk or os.path.join(BUILD, "test-disk.img"), hostfwd, guestfwd, nic_id)
         self.ready = self.wait_for(self.PROMPT, 60)
 
     def type(self, text):

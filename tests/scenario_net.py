@@ -109,6 +109,30 @@ def killed_listener_goes(sh, record):
     record("scenario.net_killed_listener_port_free", first and second, sh.text()[start:][-1500:])
 
 
+def killed_connection_closed(sh, record, host_port, guest_port):
+    """A program killed in the middle of a connection: net closes its
+    socket (proc tells net of the death), so the host's end sees the
+    connection end at once instead of waiting forever."""
+    start = len(sh.text())
+    sh.run("sock_check serve %d &" % guest_port)
+    listening = sh.wait_for_from(start, "listening on %d" % guest_port, 20)
+    s = socket.create_connection(("127.0.0.1", host_port), timeout=20)
+    s.sendall(b"x" * 1000)
+    time.sleep(1)
+    sh.run("kill $!")
+    ended, why = False, ""
+    try:
+        ended = s.recv(100) == b""
+        why = "the connection stayed open"
+    except ConnectionResetError:
+        ended = True
+    except OSError as e:
+        why = repr(e)
+    s.close()
+    record("scenario.net_killed_program_connection_closed", listening and ended,
+           why + ": " + sh.text()[start:][-1000:])
+
+
 def run_all(Shell, BUILD, record):
     tmp = tempfile.mkdtemp()
     try:
@@ -145,6 +169,7 @@ def run_all(Shell, BUILD, record):
                "net: attached to the restarted driver" in sh.text()[start:],
                sh.text()[start:][-1500:])
         killed_listener_goes(sh, record)
+        killed_connection_closed(sh, record, p1, 7777)
         sh.stop()
     finally:
         shutil.rmtree(tmp)

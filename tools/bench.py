@@ -7,12 +7,14 @@ and writes build/bench.json. The existing keys come from a 1-CPU boot;
 wake-up), and `bench speedup` on 2 CPUs without -icount, where QEMU runs
 the CPUs in parallel (a wall-clock ratio: informational, this machine
 is noisy). `bench net` runs on 1 CPU under -icount with forwards from
-127.0.0.1 to the guest's ports 7801-7802; net_host() is its other end
-(TCP both ways). `tools/bench.py net` runs only that boot.
+127.0.0.1 to the guest's ports 7801-7802 (TCP) and 7803 (UDP); net_host()
+is its other end (TCP both ways, then the UDP echoes). `tools/bench.py net` runs only that boot.
 Only the standard library is used."""
 import json
 import os
+import queue
 import socket
+import struct
 import sys
 import threading
 import time
@@ -29,7 +31,7 @@ TARGETS = {
     "tcp_stream_guest_to_host": None, "tcp_stream_host_to_guest": None,
     "udp_echo_roundtrip": None,
 }
-NET_ROUNDS, NET_MIB = 7, 4                # as programs/bench.c has them
+NET_ROUNDS, NET_MIB, UDP_ECHOES = 7, 4, 100     # as programs/bench.c has them
 # Timer interrupt to the first instruction of the thread it wakes, under
 # load; and the 2-CPU speedup in hundredths (wall clock).
 INFORMATIONAL = ("irq_latency_median", "irq_latency_worst", "parallel_speedup_2cpu")
@@ -45,7 +47,7 @@ def free_port(kind=socket.SOCK_STREAM):
 
 def net_host(ports, errors):
     """The host's end of `bench net`: NET_ROUNDS transfers of NET_MIB MiB
-    to the guest, then as many from it (the UDP echo stays in the guest)."""
+    to the guest, then as many from it, then the UDP echoes."""
     try:
         data = bytes(range(256)) * (NET_MIB << 12)
         for _ in range(NET_ROUNDS):
@@ -64,8 +66,92 @@ def net_host(ports, errors):
                     got += len(b)
                 if got != NET_MIB << 20:
                     errors.append("guest to host: %d bytes" % got)
+        udp_echo(ports[2], errors)
     except OSError as e:
         errors.append(repr(e))
+
+
+class FramePipe:
+    """Frames into the guest's e1000 and copies of the frames it sends,
+    beside the user network (whose restrict=on drops every UDP datagram
+    the guest sends): a filter-redirector on the user network's transmit
+    queue takes frames from one socket chardev on 127.0.0.1 into the NIC,
+    a filter-mirror on its receive queue copies the guest's frames to
+    another; each frame as a 4-byte big-endian length and the bytes.
+    The copies of UDP datagrams from the guest's port 7803 are kept."""
+
+    def __init__(self):
+        self.ports = [free_port(), free_port()]
+        self.echoes = queue.Queue()
+        self.out = None
+
+    def qemu_args(self, netdev):
+        return ["-chardev", "socket,id=fin,host=127.0.0.1,port=%d,server=on,wait=off"
+                % self.ports[0],
+                "-object", "filter-redirector,id=fr,netdev=%s,queue=tx,indev=fin" % netdev,
+                "-chardev", "socket,id=fout,host=127.0.0.1,port=%d,server=on,wait=off"
+                % self.ports[1],
+                "-object", "filter-mirror,id=fm,netdev=%s,queue=rx,outdev=fout" % netdev]
+
+    def start(self):
+        """Connects as soon as QEMU listens (before the guest sends)."""
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        end = time.time() + 30
+        while self.out is None and time.time() < end:
+            try:
+                cap = socket.create_connection(("127.0.0.1", self.ports[1]))
+                self.out = socket.create_connection(("127.0.0.1", self.ports[0]))
+            except OSError:
+                time.sleep(0.01)
+        buf = b""
+        while self.out is not None:
+            b = cap.recv(1 << 20)
+            if not b:
+                return
+            buf += b
+            pos = 0
+            while len(buf) - pos >= 4:
+                n = struct.unpack("!I", buf[pos:pos + 4])[0]
+                if len(buf) - pos < 4 + n:
+                    break
+                self._frame(buf[pos + 4:pos + 4 + n])
+                pos += 4 + n
+            buf = buf[pos:]
+
+    def _frame(self, f):
+        if len(f) < 42 or f[12:14] != b"\x08\x00" or f[23] != 17:
+            return
+        udp = f[14 + (f[14] & 15) * 4:]
+        if struct.unpack("!H", udp[:2])[0] == 7803:
+            self.echoes.put(udp[8:struct.unpack("!H", udp[4:6])[0]])
+
+    def send_udp(self, data):
+        import scenario_netbad as fr           # 10.0.2.2:40000 -> 10.0.2.15:7803
+        h = struct.pack("!HHHH", 40000, 7803, 8 + len(data), 0)
+        c = fr.l4_sum(17, h + data) or 0xffff
+        seg = h[:6] + struct.pack("!H", c) + data
+        f = fr.eth(0x0800, fr.ipv4(17, seg))
+        self.out.sendall(struct.pack("!I", len(f)) + f)
+
+
+def udp_echo(pipe, errors):
+    """NET_ROUNDS times UDP_ECHOES + 1 datagrams to the guest's echo, one
+    at a time: each waits for its answer (re-sent if lost)."""
+    for i in range(NET_ROUNDS * (UDP_ECHOES + 1)):
+        msg = b"%08d" % i + bytes(56)
+        for _ in range(10):
+            pipe.send_udp(msg)
+            try:
+                while pipe.echoes.get(timeout=5) != msg:
+                    pass
+                break
+            except queue.Empty:
+                pass
+        else:
+            errors.append("udp echo %d: no answer" % i)
+            return
 
 
 def run_with_host(sh, cmd, timeout):
@@ -94,10 +180,12 @@ def session(cmd, cpus, icount):
     run.QEMU[1:1] = ["-cpu", "qemu64"]
     net = cmd == "bench net"
     if net:
-        ports = [free_port(), free_port()]
+        ports = [free_port(), free_port(), FramePipe()]
         nic = run.QEMU.index("-nic") + 1
         run.QEMU[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (p, g)
-                                 for p, g in zip(ports, (7801, 7802)))
+                                 for p, g in zip(ports, (7801, 7802))) + ",id=n0"
+        run.QEMU += ports[2].qemu_args("n0")
+        ports[2].start()
     run.CPUS = cpus
     sh = run.Shell()
     if net:

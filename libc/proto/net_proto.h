@@ -33,8 +33,8 @@ enum net_op {
     NET_GETPEERNAME,  // w0 = socket -> r1 = peer address; -ENOTCONN
     NET_IFINFO,       // w0 = interface index (0: the Ethernet one, 1: loopback)
                       //    -> payload: struct net_ifinfo; -ENODEV past the last
-    NET_PROC_GONE,    // w0 = pid: close every socket it had (proc, at its death;
-                      //    system callers only, else -EPERM)
+    NET_PROC_GONE,    // w0 = pid: close every socket it had (system callers only,
+                      //    else -EPERM; proc reports deaths through PROC_NET_WATCH)
     NET_POLL,         // w0 = socket, w1 = events (NET_POLL_IN / _OUT) -> r0 = what is ready
                       //    (NET_POLL_*). With a passed notification handle (w2,
                       //    TAG_HANDLE) and nothing ready, the server keeps it and
@@ -95,8 +95,12 @@ struct net_ifinfo {
     uint32_t driver_attaches;    // how often the net server (re)attached to its driver
     uint64_t rx_frames, rx_bytes, rx_dropped;
     uint64_t tx_frames, tx_bytes, tx_dropped;
+    // Received packets the stack dropped as malformed or unwanted, by the
+    // layer that dropped them (lwIP's counters, for all interfaces; eth0 only):
+    // Ethernet/ARP, IPv4, ICMP, UDP, TCP.
+    uint32_t rx_err_eth, rx_err_ip, rx_err_icmp, rx_err_udp, rx_err_tcp, reserved;
 };
-_Static_assert(sizeof(struct net_ifinfo) == 88, "net_ifinfo layout");
+_Static_assert(sizeof(struct net_ifinfo) == 112, "net_ifinfo layout");
 
 // An address word from the four bytes (network order, as in_addr holds
 // them) and a port.

@@ -14,8 +14,18 @@ enum proc_op {
     PROC_KILL_GROUP,   // w0 = process group, w1 = signal
     PROC_LIST,         // w0 = index -> payload: struct proc_entry, r0 = 1; 0 past the end
     PROC_POWEROFF,     // ends the system
+    PROC_NET_WATCH,    // from net only (-EPERM else): w0 = pid, w1 = notification bit,
+                       //    w2 = notification (TAG_HANDLE, kept: replaces the last one).
+                       //    proc signals it when that process dies -> r0 = 0 watched,
+                       //    1 alive but not proc's child (not watched), -ESRCH gone
+    PROC_NET_GONE,     // from net only: -> payload: int32_t pids of watched processes
+                       //    that died since the last call (at most PROC_GONE_MAX), r0 =
+                       //    their count, r1 = 1 if more died than proc could keep (net
+                       //    then watches every pid it holds sockets for again)
     PROC_OPS
 };
+
+#define PROC_GONE_MAX 64
 
 // A spawn request: fixed part, then `strings_len` bytes holding the path,
 // then argc arguments, then envc environment strings, each NUL-terminated.

@@ -70,6 +70,7 @@
 #define LWIP_CALLBACK_API         1
 
 #define LWIP_STATS                1
+#define LWIP_STATS_LARGE          1      // 32-bit counters (ifconfig's RX errors)
 #define LWIP_STATS_DISPLAY        0
 #define MIB2_STATS                0
 

@@ -111,9 +111,12 @@ static _Noreturn void loop(void)
     int tx_pending = 0;
     for (;;) {
         long e = ipc_recv_timeout(H_MY_ENDPOINT, &m, &b, wait_ms(tx_pending));
-        if (e >= 0 && TAG_LABEL(m.tag) == LABEL_NOTIFY)
-            nicif_poll();
-        else if (e >= 0)
+        if (e >= 0 && TAG_LABEL(m.tag) == LABEL_NOTIFY) {
+            if (m.w0 & PROCWATCH_BIT)
+                procwatch_collect();
+            if (m.w0 & ~PROCWATCH_BIT)
+                nicif_poll();
+        } else if (e >= 0)
             handle(&m);
         else if (e != -E_TIMEOUT && e != -E_DEAD) {
             printf("net: cannot receive (error %ld)\n", e);
@@ -156,6 +159,7 @@ int main(int argc, char **argv)
     if (notif < 0)
         return printf("net: cannot make a notification\n"), 1;
     nicif_start(notif, H_SVC, driver);
+    procwatch_start(notif);
     if (bind_endpoint(notif) < 0)
         return printf("net: cannot bind a notification to the endpoint\n"), 1;
     loop();

@@ -12,6 +12,7 @@
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/pbuf.h"
+#include "lwip/stats.h"
 #include "netif/ethernet.h"
 
 #define CALL_MS     500          // a driver that does not answer in this long is gone
@@ -291,4 +292,10 @@ void nicif_info(struct net_ifinfo *info)
     info->tx_frames = tx_frames;
     info->tx_bytes = tx_bytes;
     info->tx_dropped = tx_dropped;
+    info->rx_err_eth = lwip_stats.etharp.drop;
+    info->rx_err_ip = lwip_stats.ip.drop;
+    info->rx_err_icmp = lwip_stats.icmp.drop + lwip_stats.icmp.chkerr + lwip_stats.icmp.lenerr
+                        + lwip_stats.icmp.err;   // lwIP counts these apart from drop
+    info->rx_err_udp = lwip_stats.udp.drop;
+    info->rx_err_tcp = lwip_stats.tcp.drop;
 }

@@ -14,48 +14,10 @@
 #include "net_proto.h"
 #include "services.h"
 #include "sock.h"
+#include "sock_int.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
 #include "lwip/timeouts.h"
-
-#define MAX_SOCKS   256
-#define UDP_QUEUE   32            // datagrams kept per UDP socket
-#define ACCEPT_MAX  64            // connections waiting for accept
-#define OWNER_MASK  (BADGE_SYSTEM - 1)   // the pid part of a badge
-
-enum wait_kind { W_NONE, W_RECV, W_ACCEPT, W_SEND, W_CONNECT };
-
-struct waiter {
-    int kind;                     // enum wait_kind
-    uint32_t token;
-    uint64_t max;                 // recv: most bytes
-    unsigned flags;
-    uint64_t deadline;            // ms since boot, 0: none
-    uint8_t *data;                // send: the bytes not yet taken
-    uint32_t len;
-};
-
-struct dgram { struct pbuf *p; uint64_t from; };
-
-struct sock {
-    int used, type, listening, connecting, connected;
-    uint64_t owner;
-    unsigned flags;               // NET_NONBLOCK
-    struct tcp_pcb *tcp;
-    struct udp_pcb *udp;
-    struct pbuf *rx;              // TCP: received, not yet read
-    int rx_eof, shut_rd, shut_wr;
-    int err;                      // pending error (positive errno), 0: none
-    struct dgram dq[UDP_QUEUE];
-    int dq_head, dq_n;
-    int acq[ACCEPT_MAX];          // listening: accepted sockets not yet taken
-    int acq_head, acq_n, backlog;
-    struct waiter rd, wr;
-    uint32_t rcvtimeo, sndtimeo;  // ms, 0: forever
-    int polled;                   // poll_h holds a kept NET_POLL handle
-    long poll_h;
-    uint64_t poll_ev;             // the events it waits for
-};
 
 static struct sock socks[MAX_SOCKS];
 static uint8_t io_buf[NET_IO_MAX];
@@ -63,7 +25,7 @@ static uint8_t io_buf[NET_IO_MAX];
 static uint64_t now_ms(void) { return (uint64_t)sys_time() / 1000000; }
 
 // The socket a request names, if its caller owns it.
-static struct sock *sock_get(const struct request *rq)
+struct sock *sock_get(const struct request *rq)
 {
     if (rq->w0 >= MAX_SOCKS)
         return NULL;
@@ -73,8 +35,21 @@ static struct sock *sock_get(const struct request *rq)
 
 static int sock_id(const struct sock *s) { return (int)(s - socks); }
 
+static int owner_has_socks(uint64_t owner)
+{
+    for (int i = 0; i < MAX_SOCKS; i++)
+        if (socks[i].used && socks[i].owner == owner)
+            return 1;
+    return 0;
+}
+
+// A fresh socket of owner. For its first socket, proc is asked to tell
+// us of owner's death (procwatch.c); NULL if there is no room, or if
+// owner is already gone.
 static struct sock *sock_alloc(int type, uint64_t owner)
 {
+    if (!owner_has_socks(owner) && procwatch_watch(owner) < 0)
+        return NULL;
     for (int i = 0; i < MAX_SOCKS; i++)
         if (!socks[i].used) {
             struct sock *s = &socks[i];
@@ -85,6 +60,20 @@ static struct sock *sock_alloc(int type, uint64_t owner)
             return s;
         }
     return NULL;
+}
+
+// Every distinct owner of a socket, at most max of them; their count.
+int sock_owners(uint64_t *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_SOCKS; i++) {
+        int seen = !socks[i].used;
+        for (int j = 0; j < n && !seen; j++)
+            seen = out[j] == socks[i].owner;
+        if (!seen && n < max)
+            out[n++] = socks[i].owner;
+    }
+    return n;
 }
 
 static int err_to_errno(err_t e)
@@ -112,7 +101,7 @@ static void addr_to_lwip(uint64_t a, ip_addr_t *ip)
     ip_addr_set_ip4_u32(ip, net_addr_ip(a));
 }
 
-static uint64_t addr_from_lwip(const ip_addr_t *ip, u16_t port)
+uint64_t addr_from_lwip(const ip_addr_t *ip, u16_t port)
 {
     return net_addr(ip_addr_get_ip4_u32(ip), port);
 }
@@ -760,106 +749,25 @@ static int op_close(struct request *rq)
     return 0;
 }
 
-// A process ended (proc tells): its sockets go.
+// Closes every socket of owner (a process that ended).
+void sock_owner_gone(uint64_t owner)
+{
+    for (int i = 0; i < MAX_SOCKS; i++)
+        if (socks[i].used && socks[i].owner == owner)
+            sock_free(&socks[i]);
+}
+
+// A process ended (a system server tells): its sockets go.
 static int op_proc_gone(struct request *rq)
 {
     if (!(rq->badge & BADGE_SYSTEM)) {
         rq->r0 = (uint64_t)-EPERM;
         return 0;
     }
-    for (int i = 0; i < MAX_SOCKS; i++)
-        if (socks[i].used && socks[i].owner == rq->w0)
-            sock_free(&socks[i]);
+    sock_owner_gone(rq->w0);
     rq->r0 = 0;
     return 0;
 }
-
-static void flag_set(struct tcp_pcb *pcb, struct udp_pcb *u, uint8_t so, int on)
-{
-    if (pcb && on)
-        ip_set_option(pcb, so);
-    else if (pcb)
-        ip_reset_option(pcb, so);
-    if (u && on)
-        ip_set_option(u, so);
-    else if (u)
-        ip_reset_option(u, so);
-}
-
-static int op_setsockopt(struct request *rq)
-{
-    struct sock *s = sock_get(rq);
-    if (!s) {
-        rq->r0 = (uint64_t)-EBADF;
-        return 0;
-    }
-    int on = rq->w2 != 0;
-    uint32_t ms = rq->w2 > 0xffffffffu ? 0xffffffffu : (uint32_t)rq->w2;
-    rq->r0 = 0;
-    switch (rq->w1) {
-    case NET_OPT_REUSEADDR: flag_set(s->tcp, s->udp, SOF_REUSEADDR, on); break;
-    case NET_OPT_KEEPALIVE: flag_set(s->tcp, NULL, SOF_KEEPALIVE, on); break;
-    case NET_OPT_NODELAY:
-        if (s->tcp && !s->listening && on)
-            tcp_nagle_disable(s->tcp);
-        else if (s->tcp && !s->listening)
-            tcp_nagle_enable(s->tcp);
-        break;
-    case NET_OPT_NONBLOCK: s->flags = on ? s->flags | NET_NONBLOCK : s->flags & ~NET_NONBLOCK; break;
-    case NET_OPT_RCVTIMEO: s->rcvtimeo = ms; break;
-    case NET_OPT_SNDTIMEO: s->sndtimeo = ms; break;
-    default: rq->r0 = (uint64_t)-ENOPROTOOPT;
-    }
-    return 0;
-}
-
-static int op_getsockopt(struct request *rq)
-{
-    struct sock *s = sock_get(rq);
-    if (!s) {
-        rq->r0 = (uint64_t)-EBADF;
-        return 0;
-    }
-    rq->r0 = 0;
-    switch (rq->w1) {
-    case NET_OPT_REUSEADDR: rq->r1 = s->tcp ? ip_get_option(s->tcp, SOF_REUSEADDR) != 0
-                                            : s->udp && ip_get_option(s->udp, SOF_REUSEADDR); break;
-    case NET_OPT_KEEPALIVE: rq->r1 = s->tcp && ip_get_option(s->tcp, SOF_KEEPALIVE); break;
-    case NET_OPT_NODELAY: rq->r1 = s->tcp && !s->listening && tcp_nagle_disabled(s->tcp); break;
-    case NET_OPT_NONBLOCK: rq->r1 = !!(s->flags & NET_NONBLOCK); break;
-    case NET_OPT_RCVTIMEO: rq->r1 = s->rcvtimeo; break;
-    case NET_OPT_SNDTIMEO: rq->r1 = s->sndtimeo; break;
-    case NET_OPT_ERROR: rq->r1 = (uint64_t)s->err; s->err = 0; break;
-    case NET_OPT_TYPE: rq->r1 = (uint64_t)s->type; break;
-    case NET_OPT_ACCEPTCONN: rq->r1 = (uint64_t)s->listening; break;
-    case NET_OPT_RCVBUF: rq->r1 = TCP_WND; break;
-    case NET_OPT_SNDBUF: rq->r1 = TCP_SND_BUF; break;
-    default: rq->r0 = (uint64_t)-ENOPROTOOPT;
-    }
-    return 0;
-}
-
-static int op_name(struct request *rq, int peer)
-{
-    struct sock *s = sock_get(rq);
-    if (!s) {
-        rq->r0 = (uint64_t)-EBADF;
-        return 0;
-    }
-    rq->r0 = 0;
-    if (s->tcp)
-        rq->r1 = peer ? addr_from_lwip(&s->tcp->remote_ip, s->tcp->remote_port)
-                      : addr_from_lwip(&s->tcp->local_ip, s->tcp->local_port);
-    else if (s->udp)
-        rq->r1 = peer ? addr_from_lwip(&s->udp->remote_ip, s->udp->remote_port)
-                      : addr_from_lwip(&s->udp->local_ip, s->udp->local_port);
-    if (peer && !s->connected)
-        rq->r0 = (uint64_t)-ENOTCONN;
-    return 0;
-}
-
-static int op_getsockname(struct request *rq) { return op_name(rq, 0); }
-static int op_getpeername(struct request *rq) { return op_name(rq, 1); }
 
 // NET_POLL: see net_proto.h.
 static int op_poll(struct request *rq)
@@ -882,7 +790,7 @@ const server_op sock_ops[NET_OPS] = {
     [NET_SOCKET] = op_socket, [NET_BIND] = op_bind, [NET_LISTEN] = op_listen,
     [NET_ACCEPT] = op_accept, [NET_CONNECT] = op_connect, [NET_SEND] = op_send,
     [NET_RECV] = op_recv, [NET_SENDTO] = op_sendto, [NET_SHUTDOWN] = op_shutdown,
-    [NET_CLOSE] = op_close, [NET_SETSOCKOPT] = op_setsockopt, [NET_GETSOCKOPT] = op_getsockopt,
-    [NET_GETSOCKNAME] = op_getsockname, [NET_GETPEERNAME] = op_getpeername,
+    [NET_CLOSE] = op_close, [NET_SETSOCKOPT] = sockopt_set, [NET_GETSOCKOPT] = sockopt_get,
+    [NET_GETSOCKNAME] = sockname_local, [NET_GETPEERNAME] = sockname_peer,
     [NET_PROC_GONE] = op_proc_gone, [NET_POLL] = op_poll,
 };

@@ -13,7 +13,6 @@
 #include "pipe_proto.h"
 #include "svc_proto.h"
 #include "fs_proto.h"
-#include "net_proto.h"
 
 struct child children[MAX_CHILDREN];
 long death_notif;
@@ -60,26 +59,6 @@ static bool deliver_to_waiter(struct child *c)
     return false;
 }
 
-// Tells the net server a process is gone, so that its sockets go too.
-// The handle comes from init (SVC_CONNECT) on first use; both calls wait
-// at most NET_MS, so a net that is down or hung does not hold proc up.
-#define NET_MS 200
-static void net_proc_gone(int pid)
-{
-    static long net = -1;
-    static const char name[] = "net";
-    struct msg m;
-    if (net < 0) {
-        struct ipc_bufs b = { name, sizeof(name), NULL, 0 };
-        m = (struct msg){ TAG(SVC_CONNECT, 0), 0, 0, 0, 0, 0 };
-        if (ipc_call_timeout(H_SVC, &m, &b, NET_MS) < 0 || !(m.tag & TAG_HANDLE))
-            return;
-        net = (long)m.w2;
-    }
-    m = (struct msg){ TAG(NET_PROC_GONE, 0), (uint64_t)pid, 0, 0, 0, 0 };
-    ipc_call_timeout(net, &m, NULL, NET_MS);
-}
-
 static void child_died(struct child *c, long st)
 {
     c->dead = 1;
@@ -87,7 +66,7 @@ static void child_died(struct child *c, long st)
     sys_handle_close(c->handle);
     struct msg m = { TAG(PIPE_PROC_GONE, 0), (uint64_t)c->pid, 0, 0, 0, 0 };
     ipc_call(H_PIPE, &m, NULL);
-    net_proc_gone(c->pid);
+    netwatch_died(c);
     for (int i = 0; i < MAX_CHILDREN; i++)          // orphans: nobody will wait
         if (children[i].used && children[i].ppid == c->pid) {
             children[i].ppid = 0;
@@ -221,6 +200,7 @@ static int op_spawn(struct request *rq) { return spawn_program(rq); }
 static const server_op ops[PROC_OPS] = {
     [PROC_SPAWN] = op_spawn, [PROC_WAIT] = op_wait, [PROC_KILL] = op_kill,
     [PROC_KILL_GROUP] = op_kill_group, [PROC_LIST] = op_list, [PROC_POWEROFF] = op_poweroff,
+    [PROC_NET_WATCH] = op_net_watch, [PROC_NET_GONE] = op_net_gone,
 };
 
 int main(int argc, char **argv)

@@ -23,6 +23,7 @@ struct child {
     int status;                  // wait status once dead
     int signal;                  // signal that killed it, if we did
     long handle;
+    int net_watch;               // net holds sockets of it: tell net at its death
     char name[32];
 };
 
@@ -31,6 +32,9 @@ extern struct child children[MAX_CHILDREN];
 int spawn_program(struct request *rq);     // spawn.c
 int op_wait(struct request *rq);           // wait.c
 void children_reap(uint64_t bits);
+int op_net_watch(struct request *rq);      // netwatch.c
+int op_net_gone(struct request *rq);
+void netwatch_died(struct child *c);
 struct child *child_find(int pid);
 
 #endif

@@ -129,5 +129,5 @@ TEST(protocol_address_word)
     CHECK(net_addr_valid(w));
     CHECK(!net_addr_valid(w | 1ull << 48));
     CHECK_EQ(w, 0x00001f900f02000aull);
-    CHECK_EQ(sizeof(struct net_ifinfo), 88);
+    CHECK_EQ(sizeof(struct net_ifinfo), 112);
 }
