@@ -26,6 +26,7 @@ struct proc {
     struct proc_exit exit;        // fault address when PROC_FAULTED
     struct notif *death_notif;
     u64 death_bits;
+    u64 ticks, calls, served;     // for top: CPU time in ticks, IPC calls made and taken
 };
 
 struct thread {

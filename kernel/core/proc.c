@@ -258,13 +258,17 @@ int proc_info(u64 index, struct proc_info *out)
         return -E_NOENT;
     struct proc *p = container_of(l, struct proc, all_link);
     *out = (struct proc_info){ .pid = p->pid, .ppid = p->ppid, .prio = -1, .state = 1,
-                               .pages = p->as ? p->as->pages + p->as->tables : 0 };
+                               .pages = p->as ? p->as->pages + p->as->tables : 0,
+                               .base_prio = -1, .ticks = p->ticks, .calls = p->calls,
+                               .served = p->served };
     memcpy(out->name, p->name, sizeof(out->name));
     for (struct list *t = p->threads.next; t != &p->threads; t = t->next) {
         struct thread *th = container_of(t, struct thread, proc_link);
         out->threads++;
         if (th->prio > out->prio)
             out->prio = th->prio;
+        if (th->base_prio > out->base_prio)
+            out->base_prio = th->base_prio;
         if (th->state == T_READY || th->state == T_RUNNING)
             out->state = 0;
         if (out->threads == 1 || th->state == T_RUNNING)

@@ -230,13 +230,11 @@ static long sys_notif_wait(struct trapframe *tf)
 }
 
 // call(handle | timeout_ms << 32, tag, w0, w1, w2, bufs); timeout 0: none.
-// call and reply_recv come from entry.asm's sys_call_entry and
-// sys_reply_recv_entry, which let the IPC fast path (fastpath.c) park
-// the thread; when it applies, these do not return.
+// call and reply_recv: entry.asm's sys_call_entry and
+// sys_reply_recv_entry try the IPC fast path (fastpath.c) first, and
+// come here only if it did not apply.
 long sys_call(struct trapframe *tf)
 {
-    if (likely(ipc_fastpath))
-        fast_call(tf);
     struct handle *h;
     long err = 0;
     if (!lookup((int)A0, KOBJ_ENDPOINT, R_SEND, &h, &err))
@@ -259,8 +257,6 @@ static long sys_reply(struct trapframe *tf) { return ipc_reply((u32)A0, tf, fals
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs)
 long sys_reply_recv(struct trapframe *tf)
 {
-    if (likely(ipc_fastpath))
-        fast_reply_recv(tf);
     return ipc_reply((u32)(A0 >> 32), tf, true);
 }
 

@@ -81,6 +81,8 @@ bool fast_call(struct trapframe *tf)
     /* point of no return */
     list_remove(&r->link);
     sched_timeout_disarm(r);
+    cur->proc->calls++;                         // for top
+    r->proc->served++;
     r->ep = NULL;
     r->prio = prio;
     put_msg(r, tf);

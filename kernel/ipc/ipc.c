@@ -182,6 +182,8 @@ static int deliver(struct thread *from, struct thread *to, bool is_reply)
 // its priority if that is higher.
 static void hold_caller(struct thread *caller, struct thread *receiver)
 {
+    caller->proc->calls++;                       // for top
+    receiver->proc->served++;
     caller->ep = NULL;
     caller->server = receiver->proc;
     caller->handler = receiver;

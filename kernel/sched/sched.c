@@ -384,6 +384,7 @@ void timer_tick(void)
         return;
     }
     c->idle_tsc += rdtsc() - c->timer_irq_tsc;    // the clock's own cost is nobody's work
+    cur->proc->ticks++;                       // CPU time, sampled (top, ps -l)
     if (cur->state != T_RUNNING)
         return;                               // killed from another CPU: the exit leaves it
     if (--cur->slice <= 0) {                  // round-robin among equals; a higher

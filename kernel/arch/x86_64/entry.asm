@@ -15,6 +15,9 @@ extern syscall_table
 extern syscall_attention
 extern sys_call
 extern sys_reply_recv
+extern fast_call
+extern fast_reply_recv
+extern ipc_fastpath
 extern sched_kernel_exit
 extern cpu_smap
 extern big_lock
@@ -268,7 +271,7 @@ syscall_exit_slow:
 ; on as usual and comes back here.
 global sys_call_entry
 global sys_reply_recv_entry
-%macro FAST_ENTRY 1
+%macro FAST_ENTRY 2                 ; the fast path, the general one
     push qword fast_resume
     push rbx
     push rbp
@@ -276,14 +279,19 @@ global sys_reply_recv_entry
     push r13
     push r14
     push r15
-    call %1                         ; rdi: the trapframe, as dispatch set it
+    cmp byte [ipc_fastpath], 0      ; rdi: the trapframe, as dispatch set it
+    je %%general
+    call %1                         ; parks the thread, or returns false
+    lea rdi, [rsp + 64]             ; the trapframe again
+%%general:
+    call %2
     add rsp, 56
     ret
 %endmacro
 sys_call_entry:
-    FAST_ENTRY sys_call
+    FAST_ENTRY fast_call, sys_call
 sys_reply_recv_entry:
-    FAST_ENTRY sys_reply_recv
+    FAST_ENTRY fast_reply_recv, sys_reply_recv
 
 ; A parked thread resumes here once arch_switch or arch_park has popped
 ; its callee-saved registers: back to syscall_done with the result of its

@@ -50,7 +50,11 @@ struct proc_info {
     char name[32];
     unsigned long pages;         // user pages and page tables it holds (4 KiB)
     int cpu;                     // the CPU its (running or first) thread ran on last
-    int pad;
+    int base_prio;               // the highest base priority of its threads (prio: with
+                                 // what IPC lends them)
+    unsigned long ticks;         // timer ticks (1 ms) that found one of its threads running
+    unsigned long calls;         // IPC calls its threads made
+    unsigned long served;        // IPC calls its threads received
 };
 
 // mem_info result: the machine's physical memory in 4 KiB frames.
