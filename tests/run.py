@@ -7,6 +7,7 @@ Each test is one line "ok NAME" or "not ok NAME: why"; the last line is
 Only the standard library is used. QEMU processes are ended by their pid."""
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,6 +131,10 @@ class Shell(Qemu):
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
 
+    # Lines the services print on their own (restarts, the network coming
+    # back) may land after the prompt: they do not hide it.
+    LOG_LINE = re.compile(r"(init|net|e1000|ata|fs|console|pipe|proc): [^\n]*\n\Z")
+
     def run(self, line, timeout=30):
         """Types line + Enter; returns the output up to the next prompt."""
         start = len(self.text())
@@ -138,6 +143,12 @@ class Shell(Qemu):
         while time.time() < end:
             out = self.text()[start:]
             head, sep, rest = out.partition("\n")        # the echoed line
+            while sep and not rest.endswith(self.PROMPT):
+                m = self.LOG_LINE.search(rest)
+                before = rest[:m.start()] if m else ""
+                if not before.endswith((self.PROMPT, "\n")):
+                    break
+                rest = before
             if sep and rest.endswith(self.PROMPT):
                 return rest[:-len(self.PROMPT)]
             if self.proc.poll() is not None:
@@ -401,12 +412,18 @@ def main():
                                 text=True)
         run_selection(["system", "scenario"], skip=("scenario_first_contact",))
         out, _ = four.communicate()
+        detail = False
         for line in out.splitlines():        # its results join ours (not its total)
             if line.startswith("ok cpus4.") or line.startswith("not ok cpus4."):
                 ok = line.startswith("ok ")
                 name = line[3:] if ok else line[7:].split(":", 1)[0]
                 results.append((name, ok))
                 print(line, flush=True)
+                detail = not ok
+            elif detail and not line.startswith(("ok ", "not ok ")):
+                print(line, flush=True)      # what a failure printed after its first line
+            else:
+                detail = False
         if four.returncode not in (0, 1) or not any(n.startswith("cpus4.") for n, _ in results):
             record("cpus4.pass_completes", False, out[-1500:])
         scenario_modules(["scenario_first_contact"])

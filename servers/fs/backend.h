@@ -11,6 +11,9 @@ struct fs_backend {
     void (*set_time)(int64_t now);
     long (*lookup)(const char *path, int nofollow);
     long (*read)(uint64_t ino, uint64_t off, void *buf, uint64_t len);
+    // Optional: a read within one cached block, without a copy (*out
+    // NULL and 0 returned: use read).
+    long (*read_ref)(uint64_t ino, uint64_t off, uint64_t len, const void **out);
     long (*write)(uint64_t ino, uint64_t off, const void *buf, uint64_t len);
     long (*create)(const char *path, int excl);
     long (*mkdir)(const char *path);

@@ -117,6 +117,7 @@ long ext2_lookup_nofollow(struct ext2 *fs, const char *path);
 // Regular files only (-EISDIR for a directory, -EINVAL for other types).
 // Bytes read (0 at or after the end; holes read as zeros).
 long ext2_read(struct ext2 *fs, uint64_t ino, uint64_t off, void *buf, uint64_t len);
+long ext2_read_ref(struct ext2 *fs, uint64_t ino, uint64_t off, uint64_t len, const void **out);
 // Bytes written (short only when the disk fills up); -ENOSPC, -EFBIG.
 long ext2_write(struct ext2 *fs, uint64_t ino, uint64_t off, const void *buf, uint64_t len);
 // Sets the size: grows sparsely or frees the blocks past the new end.

@@ -51,6 +51,7 @@ static long e_lookup(const char *path, int nofollow)
 }
 
 static long e_read(uint64_t ino, uint64_t off, void *buf, uint64_t len) { return ext2_read(&fs, ino, off, buf, len); }
+static long e_read_ref(uint64_t ino, uint64_t off, uint64_t len, const void **out) { return ext2_read_ref(&fs, ino, off, len, out); }
 static long e_write(uint64_t ino, uint64_t off, const void *buf, uint64_t len) { return ext2_write(&fs, ino, off, buf, len); }
 static long e_create(const char *path, int excl) { return ext2_create(&fs, path, excl); }
 static long e_mkdir(const char *path) { return ext2_mkdir(&fs, path); }
@@ -71,6 +72,7 @@ static long e_chown(uint64_t ino, uint32_t u, uint32_t g) { return ext2_chown(&f
 
 static const struct fs_backend ext2_backend = {
     .type = "ext2", .set_time = e_set_time, .lookup = e_lookup, .read = e_read,
+    .read_ref = e_read_ref,
     .write = e_write, .create = e_create, .mkdir = e_mkdir, .truncate = e_truncate,
     .stat = e_stat, .readdir = e_readdir, .unlink = e_unlink, .rmdir = e_rmdir,
     .rename = e_rename, .readlink = e_readlink, .statfs = e_statfs, .sync = e_sync,

@@ -194,6 +194,20 @@ int ext2_bread(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, void *
     return 0;
 }
 
+// Like ext2_bread, but gives the bytes where they are in the cache
+// instead of a copy: valid until the next cache call.
+int ext2_bref(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void **out)
+{
+    struct ext2_cbuf *b;
+    if (off > fs->block_size || len > fs->block_size - off)
+        return ext2_corrupt(fs, "read past the end of a block");
+    int e = cache_get(fs, blk, 1, &b);
+    if (e < 0)
+        return e;
+    *out = b->data + off;
+    return 0;
+}
+
 // Stores len bytes at off of block blk (on the device at the next flush).
 int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void *in)
 {

@@ -55,6 +55,29 @@ long ext2_read(struct ext2 *fs, uint64_t ino, uint64_t off, void *buf, uint64_t 
     return (long)done;
 }
 
+// A read that lies in one allocated block, answered from the block cache
+// without a copy: *out points at the bytes (until the next cache call).
+// Anything else leaves *out NULL and returns 0: the caller uses ext2_read.
+long ext2_read_ref(struct ext2 *fs, uint64_t ino, uint64_t off, uint64_t len, const void **out)
+{
+    struct ext2_inode ind;
+    uint64_t bs = fs->block_size;
+    *out = NULL;
+    int e = file_get(fs, ino, &ind);
+    if (e < 0)
+        return e;
+    if (off >= ind.size)
+        return 0;
+    len = len < ind.size - off ? len : ind.size - off;
+    if (!len || off % bs + len > bs)
+        return 0;
+    long b = ext2_bmap(fs, &ind, off / bs, 0, NULL);
+    if (b <= 0)
+        return b;
+    e = ext2_bref(fs, (uint32_t)b, (uint32_t)(off % bs), (uint32_t)len, out);
+    return e < 0 ? e : (long)len;
+}
+
 // Writes n bytes at boff of logical block lblk of ind, allocating it;
 // a new block gets zeros around the data.
 static int write_block(struct ext2 *fs, struct ext2_inode *ind, uint64_t lblk, uint32_t boff,

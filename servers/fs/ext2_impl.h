@@ -96,6 +96,7 @@ int ext2_sb_put(struct ext2 *fs);
 int ext2_cache_init(struct ext2 *fs);
 void ext2_cache_free(struct ext2 *fs);
 int ext2_bread(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, void *out);
+int ext2_bref(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void **out);
 int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void *in);
 int ext2_bzero(struct ext2 *fs, uint32_t blk);
 int ext2_flush(struct ext2 *fs);

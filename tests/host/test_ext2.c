@@ -84,6 +84,37 @@ static void read_tree(const char *opts, int big)
     CHECK(h_fsck(img));
 }
 
+// ext2_read_ref answers a read within one block from the cache (the
+// same bytes as ext2_read), and leaves any other read to ext2_read.
+static void read_refs(const char *opts, uint64_t bs)
+{
+    char img[256];
+    struct hdev h;
+    const char *src = make_tree("tree_ref", 0);
+    h_path(img, "ref.img");
+    CHECK_EQ(h_mkfs(img, opts, "4M", src), 0);
+    CHECK_EQ(h_open(&h, img), 0);
+    uint8_t *b = h_pattern(5 * MIB, 7);
+    long ino = ext2_lookup(&h.fs, "/double");
+    const void *at = NULL;
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 2 * bs, bs, &at), (long)bs);
+    CHECK(at && !memcmp(at, b + 2 * bs, bs));
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 3 * bs + 10, 100, &at), 100);
+    CHECK(at && !memcmp(at, b + 3 * bs + 10, 100));
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, bs - 10, 20, &at), 0);    // two blocks
+    CHECK(at == NULL);
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 300 * KIB - 5, 100, &at), 5);  // the end
+    CHECK(at && !memcmp(at, b + 300 * KIB - 5, 5));
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 300 * KIB, 100, &at), 0);
+    CHECK(at == NULL);
+    CHECK_EQ(ext2_read_ref(&h.fs, EXT2_ROOT_INO, 0, 10, &at), -EISDIR);
+    free(b);
+    CHECK(h_close(&h, 1));
+}
+
+TEST(read_ref_4k) { read_refs("-b 4096 -I 256", 4096); }
+TEST(read_ref_1k) { read_refs("-b 1024 -I 128", 1024); }
+
 TEST(read_mkfs_files_1k) { read_tree("-b 1024 -I 128", 0); }
 TEST(read_mkfs_files_4k_double_indirect) { read_tree("-b 4096 -I 256", 1); }
 TEST(read_mkfs_files_2k) { read_tree("-b 2048 -I 256", 0); }
