@@ -37,7 +37,7 @@ ROWS = [
     ("tcp_stream_guest_to_host", "tcp_stream_guest_to_host", "tcp_stream_guest_to_host",
      "per MiB sent to the host over TCP (e1000)"),
     ("udp_echo_roundtrip", "udp_echo_roundtrip", "udp_echo_roundtrip",
-     "64-byte UDP datagram there and back over loopback"),
+     "64-byte UDP datagram from the host to the guest and back (e1000)"),
 ]
 NET_KEYS = ("tcp_stream_host_to_guest", "tcp_stream_guest_to_host", "udp_echo_roundtrip")
 
@@ -170,10 +170,13 @@ def linux_boot(vmlinuz, initrd, timeout=900):
     Returns the output and the host side's errors."""
     sys.path.insert(0, os.path.join(ROOT, "tools"))
     import bench  # noqa: E402  (its QEMU command line and network host side)
-    ports = [bench.free_port(), bench.free_port()]
+    ports = [bench.free_port(), bench.free_port(), bench.FramePipe()]   # as bench.session
     cmd = list(bench.run.QEMU)
     nic = cmd.index("-nic") + 1
-    cmd[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (p, g) for p, g in zip(ports, (7801, 7802)))
+    cmd[nic] += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (p, g)
+                        for p, g in zip(ports, (7801, 7802))) + ",id=n0"
+    cmd += ports[2].qemu_args("n0")
+    ports[2].start()
     cmd[1:1] = ["-cpu", "qemu64", "-icount", "shift=0,align=off,sleep=off"]
     cmd += ["-smp", "1", "-kernel", vmlinuz, "-initrd", initrd,
             "-append", "console=ttyS0 quiet panic=-1"]
