@@ -1,12 +1,16 @@
 // ps: lists the live processes, one row each, sorted by pid, with the
 // CPU each runs or last ran on and the memory each holds (KiB of user
 // pages and page tables).
-// usage: ps
+// usage: ps [-l]
+// -l: the long form, top's columns once: priority (base/effective when IPC
+// lends it more), state (R runnable, S blocked), CPU time, IPC calls made
+// and served, pages, and the restarts of services ("-" for the rest).
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <osapi.h>
+#include "procview.h"
 
 static int by_pid(const void *a, const void *b)
 {
@@ -14,8 +18,33 @@ static int by_pid(const void *a, const void *b)
     return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-int main(void)
+// ps -l.
+static int long_list(void)
 {
+    struct pv_proc *procs;
+    char line[256];
+    int n = pv_sample(&procs);
+    if (n < 0) {
+        fprintf(stderr, "ps: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("%s\n", pv_long_header);
+    for (int i = 0; i < n; i++) {
+        pv_line_long(line, sizeof line, &procs[i]);
+        printf("%s\n", line);
+    }
+    free(procs);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "-l"))
+        return long_list();
+    if (argc > 1) {
+        fprintf(stderr, "usage: ps [-l]\n");
+        return 2;
+    }
     struct os_procinfo *procs = NULL;
     int max = 64, n;
 

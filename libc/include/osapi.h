@@ -37,6 +37,10 @@ struct os_procinfo {
     char name[32];
     unsigned long pages;         // memory it holds: 4 KiB pages (with page tables)
     int cpu;                     // the CPU it runs or last ran on
+    int base_prio;               // its threads' highest base priority (prio: with what
+                                 // IPC lends them)
+    unsigned long ticks;         // 1 ms timer ticks that found it running, summed over CPUs
+    unsigned long calls, served; // IPC calls its threads made, and received
 };
 
 // Fills up to max entries with the live processes; returns the count.

@@ -130,7 +130,7 @@ int os_proc_list(struct os_procinfo *out, int max)
         if (got <= 0)
             return got < 0 && n == 0 ? (int)rpc_result(got) : n;
         out[n] = (struct os_procinfo){ e.pid, e.ppid, e.pgid, e.prio, e.threads, e.state == 0, "",
-                                       e.pages, e.cpu };
+                                       e.pages, e.cpu, e.base_prio, e.ticks, e.calls, e.served };
         memcpy(out[n].name, e.name, sizeof(out[n].name));
     }
     return n;

@@ -45,8 +45,11 @@ struct proc_entry {
     int32_t threads, state;      // state: 0 running, 1 sleeping
     char name[32];
     uint64_t pages;              // user pages and page tables (4 KiB each)
-    int32_t cpu, pad;            // the CPU it runs or last ran on
+    int32_t cpu;                 // the CPU it runs or last ran on
+    int32_t base_prio;           // its threads' highest base priority (prio: with IPC's loans)
+    uint64_t ticks;              // 1 ms timer ticks that found it running (per CPU)
+    uint64_t calls, served;      // IPC calls its threads made, and received
 };
-_Static_assert(sizeof(struct proc_entry) == 72, "proc_entry layout");
+_Static_assert(sizeof(struct proc_entry) == 96, "proc_entry layout");
 
 #endif

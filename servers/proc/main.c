@@ -172,7 +172,7 @@ static int op_list(struct request *rq)
     }
     struct child *c = child_find(pi.pid);
     e = (struct proc_entry){ pi.pid, pi.ppid, c ? c->pgid : pi.pid, pi.prio, pi.threads, pi.state, "",
-                             pi.pages, pi.cpu, 0 };
+                             pi.pages, pi.cpu, pi.base_prio, pi.ticks, pi.calls, pi.served };
     if (c && c->ppid)
         e.ppid = c->ppid;
     memcpy(e.name, pi.name, sizeof(e.name));
