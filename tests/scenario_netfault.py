@@ -2,8 +2,9 @@
 QEMU's gateway (10.0.2.2) answers, an address nobody answers gives a
 clear error and exit 1; 16 MiB sent by the host (a Python socket through
 a forward bound to 127.0.0.1) arrive whole over one TCP connection while
-the e1000 driver is killed, again while it is hung, and again after its
-registers and memory were scribbled on (svc fault e1000 wild); the net server
+the e1000 driver crashes, again while it is killed, again while it is
+hung, and again after its registers and memory were scribbled on (svc
+fault e1000 wild); the net server
 killed in the middle of a transfer makes the guest's program fail with a
 clear error (no hang), and the next transfer after net's restart works;
 chaos faults the NIC driver and net too, and the network works after."""
@@ -58,8 +59,8 @@ def pid_of(sh, name):
 
 
 def driver_faults(sh, record, port, guest_port):
-    for name, how in (("killed", "kill %d"), ("hung", "svc fault e1000 hang"),
-                      ("wild", "svc fault e1000 wild 12345")):
+    for name, how in (("crashed", "svc fault e1000 crash"), ("killed", "kill %d"),
+                      ("hung", "svc fault e1000 hang"), ("wild", "svc fault e1000 wild 12345")):
         pid = pid_of(sh, "e1000")
         start = len(sh.text())
         fault = how % pid if "%d" in how else how
