@@ -34,21 +34,8 @@ for tool in apt-get apt-cache dpkg; do
     command -v "$tool" >/dev/null 2>&1 || fail "$tool not found"
 done
 
-mkdir -p "$APT/lists/partial" "$APT/sources.list.d" "$APT/cache/archives/partial" \
-         "$APT/preferences.d" "$OUT/dl"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-SIGNED=""
-[ -f "$KEYRING" ] && SIGNED="[signed-by=$KEYRING] "
-echo "deb $SIGNED$MIRROR $SUITE main" > "$APT/sources.list"
-APT_OPTS="-o Dir::Etc::SourceList=$APT/sources.list
- -o Dir::Etc::SourceParts=$APT/sources.list.d
- -o Dir::State::Lists=$APT/lists
- -o Dir::Cache=$APT/cache
- -o Dir::Etc::Preferences=$APT/preferences
- -o Dir::Etc::PreferencesParts=$APT/preferences.d
- -o APT::Architecture=amd64
- -o APT::Sandbox::User=root
- -o Debug::NoLocking=1"
+. "$(dirname "$0")/apt-private.sh"
+private_apt deb
 
 echo "linux: apt-get update of $APT/sources.list ($MIRROR $SUITE)"
 # shellcheck disable=SC2086 # APT_OPTS is a list of words on purpose

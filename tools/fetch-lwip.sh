@@ -53,23 +53,8 @@ mirror() {
 MIRROR=$(mirror)
 [ -n "$MIRROR" ] || MIRROR=http://deb.debian.org/debian
 
-mkdir -p "$APT/lists/partial" "$APT/sources.list.d" "$APT/cache/archives/partial" \
-         "$APT/preferences.d" "$OUT/dl"
-# Debian's archive key, when the keyring is where Debian 12 puts it;
-# otherwise apt's own trusted keys decide.
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-SIGNED=""
-[ -f "$KEYRING" ] && SIGNED="[signed-by=$KEYRING] "
-echo "deb-src $SIGNED$MIRROR $SUITE main" > "$APT/sources.list"
-# Only the private list, keyring and folders: nothing of /etc/apt/sources*.
-APT_OPTS="-o Dir::Etc::SourceList=$APT/sources.list
- -o Dir::Etc::SourceParts=$APT/sources.list.d
- -o Dir::State::Lists=$APT/lists
- -o Dir::Cache=$APT/cache
- -o Dir::Etc::Preferences=$APT/preferences
- -o Dir::Etc::PreferencesParts=$APT/preferences.d
- -o APT::Sandbox::User=root
- -o Debug::NoLocking=1"
+. "$(dirname "$0")/apt-private.sh"
+private_apt deb-src
 
 echo "lwip: apt-get update of $APT/sources.list ($MIRROR $SUITE)"
 # shellcheck disable=SC2086 # APT_OPTS is a list of words on purpose

@@ -182,20 +182,8 @@ static void block_copy(void *d, const void *s, size_t n)
     memcpy(d, s, n);
 }
 
-int ext2_bread(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, void *out)
-{
-    struct ext2_cbuf *b;
-    if (off > fs->block_size || len > fs->block_size - off)
-        return ext2_corrupt(fs, "read past the end of a block");
-    int e = cache_get(fs, blk, 1, &b);
-    if (e < 0)
-        return e;
-    block_copy(out, b->data + off, len);
-    return 0;
-}
-
-// Like ext2_bread, but gives the bytes where they are in the cache
-// instead of a copy: valid until the next cache call.
+// Where len bytes at off of block blk are in the cache (read from the
+// disk if need be): valid until the next cache call.
 int ext2_bref(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void **out)
 {
     struct ext2_cbuf *b;
@@ -205,6 +193,17 @@ int ext2_bref(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const v
     if (e < 0)
         return e;
     *out = b->data + off;
+    return 0;
+}
+
+// Copies len bytes at off of block blk into out.
+int ext2_bread(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, void *out)
+{
+    const void *at = NULL;
+    int e = ext2_bref(fs, blk, off, len, &at);
+    if (e < 0)
+        return e;
+    block_copy(out, at, len);
     return 0;
 }
 

@@ -28,17 +28,29 @@ static int file_get(struct ext2 *fs, uint64_t ino, struct ext2_inode *ind)
     return ext2_is_dir(ind) ? -EISDIR : !ext2_is_reg(ind) ? -EINVAL : 0;
 }
 
+// The part of a read at off that lies in file ino: *len cut at the end
+// of the file (0 past it) and at READ_MAX; the inode in *ind.
+static int read_span(struct ext2 *fs, uint64_t ino, uint64_t off, uint64_t *len,
+                     struct ext2_inode *ind)
+{
+    int e = file_get(fs, ino, ind);
+    if (e < 0)
+        return e;
+    uint64_t left = off < ind->size ? ind->size - off : 0;
+    *len = *len < left ? *len : left;
+    *len = *len < READ_MAX ? *len : READ_MAX;
+    return 0;
+}
+
+// Reads up to len bytes at off of file ino into buf: the count, 0 at
+// the end of the file, or a negative errno.
 long ext2_read(struct ext2 *fs, uint64_t ino, uint64_t off, void *buf, uint64_t len)
 {
     struct ext2_inode ind;
     uint64_t done = 0, bs = fs->block_size;
-    int e = file_get(fs, ino, &ind);
+    int e = read_span(fs, ino, off, &len, &ind);
     if (e < 0)
         return e;
-    if (off >= ind.size)
-        return 0;
-    len = len < ind.size - off ? len : ind.size - off;
-    len = len < READ_MAX ? len : READ_MAX;
     while (done < len) {
         uint64_t pos = off + done;
         uint32_t boff = (uint32_t)(pos % bs), n = (uint32_t)(bs - boff);
@@ -63,14 +75,9 @@ long ext2_read_ref(struct ext2 *fs, uint64_t ino, uint64_t off, uint64_t len, co
     struct ext2_inode ind;
     uint64_t bs = fs->block_size;
     *out = NULL;
-    int e = file_get(fs, ino, &ind);
-    if (e < 0)
+    int e = read_span(fs, ino, off, &len, &ind);
+    if (e < 0 || !len || off % bs + len > bs)
         return e;
-    if (off >= ind.size)
-        return 0;
-    len = len < ind.size - off ? len : ind.size - off;
-    if (!len || off % bs + len > bs)
-        return 0;
     long b = ext2_bmap(fs, &ind, off / bs, 0, NULL);
     if (b <= 0)
         return b;

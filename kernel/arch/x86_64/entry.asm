@@ -307,6 +307,7 @@ global arch_park
 arch_park:
     mov [rdi], rsi
     mov rsp, rdx
+switch_restore:                     ; the other thread's state (arch_switch too)
     pop r15
     pop r14
     pop r13
@@ -327,13 +328,7 @@ arch_switch:
     push r15
     mov [rdi], rsp
     mov rsp, rsi
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbp
-    pop rbx
-    ret
+    jmp switch_restore
 
 ; arch_user_copy(dst, src, len) -> 0, or -1 if a page fault stopped it.
 ; One side is a user range of the active address space, already checked
