@@ -245,11 +245,17 @@ def edit_vga(Shell, tmp, disk, record):
             for k in names.split():
                 mon.sendall(("sendkey %s\n" % k).encode())
                 time.sleep(0.12)
+        def screen_until(ready, timeout=30):   # the screen once ready(rows), or the last
+            end = time.time() + timeout
+            while True:
+                rows, attrs = vga_screen(mon, tmp)
+                if ready(rows) or time.time() > end:
+                    return rows, attrs
+                time.sleep(0.3)
         keys("e d i t spc slash t m p slash v ret")
-        time.sleep(1.5)
+        screen_until(lambda r: "/tmp/v" in r[24])           # edit has drawn its screen
         keys("h i ret t h e r e up end shift-1 down home shift-t delete ctrl-s")
-        time.sleep(1.5)
-        rows, attrs = vga_screen(mon, tmp)
+        rows, attrs = screen_until(lambda r: r[24].startswith(" wrote"))
         keys("ctrl-q")
         time.sleep(1)
         got = sh.run("cat /tmp/v")

@@ -181,20 +181,30 @@ static void name_checks(void)
           "a name resolved without a resolver");
 }
 
+// perror's line in one write, so that other processes' output on the
+// console (the shell's prompt, init's messages) cannot land inside it.
+static void say_error(const char *what)
+{
+    char line[160];
+    int n = snprintf(line, sizeof(line), "sock_check: %s: %s\n", what, strerror(errno));
+    if (n > 0)
+        write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
 static int serve(int port)
 {
     struct sockaddr_in a = addr("0.0.0.0", port);
     int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
     setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1)) {
-        perror("sock_check: listen");
+        say_error("listen");
         return 1;
     }
     printf("listening on %d\n", port);
     fflush(stdout);
     int c = accept(l, NULL, NULL);
     if (c < 0) {
-        perror("sock_check: accept");
+        say_error("accept");
         return 1;
     }
     static uint8_t buf[65536];
@@ -207,7 +217,7 @@ static int serve(int port)
         total += (unsigned long)n;
     }
     if (n < 0)
-        perror("sock_check: recv");
+        say_error("recv");
     char reply[64];
     int len = snprintf(reply, sizeof(reply), "got %lu bytes sum %lu\n", total, (unsigned long)sum);
     send(c, reply, (size_t)len, 0);
