@@ -48,6 +48,7 @@ static struct line line;
 static struct reader readers[MAX_READERS];   // waiting, oldest first (a ring)
 static unsigned readers_head, readers_count;
 static uint64_t fg_pgid;                     // ^C ends this group (0: none)
+static int intr_pending;                     // ^C came while no group had the foreground
 static char read_buf[LINE_MAX];              // payload of a direct reply
 static char defer_buf[LINE_MAX];             // payload of a deferred reply
 static struct line_echo echo;
@@ -71,6 +72,8 @@ static void mode_default(struct con_mode *m)
 static void mode_set(const struct con_mode *m, int flush)
 {
     mode = *m;
+    if (!(mode.lflag & CON_ISIG))
+        intr_pending = 0;        // e.g. the shell's editor at the prompt: ^C is its key now
     line_set_mode(&line, mode.iflag, mode.lflag, flush);
 }
 
@@ -192,11 +195,15 @@ static void serve_readers(void)
 }
 
 // ^C: asks proc to send SIGINT to the foreground group. Blocks on proc;
-// errors (no proc handle yet, proc gone) are ignored.
+// errors (no proc handle yet, proc gone) are ignored. A ^C typed after a
+// command line was entered but before the shell gave its job the
+// foreground is kept for that job (see con_set_fg).
 static void interrupt_fg(void)
 {
-    if (!fg_pgid)
+    if (!fg_pgid) {
+        intr_pending = 1;
         return;
+    }
     struct msg m = { TAG(PROC_KILL_GROUP, 0), fg_pgid, SIGINT, 0, 0, 0 };
     ipc_call(CON_H_PROC, &m, NULL);
 }
@@ -289,6 +296,8 @@ static int con_read(struct request *rq)
 // CON_SET_FG: w0 is the process group ^C interrupts (0: none). When the
 // foreground is taken from a group, the terminal goes back to its default
 // mode and the screen's attributes to plain (see the top of this file).
+// A ^C that came while no group had the foreground goes to the group that
+// gets it now: the user pressed it for the job just started.
 static int con_set_fg(struct request *rq)
 {
     struct con_mode m;
@@ -298,7 +307,11 @@ static int con_set_fg(struct request *rq)
         vga_reset();
         serve_readers();
     }
+    int deliver = !fg_pgid && rq->w0 && intr_pending;
     fg_pgid = rq->w0;
+    intr_pending = 0;
+    if (deliver)
+        interrupt_fg();
     rq->r0 = 0;
     return 0;
 }

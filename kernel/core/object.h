@@ -133,6 +133,7 @@ static inline struct thread *thread_by_token(u32 token)
 void thread_new_token(struct thread *t);
 void kobj_destroy(struct kobj *o);
 void thread_reap(struct thread *t);
+void proc_finish(struct proc *p);
 
 // sched.c
 void sched_init(void);

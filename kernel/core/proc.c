@@ -190,10 +190,10 @@ void thread_kill(struct thread *t)
 }
 
 // The end of a dead process, once no CPU runs a thread of it any more
-// (else the last of them to leave its CPU comes here from thread_reap):
+// (else the last of them to leave its CPU comes here from switch_to):
 // its address space goes, and only then is its death signalled, so that
 // whoever waits for it never sees it still running somewhere.
-static void proc_finish(struct proc *p)
+void proc_finish(struct proc *p)
 {
     if (p->state == PROC_RUNNING || !list_empty(&p->threads) || sched_proc_on_cpu(p))
         return;
@@ -209,8 +209,8 @@ static void proc_finish(struct proc *p)
     }
 }
 
-// Frees a dead thread's stack; the last thread of a dead process to leave
-// its CPU also takes its address space with it.
+// Frees a dead thread's stack (its CPU has left it); finishes its process
+// if no CPU runs a thread of it any more.
 void thread_reap(struct thread *t)
 {
     struct proc *p = t->proc;

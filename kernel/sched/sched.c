@@ -159,6 +159,8 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
         as_activate(next->proc ? next->proc->as : NULL);
         arch_iopb_load(next->proc ? next->proc->iopb : NULL);
     }
+    if (prev->state == T_DEAD && prev->proc)
+        proc_finish(prev->proc);              // this CPU has left it: its death may be signalled
     arch_set_kstack(c, (u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
     arch_fpu_restore(&next->fpu);
     arch_switch(&prev->ksp, next->ksp);

@@ -52,12 +52,14 @@ const char *t_smp_parallel(void);
 const char *t_smp_ipi_preempt(void);
 const char *t_smp_unmap_shootdown(void);
 const char *t_smp_kill_running(void);
+const char *t_smp_kill_death_prompt(void);
 const char *t_smp_pi_cross_cpu(void);
 #define KTEST_SMP_TESTS \
     { "smp_parallel", t_smp_parallel, 3 }, \
     { "smp_ipi_preempt", t_smp_ipi_preempt, 2 }, \
     { "smp_unmap_shootdown", t_smp_unmap_shootdown, 2 }, \
     { "smp_kill_running", t_smp_kill_running, 4 }, \
+    { "smp_kill_death_prompt", t_smp_kill_death_prompt, 2 }, \
     { "smp_pi_cross_cpu", t_smp_pi_cross_cpu, 2 },
 
 // ktest_iso.c: no handle, no access.

@@ -174,6 +174,47 @@ const char *t_smp_kill_running(void)
     return NULL;
 }
 
+static volatile long victim_status, victim_dead;
+static long victim_proc;
+static uint64_t victim_bit;
+
+static void victim_waiter(long arg)
+{
+    (void)arg;
+    victim_status = wait_death(victim_proc, victim_bit);
+    victim_dead = 1;
+    sys_notif_signal(done_notif, 1l << 21);
+}
+
+// A process spinning on CPU 1 is killed while a thread of ours, alone at
+// its priority there, is ready to take CPU 1: the CPU switches to that
+// thread and never switches again, yet the death is signalled at once
+// (when the CPU leaves the dead thread, not at some later switch).
+const char *t_smp_kill_death_prompt(void)
+{
+    stop_all = 0;
+    victim_dead = 0;
+    victim_proc = run("t_fault", "spin", NULL, 0, &victim_bit);
+    EXPECT(victim_proc >= 0, "spawn: %ld", victim_proc);
+    EXPECT(sys_proc_cpus(victim_proc, 2) == 0, "pin it to CPU 1");
+    long pid = sys_proc_pid(victim_proc);
+    EXPECT(start_spinner(0, 20, 2) >= 0, "our thread on CPU 1");
+    for (int i = 0; i < 2000 && pid_on(1) != pid; i++)
+        sys_sleep(1);
+    EXPECT(pid_on(1) == pid, "it does not run on CPU 1");
+    long proc = victim_proc;
+    EXPECT(thread_start(victim_waiter, 0, 25, 16384) >= 0, "waiter");
+    EXPECT(sys_proc_kill(proc) == 0, "kill");
+    for (int i = 0; i < 2000 && !victim_dead; i++)
+        sys_sleep(1);
+    int dead = victim_dead;
+    stop_all = 1;
+    wait_bits(dead ? (1l << 16) | (1l << 21) : 1l << 16);   // one wait may bring both
+    EXPECT(dead, "no death signalled within 2 s of the kill (CPU 1 runs pid %ld)", pid_on(1));
+    EXPECT((victim_status >> 32) == PROC_KILLED, "status %lx", victim_status);
+    return NULL;
+}
+
 // The three-priority test (ktest_rt.c) with the server and the hog on
 // CPU 1 and the clients on CPU 0: the high client's call lends the
 // server its priority across CPUs, so the server preempts the hog there.
