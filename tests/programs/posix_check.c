@@ -352,8 +352,8 @@ static void check_times(void)
     unlink(at("clink"));
     utime(at("c.log"), NULL);
     stat(at("c.log"), &st);
-    long d = (long)(time(NULL) - st.st_mtime);
-    printf("utime NULL: now %d, missing: %s\n", d >= 0 && d <= 2,
+    long d = (long)(time(NULL) - st.st_mtime);   // Linux: time() may lag a file's stamp a tick
+    printf("utime NULL: now %d, missing: %s\n", d >= -1 && d <= 2,
            err_name(utime(at("missing"), NULL) ? errno : 0));
 }
 
@@ -404,9 +404,9 @@ static void check_time(void)
     char buf[100];
     gettimeofday(&tv, NULL);
     time_t now = time(NULL);
-    long diff = (long)(now - tv.tv_sec);
+    long diff = (long)(now - tv.tv_sec);         // Linux: time() is the coarser clock
     printf("time and gettimeofday agree: %d, after 2024: %d, usec in range: %d\n",
-           diff >= 0 && diff <= 1, now > 1704067200, tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+           diff >= -1 && diff <= 1, now > 1704067200, tv.tv_usec >= 0 && tv.tv_usec < 1000000);
     time_t t = 1700000000;
     setenv("TZ", "UTC0", 1);
     tzset();
