@@ -208,13 +208,24 @@ void arch_timer_init(void)
 
 // ---- IO-APIC ----
 
+// The IO-APIC's registers are reached through an index and a data
+// register, so a write is two accesses; trap_dispatch masks a level line
+// before it takes the big kernel lock, while another CPU may be
+// unmasking a line under it. This lock keeps each pair together (else
+// one line's entry could be written into another's). Interrupts are off
+// wherever it is taken.
+static volatile u32 ioapic_lock;
+
 static void ioapic_set(int gsi, bool masked)
 {
     u32 pin = (u32)gsi - ioapic_gsi_base;
     if (pin >= ioapic_pins)
         return;
+    while (__atomic_exchange_n(&ioapic_lock, 1, __ATOMIC_ACQUIRE))
+        __builtin_ia32_pause();
     ioapic_write(0x11 + 2 * pin, cpus[0].apic_id << 24);
     ioapic_write(0x10 + 2 * pin, (u32)(IRQ_BASE + gsi) | gsi_flags[gsi] | (masked ? 1u << 16 : 0));
+    __atomic_store_n(&ioapic_lock, 0, __ATOMIC_RELEASE);
 }
 
 // IRQ numbers are GSIs, which are the ISA numbers for every ISA line but
