@@ -4,7 +4,6 @@
 // pointer goes through copy_in/copy_out, every handle through a lookup.
 #include "object.h"
 #include "uapi/syscalls.h"
-#include "trace.h"
 
 typedef long (*syscall_fn)(struct trapframe *tf);
 long sys_call(struct trapframe *tf);
