@@ -4,17 +4,19 @@ middle, and turns the dump into build/trace.json and build/trace.svg.
 
     tools/trace_run.py [--cmd 'cat /big.bin'] [--cpus N] [--delay S] [--out DIR]
 
-It builds a disk image like the tests' (build/root plus /big.bin, 2 MiB
+It builds a disk image like the tests' (build/root plus /big.bin, 6 MiB
 of text), boots build/os.iso in QEMU (user networking with restrict=on),
 types at the shell
 
-    (sleep DELAY; svc fault ata crash) & trace -o /trace.bin -- CMD | wc -c
+    (sleep DELAY; svc fault ata crash) & trace -b 16384 -o /trace.bin -- CMD | wc -c
 
 (the output goes through a pipe to wc, so the command runs at the speed of
 the disk, not of the serial console, and the crash lands in the middle of
 its reads), waits for the dump, powers off, copies /trace.bin out of the image with
 debugfs and runs tools/trace2json and tools/trace2svg on it. Prints the
-paths it wrote; exit status 1 if a step failed. tests/scenario_trace.py
+paths it wrote; exit status 1 if a step failed. If the crash came after
+the command had ended (a faster machine), it tries again with half the
+delay, twice at most. tests/scenario_trace.py
 runs this same script. Only the standard library; QEMU is ended by its
 pid if it does not power off."""
 import argparse
@@ -30,12 +32,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 QEMU = ["qemu-system-x86_64", "-m", "1G", "-no-reboot", "-display", "none", "-serial", "stdio",
         "-nic", "user,model=e1000,restrict=on"]
-BIG_LINES = 32768                             # 64-byte lines: 2 MiB
+BIG_LINES = 98304                             # 64-byte lines: 6 MiB
 
 
 def big_file():
-    return "".join("line %06d of /big.bin, read while the disk driver dies .........\n" % i
-                   for i in range(BIG_LINES)).encode()
+    return "".join(("line %06d of /big.bin, read while the disk driver dies " % i).ljust(63, ".")
+                   + "\n" for i in range(BIG_LINES)).encode()
 
 
 def make_disk(tmp):
@@ -98,20 +100,23 @@ class Console:
 
 def record(img, cmd, cpus, delay, log):
     """Boots, records cmd with ata crashed after delay seconds, powers
-    off. Returns an error message or None."""
+    off. Returns (error message or None, whether ata died before the
+    command ended)."""
     q = Console(img, cpus)
     try:
         if not q.wait_for("$ ", 120):
-            return "no shell prompt"
+            return "no shell prompt", False
         start = len(q.text())
-        q.type("(sleep %s; svc fault ata crash) & trace -o /trace.bin -- %s | wc -c"
+        q.type("(sleep %s; svc fault ata crash) & trace -b 16384 -o /trace.bin -- %s | wc -c"
                % (delay, cmd))
         if not q.wait_for("trace: ", 600, start) or not q.wait_for(" records ", 60, start):
-            return "no dump line from trace"
+            return "no dump line from trace", False
+        out = q.text()[start:]
+        in_time = "init: ata died" in out[:out.index(" records ")]
         q.wait_for("restarted in", 30, start)
         q.type("poweroff")
         q.stop()
-        return None
+        return None, in_time
     finally:
         if q.proc.poll() is None:
             os.kill(q.proc.pid, 9)
@@ -147,7 +152,13 @@ def run(cmd="cat /big.bin", cpus=1, delay="0.3", out=BUILD):
     try:
         img = make_disk(tmp)
         paths = {"log": os.path.join(out, "trace.log"), "dump": os.path.join(out, "trace.bin")}
-        err = record(img, cmd, cpus, delay, paths["log"])
+        for attempt in range(3):
+            err, in_time = record(img, cmd, cpus, delay, paths["log"])
+            if err or in_time:
+                break
+            delay = "%g" % (float(delay) / 2)
+            print("make trace: ata died after the command ended; again with --delay %s" % delay,
+                  file=sys.stderr)
         if err:
             return err, paths
         if not copy_out(img, paths["dump"]):

@@ -18,7 +18,6 @@ struct trace_ring {
 
 static struct trace_ring rings[TRACE_CPUS_MAX];
 static u64 ring_pages;            // pages per ring, 0: none allocated
-static u64 start_tsc, start_tick, stop_tsc, stop_tick;
 
 // The next record of this CPU's ring, filled with the time and type.
 static struct trace_rec *rec_next(int type)
@@ -127,28 +126,17 @@ static long trace_start(u64 bytes)
         }
         rings[i].cap = ring_pages * PAGE_SIZE / sizeof(struct trace_rec);
     }
-    start_tsc = rdtsc();
-    start_tick = sched_ticks();
     trace_on = true;
     return 0;
 }
 
-static void trace_stop(void)
-{
-    if (trace_on) {
-        stop_tsc = rdtsc();
-        stop_tick = sched_ticks();
-    }
-    trace_on = false;
-}
+static void trace_stop(void) { trace_on = false; }
 
 static long trace_status(u64 ubuf)
 {
     struct trace_status s = { .on = trace_on, .ncpus = (u32)ncpus,
                               .bytes = ring_pages * PAGE_SIZE * (u64)ncpus };
-    u64 tsc = trace_on ? rdtsc() : stop_tsc, tick = trace_on ? sched_ticks() : stop_tick;
-    if (tick > start_tick + 10)              // the timer ticks every millisecond
-        s.tsc_hz = (tsc - start_tsc) * 1000 / (tick - start_tick);
+    s.tsc_hz = arch_tsc_hz;
     for (int i = 0; i < ncpus && i < TRACE_CPUS_MAX; i++) {
         s.written[i] = rings[i].written;
         s.kept[i] = rings[i].written < rings[i].cap ? rings[i].written : rings[i].cap;
