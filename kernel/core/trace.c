@@ -9,6 +9,7 @@
 #include "uapi/trace.h"
 
 bool trace_on;
+_Static_assert(MAX_CPUS <= TRACE_CPUS_MAX, "a ring for every CPU");
 
 struct trace_ring {
     struct trace_rec *rec;
