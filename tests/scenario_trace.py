@@ -60,7 +60,33 @@ def check_svg(path, record):
            any(t.startswith("restart ata") for t in texts), repr(texts[:40]))
 
 
+def shell_commands(Shell, record):
+    """trace start / stop / dump at the shell, and its errors."""
+    sh = Shell()
+    try:
+        if not sh.ready:
+            record("scenario.trace_shell_commands", False, "no prompt")
+            return
+        out = [sh.run(l, timeout=60) or "" for l in (
+            "trace start -b 256", "ls / > /tmp/ls.out", "trace stop", "trace dump /tmp/t.bin",
+            "ls -l /tmp/t.bin", "trace start -b 1; echo status $?", "trace dump; echo status $?")]
+        m = [l for l in out[3].splitlines() if l.startswith("trace: ")]
+        n = int(m[0].split()[1]) if m and m[0].split()[1].isdigit() else 0
+        record("scenario.trace_shell_dump", n > 0 and "/tmp/t.bin" in out[3] and
+               "t.bin" in out[4], repr(out[3:5]))
+        # header 48, process and thread entries 32 each, records 48 each
+        fits = [int(f) for f in out[4].split() if f.isdigit() and int(f) > 48 + 48 * n and
+                (int(f) - 48 - 48 * n) % 32 == 0]
+        record("scenario.trace_dump_size", n > 0 and len(fits) == 1, "%d records, ls: %r"
+               % (n, out[4]))
+        record("scenario.trace_shell_errors", "status 2" in out[5] and "status 2" in out[6] and
+               "give KiB" in out[5], repr(out[5:]))
+    finally:
+        sh.stop()
+
+
 def run_all(Shell, build, record):
+    shell_commands(Shell, record)
     sys.path.insert(0, os.path.join(ROOT, "tools"))
     import trace_run
     out = tempfile.mkdtemp()
