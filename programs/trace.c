@@ -4,7 +4,8 @@
 //        trace dump FILE             stops recording, writes the records
 //        trace [-b KiB] [-o FILE] -- cmd [arg...]
 //                                    records around one command (dump to
-//                                    /trace.bin unless -o), exit status its
+//                                    /trace.bin unless -o); exits with the
+//                                    command's status
 // Needs the trace right (handle H_TRACE), which init gives the shell and
 // the shell its programs. The dump format is in uapi/trace.h; the host's
 // tools/trace2json and tools/trace2svg read it.
