@@ -84,7 +84,7 @@ LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 # What the programs in /bin share (programs/lib/prog.h).
 LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))
 
-.PHONY: all deps run test debug bench compare fuzz clean hosttest disk disk-update FORCE
+.PHONY: all deps run test debug bench compare fuzz trace clean hosttest disk disk-update FORCE
 all: deps $(BUILD)/os.iso
 
 deps:
@@ -215,10 +215,15 @@ $(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/proc
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@
 
-hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%) $(BUILD)/host/test_compare
+hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%) $(BUILD)/host/test_compare $(BUILD)/host/test_trace
 
 # tools/compare.py's table, cpio and SVG writers (tests/host/test_compare.py).
 $(BUILD)/host/test_compare: tests/host/test_compare.py tools/compare.py
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+
+# The trace dump format and tools/trace2json, trace2svg (tests/host/test_trace.py).
+$(BUILD)/host/test_trace: tests/host/test_trace.py tools/tracefmt.py tools/trace2json tools/trace2svg
 	@mkdir -p $(dir $@)
 	install -m 755 $< $@
 
@@ -245,6 +250,13 @@ compare: all $(BUILD)/root $(LINUX_BENCH)
 	sh tools/fetch-linux.sh $(BUILD)/linux
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tools/compare.py $(LINUX_BENCH)
+
+# One command recorded by the kernel's tracer with the disk driver crashed
+# in the middle (tools/trace_run.py): build/trace.bin, trace.json (Perfetto,
+# chrome://tracing) and trace.svg.
+CMD ?= cat /big.bin
+trace: all $(BUILD)/root
+	$(PYTHON) tools/trace_run.py --cmd '$(CMD)'
 
 # Random system calls from several processes at once (programs/fuzz.c);
 # afterwards the shell and the file system must still answer.

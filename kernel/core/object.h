@@ -6,6 +6,7 @@
 #include "handle.h"
 #include "mm/mm.h"
 #include "sched/runq.h"
+#include "trace.h"
 #include <arch/cpu.h>
 
 struct endpoint;

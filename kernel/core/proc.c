@@ -103,6 +103,7 @@ struct proc *proc_create(const char *name, struct notif *death, u64 bits)
         death->obj.refs++;
     }
     handle_install(p->handles, &p->obj, R_MANAGE | R_KILL, 0);   // H_SELF
+    trace_proc(TR_START, p);
     return p;
 }
 
@@ -232,6 +233,7 @@ void proc_kill(struct proc *p, int state, int code)
         return;
     p->state = state;
     p->code = code;
+    trace_proc(TR_EXIT, p);
     p->obj.refs++;                                             // keep p during teardown
     while (!list_empty(&p->threads))
         thread_kill(container_of(p->threads.next, struct thread, proc_link));

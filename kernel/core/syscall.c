@@ -8,6 +8,7 @@
 typedef long (*syscall_fn)(struct trapframe *tf);
 long sys_call(struct trapframe *tf);
 long sys_reply_recv(struct trapframe *tf);
+long sys_trace(struct trapframe *tf);                 // trace.c
 long sys_call_entry(struct trapframe *tf);           // entry.asm
 long sys_reply_recv_entry(struct trapframe *tf);
 
@@ -467,7 +468,7 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_reply_recv] = sys_reply_recv_entry,
 };
 #pragma GCC diagnostic pop
-_Static_assert(SYS_COUNT == 54 && E_NOSYS == 1, "numbers in entry.asm");
+_Static_assert(SYS_COUNT == 55 && E_NOSYS == 1, "numbers in entry.asm");
 _Static_assert(offsetof(struct thread, attn) == 105 && offsetof(struct thread, wake_result) == 136,
                "THREAD_ offsets in entry.asm");
 
@@ -490,5 +491,6 @@ void fault_user(struct trapframe *tf)
     kprintf("[kernel] process %d (%s) killed: %s at %lx (rip %lx)\n", p->pid, p->name,
             arch_exception_name(tf->vector), addr, tf->rip);
     p->exit = (struct proc_exit){ addr, tf->rip };
+    trace_fault(current, tf->vector, addr);
     proc_kill(p, PROC_FAULTED, (int)tf->vector);
 }

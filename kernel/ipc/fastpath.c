@@ -88,6 +88,7 @@ bool fast_call(struct trapframe *tf)
     put_msg(r, tf);
     r->tf->rdi = h->badge;                      // who calls, and how to answer
     r->tf->r9 = cur->token;
+    trace_fast(cur, r, tf->rsi, h->badge, 0, false);
     r->wake_result = 0;
     cur->server = r->proc;
     cur->handler = r;
@@ -140,6 +141,7 @@ bool fast_reply_recv(struct trapframe *tf)
     cur->prio = cur->base_prio;                 // drop what t lent us (no one waits)
     put_msg(t, tf);
     t->tf->rsi |= b->send_len << 32;
+    trace_fast(cur, t, tf->rsi, 0, b->send_len, true);
     t->wake_result = 0;
     cur->ep = ep;
     cur->state = T_RECV;

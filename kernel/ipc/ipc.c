@@ -175,6 +175,7 @@ static int deliver(struct thread *from, struct thread *to, bool is_reply)
         tf->rdi = from->msg_badge;
         tf->r9 = from->token;
     }
+    trace_ipc(from, to, from->msg_tag, is_reply ? 0 : from->msg_badge, len, is_reply);
     return 0;
 }
 

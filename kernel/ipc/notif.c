@@ -15,6 +15,7 @@ struct notif *notif_create(void)
 // ORs bits in; a waiting thread takes them all and becomes ready.
 void notif_signal(struct notif *n, u64 bits)
 {
+    trace_notify(n->waiter, bits);
     n->bits |= bits;
     if (!n->waiter && n->bits && ipc_notify_receiver(n))
         return;
@@ -108,6 +109,7 @@ void irq_destroy(struct irq_line *l)
 void irq_handle(int irq)
 {
     struct irq_line *l = irq_owner[irq];
+    trace_irq(irq);
     if (l && l->notif)
         notif_signal(l->notif, l->bits);
 }

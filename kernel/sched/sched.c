@@ -148,6 +148,7 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
     if (c->zombie)
         sched_reap_zombie();                  // its stack is no longer in use
+    trace_switch(prev, next);
     if (prev->state == T_DEAD)
         c->zombie = prev;
     else

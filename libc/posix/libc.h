@@ -27,6 +27,7 @@ struct rpc {
     void *rbuf;
     uint64_t rmax;
     uint64_t r1, r2, rlen;       // filled in by rpc_call
+    long xfer;                   // > 0: a handle passed along (TAG_HANDLE, in w2's place)
 };
 
 // Calls a server; returns its r0 (>= 0) or a negative errno.

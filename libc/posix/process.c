@@ -10,6 +10,7 @@
 #include "proc_proto.h"
 #include "console_proto.h"
 #include "svc_proto.h"
+#include "uapi/trace.h"
 
 // What descriptor fd is, for a child: one closed here (or -1) is closed
 // there too, as a child started by fork and exec would have it.
@@ -53,6 +54,14 @@ int os_cpu_count(void)
     return n;
 }
 
+// True if this process holds the trace right (H_TRACE): its children get
+// it too. Asked at every spawn (the slot may have been closed since).
+static int has_trace_right(void)
+{
+    struct trace_status st;
+    return sys_trace(H_TRACE, TRACE_STATUS, (long)&st, 0, 0) == 0;
+}
+
 // Starts the ELF program at path (os_spawn without the #! handling).
 static pid_t spawn_elf(const char *path, char *const argv[], char *const envp[], const int fds[3],
                        int prio, pid_t pgid)
@@ -78,7 +87,8 @@ static pid_t spawn_elf(const char *path, char *const argv[], char *const envp[],
         return (pid_t)rpc_result(-E2BIG);
     s->strings_len = len;
     strcpy(s->cwd, os_start.cwd);
-    struct rpc r = { .op = PROC_SPAWN, .data = req, .len = sizeof(*s) + len };
+    struct rpc r = { .op = PROC_SPAWN, .data = req, .len = sizeof(*s) + len,
+                     .xfer = has_trace_right() ? H_TRACE : 0 };
     return (pid_t)rpc_result(rpc_call(H_PROC, &r));
 }
 

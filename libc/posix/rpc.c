@@ -24,6 +24,10 @@ long rpc_call(long handle, struct rpc *r)
     long e;
     for (int attempt = 0;; attempt++) {
         m = (struct msg){ TAG(r->op, 0), r->w0, r->w1, r->w2, 0, 0 };
+        if (r->xfer > 0) {
+            m.tag |= TAG_HANDLE;
+            m.w2 = (uint64_t)r->xfer;
+        }
         e = ipc_call(handle, &m, &b);
         if (e != -E_DEAD || attempt == 3000)
             break;

@@ -11,6 +11,8 @@
 #define H_CONSOLE  3
 #define H_PIPE     4
 #define H_SVC      5              // the supervisor (init)
+#define H_TRACE    6              // the root capability with R_TRACE only, if the parent
+                                  // had it (init gives it to the shell): the trace syscall
 
 // Badge bit of the handles init gives system servers (proc): requests
 // only they may make (pipe references of other processes) check it.

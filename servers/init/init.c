@@ -215,7 +215,12 @@ static int nic_define(struct service *t)
     return 1;
 }
 
-// Asks proc to start a shell on the console; returns its pid or an error.
+// The root capability with only R_TRACE (and R_GRANT, to pass it on):
+// proc hands it to the shell, the shell to the programs it runs.
+static long trace_right;
+
+// Asks proc to start a shell on the console, with the trace right;
+// returns its pid or an error.
 static long spawn_shell(long proc)
 {
     static char req[sizeof(struct proc_spawn) + 64];
@@ -228,7 +233,7 @@ static long spawn_shell(long proc)
     s->cwd[0] = '/';
     memcpy(s + 1, strings, sizeof(strings));
     struct ipc_bufs b = { req, sizeof(*s) + sizeof(strings), NULL, 0 };
-    struct msg m = { TAG(PROC_SPAWN, 0), 0, 0, 0, 0, 0 };
+    struct msg m = { TAG(PROC_SPAWN, 0) | TAG_HANDLE, 0, 0, trace_right, 0, 0 };
     long e = ipc_call(proc, &m, &b);
     return e < 0 ? e : (long)m.w0;
 }
@@ -293,6 +298,7 @@ int main(void)
     int nsvc = 5 + nic_define(&table[5]);
     net_define(&table[nsvc++]);                    // after its driver
     long my_proc = sys_handle_mint(endpoints[SVC_PROC], R_SEND, 1);   // badge: init's pid
+    trace_right = sys_handle_mint(H_ROOT, R_TRACE | R_GRANT, 0);
     thread_start(shell_keeper, my_proc, 46, 65536);
     supervise(table, nsvc, endpoints[SVC_SUPERVISOR], deaths);
 }

@@ -35,6 +35,15 @@ void supervise_note_shell(int pid, int restarts)
     shell_entry.restarts = restarts;
 }
 
+// A user event in the kernel's trace (recorded only while tracing is on).
+static void trace_note(uint32_t code, const char *name, uint64_t value)
+{
+    char text[16] = { 0 };
+    for (size_t i = 0; i < sizeof(text) && name[i]; i++)
+        text[i] = name[i];
+    sys_trace(H_ROOT, TRACE_EVENT, code, (long)value, (long)text);
+}
+
 static void start_service(struct service *s)
 {
     if (s->device)
@@ -42,6 +51,8 @@ static void start_service(struct service *s)
     s->proc = service_spawn(s, s->restarts, deaths, 1ul << (s - svcs));
     s->started_ms = now_ms();
     s->state = s->proc >= 0 ? SVC_RUNNING : SVC_STOPPED;
+    if (s->restarts && s->proc >= 0)
+        trace_note(TRU_RESTARTED, s->name, (uint64_t)s->pid);
     s->pong_ms = 0;
 }
 
@@ -76,6 +87,7 @@ static void service_died(struct service *s)
     s->state = SVC_RESTARTING;
     s->restarts++;
     s->announce = 1;
+    trace_note(TRU_RESTART, s->name, (uint64_t)s->restarts);
     printf("init: %s died (%s), restarting%s\n", s->name, s->reason,
            delay ? " after a pause" : "");
     if (!delay)

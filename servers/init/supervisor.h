@@ -5,6 +5,7 @@
 #include "os.h"
 #include "svc_proto.h"
 #include "pci.h"
+#include "uapi/trace.h"
 
 #define MAX_GRANTS 16
 

@@ -8,6 +8,7 @@
 #include "fs_proto.h"
 #include "pipe_proto.h"
 #include "uapi/limits.h"
+#include "uapi/trace.h"
 
 #define ELF_MAX (16ul << 20)
 
@@ -97,6 +98,19 @@ static long setup_child(long h, int pid, const struct proc_spawn *s, int pgid, i
     return e ? e : sys_vm_write(h, (long)STARTINFO_VADDR, (long)&si, sizeof(si));
 }
 
+// A spawn request that passed a handle (TAG_HANDLE) passes the trace
+// right: if it is one (the trace syscall accepts it), the child gets it
+// in slot H_TRACE (the first after the service handles), else nothing; a
+// spawn never fails for it. The server loop closes proc's copy.
+static long pass_trace(struct request *rq, long h)
+{
+    struct trace_status st;
+    if (!rq->handle || sys_trace((long)rq->w2, TRACE_STATUS, (long)&st, 0, 0) < 0)
+        return 0;
+    sys_handle_grant(h, (long)rq->w2, R_TRACE | R_GRANT, 0);   // lands in H_TRACE
+    return 0;
+}
+
 // How many children ppid has that are running or not yet waited for.
 static int children_of(int ppid)
 {
@@ -143,7 +157,7 @@ int spawn_program(struct request *rq)
     struct child *parent = child_find((int)rq->badge);
     uint32_t cpus = s->cpus ? s->cpus : parent ? parent->cpus : 0;
     if (h >= 0 && (e = setup_child(h, pid, s, pgid, prio)) == 0 &&
-        (!cpus || (e = sys_proc_cpus(h, cpus)) == 0))
+        (e = pass_trace(rq, h)) == 0 && (!cpus || (e = sys_proc_cpus(h, cpus)) == 0))
         e = spawn_start(h, &r);
     else if (h >= 0) {
         sys_proc_kill(h);

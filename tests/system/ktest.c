@@ -657,6 +657,7 @@ static const struct test tests[] = {
     KTEST_RT_TESTS
     KTEST_ISO_TESTS
     KTEST_DMA_TESTS
+    KTEST_TRACE_TESTS
 };
 
 static const struct smp_test smp_tests[] = { KTEST_SMP_TESTS };

@@ -67,6 +67,17 @@ const char *t_isolation_no_handle(void);
 #define KTEST_ISO_TESTS \
     { "isolation_no_handle", t_isolation_no_handle },
 
+// ktest_trace.c: the kernel's event recorder.
+const char *t_trace_ipc_four_events(void);
+const char *t_trace_ring_wraps(void);
+const char *t_trace_needs_right(void);
+const char *t_trace_bad_arguments(void);
+#define KTEST_TRACE_TESTS \
+    { "trace_ipc_four_events", t_trace_ipc_four_events }, \
+    { "trace_ring_wraps", t_trace_ring_wraps }, \
+    { "trace_needs_right", t_trace_needs_right }, \
+    { "trace_bad_arguments", t_trace_bad_arguments },
+
 // ktest_dma.c: contiguous frames for drivers.
 const char *t_dma_needs_right(void);
 const char *t_dma_bad_arguments(void);

@@ -6,8 +6,11 @@
 // read: on CPU 1, read the page at READ_VA until it changes (exit 2) or
 // goes away (a page fault); spin3: spin on CPUs 1, 2 and 3 at once;
 // dma: take 1 MiB of DMA memory with the right in handle 1 and exit 42;
-// dma_spin: take it and sleep until killed.
+// dma_spin: take it and sleep until killed; trace: use the tracer through
+// every handle it has (exit 42 if all refuse, 43 if handle 1 may).
 #include "os.h"
+#include "uapi/limits.h"
+#include "uapi/trace.h"
 
 #define READ_VA    0x500000000ul         // mapped and filled by ktest_smp.c
 #define READ_MAGIC 0x5eadf00dcafe1234ul
@@ -75,6 +78,26 @@ static int isolate(void)
     return 20;
 }
 
+// Every trace operation through every handle slot: 42 if all are refused,
+// 43 if handle 1 reads the status and the records (the right was given).
+static int try_trace(void)
+{
+    static struct trace_rec r[64];
+    struct trace_status st;
+    if (sys_trace(1, TRACE_STATUS, (long)&st, 0, 0) == 0)
+        return sys_trace(1, TRACE_READ, 0, (long)r, sizeof(r)) > 0 ? 43 : 11;
+    for (long h = 0; h < LIMIT_HANDLES; h++) {
+        long e[5] = { sys_trace(h, TRACE_STATUS, (long)&st, 0, 0),
+                      sys_trace(h, TRACE_READ, 0, (long)r, sizeof(r)),
+                      sys_trace(h, TRACE_START, 4096, 0, 0), sys_trace(h, TRACE_STOP, 0, 0, 0),
+                      sys_trace(h, TRACE_THREADS, (long)r, 10, 0) };
+        for (int i = 0; i < 5; i++)
+            if (e[i] != -E_PERM && e[i] != -E_BADHANDLE)
+                return 20 + i;
+    }
+    return 42;
+}
+
 int main(int argc, char **argv)
 {
     const char *m = argc > 1 ? argv[1] : "";
@@ -127,6 +150,8 @@ int main(int argc, char **argv)
         for (;;)
             sys_sleep(1000000);
     }
+    if (!strcmp(m, "trace"))
+        return try_trace();
     if (!strcmp(m, "dma") || !strcmp(m, "dma_spin")) {     // handle 1: the DMA right
         if (sys_dma_alloc(1, 0x520000000l, 256 * 4096) <= 0)
             return 9;

@@ -31,6 +31,7 @@ static u32 gsi_flags[NUM_IRQS];         // redirection polarity and trigger bits
 static u32 cpu_apic_ids[MAX_CPUS];
 static int cpus_found = 1;
 static u32 timer_count;                 // local APIC timer ticks per 1 ms
+u64 arch_tsc_hz;
 
 static inline volatile u32 *lapic(u32 reg) { return (volatile u32 *)P2V(lapic_pa + reg); }
 static inline u32 lapic_read(u32 reg) { return *lapic(reg); }
@@ -193,14 +194,17 @@ static void lapic_timer_start(void)
     lapic_write(LAPIC_TICR, timer_count);
 }
 
-// Measures the local APIC timer against the PIT, then starts it at
-// TIMER_HZ on the boot CPU (the others start theirs in ap_main).
+// Measures the local APIC timer (and the time stamp counter, for the
+// tracer) against the PIT, then starts it at TIMER_HZ on the boot CPU
+// (the others start theirs in ap_main).
 void arch_timer_init(void)
 {
     lapic_write(LAPIC_TDCR, 0x3);
     lapic_write(LAPIC_TIMER, 1u << 16);                     // masked, one-shot
     lapic_write(LAPIC_TICR, 0xffffffff);
+    u64 t0 = rdtsc();
     pit_wait_us(2000);
+    arch_tsc_hz = (rdtsc() - t0) * 500;
     u32 elapsed = 0xffffffff - lapic_read(LAPIC_TCCR);
     timer_count = elapsed / 2 ? elapsed / 2 : 1;
     lapic_timer_start();

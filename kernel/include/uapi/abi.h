@@ -11,6 +11,7 @@
 #define R_MANAGE  (1u << 5)   /* process: map, write, threads, handles */
 #define R_KILL    (1u << 6)   /* process: kill, status */
 #define R_DMA     (1u << 7)   /* root: dma_alloc (contiguous frames for a device) */
+#define R_TRACE   (1u << 8)   /* root: the trace system call (kernel event recording) */
 #define R_ALL     0xffffffffu
 
 // Handles the kernel gives the first process (init).

@@ -129,6 +129,7 @@ bool arch_user_rip_ok(u64 rip);
 const char *arch_exception_name(u64 vector);
 void arch_early_init(void);
 void arch_timer_init(void);
+extern u64 arch_tsc_hz;           // time stamp counter per second, measured against the PIT
 u64 arch_rtc_epoch(void);
 int arch_user_copy(void *dst, const void *src, u64 len);
 int arch_user_read32(void *dst, const void *src);
