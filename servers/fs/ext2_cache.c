@@ -217,6 +217,7 @@ int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const
         return ext2_corrupt(fs, "write past the end of a block");
     if (!len)
         return 0;
+    fs->writes++;                            // what ext2_read_ref remembers may change
     int e = cache_get(fs, blk, off != 0 || len != fs->block_size, &b);
     if (e < 0)
         return e;
