@@ -43,6 +43,8 @@ static void lru_unlink(struct ext2_cache *c, int i)
 // Makes buffer i the most recently used.
 static void lru_touch(struct ext2_cache *c, int i)
 {
+    if (c->newest == i)
+        return;                              // already
     lru_unlink(c, i);
     c->buf[i].newer = -1;
     c->buf[i].older = c->newest;
