@@ -64,6 +64,14 @@ struct ext2_repair_stats {
 #define EXT2_ERROR_FS 2            // s_state: errors found (a repair failed)
 
 // A mounted file system. Filled by ext2_mount(); read-only for the caller.
+// What ext2_read_ref last looked up: a file's size and the disk block of
+// one of its logical blocks. Valid while no block was written since
+// (writes equal to the file system's count).
+struct ext2_read_memo {
+    uint64_t writes, ino, size, lblk;
+    uint32_t pblk;                           // 0: a hole, or past the end
+};
+
 struct ext2 {
     struct ext2_dev dev;
     uint32_t block_size, sec_per_block, ptrs_per_block;
@@ -81,6 +89,8 @@ struct ext2 {
     struct ext2_dev disk;                    // the caller's device (dev wraps it)
     int unclean;                             // s_state on the disk has VALID cleared
     struct ext2_repair_stats repair;         // what the mount's repair did (ran 0: skipped)
+    uint64_t writes;                         // block writes so far (every change is one)
+    struct ext2_read_memo read_memo;
 };
 
 // Reads and checks the superblock and group descriptors; 0 or -errno (see

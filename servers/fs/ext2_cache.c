@@ -43,6 +43,8 @@ static void lru_unlink(struct ext2_cache *c, int i)
 // Makes buffer i the most recently used.
 static void lru_touch(struct ext2_cache *c, int i)
 {
+    if (c->newest == i)
+        return;                              // already
     lru_unlink(c, i);
     c->buf[i].newer = -1;
     c->buf[i].older = c->newest;
@@ -217,6 +219,7 @@ int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const
         return ext2_corrupt(fs, "write past the end of a block");
     if (!len)
         return 0;
+    fs->writes++;                            // what ext2_read_ref remembers may change
     int e = cache_get(fs, blk, off != 0 || len != fs->block_size, &b);
     if (e < 0)
         return e;

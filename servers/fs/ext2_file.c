@@ -70,18 +70,30 @@ long ext2_read(struct ext2 *fs, uint64_t ino, uint64_t off, void *buf, uint64_t 
 // A read that lies in one allocated block, answered from the block cache
 // without a copy: *out points at the bytes (until the next cache call).
 // Anything else leaves *out NULL and returns 0: the caller uses ext2_read.
+// The file's size and the block's place on the disk are remembered from
+// the last call (fs->read_memo) until a block is written: reading a file
+// again and again in pieces does not look up its inode and block map
+// every time.
 long ext2_read_ref(struct ext2 *fs, uint64_t ino, uint64_t off, uint64_t len, const void **out)
 {
-    struct ext2_inode ind;
-    uint64_t bs = fs->block_size;
+    struct ext2_read_memo *m = &fs->read_memo;
+    uint64_t bs = fs->block_size, lblk = off / bs;
     *out = NULL;
-    int e = read_span(fs, ino, off, &len, &ind);
-    if (e < 0 || !len || off % bs + len > bs)
-        return e;
-    long b = ext2_bmap(fs, &ind, off / bs, 0, NULL);
-    if (b <= 0)
-        return b;
-    e = ext2_bref(fs, (uint32_t)b, (uint32_t)(off % bs), (uint32_t)len, out);
+    if (m->writes != fs->writes || m->ino != ino || m->lblk != lblk || !m->ino) {
+        struct ext2_inode ind;
+        int e = file_get(fs, ino, &ind);
+        if (e < 0)
+            return e;
+        long b = off < ind.size ? ext2_bmap(fs, &ind, lblk, 0, NULL) : 0;
+        if (b < 0)
+            return b;
+        *m = (struct ext2_read_memo){ fs->writes, ino, ind.size, lblk, (uint32_t)b };
+    }
+    uint64_t left = off < m->size ? m->size - off : 0;
+    len = len < left ? len : left;
+    if (!len || off % bs + len > bs || !m->pblk)
+        return 0;
+    int e = ext2_bref(fs, m->pblk, (uint32_t)(off % bs), (uint32_t)len, out);
     return e < 0 ? e : (long)len;
 }
 

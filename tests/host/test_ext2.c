@@ -108,6 +108,21 @@ static void read_refs(const char *opts, uint64_t bs)
     CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 300 * KIB, 100, &at), 0);
     CHECK(at == NULL);
     CHECK_EQ(ext2_read_ref(&h.fs, EXT2_ROOT_INO, 0, 10, &at), -EISDIR);
+    // what it remembers of the last read follows every change to the file
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 2 * bs, 100, &at), 100);
+    CHECK_EQ(ext2_write(&h.fs, (uint64_t)ino, 2 * bs, "changed", 7), 7);
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 2 * bs, 100, &at), 100);
+    CHECK(at && !memcmp(at, "changed", 7) && !memcmp((const uint8_t *)at + 7, b + 2 * bs + 7, 93));
+    CHECK_EQ(ext2_truncate(&h.fs, (uint64_t)ino, 2 * bs + 50), 0);
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 2 * bs, 100, &at), 50);    // the new end
+    CHECK_EQ(ext2_truncate(&h.fs, (uint64_t)ino, 4 * bs), 0);               // a hole after it
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 3 * bs, 100, &at), 0);
+    CHECK(at == NULL);
+    CHECK_EQ(ext2_write(&h.fs, (uint64_t)ino, 3 * bs, "filled", 6), 6);
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 3 * bs, 6, &at), 6);
+    CHECK(at && !memcmp(at, "filled", 6));
+    CHECK_EQ(ext2_unlink(&h.fs, "/double"), 0);
+    CHECK_EQ(ext2_read_ref(&h.fs, (uint64_t)ino, 3 * bs, 6, &at), -ESTALE);
     free(b);
     CHECK(h_close(&h, 1));
 }
