@@ -146,22 +146,25 @@ void sched_reap_zombie(void)
 // FPU state, registers.
 static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    if (c->zombie)
+    struct proc *dying = NULL;
+    if (unlikely(c->zombie))
         sched_reap_zombie();                  // its stack is no longer in use
     trace_switch(prev, next);
-    if (prev->state == T_DEAD)
+    if (unlikely(prev->state == T_DEAD)) {
         c->zombie = prev;
-    else
+        dying = prev->proc;
+    } else {
         arch_fpu_save(&prev->fpu);
+    }
     next->state = T_RUNNING;
     next->last_cpu = c->id;
     c->thread = next;
-    if (!prev->proc || !next->proc || prev->proc != next->proc) {
+    if (prev->proc != next->proc || !next->proc) {
         as_activate(next->proc ? next->proc->as : NULL);
         arch_iopb_load(next->proc ? next->proc->iopb : NULL);
     }
-    if (prev->state == T_DEAD && prev->proc)
-        proc_finish(prev->proc);              // this CPU has left it: its death may be signalled
+    if (unlikely(dying))
+        proc_finish(dying);                   // this CPU has left it: its death may be signalled
     arch_set_kstack(c, (u64)next->kstack + KSTACK_PAGES * PAGE_SIZE);
     arch_fpu_restore(&next->fpu);
     arch_switch(&prev->ksp, next->ksp);
