@@ -55,6 +55,14 @@ void term_size(int fd, int *rows, int *cols)
     }
 }
 
+// How long the rest of an escape sequence may take to come. A terminal
+// sends it in one go, but a busy machine (or a slow serial line) may hand
+// it over a byte at a time: the bytes of one arrow key were seen 50 ms
+// apart on four loaded virtual CPUs. A lone Esc costs this long.
+#define ESC_WAIT_MS 500
+
+static int pushed = -1;          // a byte read after a lone ESC, for the next key
+
 // The next byte if one comes within ms milliseconds, else -1.
 static int byte_soon(int fd, int ms)
 {
@@ -87,19 +95,22 @@ static int letter_key(int c)
     }
 }
 
-// Decodes what follows an ESC; unknown sequences are swallowed whole.
+// Decodes what follows an ESC; unknown sequences are swallowed whole. A
+// byte after a lone ESC is kept for the next key (Alt+x: ESC, then x).
 static int escape_key(int fd)
 {
-    int c = byte_soon(fd, 50);
-    if (c != '[' && c != 'O')
+    int c = byte_soon(fd, ESC_WAIT_MS);
+    if (c != '[' && c != 'O') {
+        pushed = c;
         return KEY_ESC;
-    int n = 0, k = byte_soon(fd, 50);
+    }
+    int n = 0, k = byte_soon(fd, ESC_WAIT_MS);
     while (k >= '0' && k <= '9') {
         n = n * 10 + (k - '0');
-        k = byte_soon(fd, 50);
+        k = byte_soon(fd, ESC_WAIT_MS);
     }
     while (k == ';' || (k >= '0' && k <= '9'))
-        k = byte_soon(fd, 50);       // modifiers: ignored
+        k = byte_soon(fd, ESC_WAIT_MS);       // modifiers: ignored
     int key = k == '~' ? tilde_key(n) : letter_key(k);
     return key < 0 ? KEY_ESC : key;
 }
@@ -107,8 +118,11 @@ static int escape_key(int fd)
 int term_key(int fd)
 {
     unsigned char c;
-    ssize_t n = read(fd, &c, 1);
-    if (n != 1)
+    if (pushed >= 0) {
+        c = (unsigned char)pushed;
+        pushed = -1;
+    } else if (read(fd, &c, 1) != 1) {
         return KEY_EOF;
+    }
     return c == 0x1b ? escape_key(fd) : c;
 }

@@ -1,5 +1,6 @@
 // Host tests of the key decoding full-screen programs share
 // (programs/lib/term.c): bytes written into a pipe come out as keys.
+#include <sys/wait.h>
 #include "check.h"
 #include "../../programs/lib/term.c"
 
@@ -49,7 +50,32 @@ TEST(modifiers_are_ignored)
 TEST(lone_and_unknown_escapes)
 {
     CHECK_STR(KEYS("\x1b"), "<10a>");
-    CHECK_STR(KEYS("\x1bx"), "<10a>");          // Alt-x: the x is taken with it
+    CHECK_STR(KEYS("\x1bx"), "<10a>x");         // Alt-x: Esc, then the x
     CHECK_STR(KEYS("\x1b[Zq"), "<10a>q");       // unknown: swallowed whole
     CHECK_STR(KEYS("\x1b[99~q"), "<10a>q");
+}
+
+// A sequence whose bytes come apart (a busy machine passes them on one at
+// a time) is still one key.
+TEST(slow_sequence_is_one_key)
+{
+    int p[2];
+    CHECK(pipe(p) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        const char *parts[] = { "\x1b", "[", "D", "\x1b", "O", "A" };
+        for (int i = 0; i < 6; i++) {
+            usleep(150000);
+            if (write(p[1], parts[i], 1) != 1)
+                _exit(1);
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    CHECK_EQ(term_key(p[0]), KEY_LEFT);
+    CHECK_EQ(term_key(p[0]), KEY_UP);
+    CHECK_EQ(term_key(p[0]), KEY_EOF);
+    close(p[0]);
+    int st;
+    waitpid(child, &st, 0);
 }
