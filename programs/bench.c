@@ -37,7 +37,7 @@
 #define UDP_ECHOES  100         // echoes per sample, NET_ROUNDS samples
 
 static uint64_t samples[LAT_SAMPLES];
-static uint8_t page[4096], page2[4096];
+static uint8_t page[4096] __attribute__((aligned(4096))), page2[4096] __attribute__((aligned(4096)));   // one page each, whatever the layout
 
 static inline uint64_t tsc(void)
 {

@@ -482,12 +482,22 @@ void syscall_attention(void)
 }
 
 // A CPU exception in user mode ends the process, never the kernel.
+// A page fault in arch_user_copy on the current process's memory: true if
+// it touched a lazy page, now given its frame (the copy is retried).
+bool fault_copy_fill(u64 error, u64 addr)
+{
+    struct proc *p = current->proc;
+    return !(error & 1) && p && p->as && as_fault_fill(p->as, addr);
+}
+
 void fault_user(struct trapframe *tf)
 {
     struct proc *p = current->proc;
     if (current->state == T_DEAD)
         return;                                     // killed from another CPU
     u64 addr = tf->vector == 14 ? read_cr2() : tf->rip;
+    if (tf->vector == 14 && !(tf->error & 1) && as_fault_fill(p->as, addr))
+        return;                                     // a lazy page, given now: retried
     kprintf("[kernel] process %d (%s) killed: %s at %lx (rip %lx)\n", p->pid, p->name,
             arch_exception_name(tf->vector), addr, tf->rip);
     p->exit = (struct proc_exit){ addr, tf->rip };

@@ -32,6 +32,7 @@ struct addrspace *as_create(void);
 void as_destroy(struct addrspace *as);
 void as_activate(struct addrspace *as);
 int as_map(struct addrspace *as, u64 va, u64 len, int prot);
+bool as_fault_fill(struct addrspace *as, u64 va);     // a lazy page touched: true to retry
 int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot);
 int as_map_owned(struct addrspace *as, u64 va, u64 pa, u64 len, int prot);
 #define PROT_DEVICE 0x100                  // as_map_phys: uncached (device registers)

@@ -95,7 +95,7 @@ long spawn_load(const struct spawn_req *r)
         e = load_segment(proc, r->elf, &img.segs[i]);
     if (!e)
         e = sys_vm_map(proc, (long)(STACK_TOP - stack_size_of((const uint8_t *)r->elf)), (long)stack_size_of((const uint8_t *)r->elf),
-                       PROT_READ | PROT_WRITE);
+                       PROT_READ | PROT_WRITE | PROT_LAZY);    // a frame per page as it is used
     if (!e && r->data_len) {
         uint64_t len = (r->data_len + PAGE - 1) & ~(PAGE - 1);
         e = sys_vm_map(proc, (long)r->data_at, (long)len, PROT_READ | PROT_WRITE);
@@ -160,7 +160,7 @@ long thread_start(void (*fn)(long), long arg, int prio, uint64_t stack_size)
 {
     stack_size = (stack_size + PAGE - 1) & ~(PAGE - 1);
     uint64_t base = next_stack;
-    long err = sys_vm_map(H_SELF, (long)base, (long)stack_size, PROT_READ | PROT_WRITE);
+    long err = sys_vm_map(H_SELF, (long)base, (long)stack_size, PROT_READ | PROT_WRITE | PROT_LAZY);
     if (err)
         return err;
     next_stack += stack_size + PAGE;         // one unmapped guard page between stacks

@@ -7,7 +7,9 @@
 // goes away (a page fault); spin3: spin on CPUs 1, 2 and 3 at once;
 // dma: take 1 MiB of DMA memory with the right in handle 1 and exit 42;
 // dma_spin: take it and sleep until killed; trace: use the tracer through
-// every handle it has (exit 42 if all refuse, 43 if handle 1 may).
+// every handle it has (exit 42 if all refuse, 43 if handle 1 may);
+// lazy_ro: read a read-only lazy page (zero, exit 3 if not), then write
+// it (a page fault at LAZY_VA).
 #include "os.h"
 #include "uapi/limits.h"
 #include "uapi/trace.h"
@@ -130,13 +132,23 @@ int main(int argc, char **argv)
     if (!strcmp(m, "spin"))
         for (;;)
             ;
+    if (!strcmp(m, "lazy_ro")) {
+        volatile uint64_t *p = (volatile uint64_t *)0x520000000ul;   // LAZY_VA in ktest.c
+        if (sys_vm_map(H_SELF, (long)p, 4096, PROT_READ | PROT_LAZY) || p[3] != 0)
+            return 3;
+        p[3] = 1;
+        return 4;
+    }
     if (!strcmp(m, "work"))
         return work();
     if (!strcmp(m, "isolate"))
         return isolate();
     if (!strcmp(m, "read")) {
+        uint64_t v = 0;
         if (sys_proc_cpus(H_SELF, 2))
             return 3;
+        while (sys_vm_write(H_SELF, (long)&v, READ_VA, 8) || v != READ_MAGIC)
+            sys_sleep(1);                   // until the test has mapped and filled it
         for (;;)
             if (*(volatile uint64_t *)READ_VA != READ_MAGIC)
                 return 2;

@@ -90,6 +90,8 @@ bool trap_dispatch(struct trapframe *tf)
     }
     extern char user_copy_start[], user_copy_end[], user_copy_fault[];
     if (v == 14 && tf->rip >= (u64)user_copy_start && tf->rip < (u64)user_copy_end) {
+        if (fault_copy_fill(tf->error, read_cr2()))
+            return false;                        // a lazy page, given now: the copy goes on
         tf->rip = (u64)user_copy_fault;          // a bad user pointer: -E_FAULT
         return false;
     }

@@ -15,6 +15,7 @@
 #define PTE_PS    (1ul << 7)
 #define PTE_G     (1ul << 8)
 #define PTE_OWNED (1ul << 9)      /* software bit: frame freed with the space */
+#define PTE_LAZY  (1ul << 10)     /* software bit, not present: a page to give on first touch */
 #define PTE_NX    (1ul << 63)
 #define PTE_ADDR  0x000ffffffffff000ul
 
@@ -182,6 +183,11 @@ static void unmap_page(struct unmapped *u, u64 va)
 {
     struct addrspace *as = u->as;
     u64 *pte = pt_walk(as->pml4, va, false, 0);
+    if (pte && (*pte & (PTE_P | PTE_LAZY)) == PTE_LAZY) {
+        *pte = 0;                         // never touched: no frame, in no TLB
+        as->pages--;
+        return;
+    }
     if (!pte || !(*pte & PTE_P))
         return;
     if (u->n == 64)
@@ -217,7 +223,10 @@ static bool within_limit(struct addrspace *as, u64 len)
 }
 
 // Maps fresh zeroed pages over [va, va+len), replacing what was there.
-// On failure nothing stays mapped of the new range. -E_NOMEM past the
+// With PROT_LAZY a page gets its frame when first touched (as_fault_fill):
+// until then its entry is not present and holds only the page's flags;
+// it counts in as->pages (and the limit) from here all the same. On
+// failure nothing stays mapped of the new range. -E_NOMEM past the
 // per-process limit.
 int as_map(struct addrspace *as, u64 va, u64 len, int prot)
 {
@@ -230,17 +239,38 @@ int as_map(struct addrspace *as, u64 va, u64 len, int prot)
     for (u64 off = 0; off < len; off += PAGE_SIZE) {
         unmap_page(&u, va + off);
         u64 *pte = pt_walk_n(as->pml4, va + off, true, PTE_P | PTE_W | PTE_U, &as->tables);
-        void *page = pte ? page_alloc() : NULL;
-        if (!page) {
+        void *page = pte && !(prot & PROT_LAZY) ? page_alloc() : NULL;
+        if (!pte || (!page && !(prot & PROT_LAZY))) {
             unmapped_done(&u);
             as_unmap(as, va, off);
             return -E_NOMEM;
         }
-        *pte = V2P(page) | prot_flags(prot) | PTE_OWNED;
+        if (page)
+            *pte = V2P(page) | prot_flags(prot) | PTE_OWNED;
+        else
+            *pte = (prot_flags(prot) & ~PTE_P) | PTE_LAZY;
         as->pages++;
     }
     unmapped_done(&u);
     return 0;
+}
+
+// Gives the lazy page at va of as its zeroed frame. True if va's page is
+// now present (given here, or by another CPU a moment ago): the access
+// that faulted on it may be retried. False if it is no lazy page, or
+// there is no memory (the access then fails as on an unmapped page).
+static __attribute__((noinline, cold)) bool lazy_fill(struct addrspace *as, u64 va)
+{
+    u64 *pte = va < USER_TOP ? pt_walk(as->pml4, va, false, 0) : NULL;
+    if (!pte || !(*pte & (PTE_P | PTE_LAZY)))
+        return false;
+    if (*pte & PTE_P)
+        return true;
+    void *page = page_alloc();
+    if (!page)
+        return false;
+    *pte = (*pte & ~PTE_LAZY) | V2P(page) | PTE_P | PTE_OWNED;
+    return true;
 }
 
 // Maps the physical range at pa with the given entry flags. On failure
@@ -325,12 +355,13 @@ static u64 *pte_find(u64 *pml4, u64 va)
     return &table[pt_index(va, 0)];
 }
 
-// Kernel pointer for one user byte, or NULL if not accessible.
+// Kernel pointer for one user byte, or NULL if not accessible. A lazy
+// page gets its frame here.
 static void *user_ptr(struct addrspace *as, u64 va, bool write)
 {
     u64 need = PTE_P | PTE_U | (write ? PTE_W : 0);
     u64 *pte = pte_find(as->pml4, va);
-    if (!pte || (*pte & need) != need)
+    if (!pte || (unlikely(!(*pte & PTE_P)) && !lazy_fill(as, va)) || (*pte & need) != need)
         return NULL;
     return (u8 *)P2V(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1));
 }
@@ -340,6 +371,13 @@ static void *user_ptr(struct addrspace *as, u64 va, bool write)
 static bool as_is_active(struct addrspace *as)
 {
     return as && read_cr3() == (u64)as->pml4 - PHYS_BASE;      // pml4: direct map
+}
+
+// A page fault at va (page not present) in the active space, as: true if
+// it was a lazy page, now given its frame (the access is retried).
+bool as_fault_fill(struct addrspace *as, u64 va)
+{
+    return as_is_active(as) && lazy_fill(as, va);
 }
 
 // Copies page by page; `force` lets a manager write read-only pages. A

@@ -22,6 +22,7 @@
 #define PROT_READ  1
 #define PROT_WRITE 2
 #define PROT_EXEC  4
+#define PROT_LAZY  8   /* vm_map: each page gets its (zeroed) frame when first touched */
 
 // Message tag: label in bits 0..31, payload length in 32..48, flags above.
 #define TAG(label, len)      ((unsigned long)(unsigned)(label) | ((unsigned long)(len) << 32))

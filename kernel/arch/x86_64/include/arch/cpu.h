@@ -151,6 +151,7 @@ void arch_lock_sleep(void);
 void irq_handle(int irq);
 void timer_tick(void);
 void fault_user(struct trapframe *tf);
+bool fault_copy_fill(u64 error, u64 addr);     // a lazy page touched by arch_user_copy
 bool sched_kernel_exit(void);
 
 #endif
