@@ -5,6 +5,7 @@ and scenario tests that drive the system over its serial console.
 Each test is one line "ok NAME" or "not ok NAME: why"; the last line is
 "N passed, N failed" and the exit status is 1 if anything failed.
 Only the standard library is used. QEMU processes are ended by their pid."""
+import codecs
 import glob
 import os
 import re
@@ -62,8 +63,10 @@ class Qemu:
         self.proc = subprocess.Popen(cmd + ["-smp", str(CPUS), "-cdrom", iso] + list(extra),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
-        self.out = b""
+        self.out = bytearray()
         self.lock = threading.Lock()
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._text, self._decoded = "", 0    # text() of out[:_decoded]
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -76,8 +79,15 @@ class Qemu:
                 self.out += chunk
 
     def text(self):
+        """Everything QEMU printed so far, without carriage returns. Only
+        what came since the last call is decoded: the tests call this many
+        times a second, and a slow reader would leave QEMU's serial port
+        (and so the console driver) waiting on a full pipe."""
         with self.lock:
-            return self.out.decode("utf-8", "replace").replace("\r", "")
+            new = bytes(self.out[self._decoded:])
+            self._decoded = len(self.out)
+            self._text += self._decoder.decode(new).replace("\r", "")
+            return self._text
 
     def wait_for(self, pattern, timeout):
         """True once pattern has appeared in the output."""
