@@ -25,13 +25,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
-QEMU = ["qemu-system-x86_64", "-m", "1G", "-no-reboot", "-display", "none", "-serial", "stdio",
-        "-nic", "user,model=e1000,restrict=on"]
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import run as harness                         # noqa: E402  the tests' QEMU driver
 BIG_LINES = 98304                             # 64-byte lines: 6 MiB
 
 
@@ -52,29 +51,15 @@ def make_disk(tmp):
     return img
 
 
-class Console:
-    """QEMU with the serial console on a pipe."""
+class Console(harness.Qemu):
+    """QEMU as the tests run it (tests/run.py: the same flags, the serial
+    console on a pipe), on the image itself rather than a copy, so that the
+    dump can be copied out of it afterwards."""
 
     def __init__(self, img, cpus):
-        cmd = QEMU + ["-smp", str(cpus), "-cdrom", os.path.join(BUILD, "os.iso"),
-                      "-drive", "file=%s,format=raw,if=ide,index=0" % img]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.out = b""
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        while True:
-            chunk = self.proc.stdout.read1(4096)
-            if not chunk:
-                break
-            with self.lock:
-                self.out += chunk
-
-    def text(self):
-        with self.lock:
-            return self.out.decode("utf-8", "replace").replace("\r", "")
+        harness.CPUS = cpus
+        super().__init__(os.path.join(BUILD, "os.iso"),
+                         extra=["-drive", "file=%s,format=raw,if=ide,index=0" % img])
 
     def wait_for(self, pattern, timeout, start=0):
         end = time.time() + timeout
@@ -91,11 +76,10 @@ class Console:
         self.proc.stdin.flush()
 
     def stop(self):
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            os.kill(self.proc.pid, 9)             # this QEMU only, by its pid
-            self.proc.wait()
+        if self.wait_exit(60) is None:             # no poweroff: ended by its pid
+            super().stop()
+        self.reader.join(1)
+
 
 
 def record(img, cmd, cpus, delay, log):
