@@ -76,6 +76,17 @@ def wait_prompt(sh, start, timeout=10):
     return None
 
 
+def typed_with_pauses(sh, steps):
+    """Types each (text, seconds to wait after it); returns the output
+    from the first once it ends with a prompt, else None."""
+    import time
+    start = len(sh.text())
+    for text, pause in steps:
+        sh.type(text)
+        time.sleep(pause)
+    return wait_prompt(sh, start)
+
+
 def run_editing(sh, record):
     # backspace and ^U edit the line before it is sent
     out = sh.run("echoo\x7f\x7f\x7fho edited")
@@ -83,12 +94,7 @@ def run_editing(sh, record):
     out = sh.run("garbage\x15echo clean")
     record("scenario.console_ctrl_u", check("clean", out), repr(out))
     # ^C ends the foreground program and the shell prompts again
-    import time
-    start = len(sh.text())
-    sh.type("spin\n")
-    time.sleep(1.0)
-    sh.type("\x03")
-    out = wait_prompt(sh, start)
+    out = typed_with_pauses(sh, [("spin\n", 1.0), ("\x03", 0)])
     record("scenario.ctrl_c_ends_foreground", out is not None and "Interrupted" in out,
            repr(out) if out is not None else "no prompt; the screen ends:\n" + sh.text()[-1500:])
     out = sh.run("echo $?")
@@ -97,19 +103,11 @@ def run_editing(sh, record):
     record("scenario.ctrl_c_spin_gone", out is not None and " spin" not in out, repr(out))
     # ^C typed before the job has the foreground (here while the builtin
     # read waits for its line) is kept for the job: spin starts interrupted
-    start = len(sh.text())
-    sh.type("read x; spin\n")
-    time.sleep(0.5)
-    sh.type("\x03")
-    time.sleep(0.2)
-    sh.type("\n")
-    out = wait_prompt(sh, start)
+    out = typed_with_pauses(sh, [("read x; spin\n", 0.5), ("\x03", 0.2), ("\n", 0)])
     record("scenario.ctrl_c_before_foreground", out is not None and "Interrupted" in out,
            repr(out) if out is not None else "no prompt; the screen ends:\n" + sh.text()[-1500:])
-    if out is None:
-        start = len(sh.text())
-        sh.type("\x03")             # the spin the ^C missed, so the next tests can run
-        wait_prompt(sh, start)
+    if out is None:                  # the spin the ^C missed, so the next tests can run
+        typed_with_pauses(sh, [("\x03", 0)])
     # several writers at once lose nothing
     out = sh.run("echo aaa & echo bbb & echo ccc & hello & wait")
     got = [l for l in lines(out) if not l.startswith("[")]
