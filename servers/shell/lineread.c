@@ -1,6 +1,8 @@
 // Reading a line at the terminal with the line editor (edit.c): the
 // console goes into raw mode (no echo, no line editing, no ^C signal)
 // while the line is typed, and back to its own mode before the line runs.
+// The prompt is written once the console is raw, so that a key typed the
+// moment it shows is not echoed by the console as well as by the editor.
 // Input that is already waiting when the prompt is shown was typed ahead
 // while a program ran, and the console has echoed it already: that is
 // read as it stands. When fd 0 is no terminal, the caller reads plainly.
@@ -127,14 +129,17 @@ static void write_all(const char *s, size_t n)
 int term_read_line(const char *prompt, char **line)
 {
     struct termios saved, raw;
-    write_all(prompt, strlen(prompt));
-    if (!isatty(0) || input_waiting() || tcgetattr(0, &saved) < 0)
+    if (!isatty(0) || input_waiting() || tcgetattr(0, &saved) < 0) {
+        write_all(prompt, strlen(prompt));
         return -1;
+    }
     raw = saved;
     raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
-    if (tcsetattr(0, TCSANOW, &raw) < 0)
+    int is_raw = tcsetattr(0, TCSANOW, &raw) == 0;
+    write_all(prompt, strlen(prompt));       // after: a key typed at the prompt is echoed once
+    if (!is_raw)
         return -1;
     static struct editor e;
     edit_begin(&e, prompt, &history, complete, NULL);
