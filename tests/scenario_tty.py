@@ -40,14 +40,12 @@ def host_pty_run(binary, args, keys, rows=24, cols=80):
                     return
                 if not chunk:
                     return
-                out += chunk
-            elif until is None:
-                return
+                out += chunk                 # until None: read to the end (EIO once it exits)
     for prompt, data in keys:
         pump(prompt)
         time.sleep(0.3)
         os.write(fd, data)
-    pump(None, 5)
+    pump(None, 20)
     os.waitpid(pid, 0)
     os.close(fd)
     return out.decode("utf-8", "replace").replace("\r", "")
