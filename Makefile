@@ -199,6 +199,9 @@ $(eval $(call iso_rule,os,bootfs.img,))
 $(eval $(call iso_rule,test,bootfs-test.img,test))
 $(eval $(call iso_rule,panic,bootfs.img,kpanic))
 $(eval $(call iso_rule,test-slow,bootfs-test.img,test nofastpath))
+# The normal system with the kernel's consistency check on (kcheck): the
+# fault campaigns (make chaos, tests/scenario_faults.py) boot it.
+$(eval $(call iso_rule,check,bootfs.img,kcheck))
 
 DRIVE = -drive file=$(DISK),format=raw,if=ide,index=0
 
@@ -222,7 +225,7 @@ $(BUILD)/host/test_compare: tests/host/test_compare.py tools/compare.py
 	@mkdir -p $(dir $@)
 	install -m 755 $< $@
 
-test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/root
+test: deps hosttest $(BUILD)/os.iso $(BUILD)/check.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tests/run.py
 

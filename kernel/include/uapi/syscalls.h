@@ -54,7 +54,8 @@
     X(50, cpu_info,       2) /* (index, struct cpu_info *): -E_NOENT past the last CPU */ \
     X(51, thread_cpus,    2) /* (thread, mask): the CPUs it may run on (bit n: CPU n) */ \
     X(52, proc_cpus,      2) /* (proc, mask): the same for all its threads, now and later */ \
-    X(53, cpu_self,       0) /* -> the CPU the caller runs on */
+    X(53, cpu_self,       0) /* -> the CPU the caller runs on */ \
+    X(54, kcheck,         2) /* (buf, len): test builds: kernel consistency, 0 or problems */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };
