@@ -84,7 +84,7 @@ LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 # What the programs in /bin share (programs/lib/prog.h).
 LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))
 
-.PHONY: all deps run test debug bench compare fuzz clean hosttest disk disk-update FORCE
+.PHONY: all deps run test debug bench compare fuzz chaos clean hosttest disk disk-update FORCE
 all: deps $(BUILD)/os.iso
 
 deps:
@@ -248,6 +248,16 @@ compare: all $(BUILD)/root $(LINUX_BENCH)
 	sh tools/fetch-linux.sh $(BUILD)/linux
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tools/compare.py $(LINUX_BENCH)
+
+# A fault campaign from the host (tools/chaos.py): FAULTS faults from seed
+# SEED into the services, rebooting if the system stops answering, e2fsck
+# at each reboot; its own image (build/chaos-disk.img), CPUS CPUs.
+FAULTS ?= 1000
+SEED   ?= 1
+chaos: all $(BUILD)/check.iso $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/chaos-disk.img $(BUILD)/root
+	$(PYTHON) tools/chaos.py --faults $(FAULTS) --seed $(SEED) --cpus $(CPUS) \
+	    --image $(BUILD)/chaos-disk.img
 
 # Random system calls from several processes at once (programs/fuzz.c);
 # afterwards the shell and the file system must still answer.

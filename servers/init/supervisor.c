@@ -2,7 +2,7 @@
 // protocol; the kernel's death notifications and a ticker's bit arrive on
 // the same endpoint. A service that dies is started again from its
 // binary, at once the first time and with exponential backoff when it
-// keeps dying. A pinger thread per service calls it every 100 ms. A
+// keeps dying. A pinger thread per service calls it every 50 ms. A
 // service whose ping waits while it runs on a CPU without making or
 // serving a single call for FAST_MS is spinning: hung, and killed. One
 // that has not answered for three seconds at all is hung too. Nothing is
@@ -15,8 +15,8 @@
 #define TICK_BIT      (1ul << 63)
 #define TICK_MS       50
 #define GAP_MS        (4 * TICK_MS)  // a tick this late: the guest was not running
-#define PING_MS       100
-#define FAST_MS       350           // spinning without IPC while a ping waits
+#define PING_MS       50
+#define FAST_MS       300           // spinning without IPC while a ping waits
 #define HUNG_MS       3000
 #define BACKOFF_MAX   5000
 #define QUICK_MS      5000          // a death this soon after start counts as quick
@@ -113,11 +113,15 @@ static bool ping_pending(const struct service *s)
 // the one of highest priority (a spinning service starves the ones below
 // it on its CPU, which then look hung too). A service that is merely
 // waiting a moment for another (with several CPUs, the others run on) is
-// not taken for the culprit. NULL if nobody is overdue.
+// not taken for the culprit; nor is anyone while a service is restarting
+// (its callers wait for it) and for HUNG_MS after. NULL if nobody is overdue.
 static struct service *find_hung(uint64_t now)
 {
     struct service *worst = NULL;
     bool overdue = false;
+    for (int i = 0; i < nsvcs; i++)
+        if (svcs[i].state == SVC_RESTARTING)   // others may wait for it: no verdicts
+            grace_until = now + HUNG_MS;
     for (int i = 0; i < nsvcs && now >= grace_until; i++) {
         struct service *s = &svcs[i];
         if (!ping_pending(s) || now - s->ping_sent_ms <= HUNG_MS - PING_MS)
@@ -150,8 +154,7 @@ static int progress(int pid, uint64_t *ipc, uint64_t *ticks)
 static bool spinning(struct service *s, uint64_t now)
 {
     uint64_t ipc, ticks;
-    if (!ping_pending(s) || s->pong_ms <= s->started_ms || now - s->ping_sent_ms < PING_MS ||
-        progress(s->pid, &ipc, &ticks) < 0) {
+    if (!ping_pending(s) || s->pong_ms <= s->started_ms || progress(s->pid, &ipc, &ticks) < 0) {
         s->watch_ms = 0;
         return false;
     }
