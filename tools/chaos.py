@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import run  # noqa: E402  (the QEMU driver of the test suite)
 
 SUMMARY = re.compile(r"chaos: (\d+) faults, (\d+) restarts, (\d+) wrong results"
-                     r"(?:, (\d+) faults per minute, (\d+) worker calls failed)?")
+                     r"(?:, (\d+) faults per minute, (\d+) worker calls failed, "
+                     r"(\d+) caught under code faults)?")
 
 
 class System(run.Shell):
@@ -42,7 +43,7 @@ def fsck(image):
 
 class Totals:
     def __init__(self):
-        self.faults = self.restarts = self.wrong = self.failed_calls = 0
+        self.faults = self.restarts = self.wrong = self.failed_calls = self.caught = 0
         self.system_failures = self.kcheck_problems = self.fsck_runs = self.fsck_unclean = 0
         self.seconds = 0.0
 
@@ -51,6 +52,7 @@ class Totals:
         self.restarts += int(m.group(2))
         self.wrong += int(m.group(3))
         self.failed_calls += int(m.group(5) or 0)
+        self.caught += int(m.group(6) or 0)
         self.seconds += seconds
         k = re.search(r"chaos: kernel check: (.*)", out)
         if k and k.group(1).strip() != "consistent":
@@ -70,9 +72,9 @@ class Totals:
             "%d of %d unclean" % (self.fsck_unclean, self.fsck_runs)
         return ("chaos: %d faults, %d restarts, %d wrong results, %d system failures, "
                 "e2fsck %s (%d checks), %d kernel check problems, %d worker calls failed, "
-                "%.2f faults per second"
+                "%d caught under code faults, %.2f faults per second"
                 % (self.faults, self.restarts, self.wrong, self.system_failures, fsck_word,
-                   self.fsck_runs, self.kcheck_problems, self.failed_calls, rate))
+                   self.fsck_runs, self.kcheck_problems, self.failed_calls, self.caught, rate))
 
 
 def boot(iso, image, t):
