@@ -8,6 +8,7 @@ the system stops answering (no summary within the chunk's time, QEMU gone)
 that is a system failure: QEMU is ended by its pid, the image is checked
 and the system booted again, and the campaign goes on. The image is
 checked with `e2fsck -fn` at each reboot and at the end (after poweroff).
+The serial output of every boot goes to build/chaos-serial.log.
 The last line: faults, restarts, wrong results, system failures, e2fsck.
 Exit status 0 only if there were no wrong results, no system failures, no
 kernel check problems and e2fsck found every image clean.
@@ -77,6 +78,13 @@ class Totals:
                    self.fsck_runs, self.kcheck_problems, self.failed_calls, self.caught, rate))
 
 
+def keep_log(sh, path):
+    """Appends what the system printed in this boot to path."""
+    with open(path, "a") as f:
+        f.write(sh.text())
+        f.write("\n==== (end of a boot) ====\n")
+
+
 def boot(iso, image, t):
     """Boots until the prompt answers; a boot that does not is a failure."""
     for _ in range(3):
@@ -103,6 +111,9 @@ def campaign(args):
         start = time.time()
         out = sh.run(cmd, timeout=90 + 3 * n) or ""
         m = SUMMARY.search(out)
+        for line in out.splitlines():
+            if line.startswith("chaos: wrong result"):
+                print("make chaos: %s" % line, flush=True)
         if m:
             t.add(m, out, time.time() - start - 4)       # chaos waits 4 s at its end
             print("make chaos: %s -> %s" % (cmd, m.group(0)), flush=True)
@@ -110,6 +121,7 @@ def campaign(args):
         t.system_failures += 1
         print("make chaos: the system stopped answering during `%s`:\n%s"
               % (cmd, sh.text()[-2000:]), flush=True)
+        keep_log(sh, args.log)
         sh.stop()
         t.check_image(args.image, "after a system failure")
         sh = boot(args.iso, args.image, t)
@@ -117,6 +129,7 @@ def campaign(args):
         sh.type("poweroff\n")
         if sh.wait_exit(60) is None:
             t.system_failures += 1
+        keep_log(sh, args.log)
         sh.stop()
     t.check_image(args.image, "at the end")
     return t
@@ -130,7 +143,10 @@ def main():
     ap.add_argument("--cpus", type=int, default=2)
     ap.add_argument("--iso", default=os.path.join(run.BUILD, "check.iso"))
     ap.add_argument("--image", default=os.path.join(run.BUILD, "chaos-disk.img"))
+    ap.add_argument("--log", default=os.path.join(run.BUILD, "chaos-serial.log"),
+                    help="the serial output of every boot")
     args = ap.parse_args()
+    open(args.log, "w").close()
     run.CPUS = args.cpus
     t = campaign(args)
     print(t.line())

@@ -32,6 +32,7 @@ static struct service *svcs;
 static int nsvcs;
 static long deaths;
 static struct service shell_entry = { .name = "sh" };
+static uint64_t grace_until;                 // no slow hang verdicts before this
 
 uint64_t now_ms(void) { return (uint64_t)sys_time() / 1000000; }
 
@@ -49,6 +50,7 @@ static void start_service(struct service *s)
     s->started_ms = now_ms();
     s->state = s->proc >= 0 ? SVC_RUNNING : SVC_STOPPED;
     s->pong_ms = 0;
+    grace_until = s->started_ms + HUNG_MS;        // its callers catch up: no slow verdicts
 }
 
 // Why a process ended, in words, for the restart line and svc list.
@@ -100,12 +102,13 @@ static void stop_service(struct service *s, const char *why)
     sys_proc_kill(s->proc);                       // the death notification follows
 }
 
-static uint64_t grace_until;                 // no hang verdicts before this
 
+// A ping of s waits for its answer. Not for a service that may not be
+// stopped (proc): killing it on a wrong verdict would cost the system.
 static bool ping_pending(const struct service *s)
 {
     uint64_t sent = s->ping_sent_ms;
-    return s->state == SVC_RUNNING && sent && sent > s->started_ms;
+    return s->may_stop && s->state == SVC_RUNNING && sent && sent > s->started_ms;
 }
 
 // The hung service, once some service has not answered a ping for HUNG_MS:
@@ -194,6 +197,7 @@ static void tick(void)
         watch_reset();
     } else if ((hung = find_spinning(now)) != NULL) {
         stop_service(hung, "hung: spinning, no answer");
+        grace_until = now + HUNG_MS;             // its callers waited for it
         watch_reset();
     } else if ((hung = find_hung(now)) != NULL) {
         stop_service(hung, "hung: no answer to pings");
