@@ -1,4 +1,5 @@
 // COM1, a 16550: polled output, input by the receive-data interrupt.
+#include "os.h"
 #include "console.h"
 
 #define COM1      0x3F8
@@ -30,11 +31,19 @@ void uart_init(void)
     outb(COM1 + UART_IER, IER_RDA);
 }
 
-// Sends one byte, waiting (bounded) for the transmitter. Blocks briefly.
+// Sends one byte, waiting (bounded) for the transmitter: a short spin,
+// then in 1 ms sleeps, for at most about 2 s. The transmitter stays busy
+// while whatever is on the other end of the line does not take the bytes
+// (QEMU's serial port waits for its host side); sleeping meanwhile keeps
+// the driver off the CPU, where the supervisor would take it for a
+// service spinning in a hang.
 static void uart_tx(char c)
 {
-    for (int spin = 0; spin < 1000000 && !(inb(COM1 + UART_LSR) & LSR_THRE); spin++)
+    for (int spin = 0; spin < 2000 && !(inb(COM1 + UART_LSR) & LSR_THRE); spin++) {
         __asm__ volatile("pause");
+        if (spin >= 1000)
+            sys_sleep(1);
+    }
     outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
