@@ -3,15 +3,6 @@
 #include "uapi/abi.h"
 #include "uapi/errors.h"
 
-struct ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
 struct phdr {
     uint32_t type, flags;
     uint64_t offset, vaddr, paddr, filesz, memsz, align;
@@ -20,7 +11,7 @@ struct phdr {
 #define PT_LOAD 1
 #define PAGE 4096ull
 
-static int ehdr_ok(const struct ehdr *e, uint64_t size)
+static int ehdr_ok(const struct elf_ehdr *e, uint64_t size)
 {
     return e->ident[0] == 0x7f && e->ident[1] == 'E' && e->ident[2] == 'L' &&
            e->ident[3] == 'F' && e->ident[4] == 2 /* 64-bit */ && e->ident[5] == 1 /* LE */ &&
@@ -52,7 +43,7 @@ static int overlaps(const struct elf_image *img, uint64_t start, uint64_t end)
 
 int elf_parse(const void *data, uint64_t size, struct elf_image *out)
 {
-    const struct ehdr *e = data;
+    const struct elf_ehdr *e = data;
     if (!data || size < sizeof(*e) || ((uintptr_t)data & 7) || !ehdr_ok(e, size))
         return -E_BADELF;
     out->nsegs = 0;

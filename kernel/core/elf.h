@@ -7,6 +7,16 @@
 
 #define ELF_MAX_SEGS 8
 
+// The file header as it lies at the start of an ELF64 file.
+struct elf_ehdr {
+    uint8_t ident[16];
+    uint16_t type, machine;
+    uint32_t version;
+    uint64_t entry, phoff, shoff;
+    uint32_t flags;
+    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
 struct elf_seg {
     uint64_t vaddr, memsz;        // page-aligned range to map is derived by the loader
     uint64_t offset, filesz;      // bytes to copy from the file

@@ -4,15 +4,7 @@
 // boundaries); without one, the executable sections are swept from their
 // start. Every offset and size read from the file is checked.
 #include "codefault.h"
-
-struct elf_hdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
+#include "core/elf.h"
 
 struct elf_shdr {
     uint32_t name, type;
@@ -65,7 +57,7 @@ static int fits_file(const struct elf_view *v, uint64_t off, uint64_t len)
 
 static int view_open(struct elf_view *v, const void *elf, uint64_t size)
 {
-    const struct elf_hdr *h = elf;
+    const struct elf_ehdr *h = elf;
     *v = (struct elf_view){ .base = elf, .size = size };
     if (size < sizeof(*h) || h->ident[0] != 0x7f || h->ident[1] != 'E' || h->ident[2] != 'L' ||
         h->ident[3] != 'F' || h->ident[4] != 2 || h->shentsize != sizeof(struct elf_shdr) ||
