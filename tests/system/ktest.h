@@ -78,6 +78,14 @@ const char *t_trace_bad_arguments(void);
     { "trace_needs_right", t_trace_needs_right }, \
     { "trace_bad_arguments", t_trace_bad_arguments },
 
+// ktest_mem.c: frame counts and lazy pages.
+long own_pages(void);
+const char *t_mem_info(void);
+const char *t_lazy_pages(void);
+#define KTEST_MEM_TESTS \
+    { "mem_info", t_mem_info }, \
+    { "lazy_pages", t_lazy_pages },
+
 // ktest_dma.c: contiguous frames for drivers.
 const char *t_dma_needs_right(void);
 const char *t_dma_bad_arguments(void);

@@ -47,16 +47,6 @@ const char *t_dma_bad_arguments(void)
     return NULL;
 }
 
-// Pages (and page tables) this process holds, from proc_info.
-static long own_pages(void)
-{
-    struct proc_info pi;
-    for (long i = 0; sys_proc_info(H_ROOT_TEST, i, (long)&pi) == 0; i++)
-        if (pi.pid == sys_proc_self())
-            return (long)pi.pages;
-    return -1;
-}
-
 // Past the per-process limit: with all but about 700 pages of LIMIT_PAGES
 // mapped (an alias of physical memory, which costs only page tables),
 // 4 MiB more is refused with -E_NOMEM and no frame stays taken.

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
         for (;;)
             ;
     if (!strcmp(m, "lazy_ro")) {
-        volatile uint64_t *p = (volatile uint64_t *)0x520000000ul;   // LAZY_VA in ktest.c
+        volatile uint64_t *p = (volatile uint64_t *)0x540000000ul;   // LAZY_VA in ktest_mem.c
         if (sys_vm_map(H_SELF, (long)p, 4096, PROT_READ | PROT_LAZY) || p[3] != 0)
             return 3;
         p[3] = 1;
