@@ -5,7 +5,7 @@
 // keeps dying. A pinger thread per service calls it every 50 ms. A
 // service whose ping waits while it runs on a CPU without making or
 // serving a single call for FAST_MS is spinning: hung, and killed. One
-// that has not answered for ten seconds at all is hung too. Nothing is
+// that has not answered for three seconds at all is hung too. Nothing is
 // judged just after a gap in the ticker (the host did not run the guest).
 #include "supervisor.h"
 #include "server.h"
@@ -17,7 +17,7 @@
 #define GAP_MS        (4 * TICK_MS)  // a tick this late: the guest was not running
 #define PING_MS       50
 #define FAST_MS       300           // spinning without IPC while a ping waits
-#define HUNG_MS       10000         // slow rule: a spin is found by the fast one
+#define HUNG_MS       3000
 #define BACKOFF_MAX   5000
 #define QUICK_MS      5000          // a death this soon after start counts as quick
 
