@@ -468,7 +468,7 @@ const syscall_fn syscall_table[SYS_COUNT] = {
     [SYS_reply_recv] = sys_reply_recv_entry,
 };
 #pragma GCC diagnostic pop
-_Static_assert(SYS_COUNT == 56 && E_NOSYS == 1, "numbers in entry.asm");
+_Static_assert(SYS_COUNT == 55 && E_NOSYS == 1, "numbers in entry.asm");
 _Static_assert(offsetof(struct thread, attn) == 105 && offsetof(struct thread, wake_result) == 136,
                "THREAD_ offsets in entry.asm");
 
