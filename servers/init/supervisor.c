@@ -6,6 +6,7 @@
 // one that has not answered for three seconds is hung and is killed.
 #include "supervisor.h"
 #include "server.h"
+#include "ping.h"
 #include <stdbool.h>
 
 #define TICK_BIT      (1ul << 63)
@@ -104,10 +105,13 @@ static void stop_service(struct service *s, const char *why)
 
 static uint64_t grace_until;                 // no hang verdicts before this
 
-static bool ping_pending(const struct service *s)
+// How long the ping now pending has waited, 0 if none. Its pinger thread
+// runs beside this one on another CPU and may clear the time stamp, or set
+// it to a time after `now`, at any moment: it is read once.
+static uint64_t ping_age(const struct service *s, uint64_t now)
 {
     uint64_t sent = s->ping_sent_ms;
-    return s->state == SVC_RUNNING && sent && sent > s->started_ms;
+    return s->state == SVC_RUNNING ? ping_wait_ms(sent, s->started_ms, now) : 0;
 }
 
 // The hung service, once some service has not answered a ping for HUNG_MS:
@@ -122,9 +126,10 @@ static struct service *find_hung(uint64_t now)
     bool overdue = false;
     for (int i = 0; i < nsvcs && now >= grace_until; i++) {
         struct service *s = &svcs[i];
-        if (!ping_pending(s) || now - s->ping_sent_ms <= HUNG_MS - PING_MS)
+        uint64_t age = ping_age(s, now);
+        if (age <= HUNG_MS - PING_MS)
             continue;
-        overdue |= now - s->ping_sent_ms > HUNG_MS;
+        overdue |= age > HUNG_MS;
         if (!worst || s->prio > worst->prio)
             worst = s;
     }
