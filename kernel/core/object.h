@@ -167,16 +167,18 @@ _Noreturn void sched_start(void);
 bool sched_kernel_exit(void);
 void sched_reap_zombie(void);
 
-// Runs next, which is in no queue, instead of the current thread, which
-// the caller has already put in an IPC wait (the IPC fast path; inline
-// there) on this CPU c. Both are live user threads, so switch_to's cases
-// for the idle thread, the boot thread and a dying one do not arise; the
-// I/O bitmap is reloaded only when one of the two processes has one
-// (without, the TSS has none). The current thread is parked (arch_park):
-// whoever runs it next returns it to user mode with its wake_result.
-static inline __attribute__((always_inline)) _Noreturn void sched_direct(struct cpu *c, struct thread *next)
+// Runs next, which is in no queue, instead of the current thread prev,
+// which the caller has already put in an IPC wait (the IPC fast path;
+// inline there) on this CPU c (prev is c->thread, passed so the compiler
+// does not load it again after the caller's stores). Both are live user
+// threads, so switch_to's cases for the idle thread, the boot thread and
+// a dying one do not arise; the I/O bitmap is reloaded only when one of
+// the two processes has one (without, the TSS has none). The current
+// thread is parked (arch_park): whoever runs it next returns it to user
+// mode with its wake_result.
+static inline __attribute__((always_inline)) _Noreturn void
+sched_direct(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    struct thread *prev = c->thread;
     struct proc *pp = prev->proc, *np = next->proc;
     if (unlikely(c->zombie))
         sched_reap_zombie();              // its stack is no longer in use

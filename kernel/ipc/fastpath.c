@@ -95,7 +95,7 @@ bool fast_call(struct trapframe *tf)
     r->serving = cur;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
-    sched_direct(c, r);                         // parks us: no return
+    sched_direct(c, cur, r);                         // parks us: no return
 }
 
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs): the caller
@@ -146,5 +146,5 @@ bool fast_reply_recv(struct trapframe *tf)
     cur->ep = ep;
     cur->state = T_RECV;
     list_add_tail(&ep->receivers, &cur->link);
-    sched_direct(c, t);                         // parks us: no return
+    sched_direct(c, cur, t);                         // parks us: no return
 }

@@ -268,7 +268,9 @@ syscall_exit_slow:
 ; callee-saved registers: a frame arch_switch can return through. A
 ; thread that blocks in the IPC fast path (fastpath.c) is parked on it
 ; and keeps nothing else on its kernel stack; otherwise the syscall goes
-; on as usual and comes back here.
+; on as usual and comes back here. fastpath.c is built to keep only rbp
+; of the callee-saved registers (Makefile): the others come back from
+; this frame when it returns.
 global sys_call_entry
 global sys_reply_recv_entry
 %macro FAST_ENTRY 2                 ; the fast path, the general one
@@ -282,6 +284,11 @@ global sys_reply_recv_entry
     cmp byte [ipc_fastpath], 0      ; rdi: the trapframe, as dispatch set it
     je %%general
     call %1                         ; parks the thread, or returns false
+    mov r15, [rsp]
+    mov r14, [rsp + 8]
+    mov r13, [rsp + 16]
+    mov r12, [rsp + 24]
+    mov rbx, [rsp + 40]
     lea rdi, [rsp + 64]             ; the trapframe again
 %%general:
     call %2
