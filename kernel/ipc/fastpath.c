@@ -22,9 +22,18 @@ static inline struct handle *fast_endpoint(struct thread *cur, long h, u32 right
 // Copies a struct ipc_bufs from the current (active) address space;
 // false on a bad range or a page fault.
 _Static_assert(sizeof(struct ipc_bufs) == 32, "arch_user_read32");
+// arch_user_read32 (entry.asm) is called from asm, which tells the
+// compiler what it changes (rax, rcx, rdx, r8): around a plain call the
+// registers this file may use freely would be saved on the stack.
 static inline bool bufs_copy_in(struct ipc_bufs *dst, u64 usrc)
 {
-    return usrc <= USER_TOP - sizeof(*dst) && !arch_user_read32(dst, (void *)usrc);
+    if (usrc > USER_TOP - sizeof(*dst))
+        return false;
+    register u64 rdi __asm__("rdi") = (u64)dst, rsi __asm__("rsi") = usrc;
+    int r;
+    __asm__ volatile("call arch_user_read32"
+                     : "=a"(r), "+r"(rdi), "+r"(rsi) : : "rcx", "rdx", "r8", "memory", "cc");
+    return !r;
 }
 
 // Puts a register message into a waiting thread's saved registers.
