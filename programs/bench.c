@@ -97,11 +97,13 @@ static int server(const char *mode)
             sys_notif_signal(2, 1);
         }
     struct ipc_bufs b = { page, 0, page, sizeof(page) };
-    long r = ipc_recv(1, &m, &b);
-    while (r == 0) {
+    long r = sys_recv_buf((long)page, sizeof(page));  // requests arrive there
+    if (r == 0)
+        r = ipc_recv(1, &m, NULL);
+    while (r == 0) {                                 // echo the payload, if any
         b.send_len = TAG_LEN(m.tag);
         m.tag = TAG(0, 0);
-        r = ipc_reply_recv(1, m.token, &m, &b);
+        r = ipc_reply_recv(1, m.token, &m, b.send_len ? &b : NULL);
     }
     return 1;
 }

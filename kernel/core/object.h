@@ -62,6 +62,7 @@ struct thread {
     bool timed;                   // timer_link is in the timeout list
     u64 msg_tag, msg_w[3], msg_badge;
     struct ipc_bufs bufs;
+    u64 rbuf, rbuf_max;           // receive buffer when recv gets no bufs (recv_buf)
     struct handle xfer;           // handle being passed (TAG_HANDLE)
     struct notif *notif;          // waited on (T_NOTIF)
     struct fpu_state fpu;

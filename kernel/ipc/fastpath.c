@@ -135,8 +135,8 @@ bool fast_reply_recv(struct trapframe *tf)
         return false;
     // cur->bufs is free to overwrite: cur is not waiting, and the general
     // path loads it afresh.
-    if (!tf->r9)
-        *b = (struct ipc_bufs){ 0, 0, 0, 0 };
+    if (!tf->r9)                                // the registered buffer, if any
+        *b = (struct ipc_bufs){ 0, 0, (void *)cur->rbuf, cur->rbuf_max };
     else if (unlikely(!bufs_copy_in(b, tf->r9)))
         return false;
     if (unlikely(b->send_len && !reply_payload(t, b)))
