@@ -17,6 +17,7 @@ struct proc {
     int pid, ppid;
     char name[32];
     struct addrspace *as;
+    u64 cr3;                      // as's top page table, physical (the IPC fast path loads it)
     struct handle_table *handles;
     struct list threads;          // thread.proc_link
     struct list callers;          // threads waiting for our reply (thread.link)
@@ -188,7 +189,7 @@ sched_direct(struct cpu *c, struct thread *prev, struct thread *next)
     next->last_cpu = c->id;
     c->thread = next;
     if (pp != np) {
-        write_cr3((u64)np->as->pml4 - PHYS_BASE);     // as_activate, inline
+        write_cr3(np->cr3);                            // as_activate, inline
         if (unlikely(pp->iopb || np->iopb))
             arch_iopb_load(np->iopb);
     }
@@ -211,8 +212,8 @@ void ipc_timeout(struct thread *t);
 void ipc_thread_died(struct thread *t);
 void ipc_prio_update(struct thread *t);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
-extern bool ipc_fastpath;
 bool fast_call(struct trapframe *tf);
+void syscall_no_fastpath(void);                 // syscall.c: the "nofastpath" switch
 bool fast_reply_recv(struct trapframe *tf);
 long endpoint_bind(struct endpoint *ep, struct notif *n);
 bool ipc_notify_receiver(struct notif *n);

@@ -3,13 +3,12 @@
 // sys_reply_recv (core/syscall.c) try it first; the thread hands the CPU
 // straight to its partner: no run queue, no scheduler pick.
 // Anything unusual takes the general path in ipc.c, which does the same
-// thing; the kernel command line word "nofastpath" turns this file off.
+// thing; the kernel command line word "nofastpath" turns this file off
+// (syscall_no_fastpath).
 // On several CPUs the partner runs on the caller's CPU, if its CPU set
 // allows; otherwise the general path wakes it where it may run. (A thread
 // killed from another CPU never gets here: entry.asm checks thread.attn.)
 #include "core/object.h"
-
-bool ipc_fastpath = true;
 
 // Handle h of the current process if it is an endpoint with `rights`,
 // else NULL (the general path then reports the error).
@@ -48,10 +47,15 @@ static inline void put_msg(struct thread *to, struct trapframe *tf)
 
 // Loads the caller's buffer descriptor (0: none) if it sends no payload,
 // only names where the reply goes. False on a payload or a bad pointer.
+// Without one, only the lengths are cleared: a caller waiting for its
+// reply is no sender, and no byte goes to a receive buffer of length 0.
 static inline bool recv_bufs_only(struct thread *t, u64 ubufs)
 {
-    t->bufs = (struct ipc_bufs){ 0, 0, 0, 0 };
-    return !ubufs || (bufs_copy_in(&t->bufs, ubufs) && !t->bufs.send_len);
+    if (!ubufs) {
+        t->bufs.send_len = t->bufs.recv_max = 0;
+        return true;
+    }
+    return bufs_copy_in(&t->bufs, ubufs) && !t->bufs.send_len;
 }
 
 // Copies a reply payload of b into caller t's receive buffer. False if

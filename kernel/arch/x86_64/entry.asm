@@ -17,7 +17,6 @@ extern sys_call
 extern sys_reply_recv
 extern fast_call
 extern fast_reply_recv
-extern ipc_fastpath
 extern sched_kernel_exit
 extern cpu_smap
 extern big_lock
@@ -263,7 +262,8 @@ syscall_exit_slow:
     mov rax, [rsp + TF_RAX]
     jmp syscall_return
 
-; call and reply_recv (syscall_table points here). Below the trapframe
+; call and reply_recv (syscall_table points here, except with the
+; kernel command line word "nofastpath": syscall.c). Below the trapframe
 ; and dispatch's return address go fast_resume and the user's
 ; callee-saved registers: a frame arch_switch can return through. A
 ; thread that blocks in the IPC fast path (fastpath.c) is parked on it
@@ -281,16 +281,13 @@ global sys_reply_recv_entry
     push r13
     push r14
     push r15
-    cmp byte [ipc_fastpath], 0      ; rdi: the trapframe, as dispatch set it
-    je %%general
-    call %1                         ; parks the thread, or returns false
+    call %1                         ; rdi: the trapframe. Parks the thread, or returns false
     mov r15, [rsp]
     mov r14, [rsp + 8]
     mov r13, [rsp + 16]
     mov r12, [rsp + 24]
     mov rbx, [rsp + 40]
     lea rdi, [rsp + 64]             ; the trapframe again
-%%general:
     call %2
     add rsp, 56
     ret
