@@ -99,6 +99,11 @@ $(error tools/deps.sh could not install the packages the build needs)
 endif
 endif
 
+# The IPC fast path saves no callee-saved register: entry.asm's
+# FAST_ENTRY has them on the stack already (kernel/ipc/fastpath.c).
+$(BUILD)/kernel/ipc/fastpath.o: KCFLAGS += -fomit-frame-pointer -fcall-used-rbx \
+    -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@

@@ -153,7 +153,7 @@ void kmain(u32 magic, u64 mbi_pa)
     kprintf("[kernel] %lu MiB free, command line '%s'\n", page_free_count() / 256,
             bi.cmdline ? bi.cmdline : "");
     if (cmdline_has(bi.cmdline, "nofastpath"))
-        ipc_fastpath = false;
+        syscall_no_fastpath();
     if (cmdline_has(bi.cmdline, "kpanic"))
         *(volatile u64 *)0xdead000 = 1;                     // test: a ring-0 fault
     start_init(&bi);

@@ -17,6 +17,7 @@ struct proc {
     int pid, ppid;
     char name[32];
     struct addrspace *as;
+    u64 cr3;                      // as's top page table, physical (the IPC fast path loads it)
     struct handle_table *handles;
     struct list threads;          // thread.proc_link
     struct list callers;          // threads waiting for our reply (thread.link)
@@ -62,6 +63,7 @@ struct thread {
     bool timed;                   // timer_link is in the timeout list
     u64 msg_tag, msg_w[3], msg_badge;
     struct ipc_bufs bufs;
+    u64 rbuf, rbuf_max;           // receive buffer when recv gets no bufs (recv_buf)
     struct handle xfer;           // handle being passed (TAG_HANDLE)
     struct notif *notif;          // waited on (T_NOTIF)
     struct fpu_state fpu;
@@ -167,16 +169,18 @@ _Noreturn void sched_start(void);
 bool sched_kernel_exit(void);
 void sched_reap_zombie(void);
 
-// Runs next, which is in no queue, instead of the current thread, which
-// the caller has already put in an IPC wait (the IPC fast path; inline
-// there) on this CPU c. Both are live user threads, so switch_to's cases
-// for the idle thread, the boot thread and a dying one do not arise; the
-// I/O bitmap is reloaded only when one of the two processes has one
-// (without, the TSS has none). The current thread is parked (arch_park):
-// whoever runs it next returns it to user mode with its wake_result.
-static inline __attribute__((always_inline)) _Noreturn void sched_direct(struct cpu *c, struct thread *next)
+// Runs next, which is in no queue, instead of the current thread prev,
+// which the caller has already put in an IPC wait (the IPC fast path;
+// inline there) on this CPU c (prev is c->thread, passed so the compiler
+// does not load it again after the caller's stores). Both are live user
+// threads, so switch_to's cases for the idle thread, the boot thread and
+// a dying one do not arise; the I/O bitmap is reloaded only when one of
+// the two processes has one (without, the TSS has none). The current
+// thread is parked (arch_park): whoever runs it next returns it to user
+// mode with its wake_result.
+static inline __attribute__((always_inline)) _Noreturn void
+sched_direct(struct cpu *c, struct thread *prev, struct thread *next)
 {
-    struct thread *prev = c->thread;
     struct proc *pp = prev->proc, *np = next->proc;
     if (unlikely(c->zombie))
         sched_reap_zombie();              // its stack is no longer in use
@@ -185,7 +189,7 @@ static inline __attribute__((always_inline)) _Noreturn void sched_direct(struct 
     next->last_cpu = c->id;
     c->thread = next;
     if (pp != np) {
-        write_cr3((u64)np->as->pml4 - PHYS_BASE);     // as_activate, inline
+        write_cr3(np->cr3);                            // as_activate, inline
         if (unlikely(pp->iopb || np->iopb))
             arch_iopb_load(np->iopb);
     }
@@ -208,8 +212,8 @@ void ipc_timeout(struct thread *t);
 void ipc_thread_died(struct thread *t);
 void ipc_prio_update(struct thread *t);
 long ipc_reply(u32 token, struct trapframe *tf, bool then_recv);
-extern bool ipc_fastpath;
 bool fast_call(struct trapframe *tf);
+void syscall_no_fastpath(void);                 // syscall.c: the "nofastpath" switch
 bool fast_reply_recv(struct trapframe *tf);
 long endpoint_bind(struct endpoint *ep, struct notif *n);
 bool ipc_notify_receiver(struct notif *n);

@@ -87,6 +87,7 @@ struct proc *proc_create(const char *name, struct notif *death, u64 bits)
         kfree(p, sizeof(*p));
         return NULL;
     }
+    p->cr3 = (u64)p->as->pml4 - PHYS_BASE;
     p->obj = (struct kobj){ KOBJ_PROC, 0 };
     p->pid = next_pid++;
     p->ppid = current && current->proc ? current->proc->pid : 0;

@@ -251,6 +251,20 @@ static long sys_recv(struct trapframe *tf)
     return ipc_recv(ep, A5, A0 >> 32);
 }
 
+// recv_buf(buf, max): the calling thread's receive buffer, which recv and
+// reply_recv use when they are given no struct ipc_bufs (0, 0: none, as
+// before the first call), so that a server need not pass one on every
+// request. Only recv and reply_recv: a call without bufs still takes no
+// payload in its reply.
+static long sys_recv_buf(struct trapframe *tf)
+{
+    if (A0 >= USER_TOP || A1 > USER_TOP - A0)
+        return -E_FAULT;
+    current->rbuf = A0;
+    current->rbuf_max = A1;
+    return 0;
+}
+
 // reply(token, tag, w0, w1, w2, bufs): the token is in rdi, so the
 // message registers are the same as for call.
 static long sys_reply(struct trapframe *tf) { return ipc_reply((u32)A0, tf, false); }
@@ -457,18 +471,27 @@ static long sys_cpu_self(struct trapframe *tf) { (void)tf; return this_cpu()->id
 static long sys_nosys(struct trapframe *tf) { (void)tf; return -E_NOSYS; }
 
 // The table entry.asm dispatches through; every slot filled (numbers not
-// in the list: sys_nosys), so it needs no NULL check.
+// in the list: sys_nosys), so it needs no NULL check. Written once, at
+// boot, by syscall_no_fastpath.
 #define SYS_ENTRY_(num, name, argc) [num] = sys_##name,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-const syscall_fn syscall_table[SYS_COUNT] = {
+syscall_fn syscall_table[SYS_COUNT] = {
     [0 ... SYS_COUNT - 1] = sys_nosys,
     SYSCALL_LIST(SYS_ENTRY_)
     [SYS_call] = sys_call_entry,
     [SYS_reply_recv] = sys_reply_recv_entry,
 };
 #pragma GCC diagnostic pop
-_Static_assert(SYS_COUNT == 55 && E_NOSYS == 1, "numbers in entry.asm");
+
+// The kernel command line word "nofastpath": call and reply_recv go
+// straight to the general path (ipc.c), fastpath.c is never entered.
+void syscall_no_fastpath(void)
+{
+    syscall_table[SYS_call] = sys_call;
+    syscall_table[SYS_reply_recv] = sys_reply_recv;
+}
+_Static_assert(SYS_COUNT == 56 && E_NOSYS == 1, "numbers in entry.asm");
 _Static_assert(offsetof(struct thread, attn) == 105 && offsetof(struct thread, wake_result) == 136,
                "THREAD_ offsets in entry.asm");
 

@@ -3,13 +3,15 @@
 // sys_reply_recv (core/syscall.c) try it first; the thread hands the CPU
 // straight to its partner: no run queue, no scheduler pick.
 // Anything unusual takes the general path in ipc.c, which does the same
-// thing; the kernel command line word "nofastpath" turns this file off.
+// thing; the kernel command line word "nofastpath" turns this file off
+// (syscall_no_fastpath).
 // On several CPUs the partner runs on the caller's CPU, if its CPU set
 // allows; otherwise the general path wakes it where it may run. (A thread
 // killed from another CPU never gets here: entry.asm checks thread.attn.)
+// This file is built without a frame pointer and with rbx and r12-r15
+// free to clobber (Makefile): entry.asm's FAST_ENTRY has them on the
+// stack and takes them back when a fast path returns false.
 #include "core/object.h"
-
-bool ipc_fastpath = true;
 
 // Handle h of the current process if it is an endpoint with `rights`,
 // else NULL (the general path then reports the error).
@@ -22,9 +24,18 @@ static inline struct handle *fast_endpoint(struct thread *cur, long h, u32 right
 // Copies a struct ipc_bufs from the current (active) address space;
 // false on a bad range or a page fault.
 _Static_assert(sizeof(struct ipc_bufs) == 32, "arch_user_read32");
+// arch_user_read32 (entry.asm) is called from asm, which tells the
+// compiler what it changes (rax, rcx, rdx, r8): around a plain call the
+// registers this file may use freely would be saved on the stack.
 static inline bool bufs_copy_in(struct ipc_bufs *dst, u64 usrc)
 {
-    return usrc <= USER_TOP - sizeof(*dst) && !arch_user_read32(dst, (void *)usrc);
+    if (usrc > USER_TOP - sizeof(*dst))
+        return false;
+    register u64 rdi __asm__("rdi") = (u64)dst, rsi __asm__("rsi") = usrc;
+    int r;
+    __asm__ volatile("call arch_user_read32"
+                     : "=a"(r), "+r"(rdi), "+r"(rsi) : : "rcx", "rdx", "r8", "memory", "cc");
+    return !r;
 }
 
 // Puts a register message into a waiting thread's saved registers.
@@ -39,10 +50,15 @@ static inline void put_msg(struct thread *to, struct trapframe *tf)
 
 // Loads the caller's buffer descriptor (0: none) if it sends no payload,
 // only names where the reply goes. False on a payload or a bad pointer.
+// Without one, only the lengths are cleared: a caller waiting for its
+// reply is no sender, and no byte goes to a receive buffer of length 0.
 static inline bool recv_bufs_only(struct thread *t, u64 ubufs)
 {
-    t->bufs = (struct ipc_bufs){ 0, 0, 0, 0 };
-    return !ubufs || (bufs_copy_in(&t->bufs, ubufs) && !t->bufs.send_len);
+    if (!ubufs) {
+        t->bufs.send_len = t->bufs.recv_max = 0;
+        return true;
+    }
+    return bufs_copy_in(&t->bufs, ubufs) && !t->bufs.send_len;
 }
 
 // Copies a reply payload of b into caller t's receive buffer. False if
@@ -95,7 +111,7 @@ bool fast_call(struct trapframe *tf)
     r->serving = cur;
     cur->state = T_REPLY;
     list_add_tail(&r->proc->callers, &cur->link);
-    sched_direct(c, r);                         // parks us: no return
+    sched_direct(c, cur, r);                         // parks us: no return
 }
 
 // reply_recv(handle | token << 32, tag, w0, w1, w2, bufs): the caller
@@ -126,8 +142,8 @@ bool fast_reply_recv(struct trapframe *tf)
         return false;
     // cur->bufs is free to overwrite: cur is not waiting, and the general
     // path loads it afresh.
-    if (!tf->r9)
-        *b = (struct ipc_bufs){ 0, 0, 0, 0 };
+    if (!tf->r9)                                // the registered buffer, if any
+        *b = (struct ipc_bufs){ 0, 0, (void *)cur->rbuf, cur->rbuf_max };
     else if (unlikely(!bufs_copy_in(b, tf->r9)))
         return false;
     if (unlikely(b->send_len && !reply_payload(t, b)))
@@ -146,5 +162,5 @@ bool fast_reply_recv(struct trapframe *tf)
     cur->ep = ep;
     cur->state = T_RECV;
     list_add_tail(&ep->receivers, &cur->link);
-    sched_direct(c, t);                         // parks us: no return
+    sched_direct(c, cur, t);                         // parks us: no return
 }

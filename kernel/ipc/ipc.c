@@ -111,11 +111,16 @@ static void release_caller(struct thread *caller)
 
 /* ---- messages ---- */
 
-// Reads the caller's payload descriptor (0: no payload, no receive buffer).
-static int bufs_load(struct thread *t, u64 ubufs)
+// Reads the caller's payload descriptor (0: no payload, and no receive
+// buffer unless it receives a request and has one registered: recv_buf).
+static int bufs_load(struct thread *t, u64 ubufs, bool recv)
 {
     if (!ubufs) {
         t->bufs = (struct ipc_bufs){ 0 };
+        if (recv) {
+            t->bufs.recv = (void *)t->rbuf;
+            t->bufs.recv_max = t->rbuf_max;
+        }
         return 0;
     }
     if (copy_in(t->proc->as, &t->bufs, ubufs, sizeof(t->bufs)))
@@ -125,8 +130,9 @@ static int bufs_load(struct thread *t, u64 ubufs)
     return 0;
 }
 
-// Records the message in the sender's registers for delivery.
-static int msg_load(struct thread *t, struct trapframe *tf, u64 badge)
+// Records the message in the sender's registers for delivery; recv: it
+// goes on to receive a request (reply_recv).
+static int msg_load(struct thread *t, struct trapframe *tf, u64 badge, bool recv)
 {
     t->msg_tag = tf->rsi;
     t->msg_w[0] = tf->rdx;
@@ -134,13 +140,13 @@ static int msg_load(struct thread *t, struct trapframe *tf, u64 badge)
     t->msg_w[2] = tf->r8;
     t->msg_badge = badge;
     if (!(tf->rsi & TAG_HANDLE))
-        return bufs_load(t, tf->r9);
+        return bufs_load(t, tf->r9, recv);
     struct handle *h;
     int err = handle_lookup(t->proc->handles, (long)tf->r8, KOBJ_NONE, R_GRANT, &h);
     if (err)
         return err;
     t->xfer = *h;
-    return bufs_load(t, tf->r9);
+    return bufs_load(t, tf->r9, recv);
 }
 
 // Moves from's message into the registers and buffer of `to`, which is
@@ -211,7 +217,7 @@ long ipc_call(struct handle *h, struct trapframe *tf)
     u64 timeout = tf->rdi >> 32;
     if (!ep->recv_handles)
         return -E_DEAD;
-    int err = msg_load(cur, tf, h->badge);
+    int err = msg_load(cur, tf, h->badge, false);
     if (err)
         return err;
     if (list_empty(&ep->receivers)) {
@@ -273,7 +279,7 @@ static long recv_loaded(struct endpoint *ep, u64 timeout)
 
 long ipc_recv(struct endpoint *ep, u64 ubufs, u64 timeout_ms)
 {
-    int err = bufs_load(current, ubufs);
+    int err = bufs_load(current, ubufs, true);
     return err ? err : recv_loaded(ep, timeout_ms);
 }
 
@@ -291,7 +297,7 @@ long ipc_reply(u32 token, struct trapframe *tf, bool then_recv)
             return err;
         ep = (struct endpoint *)h->obj;
     }
-    long result = msg_load(cur, tf, 0);
+    long result = msg_load(cur, tf, 0, then_recv);
     if (result)
         return result;
     struct thread *t = token ? thread_by_token(token) : NULL;

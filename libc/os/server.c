@@ -44,24 +44,26 @@ static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
 
 _Noreturn void server_run(struct server *s)
 {
-    struct msg m;
+    struct msg m = { 0, 0, 0, 0, 0, 0 };
     struct ipc_bufs b = { NULL, 0, request_buf, sizeof(request_buf) };
     if (s->notif >= 0)
         sys_endpoint_bind(s->endpoint, s->notif);
-    long r = ipc_recv(s->endpoint, &m, &b);
+    long r = sys_recv_buf((long)request_buf, sizeof(request_buf));   // requests go there
+    if (r == 0)
+        r = ipc_recv(s->endpoint, &m, NULL);
     for (;;) {
         if (r < 0 && r != -E_DEAD) {
             printf("server: cannot receive on handle %ld (error %ld)\n", s->endpoint, r);
             exit(1);
         }
         if (r < 0) {
-            r = ipc_recv(s->endpoint, &m, &b);
+            r = ipc_recv(s->endpoint, &m, NULL);
             continue;
         }
         uint32_t token = m.token;
         if (dispatch(s, &m, &b) == SERVER_DEFER)
             token = 0;                           // answered later (or never)
-        r = ipc_reply_recv(s->endpoint, token, &m, &b);
+        r = ipc_reply_recv(s->endpoint, token, &m, b.send_len ? &b : NULL);
     }
 }
 

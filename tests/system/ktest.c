@@ -103,6 +103,19 @@ static const char *t_ipc_too_big(void)
     return payload(16);                       // the server is still fine
 }
 
+// recv_buf takes only a user range; t_echo receives every request through
+// the buffer it registered (the payload tests above go through it).
+static const char *t_ipc_recv_buf(void)
+{
+    EXPECT(sys_recv_buf((long)0xffffffff80100000ul, 64) == -E_FAULT, "kernel buffer");
+    EXPECT(sys_recv_buf(0x7ffffffff000l, 0x2000) == -E_FAULT, "past the user range");
+    EXPECT(sys_recv_buf(-1, 1) == -E_FAULT, "wrapping");
+    EXPECT(sys_recv_buf((long)in, sizeof(in)) == 0, "register");
+    EXPECT(sys_recv_buf(0, 0) == 0, "unregister");
+    const char *e = payload(4096);
+    return e ? e : payload(0);                 // a request with, then one without
+}
+
 static const char *t_ipc_badges(void)
 {
     long a = sys_handle_mint(echo_ep, R_SEND, 101), b = sys_handle_mint(echo_ep, R_SEND, 202);
@@ -598,6 +611,7 @@ static const struct test tests[] = {
     { "ipc_payload_1", t_ipc_payload_1 },
     { "ipc_payload_4096", t_ipc_payload_4096 },
     { "ipc_payload_65536", t_ipc_payload_65536 },
+    { "ipc_recv_buf", t_ipc_recv_buf },
     { "ipc_too_big", t_ipc_too_big },
     { "ipc_badges", t_ipc_badges },
     { "ipc_handle_transfer", t_ipc_handle_transfer },

@@ -17,7 +17,6 @@ extern sys_call
 extern sys_reply_recv
 extern fast_call
 extern fast_reply_recv
-extern ipc_fastpath
 extern sched_kernel_exit
 extern cpu_smap
 extern big_lock
@@ -34,7 +33,7 @@ THREAD_WAKE_RESULT equ 136
 VEC_TIMER equ 56
 NUM_VECTORS equ 256                 ; stubs for 0-63 and 240-255 (arch/cpu.h)
 
-SYS_COUNT equ 55                    ; uapi/syscalls.h (checked in syscall.c)
+SYS_COUNT equ 56                    ; uapi/syscalls.h (checked in syscall.c)
 E_NOSYS equ 1                       ; uapi/errors.h (checked in syscall.c)
 
 TF_R15 equ 0                        ; struct trapframe (arch/cpu.h, checked in cpu.c)
@@ -263,12 +262,15 @@ syscall_exit_slow:
     mov rax, [rsp + TF_RAX]
     jmp syscall_return
 
-; call and reply_recv (syscall_table points here). Below the trapframe
+; call and reply_recv (syscall_table points here, except with the
+; kernel command line word "nofastpath": syscall.c). Below the trapframe
 ; and dispatch's return address go fast_resume and the user's
 ; callee-saved registers: a frame arch_switch can return through. A
 ; thread that blocks in the IPC fast path (fastpath.c) is parked on it
 ; and keeps nothing else on its kernel stack; otherwise the syscall goes
-; on as usual and comes back here.
+; on as usual and comes back here. fastpath.c is built to keep only rbp
+; of the callee-saved registers (Makefile): the others come back from
+; this frame when it returns.
 global sys_call_entry
 global sys_reply_recv_entry
 %macro FAST_ENTRY 2                 ; the fast path, the general one
@@ -279,11 +281,13 @@ global sys_reply_recv_entry
     push r13
     push r14
     push r15
-    cmp byte [ipc_fastpath], 0      ; rdi: the trapframe, as dispatch set it
-    je %%general
-    call %1                         ; parks the thread, or returns false
+    call %1                         ; rdi: the trapframe. Parks the thread, or returns false
+    mov r15, [rsp]
+    mov r14, [rsp + 8]
+    mov r13, [rsp + 16]
+    mov r12, [rsp + 24]
+    mov rbx, [rsp + 40]
     lea rdi, [rsp + 64]             ; the trapframe again
-%%general:
     call %2
     add rsp, 56
     ret

@@ -55,7 +55,8 @@
     X(51, thread_cpus,    2) /* (thread, mask): the CPUs it may run on (bit n: CPU n) */ \
     X(52, proc_cpus,      2) /* (proc, mask): the same for all its threads, now and later */ \
     X(53, cpu_self,       0) /* -> the CPU the caller runs on */ \
-    X(54, trace,          5) /* (root R_TRACE, op, a, b, c): see uapi/trace.h */
+    X(54, trace,          5) /* (root R_TRACE, op, a, b, c): see uapi/trace.h */ \
+    X(55, recv_buf,       2) /* (buf, max): this thread's receive buffer when recv and reply_recv get no bufs */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };
