@@ -3,12 +3,10 @@
 // keeps a copy of a file (proc's cache of program images) knows when to
 // read it again. The server keeps the stamps of the last CHANGE_SLOTS
 // inodes changed; any other inode reports the floor, the highest stamp
-// dropped from the table, which is at least its own last stamp. Stamps
-// start at the wall clock in nanoseconds, so those of a restarted server
-// are above any the previous one gave (unless it saw more than one
-// change per nanosecond of its life).
-#include <stdint.h>
-#include "os.h"
+// dropped from the table, which is at least its own last stamp. main
+// starts the stamps at the wall clock in nanoseconds, so those of a
+// restarted server are above any the previous one gave (unless it saw
+// more than one change per nanosecond of its life).
 #include "change.h"
 
 #define CHANGE_SLOTS 64
@@ -17,15 +15,16 @@ static struct { uint64_t ino, stamp; } slots[CHANGE_SLOTS];
 static uint64_t counter, floor_stamp;
 static unsigned next_slot;
 
-static void change_init(void)
+void change_start(uint64_t base)
 {
-    if (!counter)
-        counter = floor_stamp = (uint64_t)sys_wallclock() + 1;
+    for (unsigned i = 0; i < CHANGE_SLOTS; i++)
+        slots[i].stamp = 0;
+    counter = floor_stamp = base + 1;
+    next_slot = 0;
 }
 
 void change_note(uint64_t ino)
 {
-    change_init();
     counter++;
     for (unsigned i = 0; i < CHANGE_SLOTS; i++)
         if (slots[i].stamp && slots[i].ino == ino) {
@@ -41,7 +40,6 @@ void change_note(uint64_t ino)
 
 uint64_t change_stamp(uint64_t ino)
 {
-    change_init();
     for (unsigned i = 0; i < CHANGE_SLOTS; i++)
         if (slots[i].stamp && slots[i].ino == ino)
             return slots[i].stamp;

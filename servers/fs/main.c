@@ -313,6 +313,7 @@ static void boot_files_load(uint64_t len)
 // argv[1]: size of the boot file set; argv[2] "nodisk" to skip the disk.
 int main(int argc, char **argv)
 {
+    change_start((uint64_t)sys_wallclock());
     boot_files_load(argc > 1 ? strtoull(argv[1], NULL, 10) : 0);
     mounts[1] = &memfs_backend;
     mounts[0] = argc > 2 && !strcmp(argv[2], "nodisk") ? NULL : ext2_backend_mount(H_DISK);
