@@ -4,9 +4,9 @@
 // read it again. The server keeps the stamps of the last CHANGE_SLOTS
 // inodes changed; any other inode reports the floor, the highest stamp
 // dropped from the table, which is at least its own last stamp. main
-// starts the stamps at the wall clock in nanoseconds, so those of a
-// restarted server are above any the previous one gave (unless it saw
-// more than one change per nanosecond of its life).
+// starts the stamps at the time stamp counter, so those of a restarted
+// server are above any the previous one gave (it would have had to make
+// more than one change per cycle of its life to reach them).
 #include "change.h"
 
 #define CHANGE_SLOTS 64

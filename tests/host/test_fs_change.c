@@ -48,8 +48,9 @@ TEST(evicted_inode_never_goes_back)
         CHECK(change_stamp(i) < change_stamp(9));
 }
 
-// A restart starts from a later wall clock: every stamp it gives is above
-// every stamp the old server gave, so no copy looks current by mistake.
+// A restart starts from a later time stamp count: every stamp it gives
+// is above every stamp the old server gave, so no copy looks current by
+// mistake.
 TEST(restart_stamps_are_above_old_ones)
 {
     change_start(1000);
