@@ -45,6 +45,12 @@ CASES = [
     ("sleep_and_true", ["sleep 0.1 && echo slept"], "slept"),
     ("background_and_wait", ["sleep 0.2 &", "wait", "echo waited"], "waited"),
     ("prio_runs_command", ["prio 5 echo low"], "low"),
+    # proc keeps images of programs it spawned: a program rewritten on disk
+    # runs its new contents, also at the same size (true and false are)
+    ("rewritten_program", ["cp /bin/echo /tmp_x", "/tmp_x hi", "cp /bin/true /tmp_x", "/tmp_x hi; echo $?"], "0"),
+    ("rewritten_same_size", ["cp /bin/true /tmp_y", "/tmp_y", "cp /bin/false /tmp_y", "/tmp_y; echo $?"], "1"),
+    ("rewritten_corrupt", ["cp /bin/true /tmp_z", "/tmp_z", "head -c 200 /bin/true > /tmp_z", "/tmp_z; echo $?"],
+     "sh: /tmp_z: Exec format error\n126"),
 ]
 
 

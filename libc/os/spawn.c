@@ -10,11 +10,17 @@
 
 static char block[65536];           // argument block being built
 
+// Maps a segment: the pages that hold bytes of the file get frames now
+// and the copy; those past them (the rest of .bss) are lazy, each gets
+// its zeroed frame when first touched.
 static long load_segment(long proc, const uint8_t *file, const struct elf_seg *s)
 {
     uint64_t start = s->vaddr & ~(PAGE - 1);
+    uint64_t filled = s->filesz ? (s->vaddr + s->filesz + PAGE - 1) & ~(PAGE - 1) : start;
     uint64_t end = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
-    long err = sys_vm_map(proc, (long)start, (long)(end - start), s->prot);
+    long err = filled > start ? sys_vm_map(proc, (long)start, (long)(filled - start), s->prot) : 0;
+    if (!err && end > filled)
+        err = sys_vm_map(proc, (long)filled, (long)(end - filled), s->prot | PROT_LAZY);
     if (!err && s->filesz)
         err = sys_vm_write(proc, (long)s->vaddr, (long)(file + s->offset), (long)s->filesz);
     return err;

@@ -62,8 +62,9 @@ static int has_trace_right(void)
     return sys_trace(H_TRACE, TRACE_STATUS, (long)&st, 0, 0) == 0;
 }
 
-// Starts the ELF program at path (os_spawn without the #! handling).
-static pid_t spawn_elf(const char *path, char *const argv[], char *const envp[], const int fds[3],
+// Starts the ELF program at path (os_spawn without the #! handling);
+// returns its pid or a negative errno.
+static long spawn_elf(const char *path, char *const argv[], char *const envp[], const int fds[3],
                        int prio, pid_t pgid)
 {
     static char req[IPC_MAX_PAYLOAD];
@@ -76,35 +77,38 @@ static pid_t spawn_elf(const char *path, char *const argv[], char *const envp[],
     s->cpus = spawn_cpus;
     for (int i = 0; i < 3; i++)
         if (describe_fd(fds[i], &s->fds[i]))
-            return (pid_t)rpc_result(-EBADF);
+            return -EBADF;
     int e = path_resolve(path, strings);
     if (e)
-        return (pid_t)rpc_result(e);
+        return e;
     len = (uint32_t)strlen(strings) + 1;
     s->argc = pack_strings(argv, strings, &len, max);
     s->envc = s->argc < 0 ? -1 : pack_strings(envp, strings, &len, max);
     if (s->argc < 0 || s->envc < 0)
-        return (pid_t)rpc_result(-E2BIG);
+        return -E2BIG;
     s->strings_len = len;
     strcpy(s->cwd, os_start.cwd);
     struct rpc r = { .op = PROC_SPAWN, .data = req, .len = sizeof(*s) + len,
                      .xfer = has_trace_right() ? H_TRACE : 0 };
-    return (pid_t)rpc_result(rpc_call(H_PROC, &r));
+    return rpc_call(H_PROC, &r);
 }
 
-// A script (#!) runs under its interpreter (libc/posix/shebang.c).
+// A script (#!) runs under its interpreter (libc/posix/shebang.c). proc
+// refuses what is no ELF program (ENOEXEC): only then is the file read
+// here for a "#!" line, so a program's spawn does not read it twice.
 pid_t os_spawn(const char *path, char *const argv[], char *const envp[], const int fds[3],
                int prio, pid_t pgid)
 {
     char **script_argv;
+    long pid = spawn_elf(path, argv, envp, fds, prio, pgid);
+    if (pid != -ENOEXEC)
+        return (pid_t)rpc_result(pid);
     int sb = shebang_argv(path, argv, &script_argv);
-    if (sb < 0)
-        return (pid_t)rpc_result(sb);
-    if (!sb)
-        return spawn_elf(path, argv, envp, fds, prio, pgid);
-    pid_t pid = spawn_elf(script_argv[0], script_argv, envp, fds, prio, pgid);
+    if (sb <= 0)
+        return (pid_t)rpc_result(sb < 0 ? sb : -ENOEXEC);
+    pid = spawn_elf(script_argv[0], script_argv, envp, fds, prio, pgid);
     shebang_free(script_argv);
-    return pid;
+    return (pid_t)rpc_result(pid);
 }
 
 pid_t waitpid(pid_t pid, int *status, int options)

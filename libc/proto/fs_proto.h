@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 enum fs_op {
-    FS_LOOKUP = 1,     // payload: path, w0 = 1: do not follow a final symlink
-                       //    -> r0 = inode, r1 = type, r2 = size
+    FS_LOOKUP = 1,     // payload: path, w0 = flags (FS_LOOKUP_NOFOLLOW,
+                       //    FS_LOOKUP_STAMP) -> r0 = inode, r1 = type, r2 = size
     FS_READ,           // w0 = inode, w1 = offset, w2 = max -> payload: bytes, r0 = count
     FS_WRITE,          // w0 = inode, w1 = offset, payload: bytes -> r0 = count
     FS_CREATE,         // w0 = O_EXCL/O_TRUNC flags, payload: path -> r0 = inode
@@ -32,6 +32,13 @@ enum fs_op {
     FS_CHOWN,          // w0 = inode, w1 = owner, w2 = group (0xffffffff: keep)
     FS_OPS
 };
+
+// FS_LOOKUP flags. NOFOLLOW: do not follow a final symlink. STAMP: the
+// reply's payload is the file's change stamp (uint64_t), a number that
+// grows whenever its contents may have changed (write, truncate, create),
+// also across a restart of fs: a cached copy with the same stamp is current.
+#define FS_LOOKUP_NOFOLLOW 1
+#define FS_LOOKUP_STAMP    2
 
 #define FS_TYPE_FILE 1
 #define FS_TYPE_DIR  2

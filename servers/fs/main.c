@@ -13,6 +13,7 @@
 #include "core/bootfs.h"
 #include "backend.h"
 #include "memfs.h"
+#include "change.h"
 
 #define H_MY_ENDPOINT 6
 #define H_DISK        7
@@ -65,13 +66,19 @@ static int op_lookup(struct request *rq)
         return 0;
     }
     int m = route(path, &rel);
-    long ino = mounts[m]->lookup(rel, rq->w0 == 1);
+    long ino = mounts[m]->lookup(rel, (rq->w0 & FS_LOOKUP_NOFOLLOW) != 0);
     struct fs_stat st;
+    static uint64_t stamp;
     if (ino > 0 && mounts[m]->stat((uint64_t)ino, &st) == 0) {
         rq->r1 = st.type;
         rq->r2 = st.size;
     }
     rq->r0 = ino < 0 ? (uint64_t)ino : ino_make(m, ino);
+    if (ino > 0 && (rq->w0 & FS_LOOKUP_STAMP)) {
+        stamp = change_stamp(rq->r0);
+        rq->reply_data = &stamp;
+        rq->reply_len = sizeof(stamp);
+    }
     return 0;
 }
 
@@ -99,6 +106,7 @@ static int op_write(struct request *rq)
 {
     uint64_t raw;
     clock_update();
+    change_note(rq->w0);
     rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->write(raw, rq->w1, rq->data, rq->len);
     return 0;
 }
@@ -107,6 +115,7 @@ static int op_truncate(struct request *rq)
 {
     uint64_t raw;
     clock_update();
+    change_note(rq->w0);
     rq->r0 = (uint64_t)backend_of(rq->w0, &raw)->truncate(raw, rq->w1);
     return 0;
 }
@@ -126,6 +135,8 @@ static int path_call(struct request *rq, int which)
            : which == FS_MKDIR ? b->mkdir(rel)
            : which == FS_UNLINK ? b->unlink(rel) : b->rmdir(rel);
     rq->r0 = r < 0 ? (uint64_t)r : which == FS_CREATE ? ino_make(m, r) : 0;
+    if (r >= 0 && which == FS_CREATE)
+        change_note(rq->r0);            // new, or truncated (O_TRUNC)
     return 0;
 }
 
@@ -299,9 +310,20 @@ static void boot_files_load(uint64_t len)
     }
 }
 
+// The time stamp counter: it counts up from boot faster than any
+// server can change files (one a cycle at most), so change stamps that
+// start from it are above those of a previous fs (change.c).
+static uint64_t tsc_now(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
 // argv[1]: size of the boot file set; argv[2] "nodisk" to skip the disk.
 int main(int argc, char **argv)
 {
+    change_start(tsc_now());
     boot_files_load(argc > 1 ? strtoull(argv[1], NULL, 10) : 0);
     mounts[1] = &memfs_backend;
     mounts[0] = argc > 2 && !strcmp(argv[2], "nodisk") ? NULL : ext2_backend_mount(H_DISK);

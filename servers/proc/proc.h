@@ -30,6 +30,8 @@ struct child {
 extern struct child children[MAX_CHILDREN];
 
 int spawn_program(struct request *rq);     // spawn.c
+const uint8_t *image_get(const char *path, uint64_t *size, int *err);   // image.c
+void image_put(const uint8_t *elf);       // after a spawn: frees it unless cached
 int op_wait(struct request *rq);           // wait.c
 void children_reap(uint64_t bits);
 int op_net_watch(struct request *rq);      // netwatch.c

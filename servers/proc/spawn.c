@@ -1,6 +1,6 @@
-// Spawning a program: read its ELF from the file system, create the
-// process, give it the service handles (badged with its pid), its start
-// block and its pipe references, then start it.
+// Spawning a program: get its ELF image (image.c: proc's cache or the
+// file system), create the process, give it the service handles (badged
+// with its pid), its start block and its pipe references, then start it.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,43 +10,7 @@
 #include "uapi/limits.h"
 #include "uapi/trace.h"
 
-#define ELF_MAX (16ul << 20)
-
 extern long death_notif;
-
-static long fs_call(unsigned op, uint64_t w0, uint64_t w1, uint64_t w2, const void *data,
-                    uint64_t len, void *rbuf, uint64_t rmax, struct msg *m)
-{
-    struct ipc_bufs b = { data, len, rbuf, rmax };
-    *m = (struct msg){ TAG(op, 0), w0, w1, w2, 0, 0 };
-    long e = ipc_call(H_FS, m, &b);
-    return e < 0 ? -EIO : (long)m->w0;
-}
-
-// Reads a whole program file; returns a malloc'd buffer or NULL with *err.
-static uint8_t *read_program(const char *path, uint64_t *size, int *err)
-{
-    struct msg m;
-    long ino = fs_call(FS_LOOKUP, 0, 0, 0, path, strlen(path) + 1, NULL, 0, &m);
-    if (ino < 0 || m.w1 != FS_TYPE_FILE || m.w2 > ELF_MAX) {
-        *err = ino < 0 ? (int)-ino : m.w1 != FS_TYPE_FILE ? EACCES : ENOEXEC;
-        return NULL;
-    }
-    *size = m.w2;
-    uint8_t *buf = malloc(*size ? *size : 1);
-    for (uint64_t off = 0; buf && off < *size;) {
-        long n = fs_call(FS_READ, (uint64_t)ino, off, FS_IO_MAX, NULL, 0, buf + off, FS_IO_MAX, &m);
-        if (n <= 0) {
-            free(buf);
-            *err = n < 0 ? (int)-n : EIO;
-            return NULL;
-        }
-        off += (uint64_t)n;
-    }
-    if (!buf)
-        *err = ENOMEM;
-    return buf;
-}
 
 // Splits the request's strings into path, argv and envp (pointers into
 // the request). Returns 0 or -EINVAL for a malformed request.
@@ -141,7 +105,7 @@ int spawn_program(struct request *rq)
         return 0;
     }
     uint64_t size;
-    uint8_t *elf = read_program(path, &size, &err);
+    const uint8_t *elf = image_get(path, &size, &err);
     if (!elf) {
         rq->r0 = (uint64_t)-err;
         return 0;
@@ -163,7 +127,7 @@ int spawn_program(struct request *rq)
         sys_proc_kill(h);
         sys_handle_close(h);
     }
-    free(elf);
+    image_put(elf);
     if (h < 0 || e < 0) {
         rq->r0 = (uint64_t)(h == -E_BADELF ? -ENOEXEC : e == -E_INVAL ? -EINVAL : -ENOMEM);
         return 0;

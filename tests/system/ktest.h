@@ -82,9 +82,11 @@ const char *t_trace_bad_arguments(void);
 long own_pages(void);
 const char *t_mem_info(void);
 const char *t_lazy_pages(void);
+const char *t_program_pages(void);
 #define KTEST_MEM_TESTS \
     { "mem_info", t_mem_info }, \
-    { "lazy_pages", t_lazy_pages },
+    { "lazy_pages", t_lazy_pages }, \
+    { "program_pages", t_program_pages },
 
 // ktest_dma.c: contiguous frames for drivers.
 const char *t_dma_needs_right(void);

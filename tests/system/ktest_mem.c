@@ -79,3 +79,22 @@ const char *t_lazy_pages(void)
     EXPECT(last_exit.fault_addr == LAZY_VA + 24, "fault at %lx", last_exit.fault_addr);
     return NULL;
 }
+
+// A spawned program's .bss past the file's bytes is mapped lazy: it reads
+// zero and keeps writes; its code is read-only (a write faults in it).
+const char *t_program_pages(void)
+{
+    uint64_t bit;
+    long p = run("t_fault", "bss", NULL, 0, &bit);
+    EXPECT(p >= 0, "spawn: %ld", p);
+    long st = wait_death(p, bit);
+    EXPECT(st == (((long)PROC_EXITED << 32) | 42), "bss: status %lx (exit 3: not zero, 4: lost)", st);
+    p = run("t_fault", "text_write", NULL, 0, &bit);
+    EXPECT(p >= 0, "spawn: %ld", p);
+    st = wait_death(p, bit);
+    EXPECT(PROC_STATE((uint64_t)st) == PROC_FAULTED && PROC_CODE(st) == 14,
+           "write into code: status %lx, not a page fault", st);
+    EXPECT(last_exit.fault_addr >= 0x401000 && last_exit.fault_addr < 0x800000,
+           "fault at %lx, not in the code", last_exit.fault_addr);
+    return NULL;
+}

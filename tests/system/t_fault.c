@@ -9,7 +9,10 @@
 // dma_spin: take it and sleep until killed; trace: use the tracer through
 // every handle it has (exit 42 if all refuse, 43 if handle 1 may);
 // lazy_ro: read a read-only lazy page (zero, exit 3 if not), then write
-// it (a page fault at LAZY_VA).
+// it (a page fault at LAZY_VA); bss: check its .bss (mostly lazy pages:
+// spawn maps those past the file's bytes lazy) reads zero and keeps what
+// is written (exit 42, 3: not zero, 4: lost a write); text_write: write
+// into its own code (a page fault at main).
 #include "os.h"
 #include "uapi/limits.h"
 #include "uapi/trace.h"
@@ -100,6 +103,21 @@ static int try_trace(void)
     return 42;
 }
 
+static volatile uint8_t big_bss[20 * 4096 + 100];
+
+static int bss(void)
+{
+    for (size_t i = 0; i < sizeof(big_bss); i++)
+        if (big_bss[i])
+            return 3;
+    for (size_t i = 0; i < sizeof(big_bss); i += 4000)
+        big_bss[i] = (uint8_t)(i / 4000 + 1);
+    for (size_t i = 0; i < sizeof(big_bss); i += 4000)
+        if (big_bss[i] != (uint8_t)(i / 4000 + 1))
+            return 4;
+    return 42;
+}
+
 int main(int argc, char **argv)
 {
     const char *m = argc > 1 ? argv[1] : "";
@@ -139,6 +157,10 @@ int main(int argc, char **argv)
         p[3] = 1;
         return 4;
     }
+    if (!strcmp(m, "bss"))
+        return bss();
+    if (!strcmp(m, "text_write"))
+        *(volatile uint8_t *)(uintptr_t)main = 0xc3;
     if (!strcmp(m, "work"))
         return work();
     if (!strcmp(m, "isolate"))
