@@ -212,7 +212,7 @@ long pt_write(struct pipe_table *t, int i, int pid, uint64_t seq, const uint8_t 
 long pt_read_begin(struct pipe_table *t, int i, int pid, uint64_t seq, uint64_t max, uint8_t *out)
 {
     struct pt_pipe *p = &t->pipes[i];
-    if (p->m.rd.busy && p->m.rd.pid == pid && p->m.rd.seq != seq)
+    if (p->m.rd.busy && p->m.rd.pid == pid && (p->m.rd.seq != seq || !seq))
         pt_read_commit(t, i);                   // it has moved on: it got them
     struct pt_meta m = p->m;
     uint64_t n = m.count < max ? m.count : max;
