@@ -72,7 +72,11 @@ static void describe_death(struct service *s)
     s->cause[0] = 0;
 }
 
+static uint64_t grace_until;                 // no hang verdicts before this
+
 // A death: note why, and plan the restart (with backoff if it is quick).
+// Until it is back (and HUNG_MS after), services that call it wait
+// for it: no hang verdicts meanwhile.
 static void service_died(struct service *s)
 {
     describe_death(s);
@@ -84,6 +88,8 @@ static void service_died(struct service *s)
     s->quick_deaths = s->died_ms - s->started_ms < QUICK_MS ? s->quick_deaths + 1 : 0;
     uint64_t delay = s->quick_deaths <= 1 ? 0 : 50ul << (s->quick_deaths - 1);
     s->restart_at_ms = s->died_ms + (delay > BACKOFF_MAX ? BACKOFF_MAX : delay);
+    if (grace_until < s->restart_at_ms + HUNG_MS)
+        grace_until = s->restart_at_ms + HUNG_MS;
     s->state = SVC_RESTARTING;
     s->restarts++;
     s->announce = 1;
@@ -101,8 +107,6 @@ static void stop_service(struct service *s, const char *why)
         s->device(0);                             // DMA off before its frames are freed
     sys_proc_kill(s->proc);                       // the death notification follows
 }
-
-static uint64_t grace_until;                 // no hang verdicts before this
 
 static bool ping_pending(const struct service *s)
 {
