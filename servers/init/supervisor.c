@@ -114,23 +114,38 @@ static bool ping_pending(const struct service *s)
     return s->state == SVC_RUNNING && sent && sent > s->started_ms;
 }
 
+// True if every thread of process pid is blocked (waiting, not spinning).
+static bool all_blocked(int pid)
+{
+    struct proc_info info;
+    for (long i = 0; sys_proc_info(H_ROOT, i, (long)&info) == 0; i++)
+        if (info.pid == pid)
+            return info.state == 1;
+    return false;
+}
+
 // The hung service, once some service has not answered a ping for HUNG_MS:
 // of those whose ping has waited nearly as long (within one ping period),
-// the one of highest priority (a spinning service starves the ones below
-// it on its CPU, which then look hung too). A service that is merely
-// waiting a moment for another (with several CPUs, the others run on) is
-// not taken for the culprit. NULL if nobody is overdue.
+// one that is running before one whose threads all wait (a service blocked
+// in a call to a spinning one, say proc calling a hung pipe, is not the
+// culprit), then the one of highest priority (a spinning service starves
+// the ones below it on its CPU, which then look hung too). A service that
+// is merely waiting a moment for another (with several CPUs, the others
+// run on) is not taken for the culprit. NULL if nobody is overdue.
 static struct service *find_hung(uint64_t now)
 {
     struct service *worst = NULL;
-    bool overdue = false;
+    bool overdue = false, worst_waits = true;
     for (int i = 0; i < nsvcs && now >= grace_until; i++) {
         struct service *s = &svcs[i];
         if (!ping_pending(s) || now - s->ping_sent_ms <= HUNG_MS - PING_MS)
             continue;
         overdue |= now - s->ping_sent_ms > HUNG_MS;
-        if (!worst || s->prio > worst->prio)
+        bool waits = all_blocked(s->pid);
+        if (!worst || (worst_waits && !waits) || (waits == worst_waits && s->prio > worst->prio)) {
             worst = s;
+            worst_waits = waits;
+        }
     }
     return overdue ? worst : NULL;
 }
