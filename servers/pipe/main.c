@@ -277,6 +277,9 @@ int main(int argc, char **argv)
     if (restarts || !r.fresh)
         printf("pipe: table %s: %d pipes kept, %d dropped%s\n", r.fresh ? "new" : "checked",
                r.kept, r.dropped, r.redone ? ", last change redone" : "");
+    for (int i = 0; i < PT_PIPES; i++)      // one whose last end closed as we died
+        if (tab->pipes[i].m.state == PS_USED)
+            pipe_settle(i);
     struct server s = { H_MY_ENDPOINT, ops, PIPE_OPS, -1, NULL };
     server_run(&s);
 }
