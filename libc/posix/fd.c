@@ -11,6 +11,11 @@
 #include "pipe_proto.h"
 
 static struct ofile files[OPEN_MAX];
+static uint64_t pipe_seq;                // numbers this process's pipe requests
+
+// A new number for a pipe request that changes the pipe: the pipe server
+// applies a request sent again after its crash (rpc_call) only once.
+static uint64_t pipe_next_seq(void) { return __atomic_add_fetch(&pipe_seq, 1, __ATOMIC_RELAXED); }
 static struct ofile *fds[OPEN_MAX];
 static int fd_flags[OPEN_MAX];           // FD_CLOEXEC, per descriptor (fcntl)
 
@@ -63,7 +68,8 @@ void ofile_release(struct ofile *f)
     if (--f->refs > 0)
         return;
     if (f->type == FD_PIPE_R || f->type == FD_PIPE_W) {
-        struct rpc r = { .op = PIPE_CLOSE, .w0 = f->id, .w1 = f->type == FD_PIPE_W };
+        struct rpc r = { .op = PIPE_CLOSE, .w0 = f->id, .w1 = f->type == FD_PIPE_W,
+                         .w2 = pipe_next_seq() };
         rpc_call(H_PIPE, &r);
     }
     if (f->type == FD_SOCKET)
@@ -98,7 +104,7 @@ static long read_some(struct ofile *f, void *buf, size_t n)
     long h;
     switch (f->type) {
     case FD_CONSOLE: r.op = CON_READ; r.w0 = n; h = H_CONSOLE; break;
-    case FD_PIPE_R:  r.op = PIPE_READ; r.w0 = f->id; h = H_PIPE; break;
+    case FD_PIPE_R:  r.op = PIPE_READ; r.w0 = f->id; r.w2 = pipe_next_seq(); h = H_PIPE; break;
     case FD_FILE:    r.op = FS_READ; r.w0 = f->id; r.w1 = f->off; r.w2 = n; h = H_FS; break;
     case FD_KLOG:    return 0;
     case FD_SOCKET:  return sock_read(f, buf, n);
@@ -133,7 +139,8 @@ static long write_some(struct ofile *f, const void *buf, size_t n)
         r.op = CON_WRITE; h = H_CONSOLE; n = n > CON_MAX_WRITE ? CON_MAX_WRITE : n;
         break;
     case FD_PIPE_W:
-        r.op = PIPE_WRITE; r.w0 = f->id; h = H_PIPE; n = n > PIPE_BUF_SIZE ? PIPE_BUF_SIZE : n;
+        r.op = PIPE_WRITE; r.w0 = f->id; r.w1 = pipe_next_seq(); h = H_PIPE;
+        n = n > PIPE_BUF_SIZE ? PIPE_BUF_SIZE : n;
         break;
     case FD_FILE:
         if (f->flags & O_APPEND) {
@@ -210,7 +217,7 @@ int dup(int old)
 
 int pipe(int p[2])
 {
-    struct rpc r = { .op = PIPE_CREATE };
+    struct rpc r = { .op = PIPE_CREATE, .w0 = pipe_next_seq() };
     long id = rpc_call(H_PIPE, &r);
     if (id < 0)
         return (int)rpc_result(id);

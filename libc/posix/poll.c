@@ -60,7 +60,13 @@ static long ask(long server, unsigned op, uint64_t id, uint64_t events, int arm)
         m.tag |= TAG_HANDLE;
         m.w2 = (uint64_t)wake_copy;
     }
+    struct msg sent = m;
     long e = ipc_call(server, &m, NULL);
+    for (int again = 0; e == -E_DEAD && again < 500; again++) {   // cut by its restart
+        sys_sleep(10);
+        m = sent;
+        e = ipc_call(server, &m, NULL);
+    }
     return e < 0 ? -EIO : (long)m.w0;
 }
 

@@ -11,6 +11,7 @@
 #include "supervisor.h"
 #include "port.h"
 #include "pci.h"
+#include "../pipe/table.h"
 
 #define PRIO_CONSOLE 30
 #define PRIO_PROC    28
@@ -118,6 +119,22 @@ static void grants_set(struct service *s, const long *g, int n)
     s->ngrants = n;
 }
 
+// The pipe table: memory that outlives the pipe server, made once here
+// and handed to each of its incarnations (servers/pipe/table.h). The
+// frames are init's, mapped where init never looks; the pipe server maps
+// them through the handle. Returns the handle, or -1 (pipe then keeps
+// its pipes in its own memory, lost when it dies).
+#define PIPE_TABLE_VADDR 0x500000000000l
+static long pipe_table_make(void)
+{
+    long len = (long)((sizeof(struct pipe_table) + 4095) & ~4095ul);
+    long pa = sys_dma_alloc(H_ROOT, PIPE_TABLE_VADDR, len);
+    long h = pa < 0 ? pa : sys_mmio_get(H_ROOT, pa, len);
+    if (h < 0)
+        printf("init: no memory for the pipe table (error %ld)\n", h);
+    return h < 0 ? -1 : h;
+}
+
 // The services and exactly the handles each gets.
 static void services_define(struct service *t, const long *mint)
 {
@@ -130,7 +147,7 @@ static void services_define(struct service *t, const long *mint)
     long disk[] = { endpoints[SVC_DISK], sys_ioport_get(H_ROOT, 0x1f0, 8),
                     sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
     long fs[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
-    long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE] };
+    long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE], pipe_table_make() };
     long proc[] = { STD_GRANTS, endpoints[SVC_PROC], H_ROOT, sys_ioport_get(H_ROOT, 0x604, 2),
                     mint[SVC_PROC], mint[SVC_FS], mint[SVC_CONSOLE], mint[SVC_PIPE],
                     mint[SVC_SUPERVISOR] };
@@ -146,7 +163,7 @@ static void services_define(struct service *t, const long *mint)
     grants_set(&t[2], fs, NELEM(fs));
     t[3] = (struct service){ .name = "pipe", .prio = PRIO_PIPE, .may_stop = 1,
                              .endpoint = endpoints[SVC_PIPE] };
-    grants_set(&t[3], pipe, NELEM(pipe));
+    grants_set(&t[3], pipe, NELEM(pipe) - (pipe[NELEM(pipe) - 1] < 0));
     t[4] = (struct service){ .name = "proc", .prio = PRIO_PROC, .system = 1,
                              .endpoint = endpoints[SVC_PROC] };
     grants_set(&t[4], proc, NELEM(proc));

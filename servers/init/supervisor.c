@@ -73,7 +73,11 @@ static void describe_death(struct service *s)
     s->cause[0] = 0;
 }
 
+static uint64_t grace_until;                 // no hang verdicts before this
+
 // A death: note why, and plan the restart (with backoff if it is quick).
+// Until it is back (and HUNG_MS after), services that call it wait
+// for it: no hang verdicts meanwhile.
 static void service_died(struct service *s)
 {
     describe_death(s);
@@ -85,6 +89,8 @@ static void service_died(struct service *s)
     s->quick_deaths = s->died_ms - s->started_ms < QUICK_MS ? s->quick_deaths + 1 : 0;
     uint64_t delay = s->quick_deaths <= 1 ? 0 : 50ul << (s->quick_deaths - 1);
     s->restart_at_ms = s->died_ms + (delay > BACKOFF_MAX ? BACKOFF_MAX : delay);
+    if (grace_until < s->restart_at_ms + HUNG_MS)
+        grace_until = s->restart_at_ms + HUNG_MS;
     s->state = SVC_RESTARTING;
     s->restarts++;
     s->announce = 1;
@@ -103,8 +109,6 @@ static void stop_service(struct service *s, const char *why)
     sys_proc_kill(s->proc);                       // the death notification follows
 }
 
-static uint64_t grace_until;                 // no hang verdicts before this
-
 // How long the ping now pending has waited, 0 if none. Its pinger thread
 // runs beside this one on another CPU and may clear the time stamp, or set
 // it to a time after `now`, at any moment: it is read once.
@@ -114,24 +118,39 @@ static uint64_t ping_age(const struct service *s, uint64_t now)
     return s->state == SVC_RUNNING ? ping_wait_ms(sent, s->started_ms, now) : 0;
 }
 
+// True if every thread of process pid is blocked (waiting, not spinning).
+static bool all_blocked(int pid)
+{
+    struct proc_info info;
+    for (long i = 0; sys_proc_info(H_ROOT, i, (long)&info) == 0; i++)
+        if (info.pid == pid)
+            return info.state == 1;
+    return false;
+}
+
 // The hung service, once some service has not answered a ping for HUNG_MS:
 // of those whose ping has waited nearly as long (within one ping period),
-// the one of highest priority (a spinning service starves the ones below
-// it on its CPU, which then look hung too). A service that is merely
-// waiting a moment for another (with several CPUs, the others run on) is
-// not taken for the culprit. NULL if nobody is overdue.
+// one that is running before one whose threads all wait (a service blocked
+// in a call to a spinning one, say proc calling a hung pipe, is not the
+// culprit), then the one of highest priority (a spinning service starves
+// the ones below it on its CPU, which then look hung too). A service that
+// is merely waiting a moment for another (with several CPUs, the others
+// run on) is not taken for the culprit. NULL if nobody is overdue.
 static struct service *find_hung(uint64_t now)
 {
     struct service *worst = NULL;
-    bool overdue = false;
+    bool overdue = false, worst_waits = true;
     for (int i = 0; i < nsvcs && now >= grace_until; i++) {
         struct service *s = &svcs[i];
         uint64_t age = ping_age(s, now);
         if (age <= HUNG_MS - PING_MS)
             continue;
         overdue |= age > HUNG_MS;
-        if (!worst || s->prio > worst->prio)
+        bool waits = all_blocked(s->pid);
+        if (!worst || (worst_waits && !waits) || (waits == worst_waits && s->prio > worst->prio)) {
             worst = s;
+            worst_waits = waits;
+        }
     }
     return overdue ? worst : NULL;
 }
