@@ -84,7 +84,7 @@ LIBPOSIX_OBJ := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard libc/posix/*.c))
 # What the programs in /bin share (programs/lib/prog.h).
 LIBPROG_OBJ  := $(patsubst %.c,$(BUILD)/nl/%.o,$(wildcard programs/lib/*.c))
 
-.PHONY: all deps run test debug bench compare fuzz trace clean hosttest disk disk-update FORCE
+.PHONY: all deps run test debug bench compare fuzz trace chaos clean hosttest disk disk-update FORCE
 all: deps $(BUILD)/os.iso
 
 deps:
@@ -204,6 +204,9 @@ $(eval $(call iso_rule,os,bootfs.img,))
 $(eval $(call iso_rule,test,bootfs-test.img,test))
 $(eval $(call iso_rule,panic,bootfs.img,kpanic))
 $(eval $(call iso_rule,test-slow,bootfs-test.img,test nofastpath))
+# The normal system with the kernel's consistency check on (kcheck): the
+# fault campaigns (make chaos, tests/scenario_faults.py) boot it.
+$(eval $(call iso_rule,check,bootfs.img,kcheck))
 
 DRIVE = -drive file=$(DISK),format=raw,if=ide,index=0
 
@@ -215,7 +218,7 @@ debug: all disk-update
 	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso $(DRIVE) -s -S
 
 HOST_TESTS := $(wildcard tests/host/test_*.c)
-$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/procview.[ch] kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch] servers/init/ping.h servers/pipe/*.[ch] libc/posix/inet.c)
+$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/procview.[ch] servers/init/x86len.[ch] servers/init/codefault.[ch] kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch] servers/init/ping.h servers/pipe/*.[ch] libc/posix/inet.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@
@@ -232,7 +235,7 @@ $(BUILD)/host/test_trace: tests/host/test_trace.py tools/tracefmt.py tools/trace
 	@mkdir -p $(dir $@)
 	install -m 755 $< $@
 
-test: deps hosttest $(BUILD)/os.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/root
+test: deps hosttest $(BUILD)/os.iso $(BUILD)/check.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tests/run.py
 
@@ -262,6 +265,16 @@ compare: all $(BUILD)/root $(LINUX_BENCH)
 CMD ?= cat /big.bin
 trace: all $(BUILD)/root
 	$(PYTHON) tools/trace_run.py --cmd '$(CMD)'
+
+# A fault campaign from the host (tools/chaos.py): FAULTS faults from seed
+# SEED into the services, rebooting if the system stops answering, e2fsck
+# at each reboot; its own image (build/chaos-disk.img), CPUS CPUs.
+FAULTS ?= 1000
+SEED   ?= 1
+chaos: all $(BUILD)/check.iso $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/chaos-disk.img $(BUILD)/root
+	$(PYTHON) tools/chaos.py --faults $(FAULTS) --seed $(SEED) --cpus $(CPUS) \
+	    --image $(BUILD)/chaos-disk.img
 
 # Random system calls from several processes at once (programs/fuzz.c);
 # afterwards the shell and the file system must still answer.

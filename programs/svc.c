@@ -1,5 +1,7 @@
 // svc: the supervisor's services.
-// Usage: svc list | svc restart NAME | svc fault NAME crash|hang|wild [SEED]
+// Usage: svc list | svc restart NAME | svc fault NAME crash|hang|wild|code|kill [SEED]
+// code changes one instruction of the service's program (init prints
+// which); kill ends it as kill would.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +10,7 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: svc list | svc restart NAME | svc fault NAME crash|hang|wild [SEED]\n");
+    fprintf(stderr, "usage: svc list | svc restart NAME | svc fault NAME crash|hang|wild|code|kill [SEED]\n");
     return 1;
 }
 
@@ -37,9 +39,9 @@ int main(int argc, char **argv)
     if (argc == 3 && !strcmp(argv[1], "restart")) {
         r = os_svc_restart(argv[2]);
     } else if ((argc == 4 || argc == 5) && !strcmp(argv[1], "fault")) {
-        static const char *const kinds[] = { "crash", "hang", "wild" };
+        static const char *const kinds[] = { "crash", "hang", "wild", "code", "kill" };
         int kind = 0;
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 5; k++)
             if (!strcmp(argv[3], kinds[k]))
                 kind = k + 1;
         if (!kind)

@@ -154,6 +154,7 @@ void kmain(u32 magic, u64 mbi_pa)
             bi.cmdline ? bi.cmdline : "");
     if (cmdline_has(bi.cmdline, "nofastpath"))
         syscall_no_fastpath();
+    kcheck_enabled = cmdline_has(bi.cmdline, "test") || cmdline_has(bi.cmdline, "kcheck");
     if (cmdline_has(bi.cmdline, "kpanic"))
         *(volatile u64 *)0xdead000 = 1;                     // test: a ring-0 fault
     start_init(&bi);

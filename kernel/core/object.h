@@ -126,6 +126,9 @@ void thread_kill(struct thread *t);
 void thread_unwait(struct thread *t);
 long proc_fault(struct proc *p, u64 kind, u64 seed);
 bool proc_fault_apply(struct thread *t);
+// kcheck.c: the consistency check, on when the command line says test or kcheck
+extern bool kcheck_enabled;
+long sys_kcheck(struct trapframe *tf);
 // The thread a reply token names, or NULL if it is gone (or renamed).
 extern struct thread *thread_table[MAX_THREADS];
 static inline struct thread *thread_by_token(u32 token)

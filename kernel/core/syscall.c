@@ -491,7 +491,7 @@ void syscall_no_fastpath(void)
     syscall_table[SYS_call] = sys_call;
     syscall_table[SYS_reply_recv] = sys_reply_recv;
 }
-_Static_assert(SYS_COUNT == 56 && E_NOSYS == 1, "numbers in entry.asm");
+_Static_assert(SYS_COUNT == 57 && E_NOSYS == 1, "numbers in entry.asm");
 _Static_assert(offsetof(struct thread, attn) == 105 && offsetof(struct thread, wake_result) == 136,
                "THREAD_ offsets in entry.asm");
 

@@ -71,8 +71,14 @@ struct os_svc {
 int os_svc_list(struct os_svc *out, int max);
 int os_svc_restart(const char *name);
 // kind: 1 crash (a real CPU fault), 2 hang (spins without end), 3 wild
-// (random registers and memory words); the same seed, the same damage.
+// (random registers and memory words), 4 code (one instruction of its
+// program changed), 5 kill; the same seed, the same damage.
 int os_svc_fault(const char *name, int kind, unsigned long seed);
+
+// The kernel's consistency check (kernel command line "test" or
+// "kcheck" only): 0 if consistent, else the number of problems with their
+// description in report; negative if this kernel has no check.
+long os_kcheck(char *report, unsigned long len);
 
 // The time stamp counter less the time the CPU spent idle; under QEMU's
 // -icount that is the number of instructions executed (make bench).

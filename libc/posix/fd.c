@@ -111,6 +111,8 @@ static long read_some(struct ofile *f, void *buf, size_t n)
     default:         return -EBADF;
     }
     long got = rpc_call(h, &r);
+    if (got > (long)n)
+        return -EIO;                             // a server claiming more than was asked
     if (got > 0 && f->type == FD_FILE)
         f->off += (uint64_t)got;
     return got;
@@ -158,6 +160,8 @@ static long write_some(struct ofile *f, const void *buf, size_t n)
     }
     r.len = n;
     long put = rpc_call(h, &r);
+    if (put > (long)n)
+        return -EIO;                             // a server claiming more than it was given
     if (put > 0 && f->type == FD_FILE)
         f->off += (uint64_t)put;
     return put;

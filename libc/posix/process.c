@@ -168,6 +168,8 @@ int os_meminfo(struct os_meminfo *out)
 
 unsigned long os_busy_count(void) { return (unsigned long)sys_busy_tsc(); }
 
+long os_kcheck(char *report, unsigned long len) { return sys_kcheck((long)report, (long)len); }
+
 pid_t getpid(void) { return os_start.pid; }
 pid_t getppid(void) { return os_start.ppid; }
 

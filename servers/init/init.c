@@ -60,6 +60,13 @@ static int find_program(struct spawn_req *r)
     return 0;
 }
 
+int service_elf(const struct service *s, const void **elf, uint64_t *len)
+{
+    char path[BOOTFS_NAME_MAX];
+    snprintf(path, sizeof(path), "bin/%s", s->name);
+    return bootfs_find(bootfs, bootfs_len, path, elf, len);
+}
+
 static void report(const char *name, long status)
 {
     int state = (int)PROC_STATE((uint64_t)status), code = PROC_CODE(status);

@@ -2,16 +2,22 @@
 // protocol; the kernel's death notifications and a ticker's bit arrive on
 // the same endpoint. A service that dies is started again from its
 // binary, at once the first time and with exponential backoff when it
-// keeps dying. A pinger thread per service calls it every half second;
-// one that has not answered for three seconds is hung and is killed.
+// keeps dying. A pinger thread per service calls it every 50 ms. A
+// service whose ping waits while it runs on a CPU without making or
+// serving a single call for FAST_MS is spinning: hung, and killed. One
+// that has not answered for three seconds at all is hung too. Nothing is
+// judged just after a gap in the ticker (the host did not run the guest).
 #include "supervisor.h"
 #include "server.h"
 #include "ping.h"
+#include "codefault.h"
 #include <stdbool.h>
 
 #define TICK_BIT      (1ul << 63)
-#define TICK_MS       100
-#define PING_MS       500
+#define TICK_MS       50
+#define GAP_MS        (4 * TICK_MS)  // a tick this late: the guest was not running
+#define PING_MS       50
+#define FAST_MS       300           // spinning without IPC while a ping waits
 #define HUNG_MS       3000
 #define BACKOFF_MAX   5000
 #define QUICK_MS      5000          // a death this soon after start counts as quick
@@ -27,6 +33,7 @@ static struct service *svcs;
 static int nsvcs;
 static long deaths;
 static struct service shell_entry = { .name = "sh" };
+static uint64_t grace_until;                 // no slow hang verdicts before this
 
 uint64_t now_ms(void) { return (uint64_t)sys_time() / 1000000; }
 
@@ -55,6 +62,8 @@ static void start_service(struct service *s)
     if (s->restarts && s->proc >= 0)
         trace_note(TRU_RESTARTED, s->name, (uint64_t)s->pid);
     s->pong_ms = 0;
+    if (grace_until < s->started_ms + HUNG_MS)    // its callers catch up: no slow verdicts
+        grace_until = s->started_ms + HUNG_MS;
 }
 
 // Why a process ended, in words, for the restart line and svc list.
@@ -72,8 +81,6 @@ static void describe_death(struct service *s)
         snprintf(s->reason, sizeof(s->reason), "%s", s->cause[0] ? s->cause : "killed");
     s->cause[0] = 0;
 }
-
-static uint64_t grace_until;                 // no hang verdicts before this
 
 // A death: note why, and plan the restart (with backoff if it is quick).
 // Until it is back (and HUNG_MS after), services that call it wait
@@ -104,18 +111,24 @@ static void service_died(struct service *s)
 static void stop_service(struct service *s, const char *why)
 {
     snprintf(s->cause, sizeof(s->cause), "%s", why);
+    if (s->hang_injected_ms && !strncmp(why, "hung", 4))
+        printf("init: %s found hung %lu ms after the injected hang\n", s->name,
+               now_ms() - s->hang_injected_ms);
+    s->hang_injected_ms = 0;
     if (s->device)
         s->device(0);                             // DMA off before its frames are freed
     sys_proc_kill(s->proc);                       // the death notification follows
 }
 
-// How long the ping now pending has waited, 0 if none. Its pinger thread
-// runs beside this one on another CPU and may clear the time stamp, or set
-// it to a time after `now`, at any moment: it is read once.
+// How long the ping now pending has waited, 0 if none (always 0 for a
+// service that may not be stopped, proc: killing it on a wrong verdict
+// would cost the system). Its pinger thread runs beside this one on
+// another CPU and may clear the time stamp, or set it to a time after
+// `now`, at any moment: it is read once.
 static uint64_t ping_age(const struct service *s, uint64_t now)
 {
     uint64_t sent = s->ping_sent_ms;
-    return s->state == SVC_RUNNING ? ping_wait_ms(sent, s->started_ms, now) : 0;
+    return s->may_stop && s->state == SVC_RUNNING ? ping_wait_ms(sent, s->started_ms, now) : 0;
 }
 
 // True if every thread of process pid is blocked (waiting, not spinning).
@@ -135,11 +148,16 @@ static bool all_blocked(int pid)
 // culprit), then the one of highest priority (a spinning service starves
 // the ones below it on its CPU, which then look hung too). A service that
 // is merely waiting a moment for another (with several CPUs, the others
-// run on) is not taken for the culprit. NULL if nobody is overdue.
+// run on) is not taken for the culprit; nor is anyone while a service is
+// restarting (its callers wait for it) and for HUNG_MS after. NULL if
+// nobody is overdue.
 static struct service *find_hung(uint64_t now)
 {
     struct service *worst = NULL;
     bool overdue = false, worst_waits = true;
+    for (int i = 0; i < nsvcs; i++)
+        if (svcs[i].state == SVC_RESTARTING)   // others may wait for it: no verdicts
+            grace_until = now + HUNG_MS;
     for (int i = 0; i < nsvcs && now >= grace_until; i++) {
         struct service *s = &svcs[i];
         uint64_t age = ping_age(s, now);
@@ -155,15 +173,74 @@ static struct service *find_hung(uint64_t now)
     return overdue ? worst : NULL;
 }
 
+// The IPC calls made and served by process pid, and its CPU ticks.
+// Returns -1 if it is not found.
+static int progress(int pid, uint64_t *ipc, uint64_t *ticks)
+{
+    struct proc_info info;
+    for (long i = 0; sys_proc_info(H_ROOT, i, (long)&info) == 0; i++)
+        if (info.pid == pid) {
+            *ipc = info.calls + info.served;
+            *ticks = info.ticks;
+            return 0;
+        }
+    return -1;
+}
+
+// True if s has spun for FAST_MS: a ping of it waits, and since it began
+// to wait s made and served no call while it ran on a CPU at least half
+// the time (a service starved by another, or waiting for another, does
+// not). Only for a service that answered since it started.
+static bool spinning(struct service *s, uint64_t now)
+{
+    uint64_t ipc, ticks;
+    if (!ping_age(s, now) || s->pong_ms <= s->started_ms || progress(s->pid, &ipc, &ticks) < 0) {
+        s->watch_ms = 0;
+        return false;
+    }
+    if (!s->watch_ms || ipc != s->watch_ipc) {
+        s->watch_ms = now;
+        s->watch_ipc = ipc;
+        s->watch_ticks = ticks;
+        return false;
+    }
+    return now - s->watch_ms >= FAST_MS && (ticks - s->watch_ticks) * 2 >= now - s->watch_ms;
+}
+
+static void watch_reset(void)
+{
+    for (int i = 0; i < nsvcs; i++)
+        svcs[i].watch_ms = 0;
+}
+
+// The spinning service of highest priority, or NULL.
+static struct service *find_spinning(uint64_t now)
+{
+    struct service *worst = NULL;
+    for (int i = 0; i < nsvcs; i++)
+        if (spinning(&svcs[i], now) && (!worst || svcs[i].prio > worst->prio))
+            worst = &svcs[i];
+    return worst;
+}
+
 // Every tick: due restarts, hung services, restart lines to print.
 static void tick(void)
 {
+    static uint64_t last;
     uint64_t now = now_ms();
-    struct service *hung = find_hung(now);
-    if (hung) {
+    struct service *hung = NULL;
+    if (last && now - last > GAP_MS) {           // the guest stood still: judge nobody
+        grace_until = now + HUNG_MS;
+        watch_reset();
+    } else if ((hung = find_spinning(now)) != NULL) {
+        stop_service(hung, "hung: spinning, no answer");
+        grace_until = now + HUNG_MS;             // its callers waited for it
+        watch_reset();
+    } else if ((hung = find_hung(now)) != NULL) {
         stop_service(hung, "hung: no answer to pings");
         grace_until = now + HUNG_MS;             // let the others catch up
     }
+    last = now;
     for (int i = 0; i < nsvcs; i++) {
         struct service *s = &svcs[i];
         if (s->state == SVC_RESTARTING && now >= s->restart_at_ms)
@@ -230,17 +307,43 @@ static int op_restart(struct request *rq)
     return 0;
 }
 
+// A code fault: one instruction of s's text changed in its memory (the
+// supervisor holds s's process with the right to write it). It fires when
+// s runs that instruction, if ever; a restart loads the program afresh.
+static int code_fault(struct service *s, uint64_t seed)
+{
+    const void *elf;
+    uint64_t len;
+    struct code_fault f;
+    if (service_elf(s, &elf, &len) || code_fault_pick(elf, len, seed, -1, &f) ||
+        sys_vm_write(s->proc, (long)f.vaddr, (long)f.new, f.len))
+        return -1;
+    printf("init: code fault in %s: %s at %lx in %s\n", s->name, x86_mut_names[f.kind],
+           f.vaddr, f.func);
+    return 0;
+}
+
+// Kinds: 1 crash, 2 hang, 3 wild (by the kernel), 4 code, 5 kill.
 static int op_fault(struct request *rq)
 {
+    static const char *const kinds[6] = { "", "crash", "hang", "wild", "code", "kill" };
     struct service *s = by_name(rq);
-    rq->r0 = !s ? (uint64_t)-ENOENT : !s->may_stop ? (uint64_t)-EPERM : 0;
-    if (!rq->r0 && s->state == SVC_RUNNING) {
-        static const char *const kinds[4] = { "", "crash", "hang", "wild" };
-        snprintf(s->cause, sizeof(s->cause), "injected %s: ", rq->w0 < 4 ? kinds[rq->w0] : "?");
-        rq->r0 = sys_proc_fault(s->proc, (long)rq->w0, (long)rq->w1) ? (uint64_t)-EINVAL : 0;
-        if (rq->r0 || rq->w0 == 2)
-            s->cause[0] = 0;                      // a hang is found by the pings
+    rq->r0 = !s ? (uint64_t)-ENOENT : !s->may_stop ? (uint64_t)-EPERM
+           : rq->w0 < 1 || rq->w0 > 5 ? (uint64_t)-EINVAL : 0;
+    if (rq->r0 || s->state != SVC_RUNNING)
+        return 0;
+    snprintf(s->cause, sizeof(s->cause), "injected %s: ", kinds[rq->w0]);
+    if (rq->w0 == 5) {
+        stop_service(s, "injected kill");
+        return 0;
     }
+    long e = rq->w0 == 4 ? code_fault(s, rq->w1)
+                         : sys_proc_fault(s->proc, (long)rq->w0, (long)rq->w1);
+    rq->r0 = e ? (uint64_t)-EINVAL : 0;
+    if (rq->r0 || rq->w0 == 2 || rq->w0 == 4)
+        s->cause[0] = 0;                      // a hang is found by the pings
+    if (!rq->r0 && rq->w0 == 2)
+        s->hang_injected_ms = now_ms();
     return 0;
 }
 

@@ -28,6 +28,8 @@ struct service {
     int announce;                // print the restart line once it answers
     char cause[32];              // set when we kill or fault it, before it dies
     char reason[64];             // why it last died
+    uint64_t hang_injected_ms;   // when an injected hang went in (0: none pending)
+    uint64_t watch_ms, watch_ipc, watch_ticks;   // progress since a ping began to wait
     // written by its pinger thread
     volatile uint64_t ping_sent_ms, pong_ms;
 };
@@ -36,6 +38,9 @@ struct service {
 // handle (or an error) and fills in its pid.
 long service_spawn(struct service *s, int restarts, long deaths_notif, uint64_t bit);
 uint64_t now_ms(void);
+
+// Provided by init.c: the program file of a service in the boot files.
+int service_elf(const struct service *s, const void **elf, uint64_t *len);
 
 // Provided by init.c: SVC_PCI's device table.
 const struct pci_dev *pci_device(uint64_t index);

@@ -33,7 +33,7 @@ THREAD_WAKE_RESULT equ 136
 VEC_TIMER equ 56
 NUM_VECTORS equ 256                 ; stubs for 0-63 and 240-255 (arch/cpu.h)
 
-SYS_COUNT equ 56                    ; uapi/syscalls.h (checked in syscall.c)
+SYS_COUNT equ 57                    ; uapi/syscalls.h (checked in syscall.c)
 E_NOSYS equ 1                       ; uapi/errors.h (checked in syscall.c)
 
 TF_R15 equ 0                        ; struct trapframe (arch/cpu.h, checked in cpu.c)

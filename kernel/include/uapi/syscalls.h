@@ -56,7 +56,8 @@
     X(52, proc_cpus,      2) /* (proc, mask): the same for all its threads, now and later */ \
     X(53, cpu_self,       0) /* -> the CPU the caller runs on */ \
     X(54, trace,          5) /* (root R_TRACE, op, a, b, c): see uapi/trace.h */ \
-    X(55, recv_buf,       2) /* (buf, max): this thread's receive buffer when recv and reply_recv get no bufs */
+    X(55, recv_buf,       2) /* (buf, max): this thread's receive buffer when recv and reply_recv get no bufs */ \
+    X(56, kcheck,         2) /* (buf, len): test builds: kernel consistency, 0 or problems */
 
 #define SYS_NUM_(num, name, argc) SYS_##name = num,
 enum { SYSCALL_LIST(SYS_NUM_) SYS_COUNT };

@@ -1,0 +1,89 @@
+"""Scenario tests of code-level fault injection and of a fault campaign, on
+check.iso (the normal system with the kernel's consistency check on):
+`svc fault NAME code` changes one instruction of the service's program
+(init names it) and the service keeps serving or is restarted; an injected
+hang is found within half a second; `chaos -n 200 -p 1` over every
+default target (console, ata, fs, e1000, net and its worker child) with
+all five kinds (crash, hang, wild, code, kill) gives no wrong result, at
+least one fault per second, a consistent kernel, and an image that
+e2fsck finds clean after poweroff."""
+import os
+import re
+import subprocess
+
+# A campaign is long: it runs once, on the suite's own CPUs.
+SAME_ON_EVERY_CPUS = True
+
+FAULTS = 200
+KINDS = ("crash", "hang", "wild", "code", "kill")
+
+
+def code_faults(sh, record):
+    start = len(sh.text())
+    out = sh.run("svc fault ata code 5; svc fault fs code 6; svc fault console code 7; "
+                 "echo status $?", timeout=30) or ""
+    log = sh.text()[start:]
+    lines = re.findall(r"init: code fault in (\w+): (bitflip|branch|nop|reg) at ([0-9a-f]+) in "
+                       r"(\S+)", log)
+    record("scenario.faults_code_fault_names_the_instruction",
+           "status 0" in out and [l[0] for l in lines] == ["ata", "fs", "console"], repr(log[-800:]))
+    out = sh.run("svc fault ata code 5 extra; svc fault ata nosuchkind; echo status $?") or ""
+    record("scenario.faults_svc_fault_usage", "usage: svc" in out, repr(out))
+    for _ in range(3):                                  # work for the changed code
+        out = sh.run("cat /etc/motd; ls /bin | wc -l", timeout=60) or ""
+    record("scenario.faults_system_works_after_code_faults", "Welcome." in out, repr(out))
+
+
+def hang_found_fast(sh, record):
+    times = []
+    for name in ("ata", "console", "fs"):
+        start = len(sh.text())
+        sh.run("svc fault %s hang" % name)
+        if sh.wait_for_from(start, "init: %s found hung " % name, 20):
+            m = re.search(r"init: %s found hung (\d+) ms" % name, sh.text()[start:])
+            times.append(int(m.group(1)))
+        sh.wait_for_from(start, "init: %s restarted" % name, 20)
+    record("scenario.faults_hang_found_within_500ms",
+           len(times) == 3 and sorted(times)[1] <= 500 and max(times) <= 800, repr(times))
+
+
+def campaign(sh, record):
+    start = len(sh.text())
+    out = sh.run("chaos -n %d -s 3 -p 1; echo status $?" % FAULTS, timeout=900) or ""
+    log = sh.text()[start:]
+    m = re.search(r"chaos: (\d+) faults, (\d+) restarts, (\d+) wrong results, (\d+) faults per "
+                  r"minute", out)
+    record("scenario.faults_campaign_no_wrong_results",
+           m is not None and m.group(1) == str(FAULTS) and m.group(3) == "0" and "status 0" in out,
+           out[-1200:])
+    record("scenario.faults_campaign_one_fault_per_second",
+           m is not None and int(m.group(4)) >= 60, m.group(0) if m else out[-400:])
+    k = re.search(r"chaos: by kind: (.*)", out)
+    counts = dict(re.findall(r"(\w+) (\d+)", k.group(1))) if k else {}
+    record("scenario.faults_campaign_all_kinds",
+           all(int(counts.get(kind, 0)) > 0 for kind in KINDS), repr(counts))
+    hit = {t for t in ("console", "ata", "fs", "e1000", "net")
+           if re.search(r"init: (%s died|code fault in %s:)" % (t, t), log)}
+    record("scenario.faults_campaign_all_targets",
+           len(hit) == 5 and int(counts.get("kill", 0)) > 0, repr(sorted(hit)))
+    record("scenario.faults_campaign_kernel_consistent",
+           "chaos: kernel check: consistent" in out, out[-600:])
+    record("scenario.faults_campaign_watchdog_quiet",
+           re.search(r"chaos: \d+ CPUs?, 0 watchdog stalls", out) is not None, out[-600:])
+
+
+def run_all(Shell, BUILD, record):
+    sh = Shell(iso=os.path.join(BUILD, "check.iso"))
+    if not sh.ready:
+        record("scenario.faults_boot", False, sh.text()[-1500:])
+        sh.stop()
+        return
+    code_faults(sh, record)
+    hang_found_fast(sh, record)
+    campaign(sh, record)
+    sh.type("poweroff\n")
+    status = sh.wait_exit(60)
+    fsck = subprocess.run(["e2fsck", "-fn", sh.disk_copy], capture_output=True, text=True)
+    sh.stop()
+    record("scenario.faults_poweroff", status == 0, "status %s" % status)
+    record("scenario.faults_image_clean", fsck.returncode == 0, fsck.stdout[-800:])
