@@ -13,14 +13,20 @@ static struct ext2 fs;
 static long disk;
 
 // One disk request; sent again while the driver is being restarted
-// (for up to about a minute).
+// (for up to about a minute), and up to DEV_TRIES times in all if the
+// device reports an error (one left mid-command by a driver that died).
+#define DEV_TRIES 3
 static long disk_call(unsigned op, uint64_t sector, uint32_t count, const void *out, void *in)
 {
-    for (int attempt = 0;; attempt++) {
+    for (int attempt = 0, dev_errors = 0;; attempt++) {
         struct msg m = { TAG(op, 0), sector, count, 0, 0, 0 };
         uint64_t bytes = (uint64_t)count * DISK_SECTOR;
         struct ipc_bufs b = { out, out ? bytes : 0, in, in ? bytes : 0 };
         long e = ipc_call(disk, &m, &b);
+        if (e == 0 && (long)m.w0 < 0 && op != DISK_INFO && ++dev_errors < DEV_TRIES) {
+            sys_sleep(10);
+            continue;
+        }
         if (e == 0)
             return (long)m.w0;
         if (e != -E_DEAD || attempt == 6000)
@@ -80,6 +86,13 @@ static const struct fs_backend ext2_backend = {
     .chown = e_chown,
 };
 
+// A disk that answers but cannot be read is tried again for this many
+// tenths of a second before fs gives up on it and serves the boot files: a
+// driver restarted at the same moment as fs (by a fault campaign, say) may
+// fail its first requests, and an fs restarted without its disk would lose
+// every file until its next restart.
+#define MOUNT_TRIES 200
+
 const struct fs_backend *ext2_backend_mount(long disk_handle)
 {
     static struct ext2_dev dev = { NULL, dev_read, dev_write, 0 };
@@ -92,6 +105,10 @@ const struct fs_backend *ext2_backend_mount(long disk_handle)
     dev.sectors = (uint64_t)sectors;
     ext2_set_time(&fs, (uint32_t)(sys_wallclock() / 1000000000));
     int e = ext2_mount(&fs, &dev);
+    for (int tries = 0; e == -EIO && tries < MOUNT_TRIES; tries++) {
+        sys_sleep(100);                      // the driver is restarting or resetting
+        e = ext2_mount(&fs, &dev);
+    }
     if (e) {
         printf("fs: cannot mount the disk: %s (error %d); serving the boot files\n", ext2_error(&fs), e);
         return NULL;
