@@ -1,10 +1,11 @@
 // chaos: a file workload run while seeded faults are injected into the
-// restartable services (console, ata, fs, and the NIC driver and the net
-// server when they run) and into a worker child of its own. Kinds: crash,
+// restartable services (console, ata, fs, pipe, and the NIC driver and the
+// net server when they run) and into a worker child of its own. Kinds: crash,
 // hang, wild (by the kernel), code (one instruction of the service's
 // program changed) and kill. Every result is checked; the program exits 0
-// only if none was wrong (wrong results a live code fault explains are
-// counted apart, as caught: see code_on_path).
+// only if none was wrong. A check that fails while a code fault lives in a
+// service on the data path is counted apart, as caught, and turned into
+// recovery (see CODE_ROUNDS).
 // Usage: chaos [-n FAULTS] [-s SEED] [-r ROUNDS] [-p PERIOD] [-t TARGETS] [-k KINDS]
 //   PERIOD: a fault every PERIOD rounds of the workload (default 2).
 //   TARGETS, KINDS: comma lists (services by name, "child"; see kinds[]).
@@ -22,9 +23,9 @@
 #include <osapi.h>
 #include "fuzz/watchdog.h"
 
-// Every restartable service and the worker child. proc and pipe lose
-// their state when restarted; name them with -t to fault them anyway.
-#define DEFAULT_TARGETS "console,ata,fs,e1000,net,child"
+// Every restartable service and the worker child. proc loses its state
+// when restarted; name it with -t to fault it anyway.
+#define DEFAULT_TARGETS "console,ata,fs,pipe,e1000,net,child"
 static const char *const optional[] = { "e1000", "net" };   // faulted when running
 static const char *const kinds[] = { "crash", "hang", "wild", "code", "kill" };
 #define NKINDS 5
@@ -38,14 +39,22 @@ static int wrong, failed_calls, caught, is_worker;
 // A code fault changes a service's program until it restarts: one that
 // keeps serving may answer wrongly on every call after. Each is an
 // experiment of CODE_ROUNDS rounds, then the service is restarted (if it
-// has not died by itself). A wrong result while a code fault lives in a
-// service on the workload's path (fs, ata, proc, pipe) is the fault caught
-// by the checks ("caught"); any other is a wrong result.
+// has not died by itself). A check that fails while a code fault lives in
+// a service on the workload's path (fs, ata, proc, pipe) is the injected
+// bug caught by the client: chaos reports that service to init (svc
+// restart), waits until it is back, and runs the round again ("caught",
+// and "healed" if the round then passes). Any other failed check is a
+// wrong result: damage that recovery let through.
 #define CODE_ROUNDS 4
 static const char *const data_path[] = { "fs", "ata", "proc", "pipe" };
-static struct code_live { const char *name; int restarts, round; } live[MAX_TARGETS];
-static int nlive;
+static struct code_live { const char *name; int restarts, round, ended; } live[MAX_TARGETS];
+static int nlive, healed, round_now;
 static pid_t worker = -1;
+
+// The failed checks of the round being run (main process only).
+#define MAX_PROBLEMS 8
+static char problems[MAX_PROBLEMS][160];
+static int nproblems;
 
 static unsigned long next(void)
 {
@@ -55,37 +64,52 @@ static unsigned long next(void)
     return rng;
 }
 
-static int restarts_of(const char *name)
+// The restart count of service name and whether it is running (state 0).
+static int restarts_of(const char *name, int *running)
 {
     struct os_svc s[16];
     int n = os_svc_list(s, 16);
     for (int i = 0; i < n; i++)
-        if (!strcmp(s[i].name, name))
+        if (!strcmp(s[i].name, name)) {
+            if (running)
+                *running = s[i].state == 0;
             return s[i].restarts;
+        }
     return -1;
 }
 
-// True if a code fault lives now in a service on the workload's path.
-static int code_on_path(void)
+static int on_path(const char *name)
 {
-    for (int i = 0; i < nlive; i++)
-        for (int d = 0; d < 4; d++)
-            if (!strcmp(live[i].name, data_path[d]) &&
-                restarts_of(live[i].name) == live[i].restarts)
-                return 1;
+    for (int d = 0; d < 4; d++)
+        if (!strcmp(name, data_path[d]))
+            return 1;
     return 0;
 }
 
-// A wrong result: counted as one, or as caught if a code fault explains it.
-static void count_wrong(const char *what)
+// True if entry i's code fault is still in its service's program.
+static int code_alive(int i)
 {
-    if (!is_worker && code_on_path()) {
-        caught++;
-        printf("chaos: caught (a code fault lives): %s\n", what);
-    } else {
-        wrong++;
-        printf("chaos: wrong result: %s\n", what);
-    }
+    if (live[i].ended < 0 && restarts_of(live[i].name, NULL) != live[i].restarts)
+        live[i].ended = round_now;               // it died by itself: a fresh program
+    return live[i].ended < 0;
+}
+
+// True if a code fault lived in a service on the workload's path at some
+// time since round `since`.
+static int code_on_path(int since)
+{
+    for (int i = 0; i < nlive; i++)
+        if (on_path(live[i].name) && (code_alive(i) || live[i].ended >= since))
+            return 1;
+    return 0;
+}
+
+// A wrong result, or a failed check caught under a code fault (see above).
+static void count_wrong(const char *what, int caught_it)
+{
+    caught += caught_it;
+    wrong += !caught_it;
+    printf("chaos: %s: %s\n", caught_it ? "caught (a code fault lives)" : "wrong result", what);
 }
 
 static void fail(const char *what, const char *path)
@@ -96,7 +120,8 @@ static void fail(const char *what, const char *path)
         printf("chaos: worker: wrong result: %s\n", line);
         exit(1);
     }
-    count_wrong(line);
+    if (nproblems < MAX_PROBLEMS)
+        snprintf(problems[nproblems++], sizeof(problems[0]), "%s", line);
 }
 
 // Notes a code fault in service t at round r.
@@ -107,19 +132,50 @@ static void code_note(const char *t, int r)
         i++;
     if (i == nlive && nlive == MAX_TARGETS)
         return;
-    live[i] = (struct code_live){ t, restarts_of(t), r };
+    live[i] = (struct code_live){ t, restarts_of(t, NULL), r, -1 };
     nlive += i == nlive;
 }
 
-// Ends the code-fault experiments that have lasted CODE_ROUNDS rounds.
-static void code_expire(int r)
+// Restarts service name (the client reporting it to init as misbehaving)
+// and waits up to 20 s until it is back. 0 if it is.
+static int report_service(const char *name)
+{
+    int running, before = restarts_of(name, NULL);
+    if (os_svc_restart(name) < 0)
+        return -1;
+    for (int i = 0; i < 2000; i++) {
+        if (restarts_of(name, &running) > before && running)
+            return 0;
+        usleep(10000);
+    }
+    return -1;
+}
+
+// Ends the code faults of the services on the workload's path: each is
+// reported to init, which restarts it from its program file.
+static void code_heal(void)
 {
     for (int i = 0; i < nlive; i++)
-        if (r - live[i].round >= CODE_ROUNDS) {
-            if (restarts_of(live[i].name) == live[i].restarts)
-                os_svc_restart(live[i].name);
-            live[i--] = live[--nlive];
+        if (on_path(live[i].name) && code_alive(i)) {
+            printf("chaos: reporting %s to init: restart\n", live[i].name);
+            if (report_service(live[i].name))
+                printf("chaos: %s did not come back\n", live[i].name);
+            live[i].ended = round_now;
         }
+}
+
+// Ends the code-fault experiments that have lasted CODE_ROUNDS rounds;
+// forgets those that ended more than a round ago.
+static void code_expire(int r)
+{
+    for (int i = 0; i < nlive; i++) {
+        if (r - live[i].round >= CODE_ROUNDS && code_alive(i)) {
+            os_svc_restart(live[i].name);
+            live[i].ended = r;
+        }
+        if (live[i].ended >= 0 && r - live[i].ended > 1)
+            live[i--] = live[--nlive];
+    }
 }
 
 // A call that returned an error. The worker's calls run while a service
@@ -201,6 +257,41 @@ static void round_once(const char *base, int round, size_t max, unsigned char *a
         fail_call("mkdir/rmdir", dir);
     if (unlink(f1) || unlink(f2))
         fail_call("unlink", f1);
+}
+
+// Removes what a round left (after a failed check).
+static void round_clean(const char *base, int round)
+{
+    char f[64];
+    snprintf(f, sizeof(f), "%s.%d.a", base, round);
+    unlink(f);
+    snprintf(f, sizeof(f), "%s.%d.b", base, round);
+    unlink(f);
+    snprintf(f, sizeof(f), "%s.%d.d", base, round);
+    rmdir(f);
+}
+
+// One round of the main workload, checked. Failed checks under a live
+// code fault on the path are caught: the faulty services are reported to
+// init and restarted, and the round is run again (healed if it passes).
+// Failed checks without one are wrong results.
+static void round_checked(int round, unsigned char *a, unsigned char *b)
+{
+    for (int attempt = 0;; attempt++) {
+        nproblems = 0;
+        round_once("/tmp/chaos", round, 192 * 1024, a, b);
+        if (!nproblems) {
+            healed += attempt > 0;
+            return;
+        }
+        int code = code_on_path(round);
+        for (int i = 0; i < nproblems; i++)
+            count_wrong(problems[i], code);
+        round_clean("/tmp/chaos", round);
+        if (!code || attempt == 2)
+            return;
+        code_heal();
+    }
 }
 
 static int total_restarts(void)
@@ -288,12 +379,15 @@ static void worker_clean(pid_t pid)
 // that failed (2), wrong data (1: it printed what).
 static void worker_status(int st, int killed)
 {
+    int code = code_on_path(round_now - 1);      // its check ran in this round or the last
     if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
         failed_calls++;
     else if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
-        count_wrong("of the worker (above)");
+        count_wrong("of the worker (above)", code);
     else if (!killed || !WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
-        count_wrong("the worker did not end as it should");
+        count_wrong("the worker did not end as it should", 0);
+    if (code && WIFEXITED(st) && WEXITSTATUS(st) == 1)
+        code_heal();
 }
 
 // A worker that ended by itself is counted and started again.
@@ -321,7 +415,7 @@ static void worker_stop(void)
         return;
     kill(worker, SIGKILL);                        // ESRCH if it has ended by itself
     if (waitpid(worker, &st, 0) != worker)
-        fail("wait for the worker", "child");
+        count_wrong("cannot wait for the worker", 0);
     else
         worker_status(st, 1);
     worker_clean(worker);
@@ -430,9 +524,12 @@ static int kernel_check(void)
 static void summary(int injected, int restarts0, long ms)
 {
     printf("chaos: %d faults, %d restarts, %d wrong results, %ld faults per minute, "
-           "%d worker calls failed, %d caught under code faults\n", injected,
+           "%d worker calls failed, %d caught under code faults, %d healed\n", injected,
            total_restarts() - restarts0, wrong, ms ? injected * 60000l / ms : 0, failed_calls,
-           caught);
+           caught, healed);
+    printf("chaos: counts: a wrong result is a failed check with no code fault live on the "
+           "data path (damage recovery let through); caught, one while a code fault lived there "
+           "(the service was reported to init and restarted); healed, a round that then passed\n");
     printf("chaos: by kind:");
     for (int k = 0; k < NKINDS; k++)
         printf(" %s %d", kinds[k], by_kind[k]);
@@ -469,7 +566,8 @@ int main(int argc, char **argv)
             else
                 printf("chaos: cannot inject %s into %s: %s\n", kinds[kind], t, strerror(errno));
         }
-        round_once("/tmp/chaos", round, 192 * 1024, a, b);
+        round_now = round;
+        round_checked(round, a, b);
         worker_reap();
         code_expire(round);
         prog_watchdog("chaos");

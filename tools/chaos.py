@@ -25,7 +25,7 @@ import run  # noqa: E402  (the QEMU driver of the test suite)
 
 SUMMARY = re.compile(r"chaos: (\d+) faults, (\d+) restarts, (\d+) wrong results"
                      r"(?:, (\d+) faults per minute, (\d+) worker calls failed, "
-                     r"(\d+) caught under code faults)?")
+                     r"(\d+) caught under code faults(?:, (\d+) healed)?)?")
 
 
 class System(run.Shell):
@@ -45,6 +45,7 @@ def fsck(image):
 class Totals:
     def __init__(self):
         self.faults = self.restarts = self.wrong = self.failed_calls = self.caught = 0
+        self.healed = 0
         self.system_failures = self.kcheck_problems = self.fsck_runs = self.fsck_unclean = 0
         self.seconds = 0.0
 
@@ -54,6 +55,7 @@ class Totals:
         self.wrong += int(m.group(3))
         self.failed_calls += int(m.group(5) or 0)
         self.caught += int(m.group(6) or 0)
+        self.healed += int(m.group(7) or 0)
         self.seconds += seconds
         k = re.search(r"chaos: kernel check: (.*)", out)
         if k and k.group(1).strip() != "consistent":
@@ -73,9 +75,10 @@ class Totals:
             "%d of %d unclean" % (self.fsck_unclean, self.fsck_runs)
         return ("chaos: %d faults, %d restarts, %d wrong results, %d system failures, "
                 "e2fsck %s (%d checks), %d kernel check problems, %d worker calls failed, "
-                "%d caught under code faults, %.2f faults per second"
+                "%d caught under code faults, %d healed, %.2f faults per second"
                 % (self.faults, self.restarts, self.wrong, self.system_failures, fsck_word,
-                   self.fsck_runs, self.kcheck_problems, self.failed_calls, self.caught, rate))
+                   self.fsck_runs, self.kcheck_problems, self.failed_calls, self.caught,
+                   self.healed, rate))
 
 
 def keep_log(sh, path):
