@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "os.h"
+#include "osapi.h"
 #include "backend.h"
 #include "disk_proto.h"
 #include "ext2.h"
@@ -12,19 +13,43 @@
 static struct ext2 fs;
 static long disk;
 
+// The disk driver's service name, for reporting it to init (svc restart).
+#define DISK_SERVICE "ata"
+#define DEV_TRIES    3
+#define REPORT_MS    2000
+
+// A driver whose answers keep failing (an injected bug, or a device left
+// mid-command by a driver that died) is reported to init, which restarts
+// it: at most once every REPORT_MS, so a really bad sector costs one
+// restart, not a loop of them. 1 if it was reported now.
+static int report_driver(void)
+{
+    static uint64_t last_ms;
+    uint64_t now = (uint64_t)sys_time() / 1000000;
+    if (last_ms && now - last_ms < REPORT_MS)
+        return 0;
+    last_ms = now;
+    printf("fs: the disk driver keeps failing: asking init to restart it\n");
+    return os_svc_restart(DISK_SERVICE) == 0;
+}
+
 // One disk request; sent again while the driver is being restarted
-// (for up to about a minute), and up to DEV_TRIES times in all if the
-// device reports an error (one left mid-command by a driver that died).
-#define DEV_TRIES 3
+// (for up to about a minute), and up to DEV_TRIES times (and DEV_TRIES
+// more after reporting the driver) if the device reports an error.
 static long disk_call(unsigned op, uint64_t sector, uint32_t count, const void *out, void *in)
 {
-    for (int attempt = 0, dev_errors = 0;; attempt++) {
+    for (int attempt = 0, dev_errors = 0, reported = 0;; attempt++) {
         struct msg m = { TAG(op, 0), sector, count, 0, 0, 0 };
         uint64_t bytes = (uint64_t)count * DISK_SECTOR;
         struct ipc_bufs b = { out, out ? bytes : 0, in, in ? bytes : 0 };
         long e = ipc_call(disk, &m, &b);
         if (e == 0 && (long)m.w0 < 0 && op != DISK_INFO && ++dev_errors < DEV_TRIES) {
             sys_sleep(10);
+            continue;
+        }
+        if (e == 0 && (long)m.w0 < 0 && op != DISK_INFO && !reported && report_driver()) {
+            reported = 1;                        // the call is cut, or reaches the new driver
+            dev_errors = 0;
             continue;
         }
         if (e == 0)
@@ -87,13 +112,13 @@ static const struct fs_backend ext2_backend = {
 };
 
 // A disk that answers but cannot be read is tried again for this many
-// tenths of a second before fs gives up on it and serves the boot files: a
-// driver restarted at the same moment as fs (by a fault campaign, say) may
-// fail its first requests, and an fs restarted without its disk would lose
-// every file until its next restart.
+// tenths of a second before fs gives up on it and serves the boot files,
+// at boot; a restarted fs never gives up (restarted without its disk it
+// would answer for every file that it is not there): the driver is
+// restarting too, or is reported to init by disk_call and restarted.
 #define MOUNT_TRIES 200
 
-const struct fs_backend *ext2_backend_mount(long disk_handle)
+const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
 {
     static struct ext2_dev dev = { NULL, dev_read, dev_write, 0 };
     disk = disk_handle;
@@ -105,7 +130,9 @@ const struct fs_backend *ext2_backend_mount(long disk_handle)
     dev.sectors = (uint64_t)sectors;
     ext2_set_time(&fs, (uint32_t)(sys_wallclock() / 1000000000));
     int e = ext2_mount(&fs, &dev);
-    for (int tries = 0; e == -EIO && tries < MOUNT_TRIES; tries++) {
+    for (int tries = 1; e == -EIO && (restarted || tries < MOUNT_TRIES); tries++) {
+        if (tries % 50 == 0)
+            printf("fs: still cannot read the disk (%s), trying again\n", ext2_error(&fs));
         sys_sleep(100);                      // the driver is restarting or resetting
         e = ext2_mount(&fs, &dev);
     }

@@ -326,7 +326,11 @@ int main(int argc, char **argv)
     change_start(tsc_now());
     boot_files_load(argc > 1 ? strtoull(argv[1], NULL, 10) : 0);
     mounts[1] = &memfs_backend;
-    mounts[0] = argc > 2 && !strcmp(argv[2], "nodisk") ? NULL : ext2_backend_mount(H_DISK);
+    int restarted = 0;
+    for (int i = 1; i < argc; i++)
+        restarted |= !strncmp(argv[i], "restart=", 8);
+    mounts[0] = argc > 2 && !strcmp(argv[2], "nodisk") ? NULL
+              : ext2_backend_mount(H_DISK, restarted);
     if (!mounts[0])
         mounts[0] = &memfs_backend;
     printf("fs: root is %s\n", mounts[0]->type);
