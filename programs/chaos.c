@@ -152,16 +152,21 @@ static int report_service(const char *name)
 }
 
 // Ends the code faults of the services on the workload's path: each is
-// reported to init, which restarts it from its program file.
+// reported to init, which restarts it from its program file. After the
+// disk driver, fs too: blocks it has cached came through the faulty one.
 static void code_heal(void)
 {
+    int disk = 0;
     for (int i = 0; i < nlive; i++)
         if (on_path(live[i].name) && code_alive(i)) {
             printf("chaos: reporting %s to init: restart\n", live[i].name);
             if (report_service(live[i].name))
                 printf("chaos: %s did not come back\n", live[i].name);
             live[i].ended = round_now;
+            disk |= !strcmp(live[i].name, "ata");
         }
+    if (disk && report_service("fs"))
+        printf("chaos: fs did not come back\n");
 }
 
 // Ends the code-fault experiments that have lasted CODE_ROUNDS rounds;

@@ -113,28 +113,42 @@ static const struct fs_backend ext2_backend = {
 
 // A disk that answers but cannot be read is tried again for this many
 // tenths of a second before fs gives up on it and serves the boot files,
-// at boot; a restarted fs never gives up (restarted without its disk it
-// would answer for every file that it is not there): the driver is
-// restarting too, or is reported to init by disk_call and restarted.
+// at boot. A restarted fs never gives up, nor takes the driver's word
+// that there is no disk (restarted without its disk it would answer for
+// every file that it is not there): the driver is restarting too, or is
+// reported to init (by disk_call, or here) and restarted.
 #define MOUNT_TRIES 200
+
+// One try: the disk's size from the driver, then the file system on it.
+// 0, -ENODEV if the driver says there is no disk, or ext2_mount's error.
+static int mount_once(struct ext2_dev *dev, long *sectors)
+{
+    *sectors = disk_call(DISK_INFO, 0, 0, NULL, NULL);
+    if (*sectors <= 0)
+        return -ENODEV;
+    dev->sectors = (uint64_t)*sectors;
+    ext2_set_time(&fs, (uint32_t)(sys_wallclock() / 1000000000));
+    return ext2_mount(&fs, dev);
+}
 
 const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
 {
     static struct ext2_dev dev = { NULL, dev_read, dev_write, 0 };
+    long sectors;
     disk = disk_handle;
-    long sectors = disk_call(DISK_INFO, 0, 0, NULL, NULL);
-    if (sectors <= 0) {
+    int e = mount_once(&dev, &sectors);
+    for (int tries = 1; restarted ? e == -EIO || e == -ENODEV : e == -EIO && tries < MOUNT_TRIES;
+         tries++) {
+        if (e == -ENODEV && tries % 10 == 0)
+            report_driver();                 // its disk info keeps failing
+        if (tries % 50 == 0)
+            printf("fs: still cannot read the disk (error %d), trying again\n", e);
+        sys_sleep(100);                      // the driver is restarting or resetting
+        e = mount_once(&dev, &sectors);
+    }
+    if (e == -ENODEV) {
         printf("fs: no disk (%ld), serving the boot files\n", sectors);
         return NULL;
-    }
-    dev.sectors = (uint64_t)sectors;
-    ext2_set_time(&fs, (uint32_t)(sys_wallclock() / 1000000000));
-    int e = ext2_mount(&fs, &dev);
-    for (int tries = 1; e == -EIO && (restarted || tries < MOUNT_TRIES); tries++) {
-        if (tries % 50 == 0)
-            printf("fs: still cannot read the disk (%s), trying again\n", ext2_error(&fs));
-        sys_sleep(100);                      // the driver is restarting or resetting
-        e = ext2_mount(&fs, &dev);
     }
     if (e) {
         printf("fs: cannot mount the disk: %s (error %d); serving the boot files\n", ext2_error(&fs), e);
