@@ -5,7 +5,7 @@ check.iso (the normal system with the kernel's consistency check on):
 hang is found within half a second; `chaos -n 200 -p 1` over every
 default target (console, ata, fs, pipe, e1000, net and its worker child) with
 all five kinds (crash, hang, wild, code, kill) gives no wrong result, at
-least one fault per second, a consistent kernel, and an image that
+least 30 faults a minute, a consistent kernel, and an image that
 e2fsck finds clean after poweroff."""
 import os
 import re
