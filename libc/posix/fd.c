@@ -177,6 +177,8 @@ _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t n)
         long put = write_some(f, (const char *)buf + done, n - done);
         if (put < 0)
             return done ? (_READ_WRITE_RETURN_TYPE)done : (_READ_WRITE_RETURN_TYPE)rpc_result(put);
+        if (put == 0 && f->type == FD_FILE)
+            break;                               // fs wrote nothing: a short write, not a loop
         done += (size_t)put;
     }
     return (_READ_WRITE_RETURN_TYPE)done;
