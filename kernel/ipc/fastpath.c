@@ -122,10 +122,14 @@ bool fast_call(struct trapframe *tf)
 bool fast_reply_recv(struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
-    struct thread *cur = c->thread, *t = thread_by_token((u32)(tf->rdi >> 32));
+    struct thread *cur = c->thread, *t = cur->serving;
     struct ipc_bufs *b = &cur->bufs;            // where the next request goes
     struct handle *h;
-    if (unlikely(!t || t->state != T_REPLY || t->handler != cur || cur->serving != t))
+    // cur->serving is the caller whose call cur took last, while it waits
+    // for the reply (T_REPLY, handler cur): release_caller and
+    // ipc_thread_died clear it when that ends. Its token is the one
+    // thread_by_token would find it by.
+    if (unlikely(!t || t->token != (u32)(tf->rdi >> 32) || t->state != T_REPLY))
         return false;                           // no such caller, or not the last one
     if (unlikely(!(t->cpus & c->bit)))
         return false;                           // t may not run here
