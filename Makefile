@@ -100,8 +100,9 @@ endif
 endif
 
 # The IPC fast path saves no callee-saved register: entry.asm's
-# FAST_ENTRY has them on the stack already (kernel/ipc/fastpath.c).
-$(BUILD)/kernel/ipc/fastpath.o: KCFLAGS += -fomit-frame-pointer -fcall-used-rbx \
+# FAST_ENTRY has them on the stack already (kernel/ipc/fastpath.c). rbp
+# is left alone (it cannot be call-used), so no prologue pushes it.
+$(BUILD)/kernel/ipc/fastpath.o: KCFLAGS += -fomit-frame-pointer -ffixed-rbp -fcall-used-rbx \
     -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
 
 $(BUILD)/%.o: %.c
