@@ -9,8 +9,9 @@
 // allows; otherwise the general path wakes it where it may run. (A thread
 // killed from another CPU never gets here: entry.asm checks thread.attn.)
 // This file is built without a frame pointer, without using rbp, and
-// with rbx and r12-r15 free to clobber (Makefile): entry.asm's FAST_ENTRY has them on the
-// stack and takes them back when a fast path returns false.
+// with rbx and r12-r15 free to clobber (Makefile): entry.asm's
+// FAST_ENTRY has them on the stack and takes them back when a fast path
+// returns false.
 #include "core/object.h"
 
 // Handle h of the current process if it is an endpoint with `rights`,
