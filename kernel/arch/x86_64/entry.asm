@@ -200,8 +200,8 @@ syscall_dispatch:
     jae syscall_bad
     mov rdi, rsp
     call [syscall_table + rax * 8]  ; long sys_NAME(struct trapframe *)
+; rax is the result here; only the exits that read the frame put it there.
 syscall_done:
-    mov [rsp + TF_RAX], rax
     cmp byte [gs:CPU_NEED_RESCHED], 0
     jne syscall_exit_slow
     mov rcx, [gs:CPU_THREAD]
@@ -226,6 +226,7 @@ syscall_unlocked:
     mov rsp, [rsp + TF_RSP]         ; user stack; IF still clear
     o64 sysret
 syscall_unlock_wake:
+    mov [rsp + TF_RAX], rax
     call kernel_lock_wake
     mov rax, [rsp + TF_RAX]
     jmp syscall_unlocked
@@ -241,6 +242,7 @@ syscall_enter_slow:
     mov rax, [rsp + TF_RAX]
     jmp syscall_dispatch
 syscall_exit_slow:
+    mov [rsp + TF_RAX], rax
     mov [rsp + TF_RBX], rbx         ; the whole frame, in case a fault
     mov [rsp + TF_RBP], rbp         ; changes it: callee-saved registers
     mov [rsp + TF_R12], r12         ; as they are, rcx and r11 as sysret
