@@ -172,8 +172,7 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
     c->thread = next;
     if (prev->proc != next->proc || !next->proc) {
         as_activate(next->proc ? next->proc->as : NULL);
-        if (next->proc)                       // kernel code ignores the I/O bitmap:
-            arch_iopb_load(next->proc->iopb); // the next process's replaces it
+        arch_iopb_load(next->proc ? next->proc->iopb : NULL);
     }
     if (unlikely(dying))
         proc_finish(dying);                   // this CPU has left it: its death may be signalled
