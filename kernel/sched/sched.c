@@ -172,7 +172,8 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
     c->thread = next;
     if (prev->proc != next->proc || !next->proc) {
         as_activate(next->proc ? next->proc->as : NULL);
-        arch_iopb_load(next->proc ? next->proc->iopb : NULL);
+        if (next->proc)                       // kernel code ignores the I/O bitmap:
+            arch_iopb_load(next->proc->iopb); // the next process's replaces it
     }
     if (unlikely(dying))
         proc_finish(dying);                   // this CPU has left it: its death may be signalled
