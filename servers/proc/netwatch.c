@@ -67,8 +67,9 @@ int op_net_watch(struct request *rq)
         rq->handle = 0;                            // kept
     }
     struct child *c = child_find((int)rq->w0);
-    if (c && !c->dead) {
-        c->net_watch = 1;
+    if (c && c->e.state == PR_RUNNING) {
+        c->e.net_watch = 1;
+        child_save(c);
         rq->r0 = 0;
     } else {
         rq->r0 = !c && alive_elsewhere((int)rq->w0) ? 1 : (uint64_t)-ESRCH;
@@ -95,11 +96,11 @@ int op_net_gone(struct request *rq)
 // c died: if net holds sockets of it, keeps its pid for net and tells net.
 void netwatch_died(struct child *c)
 {
-    if (!c->net_watch)
+    if (!c->e.net_watch)
         return;
-    c->net_watch = 0;
+    c->e.net_watch = 0;
     if (ngone < PROC_GONE_MAX)
-        gone[ngone++] = c->pid;
+        gone[ngone++] = c->e.pid;
     else
         lost = 1;
     if (net_notif >= 0)
