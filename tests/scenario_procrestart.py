@@ -41,13 +41,14 @@ def start_jobs(sh, n):
 
 
 def fault_once(sh, record, n, name, action):
+    begin = len(sh.text())
     start_jobs(sh, n)
     before = ps_table(sh)
     start = len(sh.text())
     pid = scenario_restart.pid_of(sh, "proc") or "none"
     sh.run(action.replace("PID", pid), timeout=30)
     back = wait_restart(sh, start)
-    record("scenario.proc_%s_restarted" % name, back, sh.text()[start:][-800:])
+    record("scenario.proc_%s_restarted" % name, back, sh.text()[begin:][-2500:])
     after = ps_table(sh)
     same = [p for p in before if p in after and before[p][1] != "proc"]
     wrong = [(p, before[p], after[p]) for p in same if before[p][0] != after[p][0]]
