@@ -6,8 +6,11 @@ status must still be collected, ps must list the same pids and parents,
 and spawning must still work."""
 import os
 import re
+import shutil
+import tempfile
 import time
 
+import scenario_net
 import scenario_restart
 
 
@@ -73,7 +76,38 @@ def fault_once(sh, record, n, name, action):
            sh.text()[start:][-600:])
 
 
+def net_after_restart(Shell, BUILD, record):
+    """net's notification for the deaths of processes with sockets (passed
+    to proc once) survives proc's restart: a program killed afterwards in
+    the middle of a connection still has it closed."""
+    tmp = tempfile.mkdtemp()
+    try:
+        port = scenario_net.free_port()
+        sh = Shell(disk=scenario_net.make_disk(BUILD, tmp), hostfwd=[(port, 7781)])
+        try:
+            start = len(sh.text())
+            sh.run("sock_check serve 7781 &")         # net passes proc its notification
+            sh.wait_for_from(start, "listening on 7781", 20)
+            sh.run("kill $!")
+            start = len(sh.text())
+            sh.run("svc restart proc")
+            record("scenario.proc_restart_before_net", wait_restart(sh, start),
+                   sh.text()[start:][-600:])
+            time.sleep(1)
+
+            def renamed(name, ok, why=""):
+                record(name.replace("scenario.net_", "scenario.proc_restarted_then_net_"), ok, why)
+            scenario_net.killed_connection_closed(sh, renamed, port, 7781)
+            sh.type("poweroff\n")
+            sh.wait_exit(60)
+        finally:
+            sh.stop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def run_all(Shell, BUILD, record):
+    net_after_restart(Shell, BUILD, record)
     sh = Shell()
     failed = []
 

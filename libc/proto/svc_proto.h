@@ -16,9 +16,11 @@ enum svc_op {
                        //    that service's endpoint; -ENOENT, -EPERM (not public)
     SVC_BUSMASTER,     // from a driver, once it has reset its device: the device may do
                        //    DMA from now on -> 0; -EPERM (not a driver of a DMA device)
-    SVC_KEEP,          // from proc only (-EPERM else): w0 = pid, w2 = that child's process
-                       //    handle (TAG_HANDLE): init keeps a copy across proc's restarts
-    SVC_RECLAIM,       // from proc: w0 = pid -> the kept handle (TAG_HANDLE, w2); -ESRCH
+    SVC_KEEP,          // from proc only (-EPERM else): w0 = pid, w1 = a word, w2 = that
+                       //    child's process handle (TAG_HANDLE): init keeps a copy across
+                       //    proc's restarts (pid 0: net's notification, PROC_NET_WATCH)
+    SVC_RECLAIM,       // from proc: w0 = pid -> the kept handle (TAG_HANDLE, w2), the word
+                       //    in r1; -ESRCH
     SVC_UNKEEP,        // from proc: w0 = pid -> 0: the kept handle is closed
     SVC_OPS
 };

@@ -2,7 +2,9 @@
 // copy of the process handle of each child proc starts. Handles die with
 // the process that holds them, and a child's exit status with its last
 // handle, so a restarted proc takes them back from here; the rest of its
-// state is in its table (servers/proc/table.h). Only proc may call.
+// state is in its table (servers/proc/table.h). Besides the children's
+// handles (key: the pid), proc keeps net's notification here (key 0).
+// Only proc may call.
 #include "supervisor.h"
 #include "server.h"
 #include "services.h"
@@ -12,7 +14,7 @@
 #define ESRCH 3
 #define EAGAIN 11
 
-struct kept { int pid; long handle; };
+struct kept { int pid; long handle; uint64_t word; };
 static struct kept kept[KEEP_MAX];
 static const struct service *proc_svc;
 
@@ -37,7 +39,7 @@ static void drop(int pid)
     struct kept *k = find(pid);
     if (k) {
         sys_handle_close(k->handle);
-        *k = (struct kept){ 0, 0 };
+        *k = (struct kept){ 0, 0, 0 };
     }
 }
 
@@ -53,7 +55,7 @@ int keeper_keep(struct request *rq)
             k = &kept[i];
     rq->r0 = k ? 0 : (uint64_t)-EAGAIN;
     if (k) {
-        *k = (struct kept){ (int)rq->w0, (long)rq->w2 };
+        *k = (struct kept){ (int)rq->w0, (long)rq->w2, rq->w1 };
         rq->handle = 0;                              // kept
     }
     return 0;
@@ -66,7 +68,7 @@ int keeper_reclaim(struct request *rq)
     rq->r0 = from_proc(rq) ? (uint64_t)-ESRCH : (uint64_t)-EPERM;
     if (!k)
         return 0;
-    struct msg m = { TAG(0, 0) | TAG_HANDLE, 0, 0, (uint64_t)k->handle, 0, 0 };
+    struct msg m = { TAG(0, 0) | TAG_HANDLE, 0, k->word, (uint64_t)k->handle, 0, 0 };
     ipc_reply(rq->token, &m, NULL);                  // (fails only if the caller is gone)
     return SERVER_DEFER;
 }

@@ -3,7 +3,8 @@
 // process dies, proc keeps its pid and signals net's notification, and net
 // collects the pids (PROC_NET_GONE). proc never calls net, so a process
 // that never used a socket costs nothing at its death, and net being slow,
-// hung or restarting never holds proc up.
+// hung or restarting never holds proc up. net's notification is kept at
+// init too (keep.c), so a restarted proc still has it.
 #include <errno.h>
 #include <string.h>
 #include "proc.h"
@@ -64,7 +65,8 @@ int op_net_watch(struct request *rq)
             sys_handle_close(net_notif);
         net_notif = (long)rq->w2;
         net_bit = rq->w1;
-        rq->handle = 0;                            // kept
+        rq->handle = 0;                            // kept, and a copy at init's
+        keep_put(0, net_notif, net_bit);
     }
     struct child *c = child_find((int)rq->w0);
     if (c && c->e.state == PR_RUNNING) {
@@ -91,6 +93,17 @@ int op_net_gone(struct request *rq)
     rq->reply_len = (uint64_t)ngone * sizeof(out[0]);
     ngone = lost = 0;
     return 0;
+}
+
+// After our restart: net's notification back from init; the pids of
+// deaths net had not yet collected died with our last incarnation, so net
+// is told to ask about every process it holds sockets for again.
+void netwatch_restore(void)
+{
+    net_notif = keep_get(0, &net_bit);
+    lost = 1;
+    if (net_notif >= 0)
+        sys_notif_signal(net_notif, net_bit);
 }
 
 // c died: if net holds sockets of it, keeps its pid for net and tells net.

@@ -35,6 +35,7 @@ void children_reap(uint64_t bits);         // main.c
 int op_net_watch(struct request *rq);      // netwatch.c
 int op_net_gone(struct request *rq);
 void netwatch_died(struct child *c);
+void netwatch_restore(void);
 struct child *child_find(int pid);
 int child_live(const struct child *c);     // running or dead, not yet collected
 void child_save(struct child *c);          // its record into the table
@@ -42,8 +43,9 @@ void reaped_forget(int ppid, uint64_t seq);
 void pipe_gone(int pid);
 int table_start(long *deaths);             // restore.c
 // keep.c: copies of our children's handles, kept by init across our restarts
-void keep_put(int pid, long h);
-long keep_get(int pid);
+// (pid 0: net's notification, with its bit as the word)
+void keep_put(int pid, long h, uint64_t word);
+long keep_get(int pid, uint64_t *word);
 void keep_drop(int pid);
 
 #endif

@@ -60,7 +60,7 @@ static void forget(struct child *c)
 // sends it again); a record whose handle is lost counts as killed.
 static void restore_live(struct child *c)
 {
-    c->handle = keep_get(c->e.pid);
+    c->handle = keep_get(c->e.pid, NULL);
     if (c->handle < 0) {
         printf("proc: process %d (%s): its handle is lost, counted as killed\n", c->e.pid,
                c->e.name);
@@ -118,6 +118,8 @@ int table_start(long *deaths)
             children[i].handle = -1;
         }
     }
+    if (!r.fresh)
+        netwatch_restore();
     if (!r.fresh)
         printf("proc: table checked: %d processes kept, %d dropped%s\n", r.kept, r.dropped,
                r.redone ? ", last change redone" : "");

@@ -133,7 +133,7 @@ static void record(struct child *c, long h, const struct pr_entry *e, const char
     memset(c->e.name, 0, sizeof(c->e.name));
     strncpy(c->e.name, name, sizeof(c->e.name) - 1);
     child_save(c);
-    keep_put(e->pid, h);
+    keep_put(e->pid, h, 0);
 }
 
 // A spawn that failed after its process was made: no trace of it stays.
