@@ -16,6 +16,7 @@
 
 struct kept { int pid; long handle; uint64_t word; };
 static struct kept kept[KEEP_MAX];
+static int top;                  // every slot in use is below it
 static const struct service *proc_svc;
 
 void keeper_init(const struct service *proc) { proc_svc = proc; }
@@ -28,7 +29,7 @@ static int from_proc(const struct request *rq)
 
 static struct kept *find(int pid)
 {
-    for (int i = 0; i < KEEP_MAX; i++)
+    for (int i = 0; i < top; i++)
         if (kept[i].handle > 0 && kept[i].pid == pid)
             return &kept[i];
     return NULL;
@@ -41,6 +42,8 @@ static void drop(int pid)
         sys_handle_close(k->handle);
         *k = (struct kept){ 0, 0, 0 };
     }
+    while (top > 0 && kept[top - 1].handle <= 0)
+        top--;
 }
 
 int keeper_keep(struct request *rq)
@@ -56,6 +59,7 @@ int keeper_keep(struct request *rq)
     rq->r0 = k ? 0 : (uint64_t)-EAGAIN;
     if (k) {
         *k = (struct kept){ (int)rq->w0, (long)rq->w2, rq->w1 };
+        top = k - kept >= top ? (int)(k - kept) + 1 : top;
         rq->handle = 0;                              // kept
     }
     return 0;

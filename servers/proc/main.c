@@ -31,7 +31,7 @@ int child_live(const struct child *c)
 
 struct child *child_find(int pid)
 {
-    for (int i = 0; i < MAX_CHILDREN; i++)
+    for (int i = 0; i < children_top; i++)
         if (child_live(&children[i]) && children[i].e.pid == pid)
             return &children[i];
     return NULL;
@@ -67,7 +67,7 @@ static void reap(struct child *c, uint64_t seq)
 // its earlier waits arrived.
 void reaped_forget(int ppid, uint64_t seq)
 {
-    for (int i = 0; i < MAX_CHILDREN; i++) {
+    for (int i = 0; i < children_top; i++) {
         struct child *c = &children[i];
         if (c->e.state == PR_REAPED && c->e.ppid == ppid && (!seq || c->e.reap_seq != seq)) {
             c->e.state = PR_FREE;
@@ -116,7 +116,7 @@ static void child_died(struct child *c, long st)
     sys_handle_close(c->handle);
     c->handle = -1;
     keep_drop(pid);
-    for (int i = 0; i < MAX_CHILDREN; i++) {          // orphans: nobody will wait
+    for (int i = 0; i < children_top; i++) {          // orphans: nobody will wait
         struct child *o = &children[i];
         if (o->e.state == PR_FREE || o->e.ppid != pid)
             continue;
@@ -135,7 +135,7 @@ static void child_died(struct child *c, long st)
 // Death notification bits: child i signals bit i % 64.
 void children_reap(uint64_t bits)
 {
-    for (int i = 0; i < MAX_CHILDREN; i++) {
+    for (int i = 0; i < children_top; i++) {
         struct child *c = &children[i];
         if (c->e.state != PR_RUNNING || c->handle < 0 || !(bits & (1ul << (i % 64))))
             continue;
@@ -150,7 +150,7 @@ static int op_wait(struct request *rq)
 {
     int pid = (int)(long)rq->w0, ppid = (int)rq->badge, have = 0;
     uint64_t seq = rq->w2;
-    for (int i = 0; i < MAX_CHILDREN && seq; i++) {
+    for (int i = 0; i < children_top && seq; i++) {
         struct child *c = &children[i];
         if (c->e.state == PR_REAPED && c->e.ppid == ppid && c->e.reap_seq == seq) {
             rq->r0 = (uint64_t)c->e.pid;         // sent again: the same answer
@@ -159,7 +159,7 @@ static int op_wait(struct request *rq)
         }
     }
     reaped_forget(ppid, seq);
-    for (int i = 0; i < MAX_CHILDREN; i++) {
+    for (int i = 0; i < children_top; i++) {
         struct child *c = &children[i];
         if (!matches(c, ppid, pid))
             continue;
@@ -221,7 +221,7 @@ static int op_kill(struct request *rq)
 static int op_kill_group(struct request *rq)
 {
     int n = 0;
-    for (int i = 0; i < MAX_CHILDREN; i++)
+    for (int i = 0; i < children_top; i++)
         if (children[i].e.state == PR_RUNNING && children[i].e.pgid == (int)rq->w0 && rq->w0) {
             kill_child(&children[i], (int)rq->w1);
             n++;

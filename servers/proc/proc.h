@@ -27,6 +27,7 @@ struct child {
 };
 
 extern struct child children[MAX_CHILDREN];
+extern int children_top;                   // every record in use is below it
 
 int spawn_program(struct request *rq);     // spawn.c
 const uint8_t *image_get(const char *path, uint64_t *size, int *err);   // image.c

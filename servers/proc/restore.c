@@ -14,10 +14,18 @@
 #define TABLE_VADDR 0x500000000000ul
 
 static struct proc_table *tab;
+int children_top;
 
+// Writes c's record into the table; keeps children_top (the loops over
+// the children stop there) just above the last record in use.
 void child_save(struct child *c)
 {
-    prt_set(tab, (int)(c - children), &c->e);
+    int i = (int)(c - children);
+    prt_set(tab, i, &c->e);
+    if (c->e.state != PR_FREE && i >= children_top)
+        children_top = i + 1;
+    while (children_top > 0 && children[children_top - 1].e.state == PR_FREE)
+        children_top--;
 }
 
 static void dropped(int index, const char *why)
@@ -111,18 +119,19 @@ int table_start(long *deaths)
     int n = 0;
     for (int i = 0; i < MAX_CHILDREN; i++) {
         children[i].e = tab->e[i];
+        children[i].handle = -1;
+        children_top = children[i].e.state != PR_FREE ? i + 1 : children_top;
+    }
+    for (int i = 0; i < children_top; i++)
         if (children[i].e.state != PR_FREE) {
             restore(&children[i]);
             n++;
-        } else {
-            children[i].handle = -1;
         }
-    }
-    if (!r.fresh)
+    if (!r.fresh) {
         netwatch_restore();
-    if (!r.fresh)
         printf("proc: table checked: %d processes kept, %d dropped%s\n", r.kept, r.dropped,
                r.redone ? ", last change redone" : "");
+    }
     children_reap(~0ul);
     return n;
 }

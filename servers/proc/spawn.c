@@ -100,7 +100,7 @@ static long pass_trace(struct request *rq, long h)
 static int children_of(int ppid)
 {
     int n = 0;
-    for (int i = 0; i < MAX_CHILDREN; i++)
+    for (int i = 0; i < children_top; i++)
         if (child_live(&children[i]) && children[i].e.ppid == ppid)
             n++;
     return n;
@@ -117,7 +117,7 @@ static struct child *child_slot(void)
 // A spawn sent again after our crash: the pid of the child it made, or 0.
 static int spawn_done_before(int ppid, uint64_t seq)
 {
-    for (int i = 0; i < MAX_CHILDREN && seq; i++)
+    for (int i = 0; i < children_top && seq; i++)
         if (child_live(&children[i]) && children[i].e.ppid == ppid &&
             children[i].e.spawn_seq == seq)
             return children[i].e.pid;

@@ -42,6 +42,7 @@ struct pr_entry {
     char name[32];
     uint64_t sum;                // checksum of everything above
 };
+_Static_assert(__builtin_offsetof(struct pr_entry, sum) % 8 == 0, "pr_entry: words before sum");
 
 struct prt_journal {
     uint32_t busy, index;
