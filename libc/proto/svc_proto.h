@@ -7,9 +7,9 @@
 
 enum svc_op {
     SVC_LIST = 1,      // w0 = index -> payload: struct svc_entry, r0 = 1; 0 past the end
-    SVC_RESTART,       // payload: name -> r0 = 0; -ENOENT unknown, -EPERM for init/proc
+    SVC_RESTART,       // payload: name -> r0 = 0; -ENOENT unknown, -EPERM for init
     SVC_FAULT,         // w0 = kind (1 crash, 2 hang, 3 wild), w1 = seed, payload: name
-    SVC_KILL,          // w0 = pid -> 0; -EPERM (init, proc refuse), -ESRCH (no service)
+    SVC_KILL,          // w0 = pid -> 0; -EPERM (init refuses), -ESRCH (no service)
     SVC_PCI,           // w0 = index -> payload: struct pci_dev (pci.h), r0 = 1; 0 past
                        //    the end (the devices init found at boot)
     SVC_CONNECT,       // payload: name -> reply carries (TAG_HANDLE, w2) a send handle to
