@@ -216,7 +216,7 @@ debug: all disk-update
 	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso $(DRIVE) -s -S
 
 HOST_TESTS := $(wildcard tests/host/test_*.c)
-$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/procview.[ch] kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch] servers/init/ping.h servers/pipe/*.[ch] libc/posix/inet.c)
+$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/procview.[ch] kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch] servers/init/ping.h servers/pipe/*.[ch] servers/proc/table.[ch] libc/posix/inet.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@
