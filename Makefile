@@ -100,8 +100,9 @@ endif
 endif
 
 # The IPC fast path saves no callee-saved register: entry.asm's
-# FAST_ENTRY has them on the stack already (kernel/ipc/fastpath.c).
-$(BUILD)/kernel/ipc/fastpath.o: KCFLAGS += -fomit-frame-pointer -fcall-used-rbx \
+# FAST_ENTRY has them on the stack already (kernel/ipc/fastpath.c). rbp
+# is left alone (it cannot be call-used), so no prologue pushes it.
+$(BUILD)/kernel/ipc/fastpath.o: KCFLAGS += -fomit-frame-pointer -ffixed-rbp -fcall-used-rbx \
     -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
 
 $(BUILD)/%.o: %.c
@@ -218,7 +219,7 @@ debug: all disk-update
 	$(QEMU) $(QEMUFLAGS) -cdrom $(BUILD)/os.iso $(DRIVE) -s -S
 
 HOST_TESTS := $(wildcard tests/host/test_*.c)
-$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/procview.[ch] servers/init/x86len.[ch] servers/init/codefault.[ch] kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch] servers/init/ping.h servers/pipe/*.[ch] libc/posix/inet.c)
+$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/procview.[ch] servers/init/x86len.[ch] servers/init/codefault.[ch] kernel/*/*.c kernel/include/*.h servers/shell/*.[ch] drivers/console/*.[ch] drivers/ata/*.[ch] drivers/e1000/*.[ch] libc/os/pci.[ch] libc/proto/*.h servers/fs/*.[ch] servers/init/ping.h servers/pipe/*.[ch] servers/proc/table.[ch] libc/posix/inet.c)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@

@@ -67,7 +67,7 @@ int main(int argc, char **argv)
             status = 1;
         } else if (kill((pid_t)pid, sig) < 0) {
             fprintf(stderr, "kill: %s: %s%s\n", argv[i], strerror(errno),
-                    errno == EPERM ? " (init and proc refuse to be killed)" : "");
+                    errno == EPERM ? " (init refuses to be killed)" : "");
             status = 1;
         }
     }

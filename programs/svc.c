@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     }
     if (r < 0) {
         fprintf(stderr, "svc: %s: %s%s\n", argv[2], strerror(errno),
-                errno == EPERM ? " (init and proc refuse)" : errno == ENOENT ? " (no such service)" : "");
+                errno == EPERM ? " (init refuses)" : errno == ENOENT ? " (no such service)" : "");
         return 1;
     }
     return 0;

@@ -8,9 +8,10 @@
 // On several CPUs the partner runs on the caller's CPU, if its CPU set
 // allows; otherwise the general path wakes it where it may run. (A thread
 // killed from another CPU never gets here: entry.asm checks thread.attn.)
-// This file is built without a frame pointer and with rbx and r12-r15
-// free to clobber (Makefile): entry.asm's FAST_ENTRY has them on the
-// stack and takes them back when a fast path returns false.
+// This file is built without a frame pointer, without using rbp, and
+// with rbx and r12-r15 free to clobber (Makefile): entry.asm's
+// FAST_ENTRY has them on the stack and takes them back when a fast path
+// returns false.
 #include "core/object.h"
 
 // Handle h of the current process if it is an endpoint with `rights`,
@@ -122,10 +123,14 @@ bool fast_call(struct trapframe *tf)
 bool fast_reply_recv(struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
-    struct thread *cur = c->thread, *t = thread_by_token((u32)(tf->rdi >> 32));
+    struct thread *cur = c->thread, *t = cur->serving;
     struct ipc_bufs *b = &cur->bufs;            // where the next request goes
     struct handle *h;
-    if (unlikely(!t || t->state != T_REPLY || t->handler != cur || cur->serving != t))
+    // cur->serving is the caller whose call cur took last, while it waits
+    // for the reply (T_REPLY, handler cur): release_caller and
+    // ipc_thread_died clear it when that ends. Its token is the one
+    // thread_by_token would find it by.
+    if (unlikely(!t || t->token != (u32)(tf->rdi >> 32) || t->state != T_REPLY))
         return false;                           // no such caller, or not the last one
     if (unlikely(!(t->cpus & c->bit)))
         return false;                           // t may not run here

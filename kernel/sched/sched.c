@@ -32,6 +32,14 @@ u64 sched_idle_tsc(void)
 
 static bool is_idle(struct cpu *c, struct thread *t) { return t == c->idle || !t->proc; }
 
+// Counts the changes that may give a CPU something to run (a thread
+// queued, a CPU set changed). A CPU that searched the run queue and found
+// nothing it may run notes the count: its idle loop searches again only
+// once it moved (the queue may hold threads for other CPUs only, and the
+// search through them is what it would repeat).
+static u64 runq_gen;
+static u64 found_none_at[MAX_CPUS];
+
 // Puts a thread on the run queue. A thread preempted by a higher
 // priority keeps its place at the front.
 static void runq_put(struct thread *t, bool front)
@@ -39,6 +47,7 @@ static void runq_put(struct thread *t, bool front)
     assert(t->prio >= 0);
     t->state = T_READY;
     runq_add(&sched_runq, &t->link, t->prio, front);
+    runq_gen++;
 }
 
 // runq_best when the first thread of the top priority may not run on c.
@@ -116,10 +125,12 @@ static void sched_switch(void)
 {
     struct cpu *c = this_cpu();
     struct thread *prev = c->thread, *next = runq_best(c);
-    if (next)
+    if (next) {
         runq_remove(&sched_runq, &next->link, next->prio);
-    else
+    } else {
         next = c->idle;
+        found_none_at[c->id] = runq_gen;
+    }
     c->need_resched = false;
     c->kick_prio = -1;
     if (next == prev) {
@@ -161,7 +172,8 @@ static void switch_to(struct cpu *c, struct thread *prev, struct thread *next)
     c->thread = next;
     if (prev->proc != next->proc || !next->proc) {
         as_activate(next->proc ? next->proc->as : NULL);
-        arch_iopb_load(next->proc ? next->proc->iopb : NULL);
+        if (next->proc)                       // kernel code ignores the I/O bitmap:
+            arch_iopb_load(next->proc->iopb); // the next process's replaces it
     }
     if (unlikely(dying))
         proc_finish(dying);                   // this CPU has left it: its death may be signalled
@@ -321,6 +333,7 @@ long sched_set_cpus(struct thread *t, u64 mask)
     if (!t)
         return 0;
     t->cpus = mask;
+    runq_gen++;
     if (t->state == T_READY) {
         kick_for(t);
     } else {
@@ -411,7 +424,7 @@ static void idle_loop(void)
         struct cpu *c = this_cpu();
         if (c->zombie)
             sched_reap_zombie();
-        if (c->need_resched || runq_best(c))
+        if (c->need_resched || (found_none_at[c->id] != runq_gen && runq_best(c)))
             preempt_current();
         else
             arch_idle();

@@ -1,5 +1,6 @@
 // Processes: os_spawn, waitpid, kill, getpid, _exit and the other calls
-// of osapi.h, as requests to the proc and console servers.
+// of osapi.h, as requests to the proc and console servers. A request cut
+// by proc's death is sent again by rpc_call, with the same number.
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -11,6 +12,11 @@
 #include "console_proto.h"
 #include "svc_proto.h"
 #include "uapi/trace.h"
+
+// Numbers this process's spawn and wait requests: one sent again after
+// proc's crash (rpc_call) is applied once, or answered as it was.
+static uint64_t proc_seq;
+static uint64_t proc_next_seq(void) { return __atomic_add_fetch(&proc_seq, 1, __ATOMIC_RELAXED); }
 
 // What descriptor fd is, for a child: one closed here (or -1) is closed
 // there too, as a child started by fork and exec would have it.
@@ -88,7 +94,7 @@ static long spawn_elf(const char *path, char *const argv[], char *const envp[], 
         return -E2BIG;
     s->strings_len = len;
     strcpy(s->cwd, os_start.cwd);
-    struct rpc r = { .op = PROC_SPAWN, .data = req, .len = sizeof(*s) + len,
+    struct rpc r = { .op = PROC_SPAWN, .w0 = proc_next_seq(), .data = req, .len = sizeof(*s) + len,
                      .xfer = has_trace_right() ? H_TRACE : 0 };
     return rpc_call(H_PROC, &r);
 }
@@ -113,7 +119,8 @@ pid_t os_spawn(const char *path, char *const argv[], char *const envp[], const i
 
 pid_t waitpid(pid_t pid, int *status, int options)
 {
-    struct rpc r = { .op = PROC_WAIT, .w0 = (uint64_t)(long)pid, .w1 = (uint64_t)options };
+    struct rpc r = { .op = PROC_WAIT, .w0 = (uint64_t)(long)pid, .w1 = (uint64_t)options,
+                     .w2 = proc_next_seq() };
     long got = rpc_call(H_PROC, &r);
     if (got > 0 && status)
         *status = (int)r.r1;

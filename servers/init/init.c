@@ -12,6 +12,7 @@
 #include "port.h"
 #include "pci.h"
 #include "../pipe/table.h"
+#include "../proc/table.h"
 
 #define PRIO_CONSOLE 30
 #define PRIO_PROC    28
@@ -126,19 +127,21 @@ static void grants_set(struct service *s, const long *g, int n)
     s->ngrants = n;
 }
 
-// The pipe table: memory that outlives the pipe server, made once here
-// and handed to each of its incarnations (servers/pipe/table.h). The
-// frames are init's, mapped where init never looks; the pipe server maps
-// them through the handle. Returns the handle, or -1 (pipe then keeps
-// its pipes in its own memory, lost when it dies).
+// The pipe and process tables: memory that outlives the pipe server and
+// proc, made once here and handed to each of their incarnations
+// (servers/pipe/table.h, servers/proc/table.h). The frames are init's,
+// mapped where init never looks; the server maps them through the
+// handle. Returns the handle, or -1 (the server then keeps its table in
+// its own memory, lost when it dies).
 #define PIPE_TABLE_VADDR 0x500000000000l
-static long pipe_table_make(void)
+#define PROC_TABLE_VADDR 0x510000000000l
+static long table_make(const char *what, long vaddr, uint64_t size)
 {
-    long len = (long)((sizeof(struct pipe_table) + 4095) & ~4095ul);
-    long pa = sys_dma_alloc(H_ROOT, PIPE_TABLE_VADDR, len);
+    long len = (long)((size + 4095) & ~4095ul);
+    long pa = sys_dma_alloc(H_ROOT, vaddr, len);
     long h = pa < 0 ? pa : sys_mmio_get(H_ROOT, pa, len);
     if (h < 0)
-        printf("init: no memory for the pipe table (error %ld)\n", h);
+        printf("init: no memory for the %s table (error %ld)\n", what, h);
     return h < 0 ? -1 : h;
 }
 
@@ -154,10 +157,14 @@ static void services_define(struct service *t, const long *mint)
     long disk[] = { endpoints[SVC_DISK], sys_ioport_get(H_ROOT, 0x1f0, 8),
                     sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
     long fs[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
-    long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE], pipe_table_make() };
+    long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE],
+                    table_make("pipe", PIPE_TABLE_VADDR, sizeof(struct pipe_table)) };
+    // proc's children signal init's notification (their deaths while proc
+    // is away are not lost), and its table is in init's memory like pipe's
     long proc[] = { STD_GRANTS, endpoints[SVC_PROC], H_ROOT, sys_ioport_get(H_ROOT, 0x604, 2),
                     mint[SVC_PROC], mint[SVC_FS], mint[SVC_CONSOLE], mint[SVC_PIPE],
-                    mint[SVC_SUPERVISOR] };
+                    mint[SVC_SUPERVISOR], sys_notif_create(),
+                    table_make("process", PROC_TABLE_VADDR, sizeof(struct proc_table)) };
     t[0] = (struct service){ .name = "console", .prio = PRIO_CONSOLE, .system = 1, .may_stop = 1,
                              .endpoint = endpoints[SVC_CONSOLE] };
     grants_set(&t[0], console, NELEM(console));
@@ -171,9 +178,10 @@ static void services_define(struct service *t, const long *mint)
     t[3] = (struct service){ .name = "pipe", .prio = PRIO_PIPE, .may_stop = 1,
                              .endpoint = endpoints[SVC_PIPE] };
     grants_set(&t[3], pipe, NELEM(pipe) - (pipe[NELEM(pipe) - 1] < 0));
-    t[4] = (struct service){ .name = "proc", .prio = PRIO_PROC, .system = 1,
+    t[4] = (struct service){ .name = "proc", .prio = PRIO_PROC, .system = 1, .may_stop = 1,
                              .endpoint = endpoints[SVC_PROC] };
-    grants_set(&t[4], proc, NELEM(proc));
+    grants_set(&t[4], proc, NELEM(proc) - (proc[NELEM(proc) - 1] < 0));
+    keeper_init(&t[4]);
 }
 
 // The TCP/IP server: the usual handles and its endpoint, which any
@@ -243,8 +251,12 @@ static int nic_define(struct service *t)
 // proc hands it to the shell, the shell to the programs it runs.
 static long trace_right;
 
+// Numbers init's requests to proc: one sent again after proc's crash is
+// applied once (a spawn would otherwise start a second shell).
+static uint64_t proc_seq;
+
 // Asks proc to start a shell on the console, with the trace right;
-// returns its pid or an error.
+// returns its pid or an error. A call cut by proc's death goes again.
 static long spawn_shell(long proc)
 {
     static char req[sizeof(struct proc_spawn) + 64];
@@ -257,8 +269,13 @@ static long spawn_shell(long proc)
     s->cwd[0] = '/';
     memcpy(s + 1, strings, sizeof(strings));
     struct ipc_bufs b = { req, sizeof(*s) + sizeof(strings), NULL, 0 };
-    struct msg m = { TAG(PROC_SPAWN, 0) | TAG_HANDLE, 0, 0, trace_right, 0, 0 };
-    long e = ipc_call(proc, &m, &b);
+    uint64_t seq = ++proc_seq;
+    struct msg m;
+    long e;
+    do {
+        m = (struct msg){ TAG(PROC_SPAWN, 0) | TAG_HANDLE, seq, 0, trace_right, 0, 0 };
+        e = ipc_call(proc, &m, &b);
+    } while (e == -E_DEAD);
     return e < 0 ? e : (long)m.w0;
 }
 
@@ -276,8 +293,9 @@ static void shell_keeper(long proc)
         supervise_note_shell((int)pid, restarts++);
         struct msg m;
         long e;
+        uint64_t seq = ++proc_seq;
         do {                                      // a call cut by proc's death: again
-            m = (struct msg){ TAG(PROC_WAIT, 0), (uint64_t)pid, 0, 0, 0, 0 };
+            m = (struct msg){ TAG(PROC_WAIT, 0), (uint64_t)pid, 0, seq, 0, 0 };
             e = ipc_call(proc, &m, NULL);
         } while (e == -E_DEAD);
         printf("init: shell exited (status %lu), starting a new one\n", m.w1);

@@ -430,6 +430,7 @@ _Noreturn void supervise(struct service *table, int n, long svc_endpoint, long d
         [SVC_LIST] = op_list, [SVC_RESTART] = op_restart,
         [SVC_FAULT] = op_fault, [SVC_KILL] = op_kill,
         [SVC_PCI] = op_pci, [SVC_CONNECT] = op_connect, [SVC_BUSMASTER] = op_busmaster,
+        [SVC_KEEP] = keeper_keep, [SVC_RECLAIM] = keeper_reclaim, [SVC_UNKEEP] = keeper_unkeep,
     };
     svcs = table;
     nsvcs = n;

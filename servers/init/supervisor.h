@@ -47,6 +47,12 @@ const struct pci_dev *pci_device(uint64_t index);
 
 // Runs the supervisor loop on the svc endpoint forever.
 _Noreturn void supervise(struct service *svcs, int n, long svc_endpoint, long deaths);
+// keeper.c: process handles kept for proc across its restarts.
+struct request;
+void keeper_init(const struct service *proc);
+int keeper_keep(struct request *rq);
+int keeper_reclaim(struct request *rq);
+int keeper_unkeep(struct request *rq);
 // For the shell keeper: record the shell as a pseudo-service in the list.
 void supervise_note_shell(int pid, int restarts);
 

@@ -3,7 +3,8 @@
 // process dies, proc keeps its pid and signals net's notification, and net
 // collects the pids (PROC_NET_GONE). proc never calls net, so a process
 // that never used a socket costs nothing at its death, and net being slow,
-// hung or restarting never holds proc up.
+// hung or restarting never holds proc up. net's notification is kept at
+// init too (keep.c), so a restarted proc still has it.
 #include <errno.h>
 #include <string.h>
 #include "proc.h"
@@ -64,11 +65,13 @@ int op_net_watch(struct request *rq)
             sys_handle_close(net_notif);
         net_notif = (long)rq->w2;
         net_bit = rq->w1;
-        rq->handle = 0;                            // kept
+        rq->handle = 0;                            // kept, and a copy at init's
+        keep_put(0, net_notif, net_bit);
     }
     struct child *c = child_find((int)rq->w0);
-    if (c && !c->dead) {
-        c->net_watch = 1;
+    if (c && c->e.state == PR_RUNNING) {
+        c->e.net_watch = 1;
+        child_save(c);
         rq->r0 = 0;
     } else {
         rq->r0 = !c && alive_elsewhere((int)rq->w0) ? 1 : (uint64_t)-ESRCH;
@@ -92,14 +95,25 @@ int op_net_gone(struct request *rq)
     return 0;
 }
 
+// After our restart: net's notification back from init; the pids of
+// deaths net had not yet collected died with our last incarnation, so net
+// is told to ask about every process it holds sockets for again.
+void netwatch_restore(void)
+{
+    net_notif = keep_get(0, &net_bit);
+    lost = 1;
+    if (net_notif >= 0)
+        sys_notif_signal(net_notif, net_bit);
+}
+
 // c died: if net holds sockets of it, keeps its pid for net and tells net.
 void netwatch_died(struct child *c)
 {
-    if (!c->net_watch)
+    if (!c->e.net_watch)
         return;
-    c->net_watch = 0;
+    c->e.net_watch = 0;
     if (ngone < PROC_GONE_MAX)
-        gone[ngone++] = c->pid;
+        gone[ngone++] = c->e.pid;
     else
         lost = 1;
     if (net_notif >= 0)

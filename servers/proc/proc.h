@@ -6,6 +6,7 @@
 #include "server.h"
 #include "services.h"
 #include "proc_proto.h"
+#include "table.h"
 
 // Handles init gives proc (slots 1-5 are the standard service handles).
 #define H_MY_ENDPOINT 6
@@ -13,30 +14,39 @@
 #define H_POWER_IO    8           // port 0x604
 #define H_MINT_FIRST  9           // unbadged proc, fs, console, pipe, svc endpoints
 #define N_MINT        5
+#define H_DEATHS      14          // init's notification for our children's deaths
+#define H_TABLE       15          // the process table's memory (init's grant)
 
-#define MAX_CHILDREN 256
+#define MAX_CHILDREN PRT_ENTRIES
 
+// A process proc started: its record (kept in the table, table.h) and
+// what dies with this incarnation (its process handle).
 struct child {
-    int used, dead;
-    int pid, ppid, pgid, prio;
-    uint32_t cpus;               // its CPU set (0: all), inherited by its children
-    int status;                  // wait status once dead
-    int signal;                  // signal that killed it, if we did
+    struct pr_entry e;
     long handle;
-    int net_watch;               // net holds sockets of it: tell net at its death
-    char name[32];
 };
 
 extern struct child children[MAX_CHILDREN];
+extern int children_top;                   // every record in use is below it
 
 int spawn_program(struct request *rq);     // spawn.c
 const uint8_t *image_get(const char *path, uint64_t *size, int *err);   // image.c
 void image_put(const uint8_t *elf);       // after a spawn: frees it unless cached
-int op_wait(struct request *rq);           // wait.c
-void children_reap(uint64_t bits);
+void children_reap(uint64_t bits);         // main.c
 int op_net_watch(struct request *rq);      // netwatch.c
 int op_net_gone(struct request *rq);
 void netwatch_died(struct child *c);
+void netwatch_restore(void);
 struct child *child_find(int pid);
+int child_live(const struct child *c);     // running or dead, not yet collected
+void child_save(struct child *c);          // its record into the table
+void reaped_forget(int ppid, uint64_t seq);
+void pipe_gone(int pid);
+int table_start(long *deaths);             // restore.c
+// keep.c: copies of our children's handles, kept by init across our restarts
+// (pid 0: net's notification, with its bit as the word)
+void keep_put(int pid, long h, uint64_t word);
+long keep_get(int pid, uint64_t *word);
+void keep_drop(int pid);
 
 #endif

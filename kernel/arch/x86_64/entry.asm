@@ -165,8 +165,9 @@ trap_return:
     iretq
 
 ; syscall: rcx = user rip, r11 = user rflags, IF cleared by FMASK.
-; A syscall saves only what the kernel reads or changes: rax, the six
-; argument (and IPC message) registers, rip, rflags and rsp. The
+; A syscall saves only what the kernel reads or changes: the six
+; argument (and IPC message) registers, rip, rflags and rsp (rax, the
+; number and then the result, only where a call would lose it). The
 ; callee-saved registers stay in the CPU (the C code keeps them); rcx and
 ; r11 are the syscall's own. The trapframe's other slots are stale. A
 ; thread the kernel must look at before it returns (dead, or a fault to
@@ -182,7 +183,6 @@ syscall_entry:
     mov [rsp + TF_RFLAGS], r11
     mov rcx, [gs:CPU_USER_RSP]
     mov [rsp + TF_RSP], rcx
-    mov [rsp + TF_RAX], rax
     mov [rsp + TF_RDI], rdi
     mov [rsp + TF_RSI], rsi
     mov [rsp + TF_RDX], rdx
@@ -200,8 +200,8 @@ syscall_dispatch:
     jae syscall_bad
     mov rdi, rsp
     call [syscall_table + rax * 8]  ; long sys_NAME(struct trapframe *)
+; rax is the result here; only the exits that read the frame put it there.
 syscall_done:
-    mov [rsp + TF_RAX], rax
     cmp byte [gs:CPU_NEED_RESCHED], 0
     jne syscall_exit_slow
     mov rcx, [gs:CPU_THREAD]
@@ -226,6 +226,7 @@ syscall_unlocked:
     mov rsp, [rsp + TF_RSP]         ; user stack; IF still clear
     o64 sysret
 syscall_unlock_wake:
+    mov [rsp + TF_RAX], rax
     call kernel_lock_wake
     mov rax, [rsp + TF_RAX]
     jmp syscall_unlocked
@@ -233,14 +234,17 @@ syscall_bad:
     mov rax, -E_NOSYS
     jmp syscall_done
 syscall_lock_wait:
+    mov [rsp + TF_RAX], rax         ; the syscall number, kept over the call
     call kernel_lock_slow           ; spins, answering TLB shootdowns
-    mov rax, [rsp + TF_RAX]         ; the syscall number again
+    mov rax, [rsp + TF_RAX]
     jmp syscall_locked
 syscall_enter_slow:
+    mov [rsp + TF_RAX], rax
     call syscall_attention          ; a dead thread leaves here for good
     mov rax, [rsp + TF_RAX]
     jmp syscall_dispatch
 syscall_exit_slow:
+    mov [rsp + TF_RAX], rax
     mov [rsp + TF_RBX], rbx         ; the whole frame, in case a fault
     mov [rsp + TF_RBP], rbp         ; changes it: callee-saved registers
     mov [rsp + TF_R12], r12         ; as they are, rcx and r11 as sysret
