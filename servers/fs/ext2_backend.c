@@ -17,6 +17,12 @@ static long disk;
 #define DISK_SERVICE "ata"
 #define DEV_TRIES    3
 #define REPORT_MS    2000
+// A request the driver has not answered after this long is taken for a
+// driver that stopped serving while it still answers init's pings (a code
+// fault in its loop): the driver is reported and the request sent again.
+// Below init's 3 s hang verdict, so fs, blocked in the call, is not the
+// one judged hung in its place.
+#define DISK_TIMEOUT_MS 2000
 
 // A driver whose answers keep failing (an injected bug, or a device left
 // mid-command by a driver that died) is reported to init, which restarts
@@ -34,15 +40,20 @@ static int report_driver(void)
 }
 
 // One disk request; sent again while the driver is being restarted
-// (for up to about a minute), and up to DEV_TRIES times (and DEV_TRIES
-// more after reporting the driver) if the device reports an error.
+// (for up to about a minute), up to DEV_TRIES times (and DEV_TRIES
+// more after reporting the driver) if the device reports an error, and
+// after reporting the driver if it does not answer in DISK_TIMEOUT_MS.
 static long disk_call(unsigned op, uint64_t sector, uint32_t count, const void *out, void *in)
 {
     for (int attempt = 0, dev_errors = 0, reported = 0;; attempt++) {
         struct msg m = { TAG(op, 0), sector, count, 0, 0, 0 };
         uint64_t bytes = (uint64_t)count * DISK_SECTOR;
         struct ipc_bufs b = { out, out ? bytes : 0, in, in ? bytes : 0 };
-        long e = ipc_call(disk, &m, &b);
+        long e = ipc_call_timeout(disk, &m, &b, DISK_TIMEOUT_MS);
+        if (e == -E_TIMEOUT && attempt < 6000) {
+            report_driver();
+            continue;
+        }
         if (e == 0 && (long)m.w0 < 0 && op != DISK_INFO && ++dev_errors < DEV_TRIES) {
             sys_sleep(10);
             continue;
