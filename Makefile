@@ -224,7 +224,7 @@ $(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/ext2/*.h programs/lib/proc
 	$(CC) $(WARN) -O1 -g -fsanitize=address,undefined -Ikernel -Ikernel/include -Itests/host \
 	    -Iservers/shell -Idrivers/console -Ilibc/proto -Ilibc/os $< -o $@
 
-hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%) $(BUILD)/host/test_compare $(BUILD)/host/test_trace
+hosttest: $(HOST_TESTS:tests/host/%.c=$(BUILD)/host/%) $(BUILD)/host/codefault_find $(BUILD)/host/test_compare $(BUILD)/host/test_trace
 
 # tools/compare.py's table, cpio and SVG writers (tests/host/test_compare.py).
 $(BUILD)/host/test_compare: tests/host/test_compare.py tools/compare.py

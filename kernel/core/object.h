@@ -95,6 +95,9 @@ struct irq_line {
     int irq;
     struct notif *notif;
     u64 bits;
+    u64 tick;                     // the clock tick of the last interrupts
+    u32 in_tick;                  // how many came in that tick
+    bool storm;                   // throttled since it was bound (said once)
 };
 
 struct ioport {
@@ -230,6 +233,7 @@ long notif_wait(struct notif *n);
 struct kobj *irq_get(int irq);
 long irq_bind(struct irq_line *l, struct notif *n, u64 bits);
 void irq_ack(struct irq_line *l);
+void irq_tick(void);
 void irq_destroy(struct irq_line *l);
 struct kobj *ioport_get(u64 base, u64 count);
 struct kobj *mmio_get(u64 pa, u64 len);

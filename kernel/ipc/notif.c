@@ -87,14 +87,47 @@ long irq_bind(struct irq_line *l, struct notif *n, u64 bits)
     n->obj.refs++;
     l->notif = n;
     l->bits = bits;
+    l->storm = false;
     arch_irq_unmask(l->irq);
     return 0;
 }
 
+// A level line that interrupts more than IRQ_STORM times within one tick
+// of the clock is in a storm: its driver acknowledges without clearing
+// the device's cause (a bug, or an injected fault), so the line fires
+// again the moment it is unmasked, and the driver, above every program,
+// would never block again. Its acknowledgement then leaves it masked
+// until the next tick: a storm costs at most IRQ_STORM interrupts a
+// millisecond, and the rest of the system runs on (and can restart the
+// driver). A working device interrupts far less often.
+#define IRQ_STORM 32
+static u32 irq_deferred;                    // lines to unmask at the next tick
+
 void irq_ack(struct irq_line *l)
 {
-    if (l->notif)
-        arch_irq_unmask(l->irq);
+    if (!l->notif)
+        return;
+    if (l->in_tick >= IRQ_STORM && l->tick == sched_ticks() && arch_irq_level(l->irq)) {
+        if (!l->storm)                      // said once per binding
+            kprintf("[kernel] irq %d: interrupt storm (over %d a millisecond), throttled\n",
+                    l->irq, IRQ_STORM);
+        l->storm = true;
+        irq_deferred |= 1u << l->irq;
+        return;
+    }
+    arch_irq_unmask(l->irq);
+}
+
+// Each tick of the clock: the throttled lines open again.
+void irq_tick(void)
+{
+    u32 lines = irq_deferred;
+    irq_deferred = 0;
+    for (int irq = 0; lines; irq++, lines >>= 1) {
+        struct irq_line *l = irq_owner[irq];
+        if ((lines & 1) && l && l->notif)
+            arch_irq_unmask(irq);
+    }
 }
 
 void irq_destroy(struct irq_line *l)
@@ -110,6 +143,14 @@ void irq_handle(int irq)
 {
     struct irq_line *l = irq_owner[irq];
     trace_irq(irq);
+    if (l) {
+        u64 now = sched_ticks();
+        if (l->tick != now) {
+            l->tick = now;
+            l->in_tick = 0;
+        }
+        l->in_tick++;
+    }
     if (l && l->notif)
         notif_signal(l->notif, l->bits);
 }

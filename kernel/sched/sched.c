@@ -371,6 +371,7 @@ static void clock_tick(void)
 {
     ticks++;
     tick_woken = 0;
+    irq_tick();                               // lines throttled in a storm open again
     while (!list_empty(&sleepers)) {
         struct thread *t = container_of(sleepers.next, struct thread, link);
         if (t->wake_tick > ticks)
