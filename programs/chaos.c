@@ -137,14 +137,17 @@ static void code_note(const char *t, int r)
 }
 
 // Restarts service name (the client reporting it to init as misbehaving)
-// and waits up to 20 s until it is back. 0 if it is.
+// and waits up to 20 s until it is back. 0 if it is. One that is
+// restarting already (it died: init counted the restart) is only waited
+// for; init would not restart it twice.
 static int report_service(const char *name)
 {
-    int running, before = restarts_of(name, NULL);
-    if (os_svc_restart(name) < 0)
+    int running, before = restarts_of(name, &running);
+    if (running && os_svc_restart(name) < 0)
         return -1;
+    int want = running ? before + 1 : before;
     for (int i = 0; i < 2000; i++) {
-        if (restarts_of(name, &running) > before && running)
+        if (restarts_of(name, &running) >= want && running)
             return 0;
         usleep(10000);
     }
