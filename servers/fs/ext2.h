@@ -41,6 +41,7 @@ struct ext2_dev {
 };
 
 struct ext2_cache;
+struct ext2_jnl;
 
 // What ext2_repair() found and fixed (counts of each kind).
 struct ext2_repair_stats {
@@ -58,6 +59,15 @@ struct ext2_repair_stats {
     uint32_t blocks_marked;        // owned but marked free: now in use
     uint32_t inode_bits_fixed;     // inode bitmap bits corrected
     uint32_t counts_fixed;         // group and superblock counters corrected
+};
+
+// The journal (an image made with mkfs.ext2 -j): what the mount found.
+struct ext2_journal_stats {
+    uint32_t present;              // the library journals its changes
+    uint32_t replayed;             // the mount replayed committed transactions
+    uint32_t transactions, blocks, revoked, scanned;   // of that replay
+    const char *bad;               // why the journal was refused (the mount repaired instead)
+    uint64_t commits, checkpoints; // since the mount
 };
 
 #define EXT2_VALID_FS 1            // s_state: cleanly stopped
@@ -91,6 +101,9 @@ struct ext2 {
     struct ext2_repair_stats repair;         // what the mount's repair did (ran 0: skipped)
     uint64_t writes;                         // block writes so far (every change is one)
     struct ext2_read_memo read_memo;
+    struct ext2_jnl *jnl;                    // the journal, NULL without one
+    int journaling;                          // changes go through the journal now
+    struct ext2_journal_stats journal;
 };
 
 // Reads and checks the superblock and group descriptors; 0 or -errno (see

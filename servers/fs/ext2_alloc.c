@@ -148,7 +148,9 @@ int ext2_block_free(struct ext2 *fs, uint32_t blk)
     if (!ext2_blk_ok(fs, blk))
         return ext2_corrupt(fs, "freeing a bad block number");
     uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
-    int e = bitmap_flip(fs, le32(ext2_gd(fs, g) + GD_BLOCK_BITMAP), blk - group_first(fs, g), 0);
+    int e = ext2_jnl_revoke(fs, blk);        // its journal copy must not come back
+    if (e == 0)
+        e = bitmap_flip(fs, le32(ext2_gd(fs, g) + GD_BLOCK_BITMAP), blk - group_first(fs, g), 0);
     return e < 0 ? e : counts_add(fs, g, 1, 0, 0);
 }
 
