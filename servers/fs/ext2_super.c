@@ -172,7 +172,7 @@ static const char *super_features(struct ext2 *fs)
     if (le32(s + SB_INCOMPAT) & ~(uint32_t)(INCOMPAT_FILETYPE | INCOMPAT_RECOVER))
         return "unsupported incompatible features";
     if ((le32(s + SB_INCOMPAT) & INCOMPAT_RECOVER) && !(le32(s + SB_COMPAT) & COMPAT_HAS_JOURNAL))
-        return "needs journal recovery but has no journal";
+        return "incompatible features: needs journal recovery, has no journal";
     fs->filetype = (le32(s + SB_INCOMPAT) & INCOMPAT_FILETYPE) != 0;
     fs->sparse_super = (le32(s + SB_RO_COMPAT) & RO_COMPAT_SPARSE) != 0;
     if (le32(s + SB_RO_COMPAT) & ~(uint32_t)(RO_COMPAT_SPARSE | RO_COMPAT_LARGE_FILE))
