@@ -243,6 +243,7 @@ test: deps hosttest $(BUILD)/os.iso $(BUILD)/check.iso $(BUILD)/test.iso $(BUILD
 
 bench: all $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/bench-1g.img $(BUILD)/root 1G
 	$(PYTHON) tools/bench.py
 
 # This system beside Debian's Linux 6.1 on the same QEMU (tools/compare.py):

@@ -167,6 +167,8 @@ const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
     }
     if (fs.journal.bad)
         printf("fs: journal refused (%s): running the full repair\n", fs.journal.bad);
+    if (fs.journal.present && !fs.journal.bad && !fs.journal.replayed && restarted)
+        printf("fs: journal empty: nothing to replay (no repair pass)\n");
     if (fs.journal.replayed)
         printf("fs: journal replayed: %u transactions, %u blocks written, %u revoked, %u journal "
                "blocks read (no repair pass)\n", fs.journal.transactions, fs.journal.blocks,
