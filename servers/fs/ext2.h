@@ -21,6 +21,15 @@
 //   the first change after a sync marks it "not clean" before it writes.
 //   A read-write mount of a file system that was not cleanly stopped runs
 //   ext2_repair() before it returns (see struct ext2_repair_stats).
+// - With a journal (has_journal, made by mkfs.ext2 -j; JBD2 format without
+//   checksums): each changing call is one transaction in ordered mode (its
+//   file data in place, then its metadata blocks and a commit block in the
+//   journal, before it returns); the metadata goes in place later (cache
+//   eviction, checkpoint when the journal runs low, ext2_sync). "Not
+//   clean" also sets needs_recovery; a mount replays the committed
+//   transactions instead of the repair, which runs only for a journal it
+//   refuses or an image marked with errors (struct ext2_journal_stats).
+//   A call that dirties more than 64 metadata blocks is committed in parts.
 // - Not thread-safe: one caller at a time. Access times are not updated.
 // - Limits: names of 255 bytes, symlink targets shorter than a block,
 //   directories up to 128 MiB, 1 GiB per read or write call.
@@ -117,7 +126,8 @@ const char *ext2_error(struct ext2 *fs);
 void ext2_set_time(struct ext2 *fs, uint32_t now);
 // Cache counters: lookups found in the cache, and blocks read from the device.
 void ext2_cache_stats(struct ext2 *fs, uint64_t *hits, uint64_t *misses);
-// Nothing is ever pending (write-through); marks the file system clean on
+// Nothing is ever pending (write-through; with a journal: writes every
+// block in place and empties the journal); marks the file system clean on
 // the disk (until the next change). 0 or a write error.
 int ext2_sync(struct ext2 *fs);
 // Light fsck of a mounted read-write file system (ext2_mount runs it after
