@@ -311,6 +311,18 @@ static int jnl_replay(struct ext2 *fs, struct ext2_jnl *j)
     return res.replayed ? 1 : 0;
 }
 
+// One past the highest sequence number the journal's blocks carry: a
+// fresh journal must not run into a stale block that continues it.
+static uint32_t jnl_next_seq(struct ext2 *fs, struct ext2_jnl *j)
+{
+    uint32_t max = 0;
+    for (uint32_t i = 1; i < j->nblocks; i++)
+        if (rec_read(fs, i, j->stage) == 0 && jbd2_be32(j->stage) == JBD2_MAGIC &&
+            jbd2_be32(j->stage + 8) > max)
+            max = jbd2_be32(j->stage + 8);
+    return max + 1;
+}
+
 // Reads the journal superblock; a bad one is replaced by a fresh empty
 // journal (fs->journal.bad says why: the mount repairs instead).
 static int jnl_super(struct ext2 *fs, struct ext2_jnl *j)
@@ -322,7 +334,7 @@ static int jnl_super(struct ext2 *fs, struct ext2_jnl *j)
     if (!why)
         return 0;
     fs->journal.bad = why;
-    jbd2_sb_format(j->jsb, fs->block_size, j->nblocks, 1);
+    jbd2_sb_format(j->jsb, fs->block_size, j->nblocks, jnl_next_seq(fs, j));
     jbd2_sb_decode(j->jsb, fs->block_size, j->nblocks, &j->sb);
     return 0;
 }
