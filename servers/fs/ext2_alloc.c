@@ -69,7 +69,22 @@ static int counts_add(struct ext2 *fs, uint32_t g, int dblocks, int dinodes, int
     put32(s + SB_FREE_BLOCKS, (uint32_t)sb);
     put32(s + SB_FREE_INODES, (uint32_t)si);
     int e = ext2_gd_put(fs, g);
-    return e < 0 ? e : ext2_sb_put(fs);
+    if (e < 0 || fs->journaling)
+        return e;          // journaled: the mount sums the descriptors' counts (ext2_sb_counts)
+    return ext2_sb_put(fs);
+}
+
+// The superblock's free counts as the sum of the group descriptors' (in
+// memory: they reach the disk with the superblock's next write).
+void ext2_sb_counts(struct ext2 *fs)
+{
+    uint64_t blocks = 0, inodes = 0;
+    for (uint32_t g = 0; g < fs->groups; g++) {
+        blocks += le16(ext2_gd(fs, g) + GD_FREE_BLOCKS);
+        inodes += le16(ext2_gd(fs, g) + GD_FREE_INODES);
+    }
+    put32(fs->sb + SB_FREE_BLOCKS, (uint32_t)blocks);
+    put32(fs->sb + SB_FREE_INODES, (uint32_t)inodes);
 }
 
 // Index of the first clear bit below n in bitmap block bm (from bit

@@ -138,6 +138,24 @@ static int cache_clean_one(struct ext2 *fs, int i)
     return 0;
 }
 
+// The buffer to reuse: the least recently used clean one, else the least
+// recently used one not in the running transaction (not in place before
+// its commit). With a journal, committed metadata stays dirty until a
+// checkpoint: a read should not pay for writing it. -1: none.
+static int victim_pick(struct ext2_cache *c)
+{
+    int any = -1;
+    for (int v = c->oldest; v >= 0; v = c->buf[v].newer) {
+        if (c->buf[v].txn)
+            continue;
+        if (c->buf[v].dirty_lo == c->buf[v].dirty_hi)
+            return v;
+        if (any < 0)
+            any = v;
+    }
+    return any;
+}
+
 // The buffer holding blk: found through the hash, or the least recently
 // used one, cleaned and (fill) loaded from the device. 0 or -EIO.
 static int cache_get(struct ext2 *fs, uint32_t blk, int fill, struct ext2_cbuf **out)
@@ -153,9 +171,7 @@ static int cache_get(struct ext2 *fs, uint32_t blk, int fill, struct ext2_cbuf *
             return 0;
         }
     }
-    int v = c->oldest;
-    while (v >= 0 && c->buf[v].txn)
-        v = c->buf[v].newer;                 // not in place before its commit
+    int v = victim_pick(c);
     if (v < 0)
         return ext2_corrupt(fs, "cache full of uncommitted blocks");
     struct ext2_cbuf *victim = &c->buf[v];

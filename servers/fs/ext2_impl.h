@@ -127,6 +127,7 @@ long ext2_block_alloc(struct ext2 *fs, uint32_t group);
 int ext2_block_free(struct ext2 *fs, uint32_t blk);
 long ext2_ialloc(struct ext2 *fs, uint32_t group, int dir);
 int ext2_ifree(struct ext2 *fs, uint32_t ino, int dir);
+void ext2_sb_counts(struct ext2 *fs);
 
 // ext2_inode.c
 int ext2_inode_get(struct ext2 *fs, uint32_t ino, struct ext2_inode *ind);

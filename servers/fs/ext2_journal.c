@@ -17,6 +17,7 @@
 
 #define TX_MAX      64           // metadata blocks per transaction (then it is committed early)
 #define JNL_MIN     32           // smaller journals are not used
+#define LIVE_MAX    256          // journal blocks in use that make a checkpoint
 #define JNL_MAX     (1u << 20)
 #define JNL_REQ_SECTORS 128      // the most a device request carries (disk_proto.h)
 
@@ -172,7 +173,14 @@ int ext2_jnl_tx_full(struct ext2 *fs, uint32_t ntxn)
     return fs->jnl && (ntxn >= TX_MAX || fs->jnl->nrev >= fs->jnl->rev_max);
 }
 
-int ext2_jnl_needs_checkpoint(struct ext2 *fs) { return jnl_free(fs->jnl) < fs->jnl->reserve; }
+// After a commit: when the journal has less room than a transaction may
+// need, or holds more than LIVE_MAX blocks (what a replay may have to
+// read: the cost of a restart stays small and the same on every disk).
+int ext2_jnl_needs_checkpoint(struct ext2 *fs)
+{
+    struct ext2_jnl *j = fs->jnl;
+    return jnl_free(j) < j->reserve || ring(j) - 1 - jnl_free(j) > LIVE_MAX;
+}
 
 // Everything in the journal is in place now (the cache wrote it back):
 // empty = 0 leaves the journal live but empty at its head (the next

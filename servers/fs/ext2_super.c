@@ -276,6 +276,7 @@ static int root_check(struct ext2 *fs)
 static int journal_state(struct ext2 *fs, uint32_t state)
 {
     int repair = fs->journal.bad || (state & EXT2_ERROR_FS);
+    ext2_sb_counts(fs);                      // not journaled (as ext4 does)
     put32(fs->sb + SB_INCOMPAT, le32(fs->sb + SB_INCOMPAT) | INCOMPAT_RECOVER);
     int e = state_set(fs, repair ? EXT2_ERROR_FS : 0, EXT2_VALID_FS);
     fs->unclean = 1;

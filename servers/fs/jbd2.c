@@ -1,6 +1,7 @@
-// The JBD2 journal format: block encoding and the three-pass recovery
-// (find the committed transactions and check them, collect their revoke
-// records, write their blocks in place). See jbd2.h.
+// The JBD2 journal format: block encoding and the recovery: one pass
+// finds the committed transactions and checks them, a second collects
+// their revoke records and where each block's newest copy is, then those
+// copies are written in place. See jbd2.h.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,71 +129,75 @@ int jbd2_escape(uint8_t *out, const uint8_t *in, uint32_t bs)
 
 // ---- recovery ----
 
-// The revoke records: fs block -> the newest sequence that revoked it
-// (open addressing; key blk + 1, 0: empty slot).
-struct revset {
-    uint32_t *key, *seq;
-    uint32_t cap, n;
+// Per fs block: the newest sequence that revoked it (revoke records), or
+// where its newest copy is (the blocks to replay). Open addressing; key
+// blk + 1, 0: an empty slot.
+struct bent { uint32_t key, seq, pos, flags; };
+struct blkmap {
+    struct bent *e;
+    uint32_t cap, n;                 // cap: a power of two
 };
 
-static uint32_t *rev_slot(struct revset *r, uint32_t blk)
+static struct bent *bm_slot(struct blkmap *m, uint32_t blk)
 {
-    uint32_t i = (blk * 2654435761u) & (r->cap - 1);
-    while (r->key[i] && r->key[i] != blk + 1)
-        i = (i + 1) & (r->cap - 1);
-    return &r->key[i];
+    uint32_t i = (blk * 2654435761u) & (m->cap - 1);
+    while (m->e[i].key && m->e[i].key != blk + 1)
+        i = (i + 1) & (m->cap - 1);
+    return &m->e[i];
 }
 
-static int rev_grow(struct revset *r)
+static int bm_grow(struct blkmap *m)
 {
-    struct revset g = { calloc(r->cap * 2, 4), calloc(r->cap * 2, 4), r->cap * 2, r->n };
-    if (!g.key || !g.seq) {
-        free(g.key);
-        free(g.seq);
+    struct blkmap g = { calloc(m->cap * 2, sizeof(struct bent)), m->cap * 2, m->n };
+    if (!g.e)
         return -ENOMEM;
-    }
-    for (uint32_t i = 0; i < r->cap; i++)
-        if (r->key[i]) {
-            uint32_t *k = rev_slot(&g, r->key[i] - 1);
-            *k = r->key[i];
-            g.seq[k - g.key] = r->seq[i];
-        }
-    free(r->key);
-    free(r->seq);
-    *r = g;
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (m->e[i].key)
+            *bm_slot(&g, m->e[i].key - 1) = m->e[i];
+    free(m->e);
+    *m = g;
     return 0;
 }
 
-static int rev_add(struct revset *r, uint32_t blk, uint32_t seq)
+// The entry of blk (all zero but its key if it is new); NULL: no memory.
+static struct bent *bm_get(struct blkmap *m, uint32_t blk, int *fresh)
 {
-    if (2 * (r->n + 1) > r->cap && rev_grow(r) < 0)
-        return -ENOMEM;
-    uint32_t *k = rev_slot(r, blk);
-    uint32_t *s = &r->seq[k - r->key];
-    if (!*k) {
-        *k = blk + 1;
-        r->n++;
-        *s = seq;
-    } else if ((int32_t)(seq - *s) > 0) {
-        *s = seq;
+    if (2 * (m->n + 1) > m->cap && bm_grow(m) < 0)
+        return NULL;
+    struct bent *b = bm_slot(m, blk);
+    *fresh = !b->key;
+    if (*fresh) {
+        *b = (struct bent){ blk + 1, 0, 0, 0 };
+        m->n++;
     }
+    return b;
+}
+
+static int rev_add(struct blkmap *r, uint32_t blk, uint32_t seq)
+{
+    int fresh;
+    struct bent *b = bm_get(r, blk, &fresh);
+    if (!b)
+        return -ENOMEM;
+    if (fresh || (int32_t)(seq - b->seq) > 0)
+        b->seq = seq;
     return 0;
 }
 
 // Was blk, logged by transaction seq, revoked by it or a later one?
-static int rev_test(struct revset *r, uint32_t blk, uint32_t seq)
+static int rev_test(struct blkmap *r, uint32_t blk, uint32_t seq)
 {
-    uint32_t *k = rev_slot(r, blk);
-    return *k && (int32_t)(r->seq[k - r->key] - seq) >= 0;
+    struct bent *b = bm_slot(r, blk);
+    return b->key && (int32_t)(b->seq - seq) >= 0;
 }
 
-enum { PASS_SCAN, PASS_REVOKE, PASS_REPLAY };
+enum { PASS_SCAN, PASS_COLLECT };   // check and find the end; note revokes and copies
 
 struct jwalk {
     const struct jbd2_sb *sb;
     const struct jbd2_io *io;
     struct jbd2_result *res;
-    struct revset rv;
+    struct blkmap rv, last;          // revoke records; the newest copy of each block
     uint8_t *desc, *copy;
     uint32_t bs;
     const char *txn_bad;             // what is wrong with the transaction being scanned
@@ -204,25 +209,47 @@ static uint32_t ring_advance(const struct jbd2_sb *sb, uint32_t pos, uint32_t n)
     return sb->first + (uint32_t)(((uint64_t)pos - sb->first + n) % ring);
 }
 
-// Replays the block of tag blk found n blocks after its descriptor at pos.
-static int replay_one(struct jwalk *w, uint32_t pos, uint32_t n, uint32_t blk, uint32_t flags,
-                      uint32_t seq)
+// Notes the copy of blk found n blocks after its descriptor at pos (a
+// later transaction's copy replaces it).
+static int note_copy(struct jwalk *w, uint32_t pos, uint32_t n, uint32_t blk, uint32_t flags,
+                     uint32_t seq)
 {
-    if (rev_test(&w->rv, blk, seq)) {
-        w->res->revoked++;
-        return 0;
+    int fresh;
+    struct bent *b = bm_get(&w->last, blk, &fresh);
+    if (!b)
+        return -ENOMEM;
+    b->seq = seq;
+    b->pos = ring_advance(w->sb, pos, n);
+    b->flags = flags;
+    return 0;
+}
+
+// Writes the newest copy of every block in place, unless revoked: the
+// same result as replaying every copy in order, one write per block.
+static int replay(struct jwalk *w)
+{
+    for (uint32_t i = 0; i < w->last.cap; i++) {
+        struct bent *b = &w->last.e[i];
+        if (!b->key)
+            continue;
+        if (rev_test(&w->rv, b->key - 1, b->seq)) {
+            w->res->revoked++;
+            continue;
+        }
+        int e = w->io->read(w->io->ctx, b->pos, w->copy);
+        if (e < 0)
+            return e;
+        if (b->flags & JBD2_FLAG_ESCAPE)
+            jbd2_put_be32(w->copy, JBD2_MAGIC);
+        if ((e = w->io->write(w->io->ctx, b->key - 1, w->copy)) < 0)
+            return e;
+        w->res->replayed++;
     }
-    int e = w->io->read(w->io->ctx, ring_advance(w->sb, pos, n), w->copy);
-    if (e < 0)
-        return e;
-    if (flags & JBD2_FLAG_ESCAPE)
-        jbd2_put_be32(w->copy, JBD2_MAGIC);
-    w->res->replayed++;
-    return w->io->write(w->io->ctx, blk, w->copy);
+    return 0;
 }
 
 // The tags of the descriptor in w->desc (at pos): checked (scan) or
-// replayed. The number of blocks that follow it, or -errno.
+// their copies noted. The number of blocks that follow it, or -errno.
 static long desc_tags(struct jwalk *w, int pass, uint32_t pos, uint32_t seq)
 {
     uint32_t off = JBD2_HDR, n = 0;
@@ -232,8 +259,8 @@ static long desc_tags(struct jwalk *w, int pass, uint32_t pos, uint32_t seq)
         n++;
         if (pass == PASS_SCAN && blk >= w->io->fs_blocks)
             w->txn_bad = "journal descriptor: block number outside the file system";
-        if (pass == PASS_REPLAY) {
-            int e = replay_one(w, pos, n, blk, flags, seq);
+        if (pass == PASS_COLLECT) {
+            int e = note_copy(w, pos, n, blk, flags, seq);
             if (e < 0)
                 return e;
         }
@@ -244,7 +271,7 @@ static long desc_tags(struct jwalk *w, int pass, uint32_t pos, uint32_t seq)
     return n;
 }
 
-// A revoke block in w->desc: checked (scan) or recorded (revoke pass).
+// A revoke block in w->desc: checked (scan) or recorded.
 static int revoke_block(struct jwalk *w, int pass, uint32_t seq)
 {
     uint32_t count = jbd2_be32(w->desc + JBD2_HDR);
@@ -256,7 +283,7 @@ static int revoke_block(struct jwalk *w, int pass, uint32_t seq)
         uint32_t blk = jbd2_be32(w->desc + off);
         if (pass == PASS_SCAN && blk >= w->io->fs_blocks)
             w->txn_bad = "journal revoke block: block number outside the file system";
-        if (pass == PASS_REVOKE && rev_add(&w->rv, blk, seq) < 0)
+        if (pass == PASS_COLLECT && rev_add(&w->rv, blk, seq) < 0)
             return -ENOMEM;
     }
     return 0;
@@ -308,23 +335,23 @@ static int jwalk(struct jwalk *w, int pass)
 
 int jbd2_recover(const struct jbd2_sb *sb, const struct jbd2_io *io, struct jbd2_result *res)
 {
-    struct jwalk w = { sb, io, res, { NULL, NULL, 64, 0 }, NULL, NULL, sb->blocksize, NULL };
+    struct jwalk w = { sb, io, res, { NULL, 64, 0 }, { NULL, 64, 0 }, NULL, NULL, sb->blocksize, NULL };
     memset(res, 0, sizeof(*res));
     if (!sb->start)
         return -EINVAL;
-    w.rv.key = calloc(w.rv.cap, 4);
-    w.rv.seq = calloc(w.rv.cap, 4);
+    w.rv.e = calloc(w.rv.cap, sizeof(struct bent));
+    w.last.e = calloc(w.last.cap, sizeof(struct bent));
     w.desc = malloc(2 * (size_t)w.bs);
-    int e = w.rv.key && w.rv.seq && w.desc ? 0 : -ENOMEM;
+    int e = w.rv.e && w.last.e && w.desc ? 0 : -ENOMEM;
     w.copy = w.desc + w.bs;
     if (e == 0)
         e = jwalk(&w, PASS_SCAN);
     if (e == 0 && res->transactions)
-        e = jwalk(&w, PASS_REVOKE);
-    if (e == 0 && res->transactions)
-        e = jwalk(&w, PASS_REPLAY);
-    free(w.rv.key);
-    free(w.rv.seq);
+        e = jwalk(&w, PASS_COLLECT);
+    if (e == 0)
+        e = replay(&w);
+    free(w.rv.e);
+    free(w.last.e);
     free(w.desc);
     return e;
 }

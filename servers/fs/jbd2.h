@@ -78,13 +78,16 @@ struct jbd2_io {
 struct jbd2_result {
     uint32_t end;                    // first sequence not committed (the next to use is end + 1)
     uint32_t transactions;           // committed transactions found
-    uint32_t replayed, revoked;      // blocks written in place, blocks skipped by a revoke
+    uint32_t replayed, revoked;      // blocks written in place (each once: its newest
+                                     // copy), blocks skipped by a revoke
     uint32_t blocks;                 // journal blocks scanned
     const char *bad;                 // why the journal was refused (nothing was written)
 };
 
 // Replays the committed transactions from sb->start (which must not be
 // 0): skips revoked blocks, stops at the first incomplete transaction.
+// Only descriptor, revoke and commit blocks are read to find them; then
+// each block's newest copy is read and written once.
 // A committed transaction with a bad tag or revoke block refuses the whole
 // journal before anything is written (-EINVAL, res->bad says why).
 // 0, -EINVAL, -ENOMEM, or a read or write error.
