@@ -166,7 +166,7 @@ const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
         return NULL;
     }
     if (fs.journal.bad)
-        printf("fs: journal refused (%s): running the full repair\n", fs.journal.bad);
+        printf("fs: journal refused: %s\n", fs.journal.bad);
     if (fs.journal.present && !fs.journal.bad && !fs.journal.replayed && restarted)
         printf("fs: journal empty: nothing to replay (no repair pass)\n");
     if (fs.journal.replayed)

@@ -16,7 +16,7 @@
 #include "jbd2.h"
 
 #define TX_MAX      64           // metadata blocks per transaction (then it is committed early)
-#define JNL_MIN     32           // smaller journals are not used
+#define JNL_MIN     1024         // smaller journals are not used (mkfs makes none)
 #define LIVE_MAX    256          // journal blocks in use that make a checkpoint
 #define JNL_MAX     (1u << 20)
 #define JNL_REQ_SECTORS 128      // the most a device request carries (disk_proto.h)
@@ -150,10 +150,11 @@ int ext2_jnl_commit(struct ext2 *fs, uint32_t n, const uint32_t *blks, uint8_t *
         return 0;
     if (n > TX_MAX)
         return ext2_fail(fs, -EIO, "journal: transaction too large");
+    if (!j->live)
+        j->tail = j->head;                   // an empty journal starts where it is
     int e = j->live ? 0 : jsb_put(fs, j->head);
     if (e < 0)
         return e;
-    j->tail = j->live ? j->tail : j->head;
     uint32_t k = stage_tx(fs, n, blks, data);
     if (k > jnl_free(j))
         return ext2_fail(fs, -EIO, "journal full");
