@@ -23,10 +23,9 @@
 #include <osapi.h>
 #include "fuzz/watchdog.h"
 
-// Every restartable service and the worker child, except proc: it
-// restarts with its table (tests/scenario_procrestart.py) but has not yet
-// been through a campaign that passes; name it with -t to fault it.
-#define DEFAULT_TARGETS "console,ata,fs,pipe,e1000,net,child"
+// Every restartable service (proc with its table of processes) and the
+// worker child, a program the shell started.
+#define DEFAULT_TARGETS "console,ata,fs,pipe,e1000,net,proc,child"
 static const char *const optional[] = { "e1000", "net" };   // faulted when running
 static const char *const kinds[] = { "crash", "hang", "wild", "code", "kill" };
 #define NKINDS 5

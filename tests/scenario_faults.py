@@ -67,10 +67,10 @@ def campaign(sh, record):
     counts = dict(re.findall(r"(\w+) (\d+)", k.group(1))) if k else {}
     record("scenario.faults_campaign_all_kinds",
            all(int(counts.get(kind, 0)) > 0 for kind in KINDS), repr(counts))
-    hit = {t for t in ("console", "ata", "fs", "pipe", "e1000", "net")
+    hit = {t for t in ("console", "ata", "fs", "pipe", "e1000", "net", "proc")
            if re.search(r"init: (%s died|code fault in %s:)" % (t, t), log)}
     record("scenario.faults_campaign_all_targets",
-           len(hit) == 6 and int(counts.get("kill", 0)) > 0, repr(sorted(hit)))
+           len(hit) == 7 and int(counts.get("kill", 0)) > 0, repr(sorted(hit)))
     record("scenario.faults_campaign_kernel_consistent",
            "chaos: kernel check: consistent" in out, out[-600:])
     record("scenario.faults_campaign_watchdog_quiet",
