@@ -63,6 +63,8 @@ _Noreturn void server_run(struct server *s)
         uint32_t token = m.token;
         if (dispatch(s, &m, &b) == SERVER_DEFER)
             token = 0;                           // answered later (or never)
+        b.recv = request_buf;                    // afresh each time: a stray write into
+        b.recv_max = sizeof(request_buf);        // this frame must not misdirect every request
         r = ipc_reply_recv(s->endpoint, token, &m, b.send_len ? &b : NULL);
     }
 }
