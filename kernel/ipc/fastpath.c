@@ -169,3 +169,42 @@ bool fast_reply_recv(struct trapframe *tf)
     list_add_tail(&ep->receivers, &cur->link);
     sched_direct(c, cur, t);                         // parks us: no return
 }
+
+// The offsets and numbers arch/x86_64/fastipc.asm uses.
+#define OFF(type, field, v) (offsetof(type, field) == (v))
+_Static_assert(OFF(struct thread, link, 8) && OFF(struct thread, proc, 40) &&
+               OFF(struct thread, ksp, 48) && OFF(struct thread, kstack, 56) &&
+               OFF(struct thread, tf, 64) && OFF(struct thread, prio, 72) &&
+               OFF(struct thread, base_prio, 76) && OFF(struct thread, state, 80) &&
+               OFF(struct thread, last_cpu, 88) && OFF(struct thread, cpus, 96) &&
+               OFF(struct thread, attn, 105) && OFF(struct thread, token, 120) &&
+               OFF(struct thread, wake_result, 136) && OFF(struct thread, ep, 144) &&
+               OFF(struct thread, server, 152) && OFF(struct thread, handler, 160) &&
+               OFF(struct thread, serving, 168) && OFF(struct thread, serves, 176) &&
+               OFF(struct thread, timed, 224) && OFF(struct thread, bufs, 272) &&
+               OFF(struct thread, rbuf, 304) && OFF(struct thread, rbuf_max, 312) &&
+               OFF(struct thread, fpu, 352), "struct thread in fastipc.asm");
+_Static_assert(OFF(struct proc, cr3, 56) && OFF(struct proc, handles, 64) &&
+               OFF(struct proc, callers, 88) && OFF(struct proc, iopb, 120) &&
+               OFF(struct proc, calls, 184) && OFF(struct proc, served, 192) &&
+               sizeof(((struct thread *)0)->timed) == 1 && sizeof(trace_on) == 1,
+               "struct proc in fastipc.asm");
+_Static_assert(OFF(struct cpu, kstack_top, 8) && OFF(struct cpu, thread, 24) &&
+               OFF(struct cpu, bit, 40) && OFF(struct cpu, need_resched, 48) &&
+               OFF(struct cpu, id, 52) && OFF(struct cpu, zombie, 72) &&
+               OFF(struct cpu, tss.rsp0, 180), "struct cpu in fastipc.asm");
+_Static_assert(OFF(struct endpoint, senders, 8) && OFF(struct endpoint, receivers, 24) &&
+               OFF(struct endpoint, bound, 64) && OFF(struct notif, bits, 8) &&
+               sizeof(struct handle) == 24 && OFF(struct handle, rights, 8) &&
+               OFF(struct handle, badge, 16) && OFF(struct kobj, type, 0) &&
+               OFF(struct runq, bitmap, 0) && OFF(struct ipc_bufs, send_len, 8) &&
+               OFF(struct ipc_bufs, recv, 16) && OFF(struct ipc_bufs, recv_max, 24),
+               "other structures in fastipc.asm");
+_Static_assert(HANDLES_MAX == 128 && KOBJ_ENDPOINT == 3 && R_SEND == 1 && R_RECV == 2 &&
+               TAG_HANDLE == 1ul << 62 && T_RUNNING == 1 && T_REPLY == 3 && T_RECV == 4 &&
+               KSTACK_PAGES * PAGE_SIZE == 4 * 4096 && PARK_FRAME == 64 &&
+               OFF(struct trapframe, r10, 40) && OFF(struct trapframe, r9, 48) &&
+               OFF(struct trapframe, r8, 56) && OFF(struct trapframe, rdi, 72) &&
+               OFF(struct trapframe, rsi, 80) && OFF(struct trapframe, rdx, 88) &&
+               OFF(struct trapframe, rip, 136) && OFF(struct trapframe, rflags, 152) &&
+               OFF(struct trapframe, rsp, 160), "numbers in fastipc.asm");
