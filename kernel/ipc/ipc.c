@@ -96,7 +96,19 @@ static void serve(struct thread *t, struct endpoint *ep)
     list_add_tail(&ep->servers, &t->serve_link);
 }
 
-// The caller leaves the server's list (answered, timed out or dead); the
+// A caller that the fast path (arch/x86_64/fastipc.asm) left waiting for
+// t's reply is held by t's serving link alone, on no list; it goes on
+// t's process's callers before t stops serving it (t receives again, or
+// dies) and the general path looks for it there.
+static void keep_caller(struct thread *t)
+{
+    struct thread *c = t->serving;
+    if (c && c->state == T_REPLY && list_empty(&c->link))
+        list_add_tail(&t->proc->callers, &c->link);
+}
+
+// The caller leaves the server's list (or its serving link: answered,
+// timed out or dead); the
 // thread that worked for it drops what it inherited from it.
 static void release_caller(struct thread *caller)
 {
@@ -255,6 +267,7 @@ static long recv_loaded(struct endpoint *ep, u64 timeout)
     struct thread *cur = current;
     serve(cur, ep);
     if (cur->serving) {                          // a call it holds on to (deferred)
+        keep_caller(cur);
         cur->serving = NULL;                     // no longer lends it priority
         prio_update(cur, 0);
     }
@@ -345,6 +358,7 @@ void ipc_thread_died(struct thread *t)
     if (t->serves)
         list_remove(&t->serve_link);
     t->serves = NULL;
+    keep_caller(t);
     t->serving = NULL;
     struct list *callers = &t->proc->callers;
     for (struct list *l = callers->next; l != callers; l = l->next)

@@ -114,15 +114,13 @@ TF_RSP equ 160
 %endmacro
 
 ; What the partner in rbp must be for a direct switch to it: parked by a
-; fast path (its frame as above), not on the timeout list, nothing for
+; fast path (its frame as above: the address it resumes at, where
+; arch_switch's frame has its caller's, is fast_resume), not on the timeout list, nothing for
 ; the kernel to look at before it returns; and the CPU must have nothing
 ; else to do on the way (tracing, a dead thread's stack to free, a
 ; reschedule). Jumps to %1 otherwise. Clobbers rax.
 %macro CHECK_PARTNER 1
-    mov rax, [rbp + T_TF]
-    sub rax, PARK_FRAME
-    cmp rax, [rbp + T_KSP]
-    jne %1
+    mov rax, [rbp + T_KSP]
     cmp qword [rax + 48], fast_resume
     jne %1
     cmp byte [rbp + T_TIMED], 0
@@ -146,29 +144,28 @@ TF_RSP equ 160
     mov rbx, [r11 + PR_HANDLES]
     lea rax, [rax + rax * 2]
     lea rbx, [rbx + rax * 8]
+    test byte [rbx + H_RIGHTS], %1
+    jz %2                           ; (an empty slot has no rights: handle_close)
     mov rax, [rbx]
-    test rax, rax
-    jz %2
     cmp dword [rax], KOBJ_ENDPOINT
     jne %2
-    test byte [rbx + H_RIGHTS], %1
-    jz %2
 %endmacro
 
 ; call(handle, tag, w0, w1, w2, bufs = 0) without a timeout: the first
 ; receiver waiting on the endpoint takes the message and runs, at the
 ; caller's priority if that is higher; the caller waits for the reply
-; (T_REPLY, on the server process's callers).
+; (T_REPLY), held by the receiver's serving link alone: it goes on its
+; process's callers only if the general path needs it there (ipc.c,
+; keep_caller).
 global sys_call_entry
 sys_call_entry:
-    PUSH_PARK_FRAME
-    mov r15, rcx                    ; cur
+    PUSH_PARK_FRAME                 ; rcx: cur
     mov rax, [rdi + TF_RDI]         ; handle | timeout << 32: a timeout
     test r9, r9                     ; is above HANDLES_MAX
     jnz .c                          ; a buffer descriptor
     bt rsi, TAG_HANDLE_BIT
     jc .c                           ; a handle to pass
-    mov r11, [r15 + T_PROC]
+    mov r11, [rcx + T_PROC]
     ENDPOINT R_SEND, .c
     mov rbp, [rax + EP_RECEIVERS]
     add rax, EP_RECEIVERS
@@ -179,7 +176,7 @@ sys_call_entry:
     test [rbp + T_CPUS], rax
     jz .c                           ; it may not run on this CPU
     mov r12d, [rbp + T_BASE_PRIO]   ; the priority r runs at
-    mov eax, [r15 + T_PRIO]
+    mov eax, [rcx + T_PRIO]
     cmp r12d, eax
     cmovl r12d, eax
     bsr rax, [sched_runq]           ; the highest ready priority
@@ -197,33 +194,25 @@ sys_call_entry:
 .same:
     ; point of no return
     mov rax, [rbp + T_LINK]         ; r leaves the receivers
-    mov rcx, [rbp + T_LINK + 8]
-    mov [rcx], rax
-    mov [rax + 8], rcx
+    mov r14, [rbp + T_LINK + 8]
+    mov [r14], rax
+    mov [rax + 8], r14
     lea rax, [rbp + T_LINK]
     mov [rbp + T_LINK], rax
     mov [rbp + T_LINK + 8], rax
     add qword [r11 + PR_CALLS], 1   ; for top
     add qword [r13 + PR_SERVED], 1
-    xor eax, eax
+    xor eax, eax                    ; (wake_result is read only after sched_wake)
     mov [rbp + T_EP], rax
     mov [rbp + T_PRIO], r12d
-    mov [rbp + T_WAKE_RESULT], rax
-    mov [r15 + T_BUFS + 8], rax     ; no payload, no reply payload taken
-    mov [r15 + T_BUFS + 24], rax
-    mov [r15 + T_SERVER], r13
-    mov [r15 + T_HANDLER], rbp
-    mov [rbp + T_SERVING], r15
-    mov dword [r15 + T_STATE], T_REPLY
-    lea rax, [r13 + PR_CALLERS]     ; list_add_tail(&r->proc->callers, &cur->link)
-    lea r12, [r15 + T_LINK]
-    mov rcx, [rax + 8]
-    mov [r12], rax
-    mov [r12 + 8], rcx
-    mov [rcx], r12
-    mov [rax + 8], r12
+    mov [rcx + T_BUFS + 8], rax     ; no payload, no reply payload taken
+    mov [rcx + T_BUFS + 24], rax
+    mov [rcx + T_SERVER], r13
+    mov [rcx + T_HANDLER], rbp
+    mov [rbp + T_SERVING], rcx
+    mov dword [rcx + T_STATE], T_REPLY
     mov rdi, [rbx + H_BADGE]        ; the message: who calls, how to answer
-    mov r9d, [r15 + T_TOKEN]
+    mov r9d, [rcx + T_TOKEN]
     mov rax, 0xfffe0000ffffffff     ; no payload length
     and rsi, rax
     jmp fastipc_switch
@@ -233,34 +222,34 @@ sys_call_entry:
     jmp sys_call_c
 
 ; reply_recv(handle | token << 32, tag, w0, w1, w2, bufs = 0): the caller
-; cur serves (its serving link, with that token, T_REPLY) takes the reply
-; and runs; cur waits on the endpoint at its own priority, its receive
-; buffer the one registered with recv_buf.
+; cur serves (its serving link, with that token, T_REPLY, on no list)
+; takes the reply and runs; cur waits on the endpoint at its own
+; priority, its receive buffer the one registered with recv_buf.
 global sys_reply_recv_entry
 sys_reply_recv_entry:
-    PUSH_PARK_FRAME
-    mov r15, rcx                    ; cur
+    PUSH_PARK_FRAME                 ; rcx: cur
     test r9, r9
     jnz .c                          ; a buffer descriptor
     bt rsi, TAG_HANDLE_BIT
     jc .c                           ; a handle to pass
-    mov rbp, [r15 + T_SERVING]      ; t, the caller
+    mov rbp, [rcx + T_SERVING]      ; t, the caller
     test rbp, rbp
     jz .c
-    mov rax, [rdi + TF_RDI]
-    mov rbx, rax
-    shr rbx, 32
-    cmp ebx, [rbp + T_TOKEN]
+    mov eax, [rdi + TF_RDI + 4]
+    cmp eax, [rbp + T_TOKEN]
     jne .c                          ; not the caller cur took last
     cmp dword [rbp + T_STATE], T_REPLY
     jne .c
-    mov rbx, [gs:C_BIT]
-    test [rbp + T_CPUS], rbx
+    lea rax, [rbp + T_LINK]
+    cmp rax, [rbp + T_LINK]
+    jne .c                          ; on the callers list: the C path
+    mov rax, [gs:C_BIT]
+    test [rbp + T_CPUS], rax
     jz .c                           ; t may not run here
-    mov eax, eax
-    mov r11, [r15 + T_PROC]
+    mov eax, [rdi + TF_RDI]
+    mov r11, [rcx + T_PROC]
     ENDPOINT R_RECV, .c
-    cmp rax, [r15 + T_SERVES]
+    cmp rax, [rcx + T_SERVES]
     jne .c                          ; first receive on ep
     lea rbx, [rax + EP_SENDERS]
     cmp rbx, [rax + EP_SENDERS]
@@ -286,34 +275,26 @@ sys_reply_recv_entry:
     jnz .c
 .same:
     ; point of no return
-    mov rax, [rbp + T_LINK]         ; t leaves the server's callers
-    mov rcx, [rbp + T_LINK + 8]
-    mov [rcx], rax
-    mov [rax + 8], rcx
-    lea rax, [rbp + T_LINK]
-    mov [rbp + T_LINK], rax
-    mov [rbp + T_LINK + 8], rax
     xor eax, eax
     mov [rbp + T_SERVER], rax
     mov [rbp + T_HANDLER], rax
-    mov [rbp + T_WAKE_RESULT], rax
-    mov [r15 + T_SERVING], rax
-    mov [r15 + T_BUFS], rax         ; the registered receive buffer
-    mov [r15 + T_BUFS + 8], rax
-    mov rax, [r15 + T_RBUF]
-    mov [r15 + T_BUFS + 16], rax
-    mov rax, [r15 + T_RBUF_MAX]
-    mov [r15 + T_BUFS + 24], rax
-    mov eax, [r15 + T_BASE_PRIO]    ; drop what t lent us
-    mov [r15 + T_PRIO], eax
-    mov [r15 + T_EP], r14
-    mov dword [r15 + T_STATE], T_RECV
+    mov [rcx + T_SERVING], rax
+    mov [rcx + T_BUFS], rax         ; the registered receive buffer
+    mov [rcx + T_BUFS + 8], rax
+    mov rax, [rcx + T_RBUF]
+    mov [rcx + T_BUFS + 16], rax
+    mov rax, [rcx + T_RBUF_MAX]
+    mov [rcx + T_BUFS + 24], rax
+    mov eax, [rcx + T_BASE_PRIO]    ; drop what t lent us
+    mov [rcx + T_PRIO], eax
+    mov [rcx + T_EP], r14
+    mov dword [rcx + T_STATE], T_RECV
     lea rax, [r14 + EP_RECEIVERS]   ; list_add_tail(&ep->receivers, &cur->link)
-    lea r12, [r15 + T_LINK]
-    mov rcx, [rax + 8]
+    lea r12, [rcx + T_LINK]
+    mov r15, [rax + 8]
     mov [r12], rax
-    mov [r12 + 8], rcx
-    mov [rcx], r12
+    mov [r12 + 8], r15
+    mov [r15], r12
     mov [rax + 8], r12
     mov rax, [rbp + T_TF]           ; t gets its own rdi and r9 back
     mov rdi, [rax + TF_RDI]
@@ -326,13 +307,13 @@ sys_reply_recv_entry:
     lea rdi, [rsp + PARK_FRAME]
     jmp sys_reply_recv_c
 
-; Switches from cur (r15, process r11, parked on the frame at rsp) to
+; Switches from cur (rcx, process r11, parked on the frame at rsp) to
 ; the partner (rbp, process r13) and leaves to its user mode with the
 ; message in rdi, rsi, rdx, r10, r8, r9 and 0 in rax (sched_direct's
 ; switch, then syscall_return's exit).
 fastipc_switch:
-    fxsave64 [r15 + T_FPU]
-    mov [r15 + T_KSP], rsp
+    fxsave64 [rcx + T_FPU]
+    mov [rcx + T_KSP], rsp
     mov dword [rbp + T_STATE], T_RUNNING
     mov eax, [gs:C_ID]
     mov [rbp + T_LAST_CPU], eax
@@ -354,16 +335,16 @@ fastipc_switch:
     pop r12
     pop rbp
     pop rbx
-    add rsp, 16                     ; fast_resume, syscall_done: the trapframe
-    mov rcx, [rsp + TF_RIP]
-    mov r11, [rsp + TF_RFLAGS]
+    mov rcx, [rsp + 16 + TF_RIP]    ; past fast_resume and syscall_done:
+    mov r11, [rsp + 16 + TF_RFLAGS] ; the trapframe
     xor eax, eax
     lock and dword [big_lock], ~1   ; the lock (lock.c): CPUs asleep for it?
     jnz .wake
     swapgs
-    mov rsp, [rsp + TF_RSP]         ; user stack; IF still clear
+    mov rsp, [rsp + 16 + TF_RSP]    ; user stack; IF still clear
     o64 sysret
 .wake:                              ; the general exit's way, from the frame
+    add rsp, 16
     mov [rsp + TF_RDI], rdi
     mov [rsp + TF_RSI], rsi
     mov [rsp + TF_RDX], rdx
