@@ -110,8 +110,7 @@ bool fast_call(struct trapframe *tf)
     cur->server = r->proc;
     cur->handler = r;
     r->serving = cur;
-    cur->state = T_REPLY;
-    list_add_tail(&r->proc->callers, &cur->link);
+    cur->state = T_REPLY;                       // held by r->serving alone (keep_caller)
     sched_direct(c, cur, r);                         // parks us: no return
 }
 
@@ -181,8 +180,8 @@ _Static_assert(OFF(struct thread, link, 8) && OFF(struct thread, proc, 40) &&
                OFF(struct thread, wake_result, 136) && OFF(struct thread, ep, 144) &&
                OFF(struct thread, server, 152) && OFF(struct thread, handler, 160) &&
                OFF(struct thread, serving, 168) && OFF(struct thread, serves, 176) &&
-               OFF(struct thread, timed, 224) && OFF(struct thread, bufs, 272) &&
-               OFF(struct thread, rbuf, 304) && OFF(struct thread, rbuf_max, 312) &&
+               OFF(struct thread, timed, 106) && OFF(struct thread, bufs, 264) &&
+               OFF(struct thread, rbuf, 296) && OFF(struct thread, rbuf_max, 304) &&
                OFF(struct thread, fpu, 352), "struct thread in fastipc.asm");
 _Static_assert(OFF(struct proc, cr3, 56) && OFF(struct proc, handles, 64) &&
                OFF(struct proc, callers, 88) && OFF(struct proc, iopb, 120) &&
@@ -202,7 +201,7 @@ _Static_assert(OFF(struct endpoint, senders, 8) && OFF(struct endpoint, receiver
                "other structures in fastipc.asm");
 _Static_assert(HANDLES_MAX == 128 && KOBJ_ENDPOINT == 3 && R_SEND == 1 && R_RECV == 2 &&
                TAG_HANDLE == 1ul << 62 && T_RUNNING == 1 && T_REPLY == 3 && T_RECV == 4 &&
-               KSTACK_PAGES * PAGE_SIZE == 4 * 4096 && PARK_FRAME == 64 &&
+               PARK_FRAME == 64 && sizeof(struct trapframe) == 176 &&
                OFF(struct trapframe, r10, 40) && OFF(struct trapframe, r9, 48) &&
                OFF(struct trapframe, r8, 56) && OFF(struct trapframe, rdi, 72) &&
                OFF(struct trapframe, rsi, 80) && OFF(struct trapframe, rdx, 88) &&

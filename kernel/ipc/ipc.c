@@ -96,15 +96,15 @@ static void serve(struct thread *t, struct endpoint *ep)
     list_add_tail(&ep->servers, &t->serve_link);
 }
 
-// A caller that the fast path (arch/x86_64/fastipc.asm) left waiting for
-// t's reply is held by t's serving link alone, on no list; it goes on
-// t's process's callers before t stops serving it (t receives again, or
-// dies) and the general path looks for it there.
+// A caller waiting for the reply of the thread that took its call is
+// held by that thread's serving link alone, on no list (the fast path,
+// arch/x86_64/fastipc.asm, then has no list to update); it goes on the
+// process's callers when t stops serving it (t receives again, or dies),
+// for any thread of the process to answer, or ipc_proc_died to find.
 static void keep_caller(struct thread *t)
 {
-    struct thread *c = t->serving;
-    if (c && c->state == T_REPLY && list_empty(&c->link))
-        list_add_tail(&t->proc->callers, &c->link);
+    if (t->serving)
+        list_add_tail(&t->proc->callers, &t->serving->link);
 }
 
 // The caller leaves the server's list (or its serving link: answered,
@@ -206,9 +206,8 @@ static void hold_caller(struct thread *caller, struct thread *receiver)
     caller->ep = NULL;
     caller->server = receiver->proc;
     caller->handler = receiver;
-    receiver->serving = caller;
-    caller->state = T_REPLY;
-    list_add_tail(&receiver->proc->callers, &caller->link);
+    receiver->serving = caller;                  // on callers once it stops serving
+    caller->state = T_REPLY;                     // it (keep_caller)
     prio_update(receiver, 0);
 }
 

@@ -183,12 +183,11 @@ global syscall_entry
 syscall_entry:
     swapgs
     mov [gs:CPU_USER_RSP], rsp
-    mov rsp, [gs:CPU_KSTACK_TOP]
-    sub rsp, TF_SIZE
+    mov rsp, [gs:CPU_KSTACK_TOP]    ; the trapframe's ss, its last slot
+    push qword [gs:CPU_USER_RSP]    ; its rsp
+    sub rsp, TF_RSP
     mov [rsp + TF_RIP], rcx
     mov [rsp + TF_RFLAGS], r11
-    mov rcx, [gs:CPU_USER_RSP]
-    mov [rsp + TF_RSP], rcx
     mov [rsp + TF_RDI], rdi
     mov [rsp + TF_RSI], rsi
     mov [rsp + TF_RDX], rdx

@@ -37,6 +37,7 @@ extern syscall_unlock_wake
 extern sched_runq
 extern trace_on
 extern big_lock
+extern arch_iopb_load
 
 ; Offsets, checked in ipc/fastpath.c (core/object.h, arch/cpu.h).
 T_LINK equ 8                        ; struct thread
@@ -49,7 +50,7 @@ T_BASE_PRIO equ 76
 T_STATE equ 80
 T_LAST_CPU equ 88
 T_CPUS equ 96
-T_ATTN equ 105
+T_ATTN equ 105                     ; and timed at 106
 T_TOKEN equ 120
 T_WAKE_RESULT equ 136
 T_EP equ 144
@@ -57,10 +58,9 @@ T_SERVER equ 152
 T_HANDLER equ 160
 T_SERVING equ 168
 T_SERVES equ 176
-T_TIMED equ 224
-T_BUFS equ 272                      ; send, send_len, recv, recv_max
-T_RBUF equ 304
-T_RBUF_MAX equ 312
+T_BUFS equ 264                      ; send, send_len, recv, recv_max
+T_RBUF equ 296
+T_RBUF_MAX equ 304
 T_FPU equ 352
 PR_CR3 equ 56                       ; struct proc
 PR_HANDLES equ 64
@@ -90,7 +90,6 @@ TAG_HANDLE_BIT equ 62
 T_RUNNING equ 1
 T_REPLY equ 3
 T_RECV equ 4
-KSTACK_SIZE equ 4 * 4096
 PARK_FRAME equ 64
 TF_R10 equ 40                       ; struct trapframe
 TF_R9 equ 48
@@ -101,6 +100,7 @@ TF_RDX equ 88
 TF_RIP equ 136
 TF_RFLAGS equ 152
 TF_RSP equ 160
+TF_SIZE equ 176
 
 ; The park frame (see above); afterwards rbx, rbp, r12-r15 are free.
 %macro PUSH_PARK_FRAME 0
@@ -123,9 +123,7 @@ TF_RSP equ 160
     mov rax, [rbp + T_KSP]
     cmp qword [rax + 48], fast_resume
     jne %1
-    cmp byte [rbp + T_TIMED], 0
-    jne %1
-    cmp byte [rbp + T_ATTN], 0
+    cmp word [rbp + T_ATTN], 0      ; attn, timed
     jne %1
     cmp byte [trace_on], 0
     jne %1
@@ -186,12 +184,6 @@ sys_call_entry:
 .prio_ok:
     CHECK_PARTNER .c
     mov r13, [rbp + T_PROC]
-    cmp r11, r13
-    je .same
-    mov rax, [r11 + PR_IOPB]
-    or rax, [r13 + PR_IOPB]
-    jnz .c                          ; an I/O bitmap to load
-.same:
     ; point of no return
     mov rax, [rbp + T_LINK]         ; r leaves the receivers
     mov r14, [rbp + T_LINK + 8]
@@ -205,8 +197,8 @@ sys_call_entry:
     xor eax, eax                    ; (wake_result is read only after sched_wake)
     mov [rbp + T_EP], rax
     mov [rbp + T_PRIO], r12d
-    mov [rcx + T_BUFS + 8], rax     ; no payload, no reply payload taken
-    mov [rcx + T_BUFS + 24], rax
+    mov [rcx + T_BUFS + 24], rax    ; no reply payload taken (a waiting
+                                    ; thread's send and send_len are not read)
     mov [rcx + T_SERVER], r13
     mov [rcx + T_HANDLER], rbp
     mov [rbp + T_SERVING], rcx
@@ -238,19 +230,21 @@ sys_reply_recv_entry:
     mov eax, [rdi + TF_RDI + 4]
     cmp eax, [rbp + T_TOKEN]
     jne .c                          ; not the caller cur took last
-    cmp dword [rbp + T_STATE], T_REPLY
-    jne .c
-    lea rax, [rbp + T_LINK]
-    cmp rax, [rbp + T_LINK]
-    jne .c                          ; on the callers list: the C path
     mov rax, [gs:C_BIT]
     test [rbp + T_CPUS], rax
     jz .c                           ; t may not run here
-    mov eax, [rdi + TF_RDI]
+    mov eax, [rdi + TF_RDI]         ; the handle: ep, cur->serves, with R_RECV
+    cmp rax, HANDLES_MAX
+    jae .c
     mov r11, [rcx + T_PROC]
-    ENDPOINT R_RECV, .c
-    cmp rax, [rcx + T_SERVES]
-    jne .c                          ; first receive on ep
+    mov rbx, [r11 + PR_HANDLES]
+    lea rax, [rax + rax * 2]
+    lea rbx, [rbx + rax * 8]
+    test byte [rbx + H_RIGHTS], R_RECV
+    jz .c                           ; (an empty slot has no rights)
+    mov rax, [rcx + T_SERVES]       ; an endpoint, or NULL before the first receive
+    cmp rax, [rbx]
+    jne .c                          ; not ep, or the first receive on it
     lea rbx, [rax + EP_SENDERS]
     cmp rbx, [rax + EP_SENDERS]
     jne .c                          ; work queued
@@ -268,20 +262,13 @@ sys_reply_recv_entry:
 .prio_ok:
     CHECK_PARTNER .c
     mov r13, [rbp + T_PROC]
-    cmp r11, r13
-    je .same
-    mov rax, [r11 + PR_IOPB]
-    or rax, [r13 + PR_IOPB]
-    jnz .c
-.same:
     ; point of no return
     xor eax, eax
     mov [rbp + T_SERVER], rax
     mov [rbp + T_HANDLER], rax
     mov [rcx + T_SERVING], rax
-    mov [rcx + T_BUFS], rax         ; the registered receive buffer
-    mov [rcx + T_BUFS + 8], rax
-    mov rax, [rcx + T_RBUF]
+    mov rax, [rcx + T_RBUF]         ; the registered receive buffer (a
+                                    ; waiting thread's send, send_len are not read)
     mov [rcx + T_BUFS + 16], rax
     mov rax, [rcx + T_RBUF_MAX]
     mov [rcx + T_BUFS + 24], rax
@@ -322,13 +309,16 @@ fastipc_switch:
     je .same_as
     mov rax, [r13 + PR_CR3]
     mov cr3, rax
+    mov rax, [r11 + PR_IOPB]
+    or rax, [r13 + PR_IOPB]
+    jnz .iopb                       ; one of the two has I/O ports
 .same_as:
-    mov rax, [rbp + T_KSTACK]
-    add rax, KSTACK_SIZE
-    mov [gs:C_RSP0], rax
-    mov [gs:C_KSTACK_TOP], rax
     fxrstor64 [rbp + T_FPU]
     mov rsp, [rbp + T_KSP]
+    lea rax, [rsp + PARK_FRAME + TF_SIZE] ; its kernel stack's top (arch_set_kstack)
+    mov [gs:C_RSP0], rax
+    sub rax, 8
+    mov [gs:C_KSTACK_TOP], rax
     pop r15
     pop r14
     pop r13
@@ -352,6 +342,26 @@ fastipc_switch:
     mov [rsp + TF_R8], r8
     mov [rsp + TF_R9], r9
     jmp syscall_unlock_wake
+.iopb:                              ; arch_iopb_load(np->iopb), the message kept
+    push rdi
+    push rsi
+    push rdx
+    push r10
+    push r8
+    push r9
+    push rcx
+    push r11
+    mov rdi, [r13 + PR_IOPB]
+    call arch_iopb_load
+    pop r11
+    pop rcx
+    pop r9
+    pop r8
+    pop r10
+    pop rdx
+    pop rsi
+    pop rdi
+    jmp .same_as
 
 ; The C fast path, then the general one (entry.asm's FAST_ENTRY did
 ; this before): rdi the trapframe, the park frame pushed. fastpath.c
