@@ -199,7 +199,7 @@ _Static_assert(OFF(struct endpoint, senders, 8) && OFF(struct endpoint, receiver
                OFF(struct runq, bitmap, 0) && OFF(struct ipc_bufs, send_len, 8) &&
                OFF(struct ipc_bufs, recv, 16) && OFF(struct ipc_bufs, recv_max, 24),
                "other structures in fastipc.asm");
-_Static_assert(HANDLES_MAX == 128 && KOBJ_ENDPOINT == 3 && R_SEND == 1 && R_RECV == 2 &&
+_Static_assert(HANDLES_MAX == 128 && TAG_LEN(~0ul) == 0x1ffff && KOBJ_ENDPOINT == 3 && R_SEND == 1 && R_RECV == 2 &&
                TAG_HANDLE == 1ul << 62 && T_RUNNING == 1 && T_REPLY == 3 && T_RECV == 4 &&
                PARK_FRAME == 64 && sizeof(struct trapframe) == 176 &&
                OFF(struct trapframe, r10, 40) && OFF(struct trapframe, r9, 48) &&

@@ -86,7 +86,7 @@ HANDLES_MAX equ 128
 KOBJ_ENDPOINT equ 3
 R_SEND equ 1
 R_RECV equ 2
-TAG_HANDLE_BIT equ 62
+TAG_SLOW equ 1 << 62 | 0x1ffff << 32 ; TAG_HANDLE, the payload length
 T_RUNNING equ 1
 T_REPLY equ 3
 T_RECV equ 4
@@ -158,12 +158,13 @@ TF_SIZE equ 176
 global sys_call_entry
 sys_call_entry:
     PUSH_PARK_FRAME                 ; rcx: cur
-    mov rax, [rdi + TF_RDI]         ; handle | timeout << 32: a timeout
-    test r9, r9                     ; is above HANDLES_MAX
+    test r9, r9
     jnz .c                          ; a buffer descriptor
-    bt rsi, TAG_HANDLE_BIT
-    jc .c                           ; a handle to pass
-    mov r11, [rcx + T_PROC]
+    mov rax, TAG_SLOW
+    test rsi, rax
+    jnz .c                          ; a handle to pass, a payload length
+    mov rax, [rdi + TF_RDI]         ; handle | timeout << 32: a timeout
+    mov r11, [rcx + T_PROC]         ; is above HANDLES_MAX
     ENDPOINT R_SEND, .c
     mov rbp, [rax + EP_RECEIVERS]
     add rax, EP_RECEIVERS
@@ -205,8 +206,6 @@ sys_call_entry:
     mov dword [rcx + T_STATE], T_REPLY
     mov rdi, [rbx + H_BADGE]        ; the message: who calls, how to answer
     mov r9d, [rcx + T_TOKEN]
-    mov rax, 0xfffe0000ffffffff     ; no payload length
-    and rsi, rax
     jmp fastipc_switch
 .c:
     mov rbp, [rsp + 32]
@@ -222,8 +221,9 @@ sys_reply_recv_entry:
     PUSH_PARK_FRAME                 ; rcx: cur
     test r9, r9
     jnz .c                          ; a buffer descriptor
-    bt rsi, TAG_HANDLE_BIT
-    jc .c                           ; a handle to pass
+    mov rax, TAG_SLOW
+    test rsi, rax
+    jnz .c                          ; a handle to pass, a payload length
     mov rbp, [rcx + T_SERVING]      ; t, the caller
     test rbp, rbp
     jz .c
@@ -286,8 +286,6 @@ sys_reply_recv_entry:
     mov rax, [rbp + T_TF]           ; t gets its own rdi and r9 back
     mov rdi, [rax + TF_RDI]
     mov r9, [rax + TF_R9]
-    mov rax, 0xfffe0000ffffffff     ; no payload length
-    and rsi, rax
     jmp fastipc_switch
 .c:
     mov rbp, [rsp + 32]
