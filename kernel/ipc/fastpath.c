@@ -1,6 +1,10 @@
-// The IPC fast path: call and reply_recv with a message in registers only,
-// when the partner is already waiting and may run at once. sys_call and
-// sys_reply_recv (core/syscall.c) try it first; the thread hands the CPU
+// The IPC fast path in C: call and reply_recv with a message in registers
+// only, when the partner is already waiting and may run at once. The
+// assembly one (arch/x86_64/fastipc.asm) comes first and takes the common
+// case; this one takes what it leaves (a buffer descriptor or reply
+// payload, a timeout, a partner blocked in the general path or on the
+// timeout list, tracing, an I/O bitmap...) before sys_call and
+// sys_reply_recv (core/syscall.c) do. The thread hands the CPU
 // straight to its partner: no run queue, no scheduler pick.
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off
@@ -9,8 +13,8 @@
 // allows; otherwise the general path wakes it where it may run. (A thread
 // killed from another CPU never gets here: entry.asm checks thread.attn.)
 // This file is built without a frame pointer, without using rbp, and
-// with rbx and r12-r15 free to clobber (Makefile): entry.asm's
-// FAST_ENTRY has them on the stack and takes them back when a fast path
+// with rbx and r12-r15 free to clobber (Makefile): fastipc.asm's park
+// frame has them on the stack and takes them back when a fast path
 // returns false.
 #include "core/object.h"
 
@@ -172,19 +176,19 @@ bool fast_reply_recv(struct trapframe *tf)
 // The offsets and numbers arch/x86_64/fastipc.asm uses.
 #define OFF(type, field, v) (offsetof(type, field) == (v))
 _Static_assert(OFF(struct thread, link, 8) && OFF(struct thread, proc, 40) &&
-               OFF(struct thread, ksp, 48) && OFF(struct thread, kstack, 56) &&
+               OFF(struct thread, ksp, 48) &&
                OFF(struct thread, tf, 64) && OFF(struct thread, prio, 72) &&
                OFF(struct thread, base_prio, 76) && OFF(struct thread, state, 80) &&
                OFF(struct thread, last_cpu, 88) && OFF(struct thread, cpus, 96) &&
                OFF(struct thread, attn, 105) && OFF(struct thread, token, 120) &&
-               OFF(struct thread, wake_result, 136) && OFF(struct thread, ep, 144) &&
+               OFF(struct thread, ep, 144) &&
                OFF(struct thread, server, 152) && OFF(struct thread, handler, 160) &&
                OFF(struct thread, serving, 168) && OFF(struct thread, serves, 176) &&
                OFF(struct thread, timed, 106) && OFF(struct thread, bufs, 264) &&
                OFF(struct thread, rbuf, 296) && OFF(struct thread, rbuf_max, 304) &&
                OFF(struct thread, fpu, 352), "struct thread in fastipc.asm");
 _Static_assert(OFF(struct proc, cr3, 56) && OFF(struct proc, handles, 64) &&
-               OFF(struct proc, callers, 88) && OFF(struct proc, iopb, 120) &&
+               OFF(struct proc, iopb, 120) &&
                OFF(struct proc, calls, 184) && OFF(struct proc, served, 192) &&
                sizeof(((struct thread *)0)->timed) == 1 && sizeof(trace_on) == 1,
                "struct proc in fastipc.asm");

@@ -285,7 +285,7 @@ fast_resume:
     ret
 
 ; arch_park(u64 *save_sp, u64 park_sp, u64 new_sp): arch_switch for a
-; thread parked by FAST_ENTRY's frame at park_sp: nothing more to save.
+; thread parked on fastipc.asm's park frame at park_sp: nothing more to save.
 global arch_park
 arch_park:
     mov [rdi], rsi

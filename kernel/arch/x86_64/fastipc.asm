@@ -7,16 +7,23 @@
 ; leaves straight to the partner's user mode. Anything else (a buffer
 ; descriptor, a handle to pass, a timeout, tracing, a partner blocked in
 ; the general path or with something to look at, a dead thread to reap,
-; an I/O bitmap to switch) goes on to the C fast path (ipc/fastpath.c)
-; and from there to the general one (ipc/ipc.c), both unchanged, which
+; a payload length in the tag) goes on to the C fast path
+; (ipc/fastpath.c) and from there to the general one (ipc/ipc.c), which
 ; is the reference: what is done here is what fast_call and
 ; fast_reply_recv do, minus their rare cases. The big kernel lock is
 ; held from the syscall entry to the partner's sysret (lock.c's rule).
+; A caller waiting for its reply is held by the server thread's serving
+; link alone (ipc.c's keep_caller puts it on the process's callers once
+; that thread stops serving it), so neither direction updates a list
+; but the endpoint's receivers.
 ;
 ; syscall_table (core/syscall.c) points at sys_call_entry and
 ; sys_reply_recv_entry unless the kernel command line says "nofastpath".
 ; entry.asm's dispatch calls them with rdi = the trapframe, rcx = the
 ; current thread and the user's rsi, rdx, r10, r8, r9 still in place.
+; The C paths' rule for priorities and CPU sets holds: the partner runs
+; here only if its CPU set has this CPU and no ready thread outranks the
+; priority it runs at (sched_none_above).
 ;
 ; The park frame, PARK_FRAME (64) bytes below the trapframe, as arch_park
 ; and arch_switch pop it: r15 r14 r13 r12 rbp rbx, fast_resume, then
@@ -43,7 +50,6 @@ extern arch_iopb_load
 T_LINK equ 8                        ; struct thread
 T_PROC equ 40
 T_KSP equ 48
-T_KSTACK equ 56
 T_TF equ 64
 T_PRIO equ 72
 T_BASE_PRIO equ 76
@@ -52,7 +58,6 @@ T_LAST_CPU equ 88
 T_CPUS equ 96
 T_ATTN equ 105                     ; and timed at 106
 T_TOKEN equ 120
-T_WAKE_RESULT equ 136
 T_EP equ 144
 T_SERVER equ 152
 T_HANDLER equ 160
@@ -64,7 +69,6 @@ T_RBUF_MAX equ 304
 T_FPU equ 352
 PR_CR3 equ 56                       ; struct proc
 PR_HANDLES equ 64
-PR_CALLERS equ 88
 PR_IOPB equ 120
 PR_CALLS equ 184
 PR_SERVED equ 192
@@ -79,7 +83,7 @@ EP_SENDERS equ 8                    ; struct endpoint
 EP_RECEIVERS equ 24
 EP_BOUND equ 64
 N_BITS equ 8                        ; struct notif
-H_SIZE equ 24                       ; struct handle
+H_SIZE equ 24                       ; struct handle (3 * 8: the lea pairs below)
 H_RIGHTS equ 8
 H_BADGE equ 16
 HANDLES_MAX equ 128
@@ -165,15 +169,15 @@ sys_call_entry:
     jnz .c                          ; a handle to pass, a payload length
     mov rax, [rdi + TF_RDI]         ; handle | timeout << 32: a timeout
     mov r11, [rcx + T_PROC]         ; is above HANDLES_MAX
-    ENDPOINT R_SEND, .c
+    ENDPOINT R_SEND, .g
     mov rbp, [rax + EP_RECEIVERS]
     add rax, EP_RECEIVERS
     cmp rbp, rax
-    je .c                           ; nobody waiting: queue up
+    je .g                           ; nobody waiting: queue up
     sub rbp, T_LINK                 ; r, the first receiver
     mov rax, [gs:C_BIT]
     test [rbp + T_CPUS], rax
-    jz .c                           ; it may not run on this CPU
+    jz .g                           ; it may not run on this CPU
     mov r12d, [rbp + T_BASE_PRIO]   ; the priority r runs at
     mov eax, [rcx + T_PRIO]
     cmp r12d, eax
@@ -181,7 +185,7 @@ sys_call_entry:
     bsr rax, [sched_runq]           ; the highest ready priority
     jz .prio_ok
     cmp eax, r12d
-    jg .c                           ; someone else must run first
+    jg .g                           ; someone else must run first
 .prio_ok:
     CHECK_PARTNER .c
     mov r13, [rbp + T_PROC]
@@ -207,15 +211,19 @@ sys_call_entry:
     mov rdi, [rbx + H_BADGE]        ; the message: who calls, how to answer
     mov r9d, [rcx + T_TOKEN]
     jmp fastipc_switch
-.c:
+.c:                                 ; the C fast path may take it
     mov rbp, [rsp + 32]
     lea rdi, [rsp + PARK_FRAME]
     jmp sys_call_c
+.g:                                 ; it would refuse it too
+    mov rbp, [rsp + 32]
+    jmp sys_call_g
 
 ; reply_recv(handle | token << 32, tag, w0, w1, w2, bufs = 0): the caller
-; cur serves (its serving link, with that token, T_REPLY, on no list)
-; takes the reply and runs; cur waits on the endpoint at its own
-; priority, its receive buffer the one registered with recv_buf.
+; cur serves (its serving link, with that token: always a T_REPLY
+; thread on no list, release_caller clears the link) takes the reply and
+; runs; cur waits on the endpoint at its own priority, its receive
+; buffer the one registered with recv_buf.
 global sys_reply_recv_entry
 sys_reply_recv_entry:
     PUSH_PARK_FRAME                 ; rcx: cur
@@ -226,39 +234,39 @@ sys_reply_recv_entry:
     jnz .c                          ; a handle to pass, a payload length
     mov rbp, [rcx + T_SERVING]      ; t, the caller
     test rbp, rbp
-    jz .c
+    jz .g
     mov eax, [rdi + TF_RDI + 4]
     cmp eax, [rbp + T_TOKEN]
-    jne .c                          ; not the caller cur took last
+    jne .g                          ; not the caller cur took last
     mov rax, [gs:C_BIT]
     test [rbp + T_CPUS], rax
-    jz .c                           ; t may not run here
+    jz .g                           ; t may not run here
     mov eax, [rdi + TF_RDI]         ; the handle: ep, cur->serves, with R_RECV
     cmp rax, HANDLES_MAX
-    jae .c
+    jae .g
     mov r11, [rcx + T_PROC]
     mov rbx, [r11 + PR_HANDLES]
     lea rax, [rax + rax * 2]
     lea rbx, [rbx + rax * 8]
     test byte [rbx + H_RIGHTS], R_RECV
-    jz .c                           ; (an empty slot has no rights)
+    jz .g                           ; (an empty slot has no rights)
     mov rax, [rcx + T_SERVES]       ; an endpoint, or NULL before the first receive
     cmp rax, [rbx]
-    jne .c                          ; not ep, or the first receive on it
+    jne .g                          ; not ep, or the first receive on it
     lea rbx, [rax + EP_SENDERS]
     cmp rbx, [rax + EP_SENDERS]
-    jne .c                          ; work queued
+    jne .g                          ; work queued
     mov rbx, [rax + EP_BOUND]
     test rbx, rbx
     jz .unbound
     cmp qword [rbx + N_BITS], 0
-    jne .c                          ; a notification is pending
+    jne .g                          ; a notification is pending
 .unbound:
     mov r14, rax                    ; ep
     bsr rax, [sched_runq]
     jz .prio_ok
     cmp eax, [rbp + T_PRIO]
-    jg .c                           ; someone else must run first
+    jg .g                           ; someone else must run first
 .prio_ok:
     CHECK_PARTNER .c
     mov r13, [rbp + T_PROC]
@@ -291,6 +299,9 @@ sys_reply_recv_entry:
     mov rbp, [rsp + 32]
     lea rdi, [rsp + PARK_FRAME]
     jmp sys_reply_recv_c
+.g:
+    mov rbp, [rsp + 32]
+    jmp sys_reply_recv_g
 
 ; Switches from cur (rcx, process r11, parked on the frame at rsp) to
 ; the partner (rbp, process r13) and leaves to its user mode with the
@@ -361,12 +372,14 @@ fastipc_switch:
     pop rdi
     jmp .same_as
 
-; The C fast path, then the general one (entry.asm's FAST_ENTRY did
-; this before): rdi the trapframe, the park frame pushed. fastpath.c
-; keeps rbp only; the other callee-saved registers come back from the
-; frame if it returns.
-%macro C_PATHS 2                    ; the fast path, the general one
+; The C fast path, then the general one: rdi the trapframe, the park
+; frame pushed. fastpath.c keeps rbp only; the other callee-saved
+; registers come back from the frame if it returns. A call the C fast
+; path would refuse for the reason the one above did (no receiver, the
+; CPU set, a bad handle...) goes to the general one at once (_g).
+%macro C_PATHS 3                    ; the fast path, the general one, its label
     call %1                         ; parks the thread, or returns false
+%3:
     mov r15, [rsp]
     mov r14, [rsp + 8]
     mov r13, [rsp + 16]
@@ -378,8 +391,8 @@ fastipc_switch:
     ret
 %endmacro
 sys_call_c:
-    C_PATHS fast_call, sys_call
+    C_PATHS fast_call, sys_call, sys_call_g
 sys_reply_recv_c:
-    C_PATHS fast_reply_recv, sys_reply_recv
+    C_PATHS fast_reply_recv, sys_reply_recv, sys_reply_recv_g
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -106,7 +106,7 @@ static inline void arch_set_kstack(struct cpu *c, u64 top)
 }
 void arch_switch(u64 *save_sp, u64 new_sp);
 // Parks the current thread (blocked in the IPC fast path) on the frame
-// entry.asm's sys_call_entry/sys_reply_recv_entry left PARK_FRAME bytes
+// fastipc.asm's sys_call_entry/sys_reply_recv_entry left PARK_FRAME bytes
 // below its trapframe, and switches to new_sp. Does not return.
 _Noreturn void arch_park(u64 *save_sp, u64 park_sp, u64 new_sp);
 #define PARK_FRAME 64
