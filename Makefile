@@ -27,7 +27,7 @@ UCFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector 
 ULDFLAGS := -static -nostdlib -z max-page-size=4096 -Ttext-segment=0x400000
 
 KERNEL_C   := $(wildcard kernel/*/*.c kernel/arch/x86_64/*.c)
-KERNEL_ASM := boot/boot.asm kernel/arch/x86_64/entry.asm kernel/arch/x86_64/trampoline.asm
+KERNEL_ASM := boot/boot.asm kernel/arch/x86_64/entry.asm kernel/arch/x86_64/fastipc.asm kernel/arch/x86_64/trampoline.asm
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 # libos: syscalls, IPC, spawning, the server loop (every user program).
 # libmini: crt0, printf and strings for programs without newlib (init, tests).
@@ -101,7 +101,7 @@ endif
 endif
 
 # The IPC fast path saves no callee-saved register: entry.asm's
-# FAST_ENTRY has them on the stack already (kernel/ipc/fastpath.c). rbp
+# park frame (fastipc.asm) has them on the stack already (kernel/ipc/fastpath.c). rbp
 # is left alone (it cannot be call-used), so no prologue pushes it.
 $(BUILD)/kernel/ipc/fastpath.o: KCFLAGS += -fomit-frame-pointer -ffixed-rbp -fcall-used-rbx \
     -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15

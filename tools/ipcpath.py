@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Counts where the instructions of one IPC round trip go: boots the
 system (1 CPU, -icount, -cpu qemu64, as make bench does) with QEMU's gdb
-stub on 127.0.0.1, runs `bench ipc` at the shell, stops at a fast_call
+stub on 127.0.0.1, runs `bench ipc` at the shell, stops at a sys_call_entry
 made by the bench process (after a few, so the loop is warm), single-steps
 STEPS instructions and prints the run of each function (kernel symbols
 from build/kernel.elf, user ones from build/root/bin/bench) along one
@@ -24,7 +24,7 @@ import run  # noqa: E402  (the QEMU driver of the test suite)
 
 KERNEL = os.path.join(run.BUILD, "kernel.elf")
 USER = os.path.join(run.BUILD, "root", "bin", "bench")
-SKIP = 20                                   # fast_calls of the loop let go first
+SKIP = 20                                   # calls of the loop let go first
 
 
 def symbols(elf):
@@ -55,7 +55,7 @@ def disassembly(elf):
 
 def trace(steps, out):
     """Boots, runs bench ipc, writes the addresses of steps instructions
-    from a fast_call of the bench process to out. False if gdb failed."""
+    from a sys_call_entry of the bench process to out. False if gdb failed."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
@@ -63,7 +63,7 @@ def trace(steps, out):
     script = "\n".join([
         "set pagination off",
         "target remote 127.0.0.1:%d" % port,
-        'hbreak fast_call if $_streq(cpus[0].thread->proc->name, "bench")',
+        'hbreak sys_call_entry if $_streq(cpus[0].thread->proc->name, "bench")',
         "continue"] + ["continue"] * SKIP + [
         "delete",
         "python",

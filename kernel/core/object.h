@@ -47,6 +47,8 @@ struct thread {
     u64 cpus;                     // the CPUs it may run on (bit n: CPU n)
     u8 fault_kind;                // proc_fault to apply as it leaves the kernel
     u8 attn;                      // look before it returns: dead, or fault_kind set
+    bool timed;                   // timer_link is in the timeout list (beside attn:
+                                  // fastipc.asm tests both at once)
     u64 fault_seed;
     u32 token;                    // reply token: index | generation << 10
     u64 wake_tick;
@@ -60,7 +62,6 @@ struct thread {
     struct list serve_link;       // on serves->servers
     struct list timer_link;       // on the timeout list while armed
     u64 deadline;                 // tick at which an IPC wait times out
-    bool timed;                   // timer_link is in the timeout list
     u64 msg_tag, msg_w[3], msg_badge;
     struct ipc_bufs bufs;
     u64 rbuf, rbuf_max;           // receive buffer when recv gets no bufs (recv_buf)

@@ -9,7 +9,7 @@ typedef long (*syscall_fn)(struct trapframe *tf);
 long sys_call(struct trapframe *tf);
 long sys_reply_recv(struct trapframe *tf);
 long sys_trace(struct trapframe *tf);                 // trace.c
-long sys_call_entry(struct trapframe *tf);           // entry.asm
+long sys_call_entry(struct trapframe *tf);           // fastipc.asm
 long sys_reply_recv_entry(struct trapframe *tf);
 
 #define A0 tf->rdi
@@ -231,7 +231,7 @@ static long sys_notif_wait(struct trapframe *tf)
 }
 
 // call(handle | timeout_ms << 32, tag, w0, w1, w2, bufs); timeout 0: none.
-// call and reply_recv: entry.asm's sys_call_entry and
+// call and reply_recv: fastipc.asm's sys_call_entry and
 // sys_reply_recv_entry try the IPC fast path (fastpath.c) first, and
 // come here only if it did not apply.
 long sys_call(struct trapframe *tf)

@@ -1,6 +1,10 @@
-// The IPC fast path: call and reply_recv with a message in registers only,
-// when the partner is already waiting and may run at once. sys_call and
-// sys_reply_recv (core/syscall.c) try it first; the thread hands the CPU
+// The IPC fast path in C: call and reply_recv with a message in registers
+// only, when the partner is already waiting and may run at once. The
+// assembly one (arch/x86_64/fastipc.asm) comes first and takes the common
+// case; this one takes what it leaves (a buffer descriptor or reply
+// payload, a timeout, a partner blocked in the general path or on the
+// timeout list, tracing, an I/O bitmap...) before sys_call and
+// sys_reply_recv (core/syscall.c) do. The thread hands the CPU
 // straight to its partner: no run queue, no scheduler pick.
 // Anything unusual takes the general path in ipc.c, which does the same
 // thing; the kernel command line word "nofastpath" turns this file off
@@ -9,8 +13,8 @@
 // allows; otherwise the general path wakes it where it may run. (A thread
 // killed from another CPU never gets here: entry.asm checks thread.attn.)
 // This file is built without a frame pointer, without using rbp, and
-// with rbx and r12-r15 free to clobber (Makefile): entry.asm's
-// FAST_ENTRY has them on the stack and takes them back when a fast path
+// with rbx and r12-r15 free to clobber (Makefile): fastipc.asm's park
+// frame has them on the stack and takes them back when a fast path
 // returns false.
 #include "core/object.h"
 
@@ -110,8 +114,7 @@ bool fast_call(struct trapframe *tf)
     cur->server = r->proc;
     cur->handler = r;
     r->serving = cur;
-    cur->state = T_REPLY;
-    list_add_tail(&r->proc->callers, &cur->link);
+    cur->state = T_REPLY;                       // held by r->serving alone (keep_caller)
     sched_direct(c, cur, r);                         // parks us: no return
 }
 
@@ -169,3 +172,42 @@ bool fast_reply_recv(struct trapframe *tf)
     list_add_tail(&ep->receivers, &cur->link);
     sched_direct(c, cur, t);                         // parks us: no return
 }
+
+// The offsets and numbers arch/x86_64/fastipc.asm uses.
+#define OFF(type, field, v) (offsetof(type, field) == (v))
+_Static_assert(OFF(struct thread, link, 8) && OFF(struct thread, proc, 40) &&
+               OFF(struct thread, ksp, 48) &&
+               OFF(struct thread, tf, 64) && OFF(struct thread, prio, 72) &&
+               OFF(struct thread, base_prio, 76) && OFF(struct thread, state, 80) &&
+               OFF(struct thread, last_cpu, 88) && OFF(struct thread, cpus, 96) &&
+               OFF(struct thread, attn, 105) && OFF(struct thread, token, 120) &&
+               OFF(struct thread, ep, 144) &&
+               OFF(struct thread, server, 152) && OFF(struct thread, handler, 160) &&
+               OFF(struct thread, serving, 168) && OFF(struct thread, serves, 176) &&
+               OFF(struct thread, timed, 106) && OFF(struct thread, bufs, 264) &&
+               OFF(struct thread, rbuf, 296) && OFF(struct thread, rbuf_max, 304) &&
+               OFF(struct thread, fpu, 352), "struct thread in fastipc.asm");
+_Static_assert(OFF(struct proc, cr3, 56) && OFF(struct proc, handles, 64) &&
+               OFF(struct proc, iopb, 120) &&
+               OFF(struct proc, calls, 184) && OFF(struct proc, served, 192) &&
+               sizeof(((struct thread *)0)->timed) == 1 && sizeof(trace_on) == 1,
+               "struct proc in fastipc.asm");
+_Static_assert(OFF(struct cpu, kstack_top, 8) && OFF(struct cpu, thread, 24) &&
+               OFF(struct cpu, bit, 40) && OFF(struct cpu, need_resched, 48) &&
+               OFF(struct cpu, id, 52) && OFF(struct cpu, zombie, 72) &&
+               OFF(struct cpu, tss.rsp0, 180), "struct cpu in fastipc.asm");
+_Static_assert(OFF(struct endpoint, senders, 8) && OFF(struct endpoint, receivers, 24) &&
+               OFF(struct endpoint, bound, 64) && OFF(struct notif, bits, 8) &&
+               sizeof(struct handle) == 24 && OFF(struct handle, rights, 8) &&
+               OFF(struct handle, badge, 16) && OFF(struct kobj, type, 0) &&
+               OFF(struct runq, bitmap, 0) && OFF(struct ipc_bufs, send_len, 8) &&
+               OFF(struct ipc_bufs, recv, 16) && OFF(struct ipc_bufs, recv_max, 24),
+               "other structures in fastipc.asm");
+_Static_assert(HANDLES_MAX == 128 && TAG_LEN(~0ul) == 0x1ffff && KOBJ_ENDPOINT == 3 && R_SEND == 1 && R_RECV == 2 &&
+               TAG_HANDLE == 1ul << 62 && T_RUNNING == 1 && T_REPLY == 3 && T_RECV == 4 &&
+               PARK_FRAME == 64 && sizeof(struct trapframe) == 176 &&
+               OFF(struct trapframe, r10, 40) && OFF(struct trapframe, r9, 48) &&
+               OFF(struct trapframe, r8, 56) && OFF(struct trapframe, rdi, 72) &&
+               OFF(struct trapframe, rsi, 80) && OFF(struct trapframe, rdx, 88) &&
+               OFF(struct trapframe, rip, 136) && OFF(struct trapframe, rflags, 152) &&
+               OFF(struct trapframe, rsp, 160), "numbers in fastipc.asm");

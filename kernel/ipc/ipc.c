@@ -96,7 +96,19 @@ static void serve(struct thread *t, struct endpoint *ep)
     list_add_tail(&ep->servers, &t->serve_link);
 }
 
-// The caller leaves the server's list (answered, timed out or dead); the
+// A caller waiting for the reply of the thread that took its call is
+// held by that thread's serving link alone, on no list (the fast path,
+// arch/x86_64/fastipc.asm, then has no list to update); it goes on the
+// process's callers when t stops serving it (t receives again, or dies),
+// for any thread of the process to answer, or ipc_proc_died to find.
+static void keep_caller(struct thread *t)
+{
+    if (t->serving)
+        list_add_tail(&t->proc->callers, &t->serving->link);
+}
+
+// The caller leaves the server's list (or its serving link: answered,
+// timed out or dead); the
 // thread that worked for it drops what it inherited from it.
 static void release_caller(struct thread *caller)
 {
@@ -194,9 +206,8 @@ static void hold_caller(struct thread *caller, struct thread *receiver)
     caller->ep = NULL;
     caller->server = receiver->proc;
     caller->handler = receiver;
-    receiver->serving = caller;
-    caller->state = T_REPLY;
-    list_add_tail(&receiver->proc->callers, &caller->link);
+    receiver->serving = caller;                  // on callers once it stops serving
+    caller->state = T_REPLY;                     // it (keep_caller)
     prio_update(receiver, 0);
 }
 
@@ -255,6 +266,7 @@ static long recv_loaded(struct endpoint *ep, u64 timeout)
     struct thread *cur = current;
     serve(cur, ep);
     if (cur->serving) {                          // a call it holds on to (deferred)
+        keep_caller(cur);
         cur->serving = NULL;                     // no longer lends it priority
         prio_update(cur, 0);
     }
@@ -345,6 +357,7 @@ void ipc_thread_died(struct thread *t)
     if (t->serves)
         list_remove(&t->serve_link);
     t->serves = NULL;
+    keep_caller(t);
     t->serving = NULL;
     struct list *callers = &t->proc->callers;
     for (struct list *l = callers->next; l != callers; l = l->next)

@@ -643,6 +643,7 @@ static const struct test tests[] = {
     { "bad_pointers", t_bad_pointers },
     { "bad_arguments", t_bad_arguments },
     KTEST_RT_TESTS
+    KTEST_IPCHOLD_TESTS
     KTEST_ISO_TESTS
     KTEST_DMA_TESTS
     KTEST_TRACE_TESTS

@@ -46,6 +46,15 @@ const char *t_sleep_resolution(void);
     { "call_timeout_slow_server", t_call_timeout_slow_server }, \
     { "sleep_resolution", t_sleep_resolution },
 
+// ktest_ipchold.c: calls a server holds on to.
+const char *t_ipc_hold_and_receive_again(void);
+const char *t_ipc_holder_thread_dies(void);
+const char *t_ipc_held_call_server_dies(void);
+#define KTEST_IPCHOLD_TESTS \
+    { "ipc_hold_and_receive_again", t_ipc_hold_and_receive_again }, \
+    { "ipc_holder_thread_dies", t_ipc_holder_thread_dies }, \
+    { "ipc_held_call_server_dies", t_ipc_held_call_server_dies },
+
 // ktest_smp.c: several CPUs (ktest.c runs each only with enough of them;
 // with fewer it is neither run nor reported).
 const char *t_smp_parallel(void);

@@ -1,7 +1,8 @@
 // IPC test server: receives on handle 1 and replies with the payload
 // XORed with 0x5a, w0 = payload length, w1 = w0 + w1, w2 = the badge.
 // A passed handle's slot comes back in w1. Label 99 makes it exit
-// without replying (to test a dying server). Label 98 is slow work: it
+// without replying (to test a dying server); label 97 leaves the call
+// unanswered and receives the next one (a call held on to). Label 98 is slow work: it
 // computes for w0 milliseconds and replies w0 = how many label-98
 // requests came before this one, w1 unchanged. Requests arrive in the
 // receive buffer registered with recv_buf; a reply without payload passes
@@ -28,6 +29,10 @@ int main(void)
         uint64_t len = TAG_LEN(m.tag);
         if (label == 99)
             return 0;
+        if (label == 97) {
+            r = ipc_recv(EP, &m, NULL);
+            continue;
+        }
         if (label == 98) {
             long t0 = sys_time();
             while (sys_time() - t0 < (long)m.w0 * 1000000)

@@ -13,10 +13,6 @@ section .text
 extern trap_dispatch
 extern syscall_table
 extern syscall_attention
-extern sys_call
-extern sys_reply_recv
-extern fast_call
-extern fast_reply_recv
 extern sched_kernel_exit
 extern cpu_smap
 extern big_lock
@@ -164,6 +160,16 @@ trap_return:
 .iret:
     iretq
 
+; The argument registers again after a call in the entry, which lost
+; them: the IPC fast path (fastipc.asm) takes its message from them.
+%macro RELOAD_ARGS 0
+    mov rsi, [rsp + TF_RSI]
+    mov rdx, [rsp + TF_RDX]
+    mov r10, [rsp + TF_R10]
+    mov r8, [rsp + TF_R8]
+    mov r9, [rsp + TF_R9]
+%endmacro
+
 ; syscall: rcx = user rip, r11 = user rflags, IF cleared by FMASK.
 ; A syscall saves only what the kernel reads or changes: the six
 ; argument (and IPC message) registers, rip, rflags and rsp (rax, the
@@ -177,12 +183,11 @@ global syscall_entry
 syscall_entry:
     swapgs
     mov [gs:CPU_USER_RSP], rsp
-    mov rsp, [gs:CPU_KSTACK_TOP]
-    sub rsp, TF_SIZE
+    mov rsp, [gs:CPU_KSTACK_TOP]    ; the trapframe's ss, its last slot
+    push qword [gs:CPU_USER_RSP]    ; its rsp
+    sub rsp, TF_RSP
     mov [rsp + TF_RIP], rcx
     mov [rsp + TF_RFLAGS], r11
-    mov rcx, [gs:CPU_USER_RSP]
-    mov [rsp + TF_RSP], rcx
     mov [rsp + TF_RDI], rdi
     mov [rsp + TF_RSI], rsi
     mov [rsp + TF_RDX], rdx
@@ -195,7 +200,7 @@ syscall_locked:
     mov rcx, [gs:CPU_THREAD]
     cmp byte [rcx + THREAD_ATTN], 0
     jne syscall_enter_slow
-syscall_dispatch:
+syscall_dispatch:                   ; rcx: the current thread (fastipc.asm)
     cmp rax, SYS_COUNT
     jae syscall_bad
     mov rdi, rsp
@@ -225,7 +230,8 @@ syscall_unlocked:
     swapgs
     mov rsp, [rsp + TF_RSP]         ; user stack; IF still clear
     o64 sysret
-syscall_unlock_wake:
+global syscall_unlock_wake
+syscall_unlock_wake:                ; (fastipc.asm's exit too)
     mov [rsp + TF_RAX], rax
     call kernel_lock_wake
     mov rax, [rsp + TF_RAX]
@@ -237,11 +243,14 @@ syscall_lock_wait:
     mov [rsp + TF_RAX], rax         ; the syscall number, kept over the call
     call kernel_lock_slow           ; spins, answering TLB shootdowns
     mov rax, [rsp + TF_RAX]
+    RELOAD_ARGS
     jmp syscall_locked
 syscall_enter_slow:
     mov [rsp + TF_RAX], rax
     call syscall_attention          ; a dead thread leaves here for good
     mov rax, [rsp + TF_RAX]
+    RELOAD_ARGS
+    mov rcx, [gs:CPU_THREAD]
     jmp syscall_dispatch
 syscall_exit_slow:
     mov [rsp + TF_RAX], rax
@@ -266,51 +275,17 @@ syscall_exit_slow:
     mov rax, [rsp + TF_RAX]
     jmp syscall_return
 
-; call and reply_recv (syscall_table points here, except with the
-; kernel command line word "nofastpath": syscall.c). Below the trapframe
-; and dispatch's return address go fast_resume and the user's
-; callee-saved registers: a frame arch_switch can return through. A
-; thread that blocks in the IPC fast path (fastpath.c) is parked on it
-; and keeps nothing else on its kernel stack; otherwise the syscall goes
-; on as usual and comes back here. fastpath.c is built to keep only rbp
-; of the callee-saved registers (Makefile): the others come back from
-; this frame when it returns.
-global sys_call_entry
-global sys_reply_recv_entry
-%macro FAST_ENTRY 2                 ; the fast path, the general one
-    push qword fast_resume
-    push rbx
-    push rbp
-    push r12
-    push r13
-    push r14
-    push r15
-    call %1                         ; rdi: the trapframe. Parks the thread, or returns false
-    mov r15, [rsp]
-    mov r14, [rsp + 8]
-    mov r13, [rsp + 16]
-    mov r12, [rsp + 24]
-    mov rbx, [rsp + 40]
-    lea rdi, [rsp + 64]             ; the trapframe again
-    call %2
-    add rsp, 56
-    ret
-%endmacro
-sys_call_entry:
-    FAST_ENTRY fast_call, sys_call
-sys_reply_recv_entry:
-    FAST_ENTRY fast_reply_recv, sys_reply_recv
-
 ; A parked thread resumes here once arch_switch or arch_park has popped
 ; its callee-saved registers: back to syscall_done with the result of its
 ; wait.
+global fast_resume
 fast_resume:
     mov rax, [gs:CPU_THREAD]
     mov rax, [rax + THREAD_WAKE_RESULT]
     ret
 
 ; arch_park(u64 *save_sp, u64 park_sp, u64 new_sp): arch_switch for a
-; thread parked by FAST_ENTRY's frame at park_sp: nothing more to save.
+; thread parked on fastipc.asm's park frame at park_sp: nothing more to save.
 global arch_park
 arch_park:
     mov [rdi], rsi

@@ -46,7 +46,7 @@ struct thread;
 // entry.asm at fixed offsets.
 struct cpu {
     struct cpu *self;             // 0
-    u64 kstack_top;               // 8: the syscall entry's stack
+    u64 kstack_top;               // 8: the syscall entry's stack: its top - 8
     u64 user_rsp;                 // 16
     struct thread *thread;        // 24: the one running here
     u64 timer_irq_tsc;            // 32: time stamp counter at the latest timer IRQ
@@ -96,15 +96,17 @@ static inline void invlpg(u64 va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : 
 
 void arch_init(void);
 void arch_cpu_init(struct cpu *c);
-// The stack the CPU switches to on entry from user mode.
+// The stack the CPU switches to on entry from user mode. The syscall
+// entry starts at the trapframe's last slot (ss) and pushes rsp into the
+// one below it.
 static inline void arch_set_kstack(struct cpu *c, u64 top)
 {
     c->tss.rsp0 = top;
-    c->kstack_top = top;
+    c->kstack_top = top - 8;
 }
 void arch_switch(u64 *save_sp, u64 new_sp);
 // Parks the current thread (blocked in the IPC fast path) on the frame
-// entry.asm's sys_call_entry/sys_reply_recv_entry left PARK_FRAME bytes
+// fastipc.asm's sys_call_entry/sys_reply_recv_entry left PARK_FRAME bytes
 // below its trapframe, and switches to new_sp. Does not return.
 _Noreturn void arch_park(u64 *save_sp, u64 park_sp, u64 new_sp);
 #define PARK_FRAME 64
