@@ -50,10 +50,14 @@ const char *arch_exception_name(u64 vector)
 void arch_eoi(void);
 
 // Entry from entry.asm for every exception, IRQ and IPI; interrupts are
-// off. Interrupts (but for the TLB shootdown and the stop IPI) and
-// exceptions from user mode take the big kernel lock; the result tells
-// entry.asm to release it on the way out. An exception in kernel mode
-// happens with the lock held already (a bad user pointer in
+// off. Interrupts (but for the TLB shootdown and the stop IPI; the
+// reschedule IPI to an idle loop ends in entry.asm) and exceptions from
+// user mode take the big kernel lock; the result tells entry.asm to
+// release it on the way out. An interrupt in kernel mode can only have
+// woken an idle loop from hlt (the kernel runs with interrupts off, and
+// the lock's sleep masks all but the IPIs above): it never switches
+// threads there, the loop looks at what is ready next. An exception in
+// kernel mode happens with the lock held already (a bad user pointer in
 // arch_user_copy) or is a kernel bug.
 bool trap_dispatch(struct trapframe *tf)
 {
@@ -74,12 +78,14 @@ bool trap_dispatch(struct trapframe *tf)
         if (v == VEC_STOP)
             for (;;)
                 __asm__ volatile("cli; hlt");
+        bool user = tf->cs & 3;                  // else an idle loop's hlt (sched.c)
         kernel_lock();
         if (v == VEC_TIMER)
             timer_tick();
         else if (v < IRQ_BASE + NUM_IRQS)                // VEC_RESCHED: just the exit
             irq_handle((int)v - IRQ_BASE);
-        sched_kernel_exit();
+        if (user)
+            sched_kernel_exit();
         return true;
     }
     if (tf->cs & 3) {

@@ -3,6 +3,7 @@
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 #include "types.h"
+#include "list.h"
 
 #define SYSCALL_VEC 256
 #define IRQ_BASE    32          /* IO-APIC pin n (ISA IRQ n) arrives at vector 32 + n */
@@ -62,6 +63,8 @@ struct cpu {
     u64 ticks;                    // local timer interrupts taken (watchdog)
     volatile u32 tlb_flush;       // set by a shootdown, cleared once flushed
     const u8 *iopb_loaded;
+    struct thread *waiting;       // blocked thread this CPU idles on (sched.c: wait_in_place)
+    struct list handoff;          // a thread handed to this CPU to run next (at most one)
     u64 gdt[7];
     struct tss tss __attribute__((aligned(16)));
     u8 df_stack[4096] __attribute__((aligned(16)));
