@@ -196,7 +196,7 @@ static __attribute__((noinline)) struct thread *wait_in_place(struct cpu *c, str
         arch_idle();                             // the lock released until an interrupt
         if (c->zombie)
             sched_reap_zombie();
-        if (prev->state == T_DEAD || prev->cpus != c->bit)
+        if (prev->state == T_DEAD || c->waiting_cpus)
             break;                               // it leaves: a real switch
         if (c->need_resched || found_none_at[c->id] != runq_gen) {
             c->need_resched = false;
@@ -207,6 +207,10 @@ static __attribute__((noinline)) struct thread *wait_in_place(struct cpu *c, str
     }
     if (!next && !list_empty(&c->handoff))
         c->need_resched = true;                  // the idle loop picks it
+    if (c->waiting_cpus) {                       // the lock stays held until prev's
+        prev->cpus = c->waiting_cpus;            // context is saved (switch_to)
+        c->waiting_cpus = 0;
+    }
     c->waiting = NULL;
     c->thread = prev;
     c->idle_tsc += rdtsc() - c->idle_since;
@@ -217,7 +221,8 @@ static __attribute__((noinline)) struct thread *wait_in_place(struct cpu *c, str
 // True if this CPU c may wait in place on prev: it blocked (in a wait
 // that another CPU may end) and may run on c only. (The IPC fast path of
 // another CPU switches straight to a partner its CPU set allows there,
-// without sched_ready: a thread waited on in place must not be one.)
+// without sched_ready: a thread waited on in place must not be one. So
+// its CPU set stays c alone until c has left it: sched_set_cpus.)
 static bool may_wait_in_place(struct cpu *c, struct thread *prev)
 {
     return prev->proc && prev->state > T_RUNNING && prev->state < T_DEAD && prev->cpus == c->bit;
@@ -467,7 +472,8 @@ void sched_set_prio(struct thread *t, int prio)
 }
 
 // Restricts t to the CPUs in mask (those that run; -E_INVAL if none).
-// With t NULL, only checks the mask.
+// With t NULL, only checks the mask. For a thread a CPU waits in place
+// on, that CPU applies it once it has left the thread.
 long sched_set_cpus(struct thread *t, u64 mask)
 {
     u64 online = (1ull << ncpus) - 1;
@@ -475,15 +481,18 @@ long sched_set_cpus(struct thread *t, u64 mask)
         return -E_INVAL;
     if (!t)
         return 0;
-    t->cpus = mask;
+    struct cpu *c = sched_thread_cpu(t);
     runq_gen++;
-    if (t->state == T_READY) {
-        kick_for(t);
-    } else {
-        struct cpu *c = sched_thread_cpu(t);
-        if (c && (!(mask & c->bit) || c->waiting == t))
-            kick(c, 63);                      // it leaves that CPU (or its wait in place)
+    if (c && c->waiting == t) {               // c leaves it, then applies the mask
+        c->waiting_cpus = mask;
+        kick(c, 63);
+        return 0;
     }
+    t->cpus = mask;
+    if (t->state == T_READY)
+        kick_for(t);
+    else if (c && !(mask & c->bit))
+        kick(c, 63);                          // it leaves that CPU
     return 0;
 }
 

@@ -64,6 +64,7 @@ struct cpu {
     volatile u32 tlb_flush;       // set by a shootdown, cleared once flushed
     const u8 *iopb_loaded;
     struct thread *waiting;       // blocked thread this CPU idles on (sched.c: wait_in_place)
+    u64 waiting_cpus;             // a CPU set given to it meanwhile, applied once left
     struct list handoff;          // a thread handed to this CPU to run next (at most one)
     u64 gdt[7];
     struct tss tss __attribute__((aligned(16)));
