@@ -124,7 +124,6 @@ void arch_send_ipi(struct cpu *c, int vector);
 void arch_tlb_shootdown(u64 mask);
 void arch_start_cpus(u32 want);
 u64 arch_acpi_rsdp(const void *tag, u32 size);
-void arch_idle(void);
 void arch_poweroff(void);
 u64 *arch_thread_stack_init(u64 *top, struct trapframe *tf);
 void arch_backtrace(u64 rbp);
@@ -150,6 +149,17 @@ static inline void kernel_unlock(void)
         kernel_lock_wake();
 }
 void arch_lock_sleep(void);
+
+// Waits for an interrupt with the kernel lock released: the idle loops
+// (sched.c). The lock is taken again as the syscall entry does, and
+// kernel_lock waits for it only if another CPU holds it.
+static inline void arch_idle(void)
+{
+    kernel_unlock();
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    if (__atomic_fetch_or(&big_lock, 1u, __ATOMIC_ACQUIRE) & 1)
+        kernel_lock();
+}
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
