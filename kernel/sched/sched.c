@@ -157,10 +157,12 @@ static __attribute__((noinline)) void handoff_requeue(struct thread *h)
 // to it if it may still run there and no ready thread outranks it (else
 // it is queued as usual), then the best of the run queue. A thread that
 // c waits in place on may not be queued while it does: it stays, and
-// NULL tells wait_in_place to leave it first.
+// NULL tells wait_in_place to leave it first. (A hand-over always comes
+// with need_resched, until this pick: a switch without one, a yield say,
+// looks at the run queue only.)
 static inline __attribute__((always_inline)) struct thread *pick_next(struct cpu *c)
 {
-    if (!list_empty(&c->handoff)) {
+    if (c->need_resched && !list_empty(&c->handoff)) {
         struct thread *h = container_of(c->handoff.next, struct thread, link);
         if (likely((h->cpus & c->bit) && sched_none_above(h->prio))) {
             list_remove(&h->link);
@@ -199,9 +201,10 @@ static __attribute__((noinline)) struct thread *wait_in_place(struct cpu *c, str
         if (prev->state == T_DEAD || c->waiting_cpus)
             break;                               // it leaves: a real switch
         if (c->need_resched || found_none_at[c->id] != runq_gen) {
+            next = pick_next(c);
             c->need_resched = false;
             c->kick_prio = -1;
-            if ((next = pick_next(c)) || !list_empty(&c->handoff))
+            if (next || !list_empty(&c->handoff))
                 break;
         }
     }
