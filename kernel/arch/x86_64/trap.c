@@ -55,8 +55,10 @@ void arch_eoi(void);
 // user mode take the big kernel lock; the result tells entry.asm to
 // release it on the way out. An interrupt in kernel mode can only have
 // woken an idle loop from hlt (the kernel runs with interrupts off, and
-// the lock's sleep masks all but the IPIs above): it never switches
-// threads there, the loop looks at what is ready next. An exception in
+// the lock's sleep masks all but the IPIs above). The idle thread may
+// switch away from there as from user mode; a wait in place (sched.c),
+// on the stack of the thread it waits on, may not: its loop looks at
+// what is ready once the interrupt returns. An exception in
 // kernel mode happens with the lock held already (a bad user pointer in
 // arch_user_copy) or is a kernel bug.
 bool trap_dispatch(struct trapframe *tf)
@@ -78,13 +80,12 @@ bool trap_dispatch(struct trapframe *tf)
         if (v == VEC_STOP)
             for (;;)
                 __asm__ volatile("cli; hlt");
-        bool user = tf->cs & 3;                  // else an idle loop's hlt (sched.c)
         kernel_lock();
         if (v == VEC_TIMER)
             timer_tick();
         else if (v < IRQ_BASE + NUM_IRQS)                // VEC_RESCHED: just the exit
             irq_handle((int)v - IRQ_BASE);
-        if (user)
+        if ((tf->cs & 3) || !this_cpu()->waiting)
             sched_kernel_exit();
         return true;
     }
