@@ -63,12 +63,13 @@ struct cpu {
     u64 ticks;                    // local timer interrupts taken (watchdog)
     volatile u32 tlb_flush;       // set by a shootdown, cleared once flushed
     const u8 *iopb_loaded;
-    struct thread *waiting;       // blocked thread this CPU idles on (sched.c: wait_in_place)
-    u64 waiting_cpus;             // a CPU set given to it meanwhile, applied once left
-    struct list handoff;          // a thread handed to this CPU to run next (at most one)
     u64 gdt[7];
     struct tss tss __attribute__((aligned(16)));
     u8 df_stack[4096] __attribute__((aligned(16)));
+    // sched.c's, last: assembly code reads the fields above at fixed offsets
+    struct thread *waiting;       // blocked thread this CPU idles on (wait_in_place)
+    u64 waiting_cpus;             // a CPU set given to it meanwhile, applied once left
+    struct list handoff;          // a thread handed to this CPU to run next (at most one)
 };
 
 extern struct cpu cpus[MAX_CPUS];
