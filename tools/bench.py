@@ -8,7 +8,8 @@ wake-up), and `bench speedup` on 2 CPUs without -icount, where QEMU runs
 the CPUs in parallel (a wall-clock ratio: informational, this machine
 is noisy). `bench net` runs on 1 CPU under -icount with forwards from
 127.0.0.1 to the guest's ports 7801-7802 (TCP) and 7803 (UDP); net_host()
-is its other end (TCP both ways, then the UDP echoes). `tools/bench.py net` runs only that boot.
+is its other end (TCP both ways, then the UDP echoes). `tools/bench.py net` runs only that boot,
+`tools/bench.py ipc` only the 1-CPU IPC keys, `tools/bench.py smp` only the 2-CPU ones.
 Only the standard library is used."""
 import json
 import os
@@ -219,6 +220,9 @@ def main():
         small = session("bench fsrestart", 1, True)[0]
         big = session("bench fsrestart", 1, True, os.path.join(run.BUILD, "bench-1g.img"))[0]
         print({"fs_restart": small.get("fs_restart_1g"), "fs_restart_1g": big.get("fs_restart_1g")})
+        return
+    if sys.argv[1:] == ["smp"]:                 # the 2-CPU keys only
+        print(session("bench smp", 2, True)[0])
         return
     figures, cpu = session("bench", 1, True)
     figures.update(session("bench net", 1, True)[0])

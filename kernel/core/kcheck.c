@@ -1,8 +1,9 @@
 // The kernel's consistency check (system call kcheck), for test builds:
 // only when the kernel command line has "test" or "kcheck". Under the
-// kernel lock it walks the run queue, every thread, the handle tables of
-// the processes that have threads, and the queues of every endpoint it
-// meets, and reports each thing that does not agree with the rest.
+// kernel lock it walks the run queue, each CPU's hand-over, every thread,
+// the handle tables of the processes that have threads, and the queues
+// of every endpoint it meets, and reports each thing that does not agree
+// with the rest.
 #include "object.h"
 #include "fmt.h"
 
@@ -66,6 +67,28 @@ static void check_runq(struct report *r)
                 note(r, "thread %u on run queue %d: state %d prio %d", t->token, p, t->state,
                      t->prio);
         }
+    }
+}
+
+// Each CPU's hand-over (sched.c): at most one ready thread, last on that
+// CPU; and the thread it waits in place on, if any: the idle thread is
+// what runs, and the thread may run there only.
+static void check_cpus(struct report *r)
+{
+    for (int i = 0; i < ncpus; i++) {
+        const struct cpu *c = &cpus[i];
+        const struct list *h = &c->handoff;
+        if (!list_sound(h, 1)) {
+            note(r, "cpu %d: hand-over badly linked or holding more than one", i);
+        } else if (!list_empty(h)) {
+            const struct thread *t = container_of(h->next, struct thread, link);
+            if (t->state != T_READY || t->last_cpu != i)
+                note(r, "thread %u handed to cpu %d: state %d last cpu %d", t->token, i,
+                     t->state, t->last_cpu);
+        }
+        const struct thread *w = c->waiting;
+        if (w && (c->thread != c->idle || !w->proc || w->cpus != c->bit || w->last_cpu != i))
+            note(r, "cpu %d waits in place on thread %u wrongly", i, w->token);
     }
 }
 
@@ -179,6 +202,7 @@ long sys_kcheck(struct trapframe *tf)
         if (thread_table[i])
             check_thread(&r, thread_table[i]);
     check_runq(&r);
+    check_cpus(&r);
     check_procs(&r);
     check_refs(&r);
     u64 len = tf->rsi < (u64)r.used + 1 ? tf->rsi : (u64)r.used + 1;

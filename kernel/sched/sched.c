@@ -7,6 +7,15 @@
 // the CPU running the lowest priority below its own; if that is another
 // CPU, an IPI makes it switch at once. A blocked thread sleeps inside
 // sched_switch and continues from there, on whichever CPU wakes it.
+//
+// Across CPUs (an IPC partner that may run only elsewhere) two shortcuts
+// keep a wake-up from going through the run queue and the idle thread's
+// switches. A CPU that has nothing to run when a thread blocks waits on
+// that thread's stack and in its address space (wait_in_place: the idle
+// thread's loop, without switching to it); if that thread is woken, it
+// is handed back to that CPU (only there may it run meanwhile) and goes
+// on without any switch. And a thread woken for a CPU that idles is
+// handed to it (hand_over), not queued for every CPU to search.
 #include "core/object.h"
 #include "runq.h"
 
@@ -39,6 +48,8 @@ static bool is_idle(struct cpu *c, struct thread *t) { return t == c->idle || !t
 // search through them is what it would repeat).
 static u64 runq_gen;
 static u64 found_none_at[MAX_CPUS];
+
+static bool cpu_idle(struct cpu *c) { return c->thread == c->idle; }
 
 // Puts a thread on the run queue. A thread preempted by a higher
 // priority keeps its place at the front.
@@ -85,8 +96,9 @@ static int cpu_prio(struct cpu *c)
     return c->kick_prio > p ? c->kick_prio : p;
 }
 
-// Tells c to look at the run queue: at once if it is this CPU (on the way
-// out of the kernel), by an IPI otherwise.
+// Tells c to look at the run queue (and its hand-over): at once if it is
+// this CPU (on the way out of the kernel, or in its idle loop), by an IPI
+// otherwise.
 static void kick(struct cpu *c, int prio)
 {
     if (prio > c->kick_prio)
@@ -116,23 +128,124 @@ static void kick_for(struct thread *t)
         kick(best, t->prio);
 }
 
+// Gives the ready thread t to CPU c to run next, outside the run queue,
+// and tells c. c idles, or waits in place on t itself.
+static void hand_over(struct cpu *c, struct thread *t)
+{
+    t->state = T_READY;
+    t->last_cpu = c->id;
+    list_add_tail(&c->handoff, &t->link);
+    kick(c, t->prio);
+}
+
+// True if t waits on a CPU's hand-over (which holds one thread at most).
+static bool on_handoff(struct thread *t)
+{
+    return t->state == T_READY && t->link.next == &cpus[t->last_cpu].handoff;
+}
+
+// A thread handed to c that may no longer run there first (its CPU set
+// changed, or a higher priority is ready) is queued as usual.
+static __attribute__((noinline)) void handoff_requeue(struct thread *h)
+{
+    list_remove(&h->link);
+    runq_put(h, false);
+    kick_for(h);
+}
+
+// The thread c runs next, taken off its queue, or NULL: the one handed
+// to it if it may still run there and no ready thread outranks it (else
+// it is queued as usual), then the best of the run queue. A thread that
+// c waits in place on may not be queued while it does: it stays, and
+// NULL tells wait_in_place to leave it first. (A hand-over always comes
+// with need_resched, until this pick: a switch without one, a yield say,
+// looks at the run queue only.)
+static inline __attribute__((always_inline)) struct thread *pick_next(struct cpu *c)
+{
+    if (c->need_resched && !list_empty(&c->handoff)) {
+        struct thread *h = container_of(c->handoff.next, struct thread, link);
+        if (likely((h->cpus & c->bit) && sched_none_above(h->prio))) {
+            list_remove(&h->link);
+            return h;
+        }
+        if (h == c->waiting)
+            return NULL;
+        handoff_requeue(h);
+    }
+    struct thread *next = runq_best(c);
+    if (next)
+        runq_remove(&sched_runq, &next->link, next->prio);
+    else
+        found_none_at[c->id] = runq_gen;
+    return next;
+}
+
+// c has nothing to run and prev has just blocked: c runs its idle loop
+// here, on prev's stack and in its address space, instead of switching
+// to the idle thread (c->thread is the idle thread meanwhile; c->waiting
+// says whose stack and address space are in use, for kill, TLB shootdown
+// and process teardown). Returns what to run: prev, handed back here
+// because it was woken; another thread; or NULL for the idle thread
+// (prev died, or may not go on here: it leaves by a real switch).
+static __attribute__((noinline)) struct thread *wait_in_place(struct cpu *c, struct thread *prev)
+{
+    struct thread *next = NULL;
+    c->waiting = prev;
+    c->thread = c->idle;
+    c->idle_since = rdtsc();
+    trace_switch(prev, c->idle);
+    for (;;) {
+        arch_idle();                             // the lock released until an interrupt
+        if (c->zombie)
+            sched_reap_zombie();
+        if (prev->state == T_DEAD || c->waiting_cpus)
+            break;                               // it leaves: a real switch
+        if (c->need_resched || found_none_at[c->id] != runq_gen) {
+            next = pick_next(c);
+            c->need_resched = false;
+            c->kick_prio = -1;
+            if (next || !list_empty(&c->handoff))
+                break;
+        }
+    }
+    if (!next && !list_empty(&c->handoff))
+        c->need_resched = true;                  // the idle loop picks it
+    if (c->waiting_cpus) {                       // the lock stays held until prev's
+        prev->cpus = c->waiting_cpus;            // context is saved (switch_to)
+        c->waiting_cpus = 0;
+    }
+    c->waiting = NULL;
+    c->thread = prev;
+    c->idle_tsc += rdtsc() - c->idle_since;
+    trace_switch(c->idle, prev);
+    return next;
+}
+
+// True if this CPU c may wait in place on prev: it blocked (in a wait
+// that another CPU may end) and may run on c only. (The IPC fast path of
+// another CPU switches straight to a partner its CPU set allows there,
+// without sched_ready: a thread waited on in place must not be one. So
+// its CPU set stays c alone until c has left it: sched_set_cpus.)
+static bool may_wait_in_place(struct cpu *c, struct thread *prev)
+{
+    return prev->proc && prev->state > T_RUNNING && prev->state < T_DEAD && prev->cpus == c->bit;
+}
+
 static void switch_to(struct cpu *c, struct thread *prev, struct thread *next);
 
 // Switches from the current thread to the highest-priority ready thread
-// this CPU may run (or idle). The caller has already queued the current
-// thread wherever it belongs.
+// this CPU may run (or idle, in place if the current thread blocked).
+// The caller has already queued the current thread wherever it belongs.
 static void sched_switch(void)
 {
     struct cpu *c = this_cpu();
-    struct thread *prev = c->thread, *next = runq_best(c);
-    if (next) {
-        runq_remove(&sched_runq, &next->link, next->prio);
-    } else {
-        next = c->idle;
-        found_none_at[c->id] = runq_gen;
-    }
+    struct thread *prev = c->thread, *next = pick_next(c);
     c->need_resched = false;
     c->kick_prio = -1;
+    if (!next && may_wait_in_place(c, prev))
+        next = wait_in_place(c, prev);
+    if (!next)
+        next = c->idle;
     if (next == prev) {
         prev->state = T_RUNNING;
         return;
@@ -197,10 +310,35 @@ static void preempt_current(void)
     sched_switch();
 }
 
-// Makes t ready. If it outranks a running thread, that CPU switches on
-// its way out of the kernel (this one) or on an IPI (another).
+// sched_ready for a thread t whose last CPU c waits in place on it or
+// idles: hands t to c, true, if it must (only c may run a thread it
+// waits on; the hand-over holds one thread: one already there is
+// queued) or may (c idles while this CPU does not, nothing is pending
+// there, and t's CPU set has c); false leaves t to the run queue.
+static __attribute__((noinline)) bool ready_on(struct cpu *c, struct thread *t)
+{
+    if (c->waiting == t) {
+        if (unlikely(!list_empty(&c->handoff)))
+            handoff_requeue(container_of(c->handoff.next, struct thread, link));
+        hand_over(c, t);
+        return true;
+    }
+    if (c->need_resched || !list_empty(&c->handoff) || !(t->cpus & c->bit) ||
+        cpu_idle(this_cpu()))
+        return false;
+    hand_over(c, t);
+    return true;
+}
+
+// Makes t ready: handed to its last CPU if that one waits in place on it
+// or idles (ready_on); otherwise queued, and if it outranks a running
+// thread, that CPU switches on its way out of the kernel (this one) or
+// on an IPI (another).
 void sched_ready(struct thread *t)
 {
+    struct cpu *c = &cpus[t->last_cpu];
+    if (unlikely(c->waiting == t || (c != this_cpu() && cpu_idle(c))) && ready_on(c, t))
+        return;
     runq_put(t, false);
     kick_for(t);
 }
@@ -272,7 +410,7 @@ void sched_unqueue(struct thread *t)
 struct cpu *sched_thread_cpu(struct thread *t)
 {
     struct cpu *c = &cpus[t->last_cpu];
-    return c->thread == t ? c : NULL;
+    return c->thread == t || c->waiting == t ? c : NULL;
 }
 
 // Makes the CPU running t (if another) enter the kernel and look at it.
@@ -283,12 +421,18 @@ void sched_interrupt(struct thread *t)
         kick(c, 63);
 }
 
+// The thread whose address space CPU c has loaded (if any process's).
+static struct thread *cpu_as_thread(struct cpu *c)
+{
+    return c->waiting ? c->waiting : c->thread;
+}
+
 // Mask of the CPUs other than this one whose loaded address space is as.
 u64 sched_as_cpus(const struct addrspace *as)
 {
     u64 mask = 0;
     for (int i = 0; i < ncpus; i++) {
-        struct thread *t = cpus[i].thread;
+        struct thread *t = cpu_as_thread(&cpus[i]);
         if (&cpus[i] != this_cpu() && t && t->proc && t->proc->as == as)
             mask |= cpus[i].bit;
     }
@@ -299,15 +443,22 @@ u64 sched_as_cpus(const struct addrspace *as)
 // address space is loaded there.
 bool sched_proc_on_cpu(const struct proc *p)
 {
-    for (int i = 0; i < ncpus; i++)
-        if (cpus[i].thread && cpus[i].thread->proc == p)
+    for (int i = 0; i < ncpus; i++) {
+        struct thread *t = cpu_as_thread(&cpus[i]);
+        if (t && t->proc == p)
             return true;
+    }
     return false;
 }
 
 void sched_set_prio(struct thread *t, int prio)
 {
     int old = t->prio;
+    if (on_handoff(t)) {                      // its CPU looks at the priority
+        t->prio = prio;
+        kick(&cpus[t->last_cpu], prio);
+        return;
+    }
     bool queued = t->state == T_READY;
     if (queued)
         runq_remove(&sched_runq, &t->link, t->prio);
@@ -324,7 +475,8 @@ void sched_set_prio(struct thread *t, int prio)
 }
 
 // Restricts t to the CPUs in mask (those that run; -E_INVAL if none).
-// With t NULL, only checks the mask.
+// With t NULL, only checks the mask. For a thread a CPU waits in place
+// on, that CPU applies it once it has left the thread.
 long sched_set_cpus(struct thread *t, u64 mask)
 {
     u64 online = (1ull << ncpus) - 1;
@@ -332,15 +484,18 @@ long sched_set_cpus(struct thread *t, u64 mask)
         return -E_INVAL;
     if (!t)
         return 0;
-    t->cpus = mask;
+    struct cpu *c = sched_thread_cpu(t);
     runq_gen++;
-    if (t->state == T_READY) {
-        kick_for(t);
-    } else {
-        struct cpu *c = sched_thread_cpu(t);
-        if (c && !(mask & c->bit))
-            kick(c, 63);                      // it leaves that CPU
+    if (c && c->waiting == t) {               // c leaves it, then applies the mask
+        c->waiting_cpus = mask;
+        kick(c, 63);
+        return 0;
     }
+    t->cpus = mask;
+    if (t->state == T_READY)
+        kick_for(t);
+    else if (c && !(mask & c->bit))
+        kick(c, 63);                          // it leaves that CPU
     return 0;
 }
 
@@ -418,7 +573,9 @@ void timer_tick(void)
 }
 
 // The idle thread of a CPU: reaps the thread that died here last, runs
-// what is ready, or halts with the kernel lock released until an interrupt.
+// what is ready, or halts with the kernel lock released until an
+// interrupt. An interrupt taken here does not switch (trap_dispatch):
+// this loop looks once it has the lock again.
 static void idle_loop(void)
 {
     for (;;) {
@@ -448,6 +605,7 @@ void sched_cpu_init(struct cpu *c)
     idle->cpus = 1ull << c->id;
     idle->last_cpu = c->id;
     idle->obj.type = KOBJ_THREAD;
+    list_init(&c->handoff);
     arch_fpu_init(&idle->fpu);
     struct trapframe tf = { .cs = 0x08, .ss = 0x10, .rflags = 0x2, .rip = (u64)idle_loop };
     u64 top = (u64)idle->kstack + KSTACK_PAGES * PAGE_SIZE;

@@ -63,13 +63,15 @@ const char *t_smp_unmap_shootdown(void);
 const char *t_smp_kill_running(void);
 const char *t_smp_kill_death_prompt(void);
 const char *t_smp_pi_cross_cpu(void);
+const char *t_smp_wait_in_place(void);
 #define KTEST_SMP_TESTS \
     { "smp_parallel", t_smp_parallel, 3 }, \
     { "smp_ipi_preempt", t_smp_ipi_preempt, 2 }, \
     { "smp_unmap_shootdown", t_smp_unmap_shootdown, 2 }, \
     { "smp_kill_running", t_smp_kill_running, 4 }, \
     { "smp_kill_death_prompt", t_smp_kill_death_prompt, 2 }, \
-    { "smp_pi_cross_cpu", t_smp_pi_cross_cpu, 2 },
+    { "smp_pi_cross_cpu", t_smp_pi_cross_cpu, 2 }, \
+    { "smp_wait_in_place", t_smp_wait_in_place, 2 },
 
 // ktest_iso.c: no handle, no access.
 const char *t_isolation_no_handle(void);

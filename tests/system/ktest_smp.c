@@ -226,3 +226,70 @@ const char *t_smp_pi_cross_cpu(void)
     sys_proc_cpus(H_SELF, ~0l);
     return e;
 }
+
+// One call to a t_echo server on ep: its answer must be right.
+static const char *echo_call(long ep, uint64_t i)
+{
+    struct msg m = { TAG(7, 0), i, 5, 0, 0, 0 };
+    long r = ipc_call(ep, &m, NULL);
+    EXPECT(r == 0, "call %lu returned %ld", i, r);
+    EXPECT(TAG_LABEL(m.tag) == 7 && m.w0 == 0 && m.w1 == i + 5, "call %lu: reply %lx %lx %lx",
+           i, m.tag, m.w0, m.w1);
+    return NULL;
+}
+
+static const char *calls(long ep, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *e = echo_call(ep, (uint64_t)i);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+static const char *consistent(const char *when)
+{
+    static char buf[512];
+    long r = sys_kcheck((long)buf, sizeof(buf));
+    EXPECT(r <= 0, "kcheck %s: %s", when, buf);
+    return NULL;
+}
+
+#define TRY(x) do { const char *e_ = (x); if (e_) { sys_proc_cpus(H_SELF, ~0l); return e_; } } while (0)
+
+// We on CPU 0 call a server pinned to CPU 1: each side's CPU waits in
+// place on the thread that blocked, and gets it back when it is woken
+// (sched.c). The server's CPU set changes while it waits (its CPU
+// leaves it first), a call times out while we wait in place, and the
+// server is killed while its CPU waits on it: every answer is right,
+// the kernel stays consistent, and the death is signalled.
+const char *t_smp_wait_in_place(void)
+{
+    uint64_t bit;
+    long ep = sys_endpoint_create();
+    EXPECT(ep >= 0, "endpoint: %ld", ep);
+    long p = run("t_echo", NULL, &ep, 1, &bit);
+    EXPECT(p >= 0, "spawn t_echo: %ld", p);
+    EXPECT(sys_proc_cpus(p, 2) == 0 && sys_proc_cpus(H_SELF, 1) == 0, "pin");
+    TRY(calls(ep, 300));
+    TRY(consistent("with the server waiting on CPU 1"));
+    EXPECT(sys_proc_cpus(p, 1) == 0, "move the server to CPU 0");
+    TRY(calls(ep, 50));
+    EXPECT(sys_proc_cpus(p, 3) == 0, "server on CPUs 0 and 1");
+    TRY(calls(ep, 50));
+    EXPECT(sys_proc_cpus(p, 2) == 0, "server back on CPU 1");
+    TRY(calls(ep, 50));
+    TRY(consistent("after the moves"));
+    struct msg m = { TAG(98, 0), 30, 0, 0, 0, 0 };   // 30 ms of work, 5 ms allowed
+    long r = ipc_call_timeout(ep, &m, NULL, 5);
+    EXPECT(r == -E_TIMEOUT, "slow call returned %ld", r);
+    TRY(calls(ep, 20));                        // the late reply went nowhere
+    sys_sleep(1);
+    EXPECT(sys_proc_kill(p) == 0, "kill");
+    long st = wait_death(p, bit);
+    sys_proc_cpus(H_SELF, ~0l);
+    sys_handle_close(ep);
+    EXPECT((st >> 32) == PROC_KILLED, "status %lx", st);
+    return consistent("after the kill");
+}

@@ -128,8 +128,11 @@ static void madt_parse(const u8 *rsdp)
 
 // ---- local APIC ----
 
+volatile u32 *lapic_eoi_reg;            // entry.asm's reschedule IPI writes it
+
 static void lapic_cpu_init(void)
 {
+    lapic_eoi_reg = lapic(LAPIC_EOI);
     lapic_write(LAPIC_TPR, 0);
     lapic_write(LAPIC_LINT0, 1u << 16);
     lapic_write(LAPIC_LINT1, 1u << 16);

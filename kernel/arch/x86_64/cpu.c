@@ -162,14 +162,6 @@ u64 *arch_thread_stack_init(u64 *top, struct trapframe *tf)
 
 bool arch_user_rip_ok(u64 rip) { return rip < USER_TOP - 4096; }
 
-// Waits for an interrupt with the kernel lock released: the idle thread.
-void arch_idle(void)
-{
-    kernel_unlock();
-    __asm__ volatile("sti; hlt; cli");
-    kernel_lock();
-}
-
 void arch_poweroff(void)
 {
     outw(0x604, 0x2000);                              // QEMU PC: ACPI poweroff

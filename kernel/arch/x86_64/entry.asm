@@ -18,6 +18,7 @@ extern cpu_smap
 extern big_lock
 extern kernel_lock_slow
 extern kernel_lock_wake
+extern lapic_eoi_reg
 
 CPU_KSTACK_TOP equ 8                ; struct cpu (arch/cpu.h)
 CPU_USER_RSP equ 16
@@ -27,6 +28,7 @@ CPU_NEED_RESCHED equ 48
 THREAD_ATTN equ 105                 ; struct thread (core/object.h, checked in syscall.c)
 THREAD_WAKE_RESULT equ 136
 VEC_TIMER equ 56
+VEC_RESCHED equ 57
 NUM_VECTORS equ 256                 ; stubs for 0-63 and 240-255 (arch/cpu.h)
 
 SYS_COUNT equ 57                    ; uapi/syscalls.h (checked in syscall.c)
@@ -91,7 +93,8 @@ TF_SIZE equ 176
 %endmacro
 
 ; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
-; The timer interrupt first notes the time stamp counter in struct cpu.
+; The timer interrupt first notes the time stamp counter in struct cpu;
+; the reschedule IPI may not need the trap path at all (resched_common).
 %macro ISR 1
 isr_%1:
 %if (%1 = 8) || (%1 >= 10 && %1 <= 14) || (%1 = 17) || (%1 = 21) || (%1 = 29) || (%1 = 30)
@@ -101,6 +104,8 @@ isr_%1:
     push %1
 %if %1 = VEC_TIMER
     jmp timer_common
+%elif %1 = VEC_RESCHED
+    jmp resched_common
 %else
     jmp trap_common
 %endif
@@ -136,6 +141,21 @@ timer_common:
     pop rdx
     pop rax
     jmp trap_saved
+
+; The reschedule IPI in kernel mode has woken an idle loop from hlt (the
+; kernel runs with interrupts off elsewhere, and the kernel lock's sleep
+; masks this vector): the end of interrupt is all it needs, the loop
+; looks at what is ready once it has the lock again (sched.c). From user
+; mode it takes the trap path, whose exit switches.
+resched_common:
+    test byte [rsp + 24], 3         ; cs: from user mode?
+    jnz trap_common
+    push rax
+    mov rax, [lapic_eoi_reg]
+    mov dword [rax], 0
+    pop rax
+    add rsp, 16                     ; vector, error
+    iretq
 
 trap_common:
     test byte [rsp + 24], 3         ; cs: from user mode?

@@ -1,8 +1,9 @@
 // The big kernel lock. One CPU at a time runs kernel code: the lock is
 // taken on every entry from user mode (the syscall entry in entry.asm,
-// trap_dispatch for interrupts and exceptions) and by the idle thread
+// trap_dispatch for interrupts and exceptions) and by an idle loop (the
+// idle thread's, or a CPU waiting in place on a blocked thread: sched.c)
 // when an interrupt wakes it, and released on the way back to user mode
-// and by the idle thread before it halts. A context switch happens with
+// and by an idle loop before it halts. A context switch happens with
 // the lock held: the lock belongs to the CPU, not to the thread, and the
 // thread switched to releases it when it leaves the kernel.
 //

@@ -50,10 +50,16 @@ const char *arch_exception_name(u64 vector)
 void arch_eoi(void);
 
 // Entry from entry.asm for every exception, IRQ and IPI; interrupts are
-// off. Interrupts (but for the TLB shootdown and the stop IPI) and
-// exceptions from user mode take the big kernel lock; the result tells
-// entry.asm to release it on the way out. An exception in kernel mode
-// happens with the lock held already (a bad user pointer in
+// off. Interrupts (but for the TLB shootdown and the stop IPI; the
+// reschedule IPI to an idle loop ends in entry.asm) and exceptions from
+// user mode take the big kernel lock; the result tells entry.asm to
+// release it on the way out. An interrupt in kernel mode can only have
+// woken an idle loop from hlt (the kernel runs with interrupts off, and
+// the lock's sleep masks all but the IPIs above). The idle thread may
+// switch away from there as from user mode; a wait in place (sched.c),
+// on the stack of the thread it waits on, may not: its loop looks at
+// what is ready once the interrupt returns. An exception in
+// kernel mode happens with the lock held already (a bad user pointer in
 // arch_user_copy) or is a kernel bug.
 bool trap_dispatch(struct trapframe *tf)
 {
@@ -79,7 +85,8 @@ bool trap_dispatch(struct trapframe *tf)
             timer_tick();
         else if (v < IRQ_BASE + NUM_IRQS)                // VEC_RESCHED: just the exit
             irq_handle((int)v - IRQ_BASE);
-        sched_kernel_exit();
+        if ((tf->cs & 3) || !this_cpu()->waiting)
+            sched_kernel_exit();
         return true;
     }
     if (tf->cs & 3) {

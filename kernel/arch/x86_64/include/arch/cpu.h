@@ -3,6 +3,7 @@
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 #include "types.h"
+#include "list.h"
 
 #define SYSCALL_VEC 256
 #define IRQ_BASE    32          /* IO-APIC pin n (ISA IRQ n) arrives at vector 32 + n */
@@ -65,6 +66,10 @@ struct cpu {
     u64 gdt[7];
     struct tss tss __attribute__((aligned(16)));
     u8 df_stack[4096] __attribute__((aligned(16)));
+    // sched.c's, last: assembly code reads the fields above at fixed offsets
+    struct thread *waiting;       // blocked thread this CPU idles on (wait_in_place)
+    u64 waiting_cpus;             // a CPU set given to it meanwhile, applied once left
+    struct list handoff;          // a thread handed to this CPU to run next (at most one)
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -122,7 +127,6 @@ void arch_send_ipi(struct cpu *c, int vector);
 void arch_tlb_shootdown(u64 mask);
 void arch_start_cpus(u32 want);
 u64 arch_acpi_rsdp(const void *tag, u32 size);
-void arch_idle(void);
 void arch_poweroff(void);
 u64 *arch_thread_stack_init(u64 *top, struct trapframe *tf);
 void arch_backtrace(u64 rbp);
@@ -148,6 +152,17 @@ static inline void kernel_unlock(void)
         kernel_lock_wake();
 }
 void arch_lock_sleep(void);
+
+// Waits for an interrupt with the kernel lock released: the idle loops
+// (sched.c). The lock is taken again as the syscall entry does, and
+// kernel_lock waits for it only if another CPU holds it.
+static inline void arch_idle(void)
+{
+    kernel_unlock();
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    if (__atomic_fetch_or(&big_lock, 1u, __ATOMIC_ACQUIRE) & 1)
+        kernel_lock();
+}
 
 // Provided by the generic kernel, called from the trap path.
 void irq_handle(int irq);
