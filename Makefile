@@ -70,6 +70,7 @@ SYSTEM_ELF   := $(addprefix $(BIN)/,$(MINI_PROGS) $(SERVER_PROGS))
 USER_ELF     := $(addprefix $(BIN)/,$(USER_PROGRAMS))
 TEST_ELF     := $(addprefix $(BIN)/,$(TEST_PROGS))
 DISK         ?= $(BUILD)/disk.img
+SIZE         ?= 64M
 
 .DEFAULT_GOAL := all
 include libc/newlib.mk
@@ -179,7 +180,7 @@ $(BUILD)/root: $(USER_ELF) $(BIN)/sh FORCE
 	$(if $(EXTRA),cp -r $(EXTRA)/. $@/)
 
 disk: deps $(BUILD)/root
-	sh tools/disk.sh create $(BUILD)/disk.img $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/disk.img $(BUILD)/root $(SIZE)
 	@echo "wrote $(BUILD)/disk.img"
 
 # make run keeps the image (files persist), installing the current
@@ -242,6 +243,7 @@ test: deps hosttest $(BUILD)/os.iso $(BUILD)/check.iso $(BUILD)/test.iso $(BUILD
 
 bench: all $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
+	sh tools/disk.sh create $(BUILD)/bench-1g.img $(BUILD)/root 1G
 	$(PYTHON) tools/bench.py
 
 # This system beside Debian's Linux 6.1 on the same QEMU (tools/compare.py):

@@ -29,7 +29,7 @@ TARGETS = {                                     # issue 16's targets where it se
     "irq_latency_median": None, "irq_latency_worst": None,
     "ipc_roundtrip_cross_cpu": None, "ipi_wakeup": None, "parallel_speedup_2cpu": None,
     "tcp_stream_guest_to_host": None, "tcp_stream_host_to_guest": None,
-    "udp_echo_roundtrip": None,
+    "udp_echo_roundtrip": None, "fs_restart": None, "fs_restart_1g": None,
 }
 NET_ROUNDS, NET_MIB, UDP_ECHOES = 7, 4, 100     # as programs/bench.c has them
 # Timer interrupt to the first instruction of the thread it wakes, under
@@ -170,7 +170,7 @@ def run_with_host(sh, cmd, timeout):
     return sh.text()[start:] + "".join("\nhost side: " + e for e in errors)
 
 
-def session(cmd, cpus, icount):
+def session(cmd, cpus, icount, disk=None):
     """Boots with cpus CPUs (under -icount or not), runs cmd at the shell,
     powers off; returns {name: value} of its "bench: NAME N" lines and the
     CPU model, or exits with the output if it did not finish."""
@@ -187,7 +187,7 @@ def session(cmd, cpus, icount):
         run.QEMU += ports[2].qemu_args("n0")
         ports[2].start()
     run.CPUS = cpus
-    sh = run.Shell()
+    sh = run.Shell(disk=disk)
     if net:
         sh.net_ports = ports
         out = run_with_host(sh, cmd, 900) if sh.ready else None
@@ -215,8 +215,16 @@ def main():
     if sys.argv[1:] in (["net"], ["ipc"]):      # one boot, its keys only
         print(session("bench " + sys.argv[1], 1, True)[0])
         return
+    if sys.argv[1:] == ["fsrestart"]:           # fs_restart on the 64 MiB and the 1 GiB disk
+        small = session("bench fsrestart", 1, True)[0]
+        big = session("bench fsrestart", 1, True, os.path.join(run.BUILD, "bench-1g.img"))[0]
+        print({"fs_restart": small.get("fs_restart_1g"), "fs_restart_1g": big.get("fs_restart_1g")})
+        return
     figures, cpu = session("bench", 1, True)
     figures.update(session("bench net", 1, True)[0])
+    big = os.path.join(run.BUILD, "bench-1g.img")    # made by make bench (a sparse file)
+    if os.path.exists(big):
+        figures.update(session("bench fsrestart", 1, True, big)[0])
     figures.update(session("bench smp", 2, True)[0])
     figures.update(session("bench speedup", 2, False)[0])
     print("Median instructions per operation (QEMU -icount, CPU model: %s)" % cpu)

@@ -21,6 +21,15 @@
 //   the first change after a sync marks it "not clean" before it writes.
 //   A read-write mount of a file system that was not cleanly stopped runs
 //   ext2_repair() before it returns (see struct ext2_repair_stats).
+// - With a journal (has_journal, made by mkfs.ext2 -j; JBD2 format without
+//   checksums): each changing call is one transaction in ordered mode (its
+//   file data in place, then its metadata blocks and a commit block in the
+//   journal, before it returns); the metadata goes in place later (cache
+//   eviction, checkpoint when the journal runs low, ext2_sync). "Not
+//   clean" also sets needs_recovery; a mount replays the committed
+//   transactions instead of the repair, which runs only for a journal it
+//   refuses or an image marked with errors (struct ext2_journal_stats).
+//   A call that dirties more than 64 metadata blocks is committed in parts.
 // - Not thread-safe: one caller at a time. Access times are not updated.
 // - Limits: names of 255 bytes, symlink targets shorter than a block,
 //   directories up to 128 MiB, 1 GiB per read or write call.
@@ -41,6 +50,7 @@ struct ext2_dev {
 };
 
 struct ext2_cache;
+struct ext2_jnl;
 
 // What ext2_repair() found and fixed (counts of each kind).
 struct ext2_repair_stats {
@@ -58,6 +68,15 @@ struct ext2_repair_stats {
     uint32_t blocks_marked;        // owned but marked free: now in use
     uint32_t inode_bits_fixed;     // inode bitmap bits corrected
     uint32_t counts_fixed;         // group and superblock counters corrected
+};
+
+// The journal (an image made with mkfs.ext2 -j): what the mount found.
+struct ext2_journal_stats {
+    uint32_t present;              // the library journals its changes
+    uint32_t replayed;             // the mount replayed committed transactions
+    uint32_t transactions, blocks, revoked, scanned;   // of that replay
+    const char *bad;               // why the journal was refused (the mount repaired instead)
+    uint64_t commits, checkpoints; // since the mount
 };
 
 #define EXT2_VALID_FS 1            // s_state: cleanly stopped
@@ -91,6 +110,9 @@ struct ext2 {
     struct ext2_repair_stats repair;         // what the mount's repair did (ran 0: skipped)
     uint64_t writes;                         // block writes so far (every change is one)
     struct ext2_read_memo read_memo;
+    struct ext2_jnl *jnl;                    // the journal, NULL without one
+    int journaling;                          // changes go through the journal now
+    struct ext2_journal_stats journal;
 };
 
 // Reads and checks the superblock and group descriptors; 0 or -errno (see
@@ -104,7 +126,8 @@ const char *ext2_error(struct ext2 *fs);
 void ext2_set_time(struct ext2 *fs, uint32_t now);
 // Cache counters: lookups found in the cache, and blocks read from the device.
 void ext2_cache_stats(struct ext2 *fs, uint64_t *hits, uint64_t *misses);
-// Nothing is ever pending (write-through); marks the file system clean on
+// Nothing is ever pending (write-through; with a journal: writes every
+// block in place and empties the journal); marks the file system clean on
 // the disk (until the next change). 0 or a write error.
 int ext2_sync(struct ext2 *fs);
 // Light fsck of a mounted read-write file system (ext2_mount runs it after

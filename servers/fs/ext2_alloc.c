@@ -69,7 +69,22 @@ static int counts_add(struct ext2 *fs, uint32_t g, int dblocks, int dinodes, int
     put32(s + SB_FREE_BLOCKS, (uint32_t)sb);
     put32(s + SB_FREE_INODES, (uint32_t)si);
     int e = ext2_gd_put(fs, g);
-    return e < 0 ? e : ext2_sb_put(fs);
+    if (e < 0 || fs->journaling)
+        return e;          // journaled: the mount sums the descriptors' counts (ext2_sb_counts)
+    return ext2_sb_put(fs);
+}
+
+// The superblock's free counts as the sum of the group descriptors' (in
+// memory: they reach the disk with the superblock's next write).
+void ext2_sb_counts(struct ext2 *fs)
+{
+    uint64_t blocks = 0, inodes = 0;
+    for (uint32_t g = 0; g < fs->groups; g++) {
+        blocks += le16(ext2_gd(fs, g) + GD_FREE_BLOCKS);
+        inodes += le16(ext2_gd(fs, g) + GD_FREE_INODES);
+    }
+    put32(fs->sb + SB_FREE_BLOCKS, (uint32_t)blocks);
+    put32(fs->sb + SB_FREE_INODES, (uint32_t)inodes);
 }
 
 // Index of the first clear bit below n in bitmap block bm (from bit
@@ -148,7 +163,9 @@ int ext2_block_free(struct ext2 *fs, uint32_t blk)
     if (!ext2_blk_ok(fs, blk))
         return ext2_corrupt(fs, "freeing a bad block number");
     uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
-    int e = bitmap_flip(fs, le32(ext2_gd(fs, g) + GD_BLOCK_BITMAP), blk - group_first(fs, g), 0);
+    int e = ext2_jnl_revoke(fs, blk);        // its journal copy must not come back
+    if (e == 0)
+        e = bitmap_flip(fs, le32(ext2_gd(fs, g) + GD_BLOCK_BITMAP), blk - group_first(fs, g), 0);
     return e < 0 ? e : counts_add(fs, g, 1, 0, 0);
 }
 

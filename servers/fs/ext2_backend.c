@@ -165,6 +165,14 @@ const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
         printf("fs: cannot mount the disk: %s (error %d); serving the boot files\n", ext2_error(&fs), e);
         return NULL;
     }
+    if (fs.journal.bad)
+        printf("fs: journal refused: %s\n", fs.journal.bad);
+    if (fs.journal.present && !fs.journal.bad && !fs.journal.replayed && restarted)
+        printf("fs: journal empty: nothing to replay (no repair pass)\n");
+    if (fs.journal.replayed)
+        printf("fs: journal replayed: %u transactions, %u blocks written, %u revoked, %u journal "
+               "blocks read (no repair pass)\n", fs.journal.transactions, fs.journal.blocks,
+               fs.journal.revoked, fs.journal.scanned);
     if (fs.repair.ran) {
         char line[200];
         ext2_repair_summary(&fs.repair, line, sizeof(line));

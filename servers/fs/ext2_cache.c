@@ -2,6 +2,10 @@
 // replaced. Writes change the cached copy and record the dirty byte range;
 // ext2_flush() (called at the end of every changing operation) writes the
 // dirty sectors, so that the cache is write-through per library call.
+// With a journal (fs->journaling) a flush writes the call's file data in
+// place and its metadata blocks (marked txn by ext2_bwrite) to the journal
+// as one transaction; they stay dirty here and go in place when evicted
+// or at a checkpoint. A txn block is never evicted before its commit.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@ struct ext2_cbuf {
     uint32_t dirty_lo, dirty_hi;     // bytes to write back; none when equal
     int32_t hnext;                   // next buffer in the same hash chain
     int32_t newer, older;            // the LRU list, most recent first
+    uint8_t txn, file;               // journal: in the running transaction / dirty file data
     uint8_t *data;
 };
 
@@ -23,6 +28,7 @@ struct ext2_cache {
     int32_t newest, oldest;
     int32_t dirty[EXT2_CACHE_BLOCKS];// buffers with bytes to write back
     int ndirty;
+    uint32_t ntxn;                   // buffers with txn set
     uint64_t hits, misses;
     uint8_t *mem;
 };
@@ -113,6 +119,7 @@ static int cbuf_clean(struct ext2 *fs, struct ext2_cbuf *b)
     if (fs->dev.write(fs->dev.ctx, sector, hi - lo, b->data + (size_t)lo * 512) < 0)
         return ext2_fail(fs, -EIO, "device write error");
     b->dirty_lo = b->dirty_hi = 0;
+    b->file = 0;
     return 0;
 }
 
@@ -131,6 +138,24 @@ static int cache_clean_one(struct ext2 *fs, int i)
     return 0;
 }
 
+// The buffer to reuse: the least recently used clean one, else the least
+// recently used one not in the running transaction (not in place before
+// its commit). With a journal, committed metadata stays dirty until a
+// checkpoint: a read should not pay for writing it. -1: none.
+static int victim_pick(struct ext2_cache *c)
+{
+    int any = -1;
+    for (int v = c->oldest; v >= 0; v = c->buf[v].newer) {
+        if (c->buf[v].txn)
+            continue;
+        if (c->buf[v].dirty_lo == c->buf[v].dirty_hi)
+            return v;
+        if (any < 0)
+            any = v;
+    }
+    return any;
+}
+
 // The buffer holding blk: found through the hash, or the least recently
 // used one, cleaned and (fill) loaded from the device. 0 or -EIO.
 static int cache_get(struct ext2 *fs, uint32_t blk, int fill, struct ext2_cbuf **out)
@@ -146,7 +171,9 @@ static int cache_get(struct ext2 *fs, uint32_t blk, int fill, struct ext2_cbuf *
             return 0;
         }
     }
-    int v = c->oldest;
+    int v = victim_pick(c);
+    if (v < 0)
+        return ext2_corrupt(fs, "cache full of uncommitted blocks");
     struct ext2_cbuf *victim = &c->buf[v];
     int e = cache_clean_one(fs, v);
     if (e < 0)
@@ -209,8 +236,22 @@ int ext2_bread(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, void *
     return 0;
 }
 
-// Stores len bytes at off of block blk (on the device at the next flush).
-int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void *in)
+// Marks b as changed by the running transaction (metadata) or as file
+// data: a block freed and used again in one transaction changes kind.
+static void journal_mark(struct ext2_cache *c, struct ext2_cbuf *b, int file)
+{
+    if (file && b->txn) {
+        b->txn = 0;
+        c->ntxn--;
+    } else if (!file && !b->txn) {
+        b->txn = 1;
+        c->ntxn++;
+    }
+    b->file = (uint8_t)file;
+}
+
+static int cache_write(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len,
+                       const void *in, int file)
 {
     struct ext2_cbuf *b;
     if (fs->readonly)
@@ -223,6 +264,9 @@ int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const
     int e = cache_get(fs, blk, off != 0 || len != fs->block_size, &b);
     if (e < 0)
         return e;
+    if (fs->journaling && !file && !b->txn && ext2_jnl_tx_full(fs, fs->cache->ntxn) &&
+        (e = ext2_flush(fs)) < 0)
+        return e;                            // a very large call: committed in parts
     block_copy(b->data + off, in, len);
     if (b->dirty_lo == b->dirty_hi) {
         fs->cache->dirty[fs->cache->ndirty++] = (int32_t)(b - fs->cache->buf);
@@ -232,7 +276,22 @@ int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const
         b->dirty_lo = off < b->dirty_lo ? off : b->dirty_lo;
         b->dirty_hi = off + len > b->dirty_hi ? off + len : b->dirty_hi;
     }
+    if (fs->journaling)
+        journal_mark(fs->cache, b, file);
     return 0;
+}
+
+// Stores len bytes at off of metadata block blk (on the device at the
+// next flush, or in the journal).
+int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void *in)
+{
+    return cache_write(fs, blk, off, len, in, 0);
+}
+
+// The same for a block of a regular file's data (never journaled).
+int ext2_bwrite_data(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void *in)
+{
+    return cache_write(fs, blk, off, len, in, 1);
 }
 
 // Fills block blk with zeros.
@@ -242,20 +301,89 @@ int ext2_bzero(struct ext2 *fs, uint32_t blk)
     return ext2_bwrite(fs, blk, 0, fs->block_size, zero);
 }
 
-// Writes every dirty block to the device; 0 or -EIO (those stay dirty).
-int ext2_flush(struct ext2 *fs)
+int ext2_bzero_data(struct ext2 *fs, uint32_t blk)
+{
+    static const uint8_t zero[4096];
+    return ext2_bwrite_data(fs, blk, 0, fs->block_size, zero);
+}
+
+// Writes the dirty blocks that pass the filter (all: every one) to the
+// device and takes them off the dirty list; 0 or -EIO (those stay dirty).
+static int write_dirty(struct ext2 *fs, int all)
 {
     struct ext2_cache *c = fs->cache;
     int ret = 0, kept = 0;
-    if (!c)
-        return 0;
     for (int k = 0; k < c->ndirty; k++) {
-        int e = cbuf_clean(fs, &c->buf[c->dirty[k]]);
-        if (e < 0) {
+        struct ext2_cbuf *b = &c->buf[c->dirty[k]];
+        int e = all || b->file ? cbuf_clean(fs, b) : 1;
+        if (e < 0)
             ret = e;
+        if (e != 0)
             c->dirty[kept++] = c->dirty[k];
-        }
     }
     c->ndirty = kept;
     return ret;
+}
+
+// Writes every dirty block in place; 0 or -EIO. Not with a transaction
+// running (its blocks must reach the journal first).
+int ext2_writeback(struct ext2 *fs)
+{
+    if (!fs->cache)
+        return 0;
+    if (fs->cache->ntxn)
+        return ext2_corrupt(fs, "write-back with a transaction running");
+    return write_dirty(fs, 1);
+}
+
+// The transaction: file data in place first (ordered), then its metadata
+// to the journal; a checkpoint when the journal is low on room.
+static int commit(struct ext2 *fs)
+{
+    struct ext2_cache *c = fs->cache;
+    uint32_t *blks = ext2_jnl_blks(fs), n = 0;
+    uint8_t **data = ext2_jnl_data(fs);
+    int e = write_dirty(fs, 0);
+    if (e < 0)
+        return e;
+    for (int k = 0; k < c->ndirty; k++) {
+        struct ext2_cbuf *b = &c->buf[c->dirty[k]];
+        if (b->txn) {
+            blks[n] = b->blk;
+            data[n++] = b->data;
+        }
+    }
+    if ((e = ext2_jnl_commit(fs, n, blks, data)) < 0)
+        return e;
+    for (int k = 0; k < c->ndirty; k++)
+        c->buf[c->dirty[k]].txn = 0;
+    c->ntxn = 0;
+    if (!ext2_jnl_needs_checkpoint(fs))
+        return 0;
+    e = write_dirty(fs, 1);
+    return e < 0 ? e : ext2_jnl_checkpoint(fs, 0);
+}
+
+// Ends a changing call: writes every dirty block (or, journaling, commits
+// the call's transaction); 0 or -EIO (those stay dirty).
+int ext2_flush(struct ext2 *fs)
+{
+    if (!fs->cache)
+        return 0;
+    return fs->journaling ? commit(fs) : write_dirty(fs, 1);
+}
+
+// Forgets every block (after a journal replay wrote under the cache).
+void ext2_cache_drop(struct ext2 *fs)
+{
+    struct ext2_cache *c = fs->cache;
+    for (int i = 0; i < HASH_SIZE; i++)
+        c->hash[i] = -1;
+    for (int i = 0; i < EXT2_CACHE_BLOCKS; i++) {
+        c->buf[i].valid = c->buf[i].txn = c->buf[i].file = 0;
+        c->buf[i].dirty_lo = c->buf[i].dirty_hi = 0;
+        c->buf[i].hnext = -1;
+    }
+    c->ndirty = 0;
+    c->ntxn = 0;
 }

@@ -107,9 +107,9 @@ static int write_block(struct ext2 *fs, struct ext2_inode *ind, uint64_t lblk, u
     if (b < 0)
         return (int)b;
     if (!fresh || n == fs->block_size)
-        return ext2_bwrite(fs, (uint32_t)b, boff, n, src);
-    int e = ext2_bzero(fs, (uint32_t)b);
-    return e < 0 ? e : ext2_bwrite(fs, (uint32_t)b, boff, n, src);
+        return ext2_bwrite_data(fs, (uint32_t)b, boff, n, src);
+    int e = ext2_bzero_data(fs, (uint32_t)b);
+    return e < 0 ? e : ext2_bwrite_data(fs, (uint32_t)b, boff, n, src);
 }
 
 // Zeros the bytes of pos's block from pos on (if the block exists), so
@@ -123,7 +123,7 @@ static int zero_tail(struct ext2 *fs, struct ext2_inode *ind, uint64_t pos)
     long b = ext2_bmap(fs, ind, pos / fs->block_size, 0, NULL);
     if (b <= 0)
         return (int)b;
-    return ext2_bwrite(fs, (uint32_t)b, boff, fs->block_size - boff, zero);
+    return ext2_bwrite_data(fs, (uint32_t)b, boff, fs->block_size - boff, zero);
 }
 
 // Writes len bytes at off; the count written. Stops early only when the

@@ -27,12 +27,16 @@
 #define SB_RO_COMPAT      0x64
 #define SB_RESERVED_GDT   0xCE
 #define SB_LAST_ORPHAN    0xE8
+#define SB_JOURNAL_INUM   0xE0
+#define SB_JOURNAL_DEV    0xE4
 #define SB_MKFS_TIME      0x108
 #define SB_WANT_EXTRA     0x15C
 #define EXT2_MAGIC        0xEF53
 
+#define COMPAT_HAS_JOURNAL   0x4
 #define COMPAT_RESIZE_INODE  0x10
 #define INCOMPAT_FILETYPE    0x2
+#define INCOMPAT_RECOVER     0x4     // the journal needs replaying
 #define RO_COMPAT_SPARSE     0x1
 #define RO_COMPAT_LARGE_FILE 0x2
 
@@ -100,6 +104,21 @@ int ext2_bref(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const v
 int ext2_bwrite(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void *in);
 int ext2_bzero(struct ext2 *fs, uint32_t blk);
 int ext2_flush(struct ext2 *fs);
+int ext2_bwrite_data(struct ext2 *fs, uint32_t blk, uint32_t off, uint32_t len, const void *in);
+int ext2_bzero_data(struct ext2 *fs, uint32_t blk);
+int ext2_writeback(struct ext2 *fs);
+void ext2_cache_drop(struct ext2 *fs);
+
+// ext2_journal.c (fs->jnl: the image's journal, NULL without one)
+int ext2_jnl_mount(struct ext2 *fs);
+void ext2_jnl_free(struct ext2 *fs);
+int ext2_jnl_commit(struct ext2 *fs, uint32_t n, const uint32_t *blks, uint8_t *const *data);
+int ext2_jnl_tx_full(struct ext2 *fs, uint32_t ntxn);
+int ext2_jnl_needs_checkpoint(struct ext2 *fs);
+int ext2_jnl_checkpoint(struct ext2 *fs, int empty);
+int ext2_jnl_revoke(struct ext2 *fs, uint32_t blk);
+uint32_t *ext2_jnl_blks(struct ext2 *fs);
+uint8_t **ext2_jnl_data(struct ext2 *fs);
 
 // ext2_alloc.c
 int ext2_has_super(struct ext2 *fs, uint32_t g);
@@ -108,6 +127,7 @@ long ext2_block_alloc(struct ext2 *fs, uint32_t group);
 int ext2_block_free(struct ext2 *fs, uint32_t blk);
 long ext2_ialloc(struct ext2 *fs, uint32_t group, int dir);
 int ext2_ifree(struct ext2 *fs, uint32_t ino, int dir);
+void ext2_sb_counts(struct ext2 *fs);
 
 // ext2_inode.c
 int ext2_inode_get(struct ext2 *fs, uint32_t ino, struct ext2_inode *ind);

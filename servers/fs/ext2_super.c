@@ -2,7 +2,10 @@
 // keep the in-memory copies of both in step with the disk, and the clean
 // flag: a read-write mount clears EXT2_VALID_FS in s_state on the disk
 // (after a repair if it was not set), ext2_sync() sets it, and the first
-// device write after a sync clears it again before it goes out.
+// device write after a sync clears it again before it goes out. With a
+// journal the mount replays it instead of repairing, and the flag that
+// goes with "not clean" is needs_recovery (INCOMPAT_RECOVER), as for the
+// host's e2fsck.
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +74,12 @@ static int mark_unclean(struct ext2 *fs)
 {
     uint8_t sec[512];
     put16(fs->sb + SB_STATE, le16(fs->sb + SB_STATE) & ~(uint32_t)EXT2_VALID_FS);
+    if (fs->jnl)
+        put32(fs->sb + SB_INCOMPAT, le32(fs->sb + SB_INCOMPAT) | INCOMPAT_RECOVER);
     if (fs->disk.read(fs->disk.ctx, 2, 1, sec) < 0)
         return -EIO;
     put16(sec + SB_STATE, le16(fs->sb + SB_STATE));
+    put32(sec + SB_INCOMPAT, le32(fs->sb + SB_INCOMPAT));
     return fs->disk.write(fs->disk.ctx, 2, 1, sec) < 0 ? -EIO : 0;
 }
 
@@ -163,8 +169,10 @@ static const char *super_features(struct ext2 *fs)
     const uint8_t *s = fs->sb;
     if (!fs->rev)
         return NULL;
-    if (le32(s + SB_INCOMPAT) & ~(uint32_t)INCOMPAT_FILETYPE)
+    if (le32(s + SB_INCOMPAT) & ~(uint32_t)(INCOMPAT_FILETYPE | INCOMPAT_RECOVER))
         return "unsupported incompatible features";
+    if ((le32(s + SB_INCOMPAT) & INCOMPAT_RECOVER) && !(le32(s + SB_COMPAT) & COMPAT_HAS_JOURNAL))
+        return "incompatible features: needs journal recovery, has no journal";
     fs->filetype = (le32(s + SB_INCOMPAT) & INCOMPAT_FILETYPE) != 0;
     fs->sparse_super = (le32(s + SB_RO_COMPAT) & RO_COMPAT_SPARSE) != 0;
     if (le32(s + SB_RO_COMPAT) & ~(uint32_t)(RO_COMPAT_SPARSE | RO_COMPAT_LARGE_FILE))
@@ -261,6 +269,23 @@ static int root_check(struct ext2 *fs)
     return 0;
 }
 
+// With a journal (replayed by ext2_jnl_mount): the repair runs only for
+// a journal that was refused or an image marked with errors, writing in
+// place, with EXT2_ERROR_FS on the disk while it runs (a crash in it
+// repairs again). Then changes go through the journal.
+static int journal_state(struct ext2 *fs, uint32_t state)
+{
+    int repair = fs->journal.bad || (state & EXT2_ERROR_FS);
+    ext2_sb_counts(fs);                      // not journaled (as ext4 does)
+    put32(fs->sb + SB_INCOMPAT, le32(fs->sb + SB_INCOMPAT) | INCOMPAT_RECOVER);
+    int e = state_set(fs, repair ? EXT2_ERROR_FS : 0, EXT2_VALID_FS);
+    fs->unclean = 1;
+    if (e == 0 && repair && ext2_repair(fs, &fs->repair) == 0)
+        e = state_set(fs, 0, EXT2_ERROR_FS);
+    fs->journaling = 1;
+    return e;
+}
+
 // Read-write mount, last step: repairs a file system that was not
 // cleanly stopped (or has errors), then leaves it marked not clean on the
 // disk. A failed repair sets EXT2_ERROR_FS (the next mount repairs again)
@@ -268,6 +293,8 @@ static int root_check(struct ext2 *fs)
 static int mount_state(struct ext2 *fs)
 {
     uint32_t state = le16(fs->sb + SB_STATE);
+    if (fs->jnl)
+        return journal_state(fs, state);
     int e = state & EXT2_VALID_FS ? state_set(fs, 0, EXT2_VALID_FS) : 0;
     fs->unclean = 1;
     if (e < 0 || ((state & EXT2_VALID_FS) && !(state & EXT2_ERROR_FS)))
@@ -279,6 +306,21 @@ static int mount_state(struct ext2 *fs)
     return 0;
 }
 
+// The superblock, the cache and the group descriptors, from the disk
+// (again after a journal replay); 0 or -errno.
+static int mount_read(struct ext2 *fs)
+{
+    if (fs->disk.read(fs->disk.ctx, 2, 2, fs->sb) < 0)
+        return ext2_fail(fs, -EIO, "cannot read the superblock");
+    const char *why = super_parse(fs);
+    if (why)
+        return ext2_fail(fs, -EINVAL, why);
+    int e = fs->cache ? 0 : ext2_cache_init(fs);
+    free(fs->gd);
+    fs->gd = NULL;
+    return e < 0 ? e : gd_load(fs);
+}
+
 int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev)
 {
     memset(fs, 0, sizeof(*fs));
@@ -287,14 +329,14 @@ int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev)
     fs->unclean = 1;                         // nothing to mark before mount_state
     if (!dev->read || !dev->write || dev->sectors < 8)
         return ext2_fail(fs, -EINVAL, "device too small");
-    if (dev->read(dev->ctx, 2, 2, fs->sb) < 0)
-        return ext2_fail(fs, -EIO, "cannot read the superblock");
-    const char *why = super_parse(fs);
-    if (why)
-        return ext2_fail(fs, -EINVAL, why);
-    int e = ext2_cache_init(fs);
-    if (e == 0)
-        e = gd_load(fs);
+    int e = mount_read(fs);
+    if (e == 0 && !fs->readonly && (le32(fs->sb + SB_COMPAT) & COMPAT_HAS_JOURNAL)) {
+        e = ext2_jnl_mount(fs);
+        if (e == 1) {                        // replayed under the cache
+            ext2_cache_drop(fs);
+            e = mount_read(fs);
+        }
+    }
     if (e == 0)
         e = root_check(fs);
     if (e == 0 && !fs->readonly)
@@ -310,6 +352,7 @@ int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev)
 void ext2_unmount(struct ext2 *fs)
 {
     ext2_flush(fs);
+    ext2_jnl_free(fs);
     ext2_cache_free(fs);
     free(fs->gd);
     fs->gd = NULL;
@@ -323,6 +366,14 @@ int ext2_sync(struct ext2 *fs)
     int e = ext2_flush(fs);
     if (e < 0 || fs->readonly || !fs->cache || !fs->unclean)
         return e;
+    if (fs->journaling) {                    // everything in place: the journal empty
+        e = ext2_writeback(fs);
+        if (e == 0)
+            e = ext2_jnl_checkpoint(fs, 1);
+        if (e < 0)
+            return e;
+        put32(fs->sb + SB_INCOMPAT, le32(fs->sb + SB_INCOMPAT) & ~(uint32_t)INCOMPAT_RECOVER);
+    }
     put32(fs->sb + SB_WTIME, fs->now ? fs->now : 1);
     e = state_set(fs, EXT2_VALID_FS, 0);
     if (e == 0)

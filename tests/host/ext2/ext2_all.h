@@ -13,3 +13,5 @@
 #include "../../../servers/fs/ext2_repair_dir.c"
 #include "../../../servers/fs/ext2_repair_map.c"
 #include "../../../servers/fs/ext2_link.c"
+#include "../../../servers/fs/ext2_journal.c"
+#include "../../../servers/fs/jbd2.c"
