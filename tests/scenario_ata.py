@@ -3,8 +3,8 @@ driver's start line says READ/WRITE MULTIPLE with 16 sectors per
 interrupt, at boot and again after `svc restart ata` (a restarted driver
 sets the mode itself); a file whose size is no multiple of 16 sectors is
 copied and read back with the host's checksum, and read again after the
-driver's restart and an fs restart (so from the disk, not fs's cache), and after poweroff the image holds the same bytes and is clean
-for e2fsck."""
+driver's restart and an fs restart (so from the disk, not fs's cache);
+after poweroff the image holds the same bytes and is clean for e2fsck."""
 import os
 import shutil
 import subprocess

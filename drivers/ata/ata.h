@@ -1,6 +1,7 @@
 // The ATA disk driver: the master drive of the primary channel, PIO
 // transfers driven by IRQ 14 (READ/WRITE MULTIPLE: up to 16 sectors per
-// interrupt on QEMU, single-sector commands when the drive has no such mode), served on the disk protocol (disk_proto.h).
+// interrupt on QEMU; single-sector commands when the drive has no such
+// mode), served on the disk protocol (disk_proto.h).
 // parse.c holds the pure parts (IDENTIFY parsing, signatures, request
 // checks; host-tested), ata.c the device, main.c the requests.
 #ifndef ATA_H
