@@ -1,5 +1,13 @@
-// The device side of the ATA driver: register access, reset, IDENTIFY and
-// PIO transfers of the primary channel's master drive.
+// The device side of the ATA driver: register access, reset, IDENTIFY,
+// multiple mode and PIO transfers of the primary channel's master drive.
+//
+// Multiple mode: at start-up (the driver may be a restart: nothing is
+// assumed of the drive) SET MULTIPLE MODE asks for the largest count
+// IDENTIFY word 47 allows, and word 59 of a second IDENTIFY must confirm
+// it; READ/WRITE MULTIPLE then move that many sectors per DRQ block, one
+// interrupt per block. A drive without the mode, or one that refuses it,
+// gets the single-sector commands (one interrupt per sector). A channel
+// reset after a failed command sets the mode again.
 //
 // Interrupts: the kernel masks IRQ 14 when it delivers it as a bit of
 // irq_notif. wait_irq then reads STATUS (which makes the drive drop
@@ -38,6 +46,8 @@
 
 static long irq_notif = -1;
 static int dev_lba48;
+static unsigned dev_mult;        // sectors per DRQ block; 0: single-sector commands
+static const char *mult_why = "";
 
 
 static inline void insw(uint16_t port, void *buf, unsigned long words)
@@ -115,6 +125,68 @@ static int identify(uint16_t id[256])
     return 0;
 }
 
+// Waits (bounded) for the drive to be idle, then writes the task file and
+// the command. Returns 0, or -1 if the drive stayed busy.
+static int issue(uint8_t cmd, uint64_t lba, unsigned count)
+{
+    int ext = ata_command_is_ext(cmd);
+    if (poll_status(ATA_ST_BSY | ATA_ST_DRQ, 0, T_CMD_MS, SPINS) < 0)
+        return -1;                            // the master is always the one selected
+    outb(REG_DEVICE, ext ? DEV_LBA : DEV_MASTER | DEV_LBA | ((lba >> 24) & 0x0F));
+    if (ext) {                                // high-order bytes first
+        outb(REG_COUNT, (uint8_t)(count >> 8));
+        outb(REG_LBA_LO, (uint8_t)(lba >> 24));
+        outb(REG_LBA_MID, (uint8_t)(lba >> 32));
+        outb(REG_LBA_HI, (uint8_t)(lba >> 40));
+    }
+    outb(REG_COUNT, (uint8_t)count);          // 28-bit: 0 means 256
+    outb(REG_LBA_LO, (uint8_t)lba);
+    outb(REG_LBA_MID, (uint8_t)(lba >> 8));
+    outb(REG_LBA_HI, (uint8_t)(lba >> 16));
+    outb(REG_COMMAND, cmd);
+    delay400();
+    return 0;
+}
+
+// SET MULTIPLE MODE to `count` sectors per block, polled with interrupts
+// off; control = `ctrl` afterwards. Returns 0, or -1 if the drive
+// refused (ABRT) or did not answer (then the channel is reset).
+static int set_multiple(unsigned count, uint8_t ctrl)
+{
+    int st = -1;
+    outb(REG_CTRL, CTRL_NIEN);
+    if (issue(ATA_CMD_SET_MULT, 0, count) == 0)
+        st = poll_status(ATA_ST_BSY, 0, T_CMD_MS, SPINS);
+    inb(REG_STATUS);                         // nothing left pending
+    if (st < 0)
+        channel_reset(CTRL_NIEN);
+    outb(REG_CTRL, ctrl);
+    return st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF)) ? -1 : 0;
+}
+
+// Chooses and sets the multiple count at start-up (interrupts still off);
+// `words` is a buffer for the IDENTIFY that confirms it. Returns the
+// count, or 0 with mult_why saying why the single-sector commands are used.
+static unsigned choose_multiple(const struct ata_ident *id, uint16_t words[256])
+{
+    struct ata_ident again;
+    unsigned count = ata_multiple_count(id->mult_max);
+    if (!count) {
+        mult_why = "IDENTIFY word 47: no READ/WRITE MULTIPLE";
+        return 0;
+    }
+    if (set_multiple(count, CTRL_NIEN) < 0) {
+        mult_why = "SET MULTIPLE MODE refused";
+        return 0;
+    }
+    if (identify(words) < 0 || ata_parse_identify(words, &again) < 0 ||
+        (again.mult_current >= 0 && (unsigned)again.mult_current != count)) {
+        mult_why = "IDENTIFY word 59 does not confirm the multiple count";
+        return 0;
+    }
+    return count;
+}
+
 int ata_init(struct ata_ident *id)
 {
     static uint16_t words[256];
@@ -130,8 +202,15 @@ int ata_init(struct ata_ident *id)
     if (channel_reset(CTRL_NIEN) < 0 || identify(words) < 0 || ata_parse_identify(words, id) < 0)
         return -1;
     dev_lba48 = id->lba48;
+    dev_mult = choose_multiple(id, words);
     outb(REG_CTRL, 0);                       // nIEN clear: the drive interrupts
     return 0;
+}
+
+unsigned ata_multiple(const char **why)
+{
+    *why = mult_why;
+    return dev_mult;
 }
 
 // Blocks until the drive interrupted and is no longer busy; returns its
@@ -155,9 +234,22 @@ static int fail(uint32_t *regs, int st)
 {
     uint8_t s = st >= 0 ? (uint8_t)st : inb(REG_ALT);
     *regs = s | (uint32_t)inb(REG_ERROR) << 8;
-    if (st < 0 || (s & (ATA_ST_BSY | ATA_ST_DRQ)))
+    if (st < 0 || (s & (ATA_ST_BSY | ATA_ST_DRQ))) {
         channel_reset(0);
+        if (dev_mult && set_multiple(dev_mult, 0) < 0) {
+            dev_mult = 0;
+            mult_why = "SET MULTIPLE MODE refused after a channel reset";
+            printf("ata: %s, one sector per interrupt from now on\n", mult_why);
+        }
+    }
     return -1;
+}
+
+// Sectors in the next DRQ block when `left` remain.
+static unsigned block_sectors(unsigned left)
+{
+    unsigned per = dev_mult ? dev_mult : 1;
+    return left < per ? left : per;
 }
 
 // True if a status read after an interrupt says the drive failed or
@@ -167,64 +259,45 @@ static int bad_block_status(int st)
     return st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF)) || !(st & ATA_ST_DRQ);
 }
 
-// Waits (bounded) for the drive to be idle, then writes the task file and
-// the command. Returns 0, or -1 if the drive stayed busy.
-static int issue(uint8_t cmd, uint64_t lba, unsigned count)
-{
-    int ext = cmd == ATA_CMD_READ_EXT || cmd == ATA_CMD_WRITE_EXT;
-    if (poll_status(ATA_ST_BSY | ATA_ST_DRQ, 0, T_CMD_MS, SPINS) < 0)
-        return -1;                            // the master is always the one selected
-    outb(REG_DEVICE, ext ? DEV_LBA : DEV_MASTER | DEV_LBA | ((lba >> 24) & 0x0F));
-    if (ext) {                                // high-order bytes first
-        outb(REG_COUNT, (uint8_t)(count >> 8));
-        outb(REG_LBA_LO, (uint8_t)(lba >> 24));
-        outb(REG_LBA_MID, (uint8_t)(lba >> 32));
-        outb(REG_LBA_HI, (uint8_t)(lba >> 40));
-    }
-    outb(REG_COUNT, (uint8_t)count);          // 28-bit: 0 means 256
-    outb(REG_LBA_LO, (uint8_t)lba);
-    outb(REG_LBA_MID, (uint8_t)(lba >> 8));
-    outb(REG_LBA_HI, (uint8_t)(lba >> 16));
-    outb(REG_COMMAND, cmd);
-    delay400();
-    return 0;
-}
-
-// PIO data-in: the drive interrupts before each block.
+// PIO data-in: the drive interrupts before each block (one sector, or
+// up to dev_mult with READ MULTIPLE).
 int ata_read(uint64_t first, unsigned count, void *buf, uint32_t *regs)
 {
-    uint8_t cmd = ata_rw_command(dev_lba48, 0, first, count);
+    uint8_t cmd = ata_rw_command(dev_lba48, 0, first, count, dev_mult != 0);
     *regs = 0;
     if (!cmd)
         return -1;                            // not addressable (checked by the caller)
     if (issue(cmd, first, count) < 0)
         return fail(regs, -1);
-    for (unsigned i = 0; i < count; i++) {
+    for (unsigned done = 0, n; done < count; done += n) {
+        n = block_sectors(count - done);
         int st = wait_irq();
         if (bad_block_status(st))
             return fail(regs, st);
-        insw(REG_DATA, (uint8_t *)buf + (size_t)i * ATA_SECTOR, ATA_SECTOR / 2);
+        insw(REG_DATA, (uint8_t *)buf + (size_t)done * ATA_SECTOR, n * ATA_SECTOR / 2);
     }
     delay400();
     int st = inb(REG_ALT);
     return st & (ATA_ST_ERR | ATA_ST_DF) ? fail(regs, st) : 0;
 }
 
-// PIO data-out: the first block goes as soon as DRQ is up (no interrupt);
-// the drive interrupts after each block, the last one meaning done.
+// PIO data-out: the first block (one sector, or up to dev_mult with WRITE
+// MULTIPLE) goes as soon as DRQ is up (no interrupt); the drive
+// interrupts after each block, the last one meaning done.
 int ata_write(uint64_t first, unsigned count, const void *buf, uint32_t *regs)
 {
-    uint8_t cmd = ata_rw_command(dev_lba48, 1, first, count);
+    uint8_t cmd = ata_rw_command(dev_lba48, 1, first, count, dev_mult != 0);
     *regs = 0;
     if (!cmd)
         return -1;                            // not addressable (checked by the caller)
     if (issue(cmd, first, count) < 0)
         return fail(regs, -1);
     int st = poll_status(ATA_ST_BSY, 0, T_CMD_MS, SPINS);
-    for (unsigned i = 0; i < count; i++) {
+    for (unsigned done = 0, n; done < count; done += n) {
+        n = block_sectors(count - done);
         if (bad_block_status(st))
             return fail(regs, st);
-        outsw(REG_DATA, (const uint8_t *)buf + (size_t)i * ATA_SECTOR, ATA_SECTOR / 2);
+        outsw(REG_DATA, (const uint8_t *)buf + (size_t)done * ATA_SECTOR, n * ATA_SECTOR / 2);
         delay400();
         st = wait_irq();
     }

@@ -1,5 +1,7 @@
 // The ATA disk driver: the master drive of the primary channel, PIO
-// transfers driven by IRQ 14, served on the disk protocol (disk_proto.h).
+// transfers driven by IRQ 14 (READ/WRITE MULTIPLE: up to 16 sectors per
+// interrupt on QEMU; single-sector commands when the drive has no such
+// mode), served on the disk protocol (disk_proto.h).
 // parse.c holds the pure parts (IDENTIFY parsing, signatures, request
 // checks; host-tested), ata.c the device, main.c the requests.
 #ifndef ATA_H
@@ -31,6 +33,11 @@
 #define ATA_CMD_FLUSH       0xE7
 #define ATA_CMD_FLUSH_EXT   0xEA
 #define ATA_CMD_IDENTIFY    0xEC
+#define ATA_CMD_READ_MULT       0xC4
+#define ATA_CMD_WRITE_MULT      0xC5
+#define ATA_CMD_READ_MULT_EXT   0x29
+#define ATA_CMD_WRITE_MULT_EXT  0x39
+#define ATA_CMD_SET_MULT        0xC6     // count register: sectors per DRQ block
 
 // Status register bits.
 #define ATA_ST_ERR  0x01
@@ -43,6 +50,8 @@
 struct ata_ident {
     uint64_t sectors;            // addressable sectors
     int lba48;                   // 48-bit commands supported
+    unsigned mult_max;           // word 47: most sectors per DRQ block (0: no MULTIPLE)
+    int mult_current;            // word 59: sectors per DRQ block now, -1 if not valid
 };
 
 // What answered on the channel, from the status and signature registers.
@@ -64,13 +73,24 @@ int ata_check_range(uint64_t total, uint64_t first, uint64_t count);
 int ata_check_request(const struct ata_ident *disk, int write, uint64_t first, uint64_t count,
                       uint64_t len);
 // Picks the read or write command for the range: the EXT one with
-// LBA48, the 28-bit one when the range fits; 0 if it cannot be addressed.
-uint8_t ata_rw_command(int lba48, int write, uint64_t first, uint64_t count);
+// LBA48, the 28-bit one when the range fits; the MULTIPLE forms if
+// `multiple`; 0 if it cannot be addressed.
+uint8_t ata_rw_command(int lba48, int write, uint64_t first, uint64_t count, int multiple);
+// True for the commands that take a 48-bit task file (the EXT forms).
+int ata_command_is_ext(uint8_t cmd);
+// The count for SET MULTIPLE MODE: the largest power of two not above
+// `mult_max` (IDENTIFY word 47) nor ATA_MAX_COUNT; 0 (use single-sector
+// commands) when that is below 2.
+unsigned ata_multiple_count(unsigned mult_max);
 
 // ata.c (device; blocks in polls and in waits for IRQ 14)
-// Enables the ports, binds IRQ 14, resets and identifies the drive.
-// Returns 0 with *id filled, or -1 when there is no usable disk.
+// Enables the ports, binds IRQ 14, resets and identifies the drive and
+// sets its multiple mode. Returns 0 with *id filled, or -1 when there is
+// no usable disk.
 int ata_init(struct ata_ident *id);
+// Sectors per interrupt in use: the multiple count, 0 for the
+// single-sector commands; *why says why when 0.
+unsigned ata_multiple(const char **why);
 // Reads / writes `count` (1..128) sectors at `first`. A write returns only
 // once the drive flushed its cache. Return 0, or -1 with *regs = status |
 // error << 8 of the failing step.

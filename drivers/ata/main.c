@@ -91,10 +91,16 @@ static const server_op ops[DISK_OPS] = {
 int main(int argc, char **argv)
 {
     if (ata_init(&ident) == 0) {
+        const char *why;
+        unsigned mult = ata_multiple(&why);
         disk = &ident;
-        printf("ata: disk of %lu sectors (%lu MiB), %s\n", (unsigned long)ident.sectors,
+        printf("ata: disk of %lu sectors (%lu MiB), %s, ", (unsigned long)ident.sectors,
                (unsigned long)(ident.sectors / (1024 * 1024 / DISK_SECTOR)),
                ident.lba48 ? "LBA48" : "LBA28");
+        if (mult)
+            printf("READ/WRITE MULTIPLE: %u sectors per interrupt\n", mult);
+        else
+            printf("one sector per interrupt (%s)\n", why);
     } else {
         printf("ata: no disk\n");
     }

@@ -5,6 +5,8 @@
 
 // IDENTIFY DEVICE words (ATA/ATAPI-8).
 #define ID_CONFIG       0        // bit 15: 1 = not an ATA device
+#define ID_MULT_MAX     47       // bits 7:0: most sectors per DRQ block of READ/WRITE MULTIPLE
+#define ID_MULT_CUR     59       // bit 8: bits 7:0 hold the current multiple setting
 #define ID_CAPS         49       // bit 9: LBA supported
 #define ID_LBA28        60       // words 60..61: 28-bit sector count
 #define ID_CMDSET2      83       // bit 10: 48-bit address feature set; bits 15:14 = 01 if valid
@@ -33,6 +35,8 @@ int ata_parse_identify(const uint16_t id[256], struct ata_ident *out)
         for (int i = 3; i >= 0; i--)
             n48 = n48 << 16 | id[ID_LBA48 + i];
     out->lba48 = lba48;
+    out->mult_max = id[ID_MULT_MAX] & 0xff;
+    out->mult_current = id[ID_MULT_CUR] & 0x100 ? id[ID_MULT_CUR] & 0xff : -1;
     out->sectors = lba48 && n48 ? n48 : n28;
     if (out->sectors > ATA_LBA48_LIMIT)
         out->sectors = ATA_LBA48_LIMIT;
@@ -57,15 +61,35 @@ int ata_check_range(uint64_t total, uint64_t first, uint64_t count)
     return 0;
 }
 
-uint8_t ata_rw_command(int lba48, int write, uint64_t first, uint64_t count)
+uint8_t ata_rw_command(int lba48, int write, uint64_t first, uint64_t count, int multiple)
 {
+    static const uint8_t cmds[2][2][2] = {          // [ext][multiple][write]
+        { { ATA_CMD_READ, ATA_CMD_WRITE }, { ATA_CMD_READ_MULT, ATA_CMD_WRITE_MULT } },
+        { { ATA_CMD_READ_EXT, ATA_CMD_WRITE_EXT },
+          { ATA_CMD_READ_MULT_EXT, ATA_CMD_WRITE_MULT_EXT } },
+    };
+    int m = multiple != 0, w = write != 0;
     if (count == 0)
         return 0;
     if (lba48 && count <= 65536 && first < ATA_LBA48_LIMIT && count <= ATA_LBA48_LIMIT - first)
-        return write ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT;
+        return cmds[1][m][w];
     if (count <= 256 && first < ATA_LBA28_LIMIT && count <= ATA_LBA28_LIMIT - first)
-        return write ? ATA_CMD_WRITE : ATA_CMD_READ;
+        return cmds[0][m][w];
     return 0;
+}
+
+int ata_command_is_ext(uint8_t cmd)
+{
+    return cmd == ATA_CMD_READ_EXT || cmd == ATA_CMD_WRITE_EXT ||
+           cmd == ATA_CMD_READ_MULT_EXT || cmd == ATA_CMD_WRITE_MULT_EXT;
+}
+
+unsigned ata_multiple_count(unsigned mult_max)
+{
+    unsigned n = 1;
+    while (n * 2 <= mult_max && n * 2 <= ATA_MAX_COUNT)
+        n *= 2;
+    return n >= 2 ? n : 0;
 }
 
 int ata_check_request(const struct ata_ident *disk, int write, uint64_t first, uint64_t count,

@@ -1,6 +1,6 @@
 // Host tests of the ATA driver's pure parts (drivers/ata/parse.c):
-// IDENTIFY parsing, device classification, request checks and the
-// choice of 28- or 48-bit commands.
+// IDENTIFY parsing, device classification, request checks, the choice
+// of 28- or 48-bit and single or MULTIPLE commands, the multiple count.
 #include <stdint.h>
 #include "check.h"
 #include "../../drivers/ata/parse.c"
@@ -33,7 +33,7 @@ static void seal_id(void)
 
 TEST(identify_lba48_disk)
 {
-    struct ata_ident d = { 0, 0 };
+    struct ata_ident d = { 0 };
     make_id(131072, 131072);                 // 64 MiB
     CHECK_EQ(ata_parse_identify(id, &d), 0);
     CHECK_EQ(d.sectors, 131072);
@@ -42,7 +42,7 @@ TEST(identify_lba48_disk)
 
 TEST(identify_large_lba48_disk_uses_words_100_to_103)
 {
-    struct ata_ident d = { 0, 0 };
+    struct ata_ident d = { 0 };
     make_id(0x0FFFFFFF, 0x123456789ABull);
     CHECK_EQ(ata_parse_identify(id, &d), 0);
     CHECK_EQ(d.sectors, 0x123456789ABull);
@@ -51,7 +51,7 @@ TEST(identify_large_lba48_disk_uses_words_100_to_103)
 
 TEST(identify_lba48_with_empty_48bit_count_falls_back_to_28bit)
 {
-    struct ata_ident d = { 0, 0 };
+    struct ata_ident d = { 0 };
     make_id(5000, 0);
     id[83] |= 1u << 10;
     CHECK_EQ(ata_parse_identify(id, &d), 0);
@@ -61,7 +61,7 @@ TEST(identify_lba48_with_empty_48bit_count_falls_back_to_28bit)
 
 TEST(identify_lba28_only_disk)
 {
-    struct ata_ident d = { 0, 1 };
+    struct ata_ident d = { .lba48 = 1 };
     make_id(20480, 0);
     id[100] = 0x7777;                        // ignored without the feature bit
     CHECK_EQ(ata_parse_identify(id, &d), 0);
@@ -71,7 +71,7 @@ TEST(identify_lba28_only_disk)
 
 TEST(identify_word83_invalid_means_no_lba48)
 {
-    struct ata_ident d = { 0, 0 };
+    struct ata_ident d = { 0 };
     make_id(20480, 99999);
     id[83] = 0xFFFF;                         // bits 15:14 = 11: word not valid
     CHECK_EQ(ata_parse_identify(id, &d), 0);
@@ -84,7 +84,7 @@ TEST(identify_word83_invalid_means_no_lba48)
 
 TEST(identify_lba28_count_clamped_to_28_bits)
 {
-    struct ata_ident d = { 0, 0 };
+    struct ata_ident d = { 0 };
     make_id(0xFFFFFFFF, 0);
     CHECK_EQ(ata_parse_identify(id, &d), 0);
     CHECK_EQ(d.sectors, 1ull << 28);
@@ -92,7 +92,7 @@ TEST(identify_lba28_count_clamped_to_28_bits)
 
 TEST(identify_rejects_atapi_no_lba_and_empty)
 {
-    struct ata_ident d = { 0, 0 };
+    struct ata_ident d = { 0 };
     make_id(1000, 1000);
     id[0] = 0x85C0;                          // ATAPI CD-ROM
     CHECK_EQ(ata_parse_identify(id, &d), -1);
@@ -105,7 +105,7 @@ TEST(identify_rejects_atapi_no_lba_and_empty)
 
 TEST(identify_checksum)
 {
-    struct ata_ident d = { 0, 0 };
+    struct ata_ident d = { 0 };
     make_id(131072, 131072);
     seal_id();
     CHECK_EQ(ata_parse_identify(id, &d), 0);
@@ -148,7 +148,7 @@ TEST(check_range)
 
 TEST(check_request)
 {
-    struct ata_ident d = { 131072, 1 };
+    struct ata_ident d = { .sectors = 131072, .lba48 = 1 };
     CHECK_EQ(ata_check_request(NULL, 0, 0, 1, 0), -ATA_ENODEV);
     CHECK_EQ(ata_check_request(NULL, 1, 0, 0, 7), -ATA_ENODEV); // no disk wins
     CHECK_EQ(ata_check_request(&d, 0, 0, 1, 0), 0);
@@ -164,17 +164,73 @@ TEST(check_request)
 
 TEST(rw_command)
 {
-    CHECK_EQ(ata_rw_command(1, 0, 0, 1), ATA_CMD_READ_EXT);
-    CHECK_EQ(ata_rw_command(1, 1, 0, 128), ATA_CMD_WRITE_EXT);
-    CHECK_EQ(ata_rw_command(1, 0, (1ull << 48) - 1, 1), ATA_CMD_READ_EXT);
-    CHECK_EQ(ata_rw_command(1, 0, (1ull << 48) - 1, 2), 0);
-    CHECK_EQ(ata_rw_command(0, 0, 0, 1), ATA_CMD_READ);
-    CHECK_EQ(ata_rw_command(0, 1, 5, 128), ATA_CMD_WRITE);
-    CHECK_EQ(ata_rw_command(0, 1, 0, 256), ATA_CMD_WRITE);
-    CHECK_EQ(ata_rw_command(0, 1, 0, 257), 0);
-    CHECK_EQ(ata_rw_command(0, 0, (1ull << 28) - 1, 1), ATA_CMD_READ);
-    CHECK_EQ(ata_rw_command(0, 0, (1ull << 28) - 1, 2), 0);
-    CHECK_EQ(ata_rw_command(0, 0, 1ull << 28, 1), 0);
-    CHECK_EQ(ata_rw_command(0, 0, UINT64_MAX, 1), 0);
-    CHECK_EQ(ata_rw_command(1, 0, 0, 0), 0);
+    CHECK_EQ(ata_rw_command(1, 0, 0, 1, 0), ATA_CMD_READ_EXT);
+    CHECK_EQ(ata_rw_command(1, 1, 0, 128, 0), ATA_CMD_WRITE_EXT);
+    CHECK_EQ(ata_rw_command(1, 0, (1ull << 48) - 1, 1, 0), ATA_CMD_READ_EXT);
+    CHECK_EQ(ata_rw_command(1, 0, (1ull << 48) - 1, 2, 0), 0);
+    CHECK_EQ(ata_rw_command(0, 0, 0, 1, 0), ATA_CMD_READ);
+    CHECK_EQ(ata_rw_command(0, 1, 5, 128, 0), ATA_CMD_WRITE);
+    CHECK_EQ(ata_rw_command(0, 1, 0, 256, 0), ATA_CMD_WRITE);
+    CHECK_EQ(ata_rw_command(0, 1, 0, 257, 0), 0);
+    CHECK_EQ(ata_rw_command(0, 0, (1ull << 28) - 1, 1, 0), ATA_CMD_READ);
+    CHECK_EQ(ata_rw_command(0, 0, (1ull << 28) - 1, 2, 0), 0);
+    CHECK_EQ(ata_rw_command(0, 0, 1ull << 28, 1, 0), 0);
+    CHECK_EQ(ata_rw_command(0, 0, UINT64_MAX, 1, 0), 0);
+    CHECK_EQ(ata_rw_command(1, 0, 0, 0, 0), 0);
+}
+
+TEST(rw_command_multiple)
+{
+    CHECK_EQ(ata_rw_command(1, 0, 0, 8, 1), ATA_CMD_READ_MULT_EXT);
+    CHECK_EQ(ata_rw_command(1, 1, 0, 128, 1), ATA_CMD_WRITE_MULT_EXT);
+    CHECK_EQ(ata_rw_command(0, 0, 5, 48, 1), ATA_CMD_READ_MULT);
+    CHECK_EQ(ata_rw_command(0, 1, 5, 1, 16), ATA_CMD_WRITE_MULT);   // any nonzero count
+    CHECK_EQ(ata_rw_command(1, 0, (1ull << 48) - 1, 2, 1), 0);
+    CHECK_EQ(ata_rw_command(0, 1, 1ull << 28, 1, 1), 0);
+    CHECK_EQ(ata_rw_command(0, 1, 0, 0, 1), 0);
+}
+
+TEST(command_is_ext)
+{
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_READ_EXT), 1);
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_WRITE_EXT), 1);
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_READ_MULT_EXT), 1);
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_WRITE_MULT_EXT), 1);
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_READ), 0);
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_WRITE_MULT), 0);
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_SET_MULT), 0);
+    CHECK_EQ(ata_command_is_ext(ATA_CMD_FLUSH_EXT), 0);            // no sector address
+}
+
+TEST(identify_multiple_words_47_and_59)
+{
+    struct ata_ident d = { 0 };
+    make_id(131072, 131072);
+    id[47] = 0x8010;                         // QEMU: up to 16 sectors per block
+    id[59] = 0x0110;                         // valid, 16 now
+    CHECK_EQ(ata_parse_identify(id, &d), 0);
+    CHECK_EQ(d.mult_max, 16);
+    CHECK_EQ(d.mult_current, 16);
+    id[59] = 0x0100;                         // valid, multiple mode off
+    CHECK_EQ(ata_parse_identify(id, &d), 0);
+    CHECK_EQ(d.mult_current, 0);
+    id[59] = 0x0010;                         // bit 8 clear: bits 7:0 mean nothing
+    CHECK_EQ(ata_parse_identify(id, &d), 0);
+    CHECK_EQ(d.mult_current, -1);
+    id[47] = 0x8000;                         // no READ/WRITE MULTIPLE
+    CHECK_EQ(ata_parse_identify(id, &d), 0);
+    CHECK_EQ(d.mult_max, 0);
+    CHECK_EQ(ata_multiple_count(d.mult_max), 0);
+}
+
+TEST(multiple_count_choice)
+{
+    CHECK_EQ(ata_multiple_count(0), 0);      // not supported: single-sector commands
+    CHECK_EQ(ata_multiple_count(1), 0);      // one sector a block gains nothing
+    CHECK_EQ(ata_multiple_count(2), 2);
+    CHECK_EQ(ata_multiple_count(16), 16);    // QEMU
+    CHECK_EQ(ata_multiple_count(17), 16);    // not a power of two: the one below
+    CHECK_EQ(ata_multiple_count(48), 32);
+    CHECK_EQ(ata_multiple_count(128), 128);
+    CHECK_EQ(ata_multiple_count(255), 128);  // capped at a request's size
 }
