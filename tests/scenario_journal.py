@@ -14,6 +14,7 @@ import tempfile
 import time
 
 import scenario_disk
+from scenario_restart import pid_of, wait_file
 
 COPIES = 16
 CRASHES = 6
@@ -26,24 +27,6 @@ def files():
         lines.append("cksum < /tmp/c%d >> /tmp/sums" % i)
     lines.append("echo done > /tmp/finished")
     return {"home/r.bin": os.urandom(384 << 10), "home/work.sh": ("\n".join(lines) + "\n").encode()}
-
-
-def pid_of(sh, name):
-    for l in (sh.run("ps") or "").splitlines():
-        f = l.split()
-        if len(f) >= 5 and f[-1] == name and f[0].isdigit():
-            return f[0]
-    return None
-
-
-def wait_file(sh, path, want, timeout=180):
-    end = time.time() + timeout
-    while time.time() < end:
-        out = sh.run("cat %s" % path, timeout=30)
-        if out is not None and want in out:
-            return True
-        time.sleep(1)
-    return False
 
 
 def needs_recovery(img):
@@ -79,7 +62,7 @@ def crashes_during_copies(Shell, build, record, tmp):
             sh.type("kill %s\n" % pid)
         sh.wait_for_from(start, "init: fs restarted", 30)
         time.sleep(0.5)
-    done = wait_file(sh, "/tmp/finished", "done")
+    done = wait_file(sh, "/tmp/finished", "done", timeout=180)
     sums = sh.run("cat /tmp/sums", timeout=30) or ""
     got = [l.strip() for l in sums.splitlines() if re.match(r"^\d+ \d+$", l.strip())]
     record("scenario.journal_copies_right_after_fs_crashes",
