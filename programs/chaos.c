@@ -136,16 +136,11 @@ static void code_note(const char *t, int r)
     nlive += i == nlive;
 }
 
-// Restarts service name (the client reporting it to init as misbehaving)
-// and waits up to 20 s until it is back. 0 if it is. One that is
-// restarting already (it died: init counted the restart) is only waited
-// for; init would not restart it twice.
-static int report_service(const char *name)
+// Waits up to 20 s until service name has been restarted want times in
+// all and runs. 0 if it has.
+static int wait_back(const char *name, int want)
 {
-    int running, before = restarts_of(name, &running);
-    if (running && os_svc_restart(name) < 0)
-        return -1;
-    int want = running ? before + 1 : before;
+    int running;
     for (int i = 0; i < 2000; i++) {
         if (restarts_of(name, &running) >= want && running)
             return 0;
@@ -154,22 +149,34 @@ static int report_service(const char *name)
     return -1;
 }
 
+// Restarts service name (the client reporting it to init as misbehaving)
+// and waits until it is back. 0 if it is. One that is restarting already
+// (it died: init counted the restart) is only waited for; init would not
+// restart it twice.
+static int report_service(const char *name)
+{
+    int running, before = restarts_of(name, &running);
+    if (running && os_svc_restart(name) < 0)
+        return -1;
+    return wait_back(name, running ? before + 1 : before);
+}
+
 // Ends the code faults of the services on the workload's path: each is
 // reported to init, which restarts it from its program file. After the
-// disk driver, fs too: blocks it has cached came through the faulty one.
+// disk driver, init restarts fs too, which checks the disk (blocks it
+// has cached, and those it wrote, went through the faulty driver).
 static void code_heal(void)
 {
-    int disk = 0;
     for (int i = 0; i < nlive; i++)
         if (on_path(live[i].name) && code_alive(i)) {
+            int fs_before = restarts_of("fs", NULL);
             printf("chaos: reporting %s to init: restart\n", live[i].name);
             if (report_service(live[i].name))
                 printf("chaos: %s did not come back\n", live[i].name);
             live[i].ended = round_now;
-            disk |= !strcmp(live[i].name, "ata");
+            if (!strcmp(live[i].name, "ata") && wait_back("fs", fs_before + 1))
+                printf("chaos: fs did not come back\n");
         }
-    if (disk && report_service("fs"))
-        printf("chaos: fs did not come back\n");
 }
 
 // Ends the code-fault experiments that have lasted CODE_ROUNDS rounds;

@@ -6,8 +6,9 @@ of its own, runs `chaos` at the shell in chunks of CHUNK faults (each chunk
 with its own seed derived from S), and adds up their summary lines. When
 the system stops answering (no summary within the chunk's time, QEMU gone)
 that is a system failure: QEMU is ended by its pid, the image is checked
-and the system booted again, and the campaign goes on. The image is
-checked with `e2fsck -fn` at each reboot and at the end (after poweroff).
+and the system booted again, and the campaign goes on. After each chunk
+the system is powered off, the image checked with `e2fsck -fn` and the
+system booted again; so after a failure, and at the end.
 The serial output of every boot goes to build/chaos-serial.log.
 The last line: faults, restarts, wrong results, system failures, e2fsck.
 Exit status 0 only if there were no wrong results, no system failures, no
@@ -112,6 +113,17 @@ def boot(iso, image, t):
     return None
 
 
+def poweroff(sh, t, log):
+    """Powers the system off from its shell (a QEMU that does not exit
+    within a minute is a system failure) and keeps its output."""
+    sh.type("poweroff\n")
+    if sh.wait_exit(60) is None:
+        t.system_failures += 1
+        print("make chaos: poweroff did not end QEMU:\n%s" % sh.text()[-1500:], flush=True)
+    keep_log(sh, log)
+    sh.stop()
+
+
 def campaign(args):
     t = Totals()
     t.check_image(args.image, "before the campaign")
@@ -131,6 +143,10 @@ def campaign(args):
         if m:
             t.add(m, out, time.time() - start - 4)       # chaos waits 4 s at its end
             print("make chaos: %s -> %s" % (cmd, m.group(0)), flush=True)
+            if t.faults < args.faults:                   # the image checked after each chunk
+                poweroff(sh, t, args.log)
+                t.check_image(args.image, "after `%s`" % cmd)
+                sh = boot(args.iso, args.image, t)
             continue
         t.system_failures += 1
         print("make chaos: the system stopped answering during `%s`:\n%s"
@@ -140,11 +156,7 @@ def campaign(args):
         t.check_image(args.image, "after a system failure")
         sh = boot(args.iso, args.image, t)
     if sh:
-        sh.type("poweroff\n")
-        if sh.wait_exit(60) is None:
-            t.system_failures += 1
-        keep_log(sh, args.log)
-        sh.stop()
+        poweroff(sh, t, args.log)
     t.check_image(args.image, "at the end")
     return t
 

@@ -36,7 +36,9 @@ struct fs_backend {
 extern const struct fs_backend memfs_backend;
 // Mounts the ext2 file system on the disk; NULL (with a message printed)
 // when there is no disk or it is not a valid ext2 image. A restarted fs
-// waits for a disk that cannot be read (until it can) instead.
-const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted);
+// waits for a disk that cannot be read (until it can) instead. check: run
+// the repair pass even when the journal would do (init asks for it after
+// a code fault or an unexplained death of fs or the disk driver).
+const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted, int check);
 
 #endif

@@ -112,12 +112,18 @@ struct ext2 {
     struct ext2_read_memo read_memo;
     struct ext2_jnl *jnl;                    // the journal, NULL without one
     int journaling;                          // changes go through the journal now
+    int check;                               // repair even if the journal is enough
     struct ext2_journal_stats journal;
 };
 
 // Reads and checks the superblock and group descriptors; 0 or -errno (see
 // ext2_error). The device must stay valid until ext2_unmount().
 int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev);
+// The same, then the repair pass (ext2_repair) even after a clean stop or
+// a journal replay: for a disk that a faulty program (a file system or
+// disk driver whose code or memory went wrong) may have written wrong
+// data to, which a journal replays as faithfully as right data.
+int ext2_mount_check(struct ext2 *fs, const struct ext2_dev *dev, int check);
 // Frees the cache and descriptors (everything is already on the device).
 void ext2_unmount(struct ext2 *fs);
 // A short message about the last failure ("bad superblock magic").

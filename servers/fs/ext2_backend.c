@@ -132,22 +132,22 @@ static const struct fs_backend ext2_backend = {
 
 // One try: the disk's size from the driver, then the file system on it.
 // 0, -ENODEV if the driver says there is no disk, or ext2_mount's error.
-static int mount_once(struct ext2_dev *dev, long *sectors)
+static int mount_once(struct ext2_dev *dev, long *sectors, int check)
 {
     *sectors = disk_call(DISK_INFO, 0, 0, NULL, NULL);
     if (*sectors <= 0)
         return -ENODEV;
     dev->sectors = (uint64_t)*sectors;
     ext2_set_time(&fs, (uint32_t)(sys_wallclock() / 1000000000));
-    return ext2_mount(&fs, dev);
+    return ext2_mount_check(&fs, dev, check);
 }
 
-const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
+const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted, int check)
 {
     static struct ext2_dev dev = { NULL, dev_read, dev_write, 0 };
     long sectors;
     disk = disk_handle;
-    int e = mount_once(&dev, &sectors);
+    int e = mount_once(&dev, &sectors, check);
     for (int tries = 1; restarted ? e == -EIO || e == -ENODEV : e == -EIO && tries < MOUNT_TRIES;
          tries++) {
         if (e == -ENODEV && tries % 10 == 0)
@@ -155,7 +155,7 @@ const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
         if (tries % 50 == 0)
             printf("fs: still cannot read the disk (error %d), trying again\n", e);
         sys_sleep(100);                      // the driver is restarting or resetting
-        e = mount_once(&dev, &sectors);
+        e = mount_once(&dev, &sectors, check);
     }
     if (e == -ENODEV) {
         printf("fs: no disk (%ld), serving the boot files\n", sectors);
@@ -168,15 +168,16 @@ const struct fs_backend *ext2_backend_mount(long disk_handle, int restarted)
     if (fs.journal.bad)
         printf("fs: journal refused: %s\n", fs.journal.bad);
     if (fs.journal.present && !fs.journal.bad && !fs.journal.replayed && restarted)
-        printf("fs: journal empty: nothing to replay (no repair pass)\n");
+        printf("fs: journal empty: nothing to replay%s\n", fs.repair.ran ? "" : " (no repair pass)");
     if (fs.journal.replayed)
         printf("fs: journal replayed: %u transactions, %u blocks written, %u revoked, %u journal "
-               "blocks read (no repair pass)\n", fs.journal.transactions, fs.journal.blocks,
-               fs.journal.revoked, fs.journal.scanned);
+               "blocks read%s\n", fs.journal.transactions, fs.journal.blocks,
+               fs.journal.revoked, fs.journal.scanned, fs.repair.ran ? "" : " (no repair pass)");
     if (fs.repair.ran) {
         char line[200];
         ext2_repair_summary(&fs.repair, line, sizeof(line));
-        printf("fs: repaired after an unclean stop: %s\n", line);
+        printf("fs: %s: %s\n", check ? "checked the disk as init asked" : "repaired after an unclean stop",
+               line);
     }
     return &ext2_backend;
 }

@@ -270,12 +270,13 @@ static int root_check(struct ext2 *fs)
 }
 
 // With a journal (replayed by ext2_jnl_mount): the repair runs only for
-// a journal that was refused or an image marked with errors, writing in
+// a journal that was refused, an image marked with errors or a mount
+// asked to check (ext2_mount_check), writing in
 // place, with EXT2_ERROR_FS on the disk while it runs (a crash in it
 // repairs again). Then changes go through the journal.
 static int journal_state(struct ext2 *fs, uint32_t state)
 {
-    int repair = fs->journal.bad || (state & EXT2_ERROR_FS);
+    int repair = fs->journal.bad || (state & EXT2_ERROR_FS) || fs->check;
     ext2_sb_counts(fs);                      // not journaled (as ext4 does)
     put32(fs->sb + SB_INCOMPAT, le32(fs->sb + SB_INCOMPAT) | INCOMPAT_RECOVER);
     int e = state_set(fs, repair ? EXT2_ERROR_FS : 0, EXT2_VALID_FS);
@@ -297,7 +298,7 @@ static int mount_state(struct ext2 *fs)
         return journal_state(fs, state);
     int e = state & EXT2_VALID_FS ? state_set(fs, 0, EXT2_VALID_FS) : 0;
     fs->unclean = 1;
-    if (e < 0 || ((state & EXT2_VALID_FS) && !(state & EXT2_ERROR_FS)))
+    if (e < 0 || ((state & EXT2_VALID_FS) && !(state & EXT2_ERROR_FS) && !fs->check))
         return e;
     if (ext2_repair(fs, &fs->repair) < 0)
         state_set(fs, EXT2_ERROR_FS, 0);
@@ -321,9 +322,12 @@ static int mount_read(struct ext2 *fs)
     return e < 0 ? e : gd_load(fs);
 }
 
-int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev)
+int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev) { return ext2_mount_check(fs, dev, 0); }
+
+int ext2_mount_check(struct ext2 *fs, const struct ext2_dev *dev, int check)
 {
     memset(fs, 0, sizeof(*fs));
+    fs->check = check;
     fs->disk = *dev;
     fs->dev = (struct ext2_dev){ fs, dev_read, dev_write, dev->sectors };
     fs->unclean = 1;                         // nothing to mark before mount_state

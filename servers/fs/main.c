@@ -321,16 +321,19 @@ static uint64_t tsc_now(void)
 }
 
 // argv[1]: size of the boot file set; argv[2] "nodisk" to skip the disk.
+// From init on a restart: "restart=N", and "check" to repair the disk.
 int main(int argc, char **argv)
 {
     change_start(tsc_now());
     boot_files_load(argc > 1 ? strtoull(argv[1], NULL, 10) : 0);
     mounts[1] = &memfs_backend;
-    int restarted = 0;
-    for (int i = 1; i < argc; i++)
+    int restarted = 0, check = 0;
+    for (int i = 1; i < argc; i++) {
         restarted |= !strncmp(argv[i], "restart=", 8);
+        check |= !strcmp(argv[i], "check");
+    }
     mounts[0] = argc > 2 && !strcmp(argv[2], "nodisk") ? NULL
-              : ext2_backend_mount(H_DISK, restarted);
+              : ext2_backend_mount(H_DISK, restarted, check);
     if (!mounts[0])
         mounts[0] = &memfs_backend;
     printf("fs: root is %s\n", mounts[0]->type);

@@ -81,7 +81,8 @@ static void report(const char *name, long status)
 
 // Starts a service's program with its grants (slots 1, 2, ...): a grant
 // of -1 - N passes service endpoint N badged with the child's pid (with
-// BADGE_SYSTEM for system services). A restarted service gets "restart=N".
+// BADGE_SYSTEM for system services). A restarted service gets "restart=N",
+// and "check" when it must check the data a faulty one may have written.
 long service_spawn(struct service *s, int restarts, long deaths, uint64_t bit)
 {
     char restart_arg[24];
@@ -92,6 +93,8 @@ long service_spawn(struct service *s, int restarts, long deaths, uint64_t bit)
     snprintf(restart_arg, sizeof(restart_arg), "restart=%d", restarts);
     if (restarts)
         argv[argc++] = restart_arg;
+    if (s->check_next)
+        argv[argc++] = "check";
     struct spawn_req r = { .name = s->name, .argv = argv, .prio = s->prio, .notif = deaths,
                            .bits = bit, .data = s->data, .data_len = s->data_len,
                            .data_at = s->data_at };
@@ -175,6 +178,7 @@ static void services_define(struct service *t, const long *mint)
                              .data = bootfs, .data_len = bootfs_len, .data_at = BOOTFS_VADDR,
                              .endpoint = endpoints[SVC_FS] };
     grants_set(&t[2], fs, NELEM(fs));
+    t[1].checker = t[2].checker = &t[2];
     t[3] = (struct service){ .name = "pipe", .prio = PRIO_PIPE, .may_stop = 1,
                              .endpoint = endpoints[SVC_PIPE] };
     grants_set(&t[3], pipe, NELEM(pipe) - (pipe[NELEM(pipe) - 1] < 0));

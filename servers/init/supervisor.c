@@ -57,6 +57,7 @@ static void start_service(struct service *s)
     if (s->device)
         s->device(0);                             // until the driver has reset it
     s->proc = service_spawn(s, s->restarts, deaths, 1ul << (s - svcs));
+    s->check_next &= s->proc < 0;                 // asked once it runs
     s->started_ms = now_ms();
     s->state = s->proc >= 0 ? SVC_RUNNING : SVC_STOPPED;
     if (s->restarts && s->proc >= 0)
@@ -72,6 +73,7 @@ static void describe_death(struct service *s)
     struct proc_exit ex = { 0, 0 };
     long st = sys_proc_status(s->proc, (long)&ex);
     int state = (int)PROC_STATE((uint64_t)st), code = PROC_CODE(st);
+    s->tainted |= state == PROC_FAULTED && !s->cause[0];  // a fault nobody injected
     if (state == PROC_FAULTED)
         snprintf(s->reason, sizeof(s->reason), "%sexception %d at %lx (rip %lx)", s->cause,
                  code, ex.fault_addr, ex.fault_rip);
@@ -82,12 +84,29 @@ static void describe_death(struct service *s)
     s->cause[0] = 0;
 }
 
+static void stop_service(struct service *s, const char *why);
+
+// A tainted service (see struct service) may have handed wrong data to
+// the disk: a journal replays that as faithfully as right data. Its
+// checker starts next with "check" (fs runs its repair pass), at once if
+// it is another service (fs, after the disk driver).
+static void taint_check(struct service *s)
+{
+    if (s->tainted && s->checker) {
+        s->checker->check_next = 1;
+        if (s->checker != s && s->checker->state == SVC_RUNNING)
+            stop_service(s->checker, "to check after a faulty driver");
+    }
+    s->tainted = 0;
+}
+
 // A death: note why, and plan the restart (with backoff if it is quick).
 // Until it is back (and HUNG_MS after), services that call it wait
 // for it: no hang verdicts meanwhile.
 static void service_died(struct service *s)
 {
     describe_death(s);
+    taint_check(s);
     if (s->device)
         s->device(0);                             // no DMA into its freed frames
     sys_handle_close(s->proc);
@@ -340,6 +359,7 @@ static int op_fault(struct request *rq)
     long e = rq->w0 == 4 ? code_fault(s, rq->w1)
                          : sys_proc_fault(s->proc, (long)rq->w0, (long)rq->w1);
     rq->r0 = e ? (uint64_t)-EINVAL : 0;
+    s->tainted |= !rq->r0 && (rq->w0 == 3 || rq->w0 == 4);   // wild or code: see taint_check
     if (rq->r0 || rq->w0 == 2 || rq->w0 == 4)
         s->cause[0] = 0;                      // a hang is found by the pings
     if (!rq->r0 && rq->w0 == 2)

@@ -21,12 +21,17 @@ struct service {
     int public;                  // SVC_CONNECT hands its endpoint to any program
     void (*device)(int on);      // its device's DMA: off before it starts and when it
                                  // dies, on when it asks (SVC_BUSMASTER) after its reset
+    struct service *checker;     // checks the data s wrote once s may have gone wrong
+                                 // (the disk's: fs for ata and for fs), or NULL
     // state, changed only by the main thread
     long proc;
     int pid, state, restarts, quick_deaths;
     uint64_t started_ms, died_ms, restart_at_ms, last_restart_ms;
     int announce;                // print the restart line once it answers
     char cause[32];              // set when we kill or fault it, before it dies
+    int tainted;                 // this instance may write wrong data: a code or wild
+                                 // fault went in, or it faulted with none injected
+    int check_next;              // its next start gets "check" (see checker)
     char reason[64];             // why it last died
     uint64_t hang_injected_ms;   // when an injected hang went in (0: none pending)
     uint64_t watch_ms, watch_ipc, watch_ticks;   // progress since a ping began to wait

@@ -401,6 +401,45 @@ TEST(journal_bad_superblock_falls_back_to_repair)
     CHECK(h_fsck(img));
 }
 
+// Damage that a journal keeps: a file's name gone while its inode stays
+// (what a faulty fs, or a disk driver handing it a stale block, writes as
+// readily as right data). A plain mount leaves it; ext2_mount_check (init
+// asks fs for it after such a fault) repairs it.
+TEST(journal_check_repairs_what_the_journal_keeps)
+{
+    char img[256];
+    struct hdev h;
+    h_path(img, "jcheck.img");
+    CHECK_EQ(h_mkfs(img, "-b 4096 -I 256 -j", "16M", NULL), 0);
+    CHECK_EQ(h_open(&h, img), 0);
+    CHECK(ext2_mkdir(&h.fs, "/d") > 0);
+    CHECK(put_file(&h.fs, "/d/b", 5000, 2) > 0);
+    CHECK(h_close(&h, 1));                                    // a crash: the journal has it
+    CHECK_EQ(h_sh("debugfs -w -R 'unlink /d/b' %s >/dev/null 2>&1", img), 0);
+    CHECK_EQ(h_open(&h, img), 0);                             // replays: the name comes back
+    CHECK(h.fs.journal.replayed && !h.fs.repair.ran);
+    CHECK(file_is(&h.fs, "/d/b", 5000, 2, 0));
+    CHECK_EQ(ext2_sync(&h.fs), 0);
+    CHECK(h_close(&h, 1));
+    CHECK_EQ(h_sh("debugfs -w -R 'unlink /d/b' %s >/dev/null 2>&1", img), 0);
+    CHECK_EQ(h_open(&h, img), 0);                             // an empty journal: kept
+    CHECK(!h.fs.journal.replayed && !h.fs.repair.ran);
+    CHECK_EQ(ext2_lookup(&h.fs, "/d/b"), -ENOENT);
+    CHECK_EQ(ext2_sync(&h.fs), 0);
+    CHECK(h_close(&h, 1));
+    h_fsck_quiet = 1;
+    CHECK(!h_fsck(img));                                      // the damage is real
+    h_fsck_quiet = 0;
+    CHECK_EQ(h_open(&h, img), 0);
+    ext2_unmount(&h.fs);
+    CHECK_EQ(ext2_mount_check(&h.fs, &h.dev, 1), 0);
+    CHECK(h.fs.repair.ran && h.fs.repair.error == 0);
+    CHECK_EQ(h.fs.repair.inodes_relinked, 1);                 // to /lost+found
+    CHECK_EQ(ext2_sync(&h.fs), 0);
+    CHECK(h_close(&h, 1));
+    CHECK(h_fsck(img));
+}
+
 TEST(journal_bad_descriptor_falls_back_to_repair)
 {
     char img[256];
