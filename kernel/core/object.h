@@ -12,6 +12,7 @@
 struct endpoint;
 enum thread_state { T_READY, T_RUNNING, T_SEND, T_REPLY, T_RECV, T_NOTIF, T_SLEEP, T_DEAD };
 
+#define PROC_DMA_RUNS 4
 struct proc {
     struct kobj obj;
     int pid, ppid;
@@ -29,6 +30,7 @@ struct proc {
     struct notif *death_notif;
     u64 death_bits;
     u64 ticks, calls, served;     // for top: CPU time in ticks, IPC calls made and taken
+    struct { u64 pa, pages; } dma[PROC_DMA_RUNS];   // dma_alloc's frames (mm/dma.c)
 };
 
 struct thread {

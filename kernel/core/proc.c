@@ -50,6 +50,7 @@ void kobj_destroy(struct kobj *o)
     case KOBJ_PROC: {
         struct proc *p = (struct proc *)o;
         page_free_n(p->handles, ALIGN_UP(sizeof(struct handle_table), PAGE_SIZE) / PAGE_SIZE);
+        dma_free(p);
         kfree(p, sizeof(*p));
         break;
     }

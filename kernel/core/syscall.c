@@ -430,7 +430,7 @@ static long sys_dma_alloc(struct trapframe *tf)
 {
     struct kobj *root;
     LOOKUP(root, A0, KOBJ_ROOT, R_DMA);
-    return dma_alloc(current->proc->as, A1, A2);
+    return dma_alloc(current->proc, A1, A2);
 }
 
 static long sys_cpu_info(struct trapframe *tf)

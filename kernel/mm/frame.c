@@ -48,8 +48,12 @@ static i64 find_run(const struct frame_pool *p, u64 from, u64 to, u64 count)
 {
     u64 run = 0;
     for (u64 f = from; f < to; f++) {
-        if (count == 1 && (f % 64) == 0 && p->bitmap[f / 64] == ~0ull && f + 64 <= to) {
-            f += 63;                       // skip a full word
+        u64 w = p->bitmap[f / 64];
+        if ((f % 64) == 0 && (w == ~0ull || w == 0) && f + 64 <= to) {
+            run = w ? 0 : run + 64;        // a whole word at once: all used, or all free
+            f += 63;
+            if (run >= count)
+                return (i64)(f + 1 - run);
             continue;
         }
         run = frame_in_use(p, f) ? 0 : run + 1;

@@ -34,11 +34,13 @@ void as_activate(struct addrspace *as);
 int as_map(struct addrspace *as, u64 va, u64 len, int prot);
 bool as_fault_fill(struct addrspace *as, u64 va);     // a lazy page touched: true to retry
 int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot);
-int as_map_owned(struct addrspace *as, u64 va, u64 pa, u64 len, int prot);
 #define PROT_DEVICE 0x100                  // as_map_phys: uncached (device registers)
 // DMA memory for drivers (dma.c): len bytes of contiguous zeroed frames
-// mapped at va in as; returns their physical address or an error.
-long dma_alloc(struct addrspace *as, u64 va, u64 len);
+// mapped at va in p, kept until p itself is freed; returns their physical
+// address or an error. dma_free frees them.
+struct proc;
+long dma_alloc(struct proc *p, u64 va, u64 len);
+void dma_free(struct proc *p);
 int as_unmap(struct addrspace *as, u64 va, u64 len);
 // The one checked path for user memory: copies between a user range of
 // as (or kernel memory when as is NULL) and another. Fails with -E_FAULT

@@ -1,6 +1,8 @@
 // In-system tests of dma_alloc: the right it needs, its bad arguments, that
 // the frames are contiguous, zeroed and at the physical address returned,
-// and that they are freed by unmapping and by the death of their process.
+// and that they outlive an unmapping and the death of their process: they
+// are freed with the process object, once the last handle to it is closed
+// (a transfer still in flight must not land in frames given to another).
 #include "ktest.h"
 #include "uapi/limits.h"
 
@@ -101,13 +103,15 @@ const char *t_dma_contiguous_and_freed(void)
     sys_mem_info((long)&b);                        // the alias's page table stays
     EXPECT(sys_vm_unmap(H_SELF, DMA_AREA, len) == 0, "unmap");
     sys_mem_info((long)&c);
-    EXPECT(c.free >= b.free + PAGES, "free after unmap %lu (mapped %lu)", c.free, b.free);
+    EXPECT(c.free < b.free + PAGES, "free after unmap %lu (mapped %lu): the frames went", c.free,
+           b.free);
     return NULL;
 }
 
 // Runs t_fault in `mode` with the DMA right; waits until it holds its 256
 // pages (free frames fell by that much), kills it unless it exits by
-// itself, and checks that the frames came back.
+// itself (then checks that they stay taken while the handle is open), and
+// checks that the frames came back once the handle is closed.
 static const char *freed_at_death(const char *mode, int kill)
 {
     struct mem_info a, b;
@@ -123,9 +127,17 @@ static const char *freed_at_death(const char *mode, int kill)
             break;
         sys_sleep(10);
     }
-    if (kill)
+    if (kill) {
         sys_proc_kill(p);
-    long st = wait_death(p, bit);
+        for (int ms = 0; ms < 1000 && PROC_STATE((uint64_t)sys_proc_status(p, 0)) ==
+                                          PROC_RUNNING; ms += 10)
+            sys_sleep(10);
+        sys_sleep(20);                             // its last thread reaped, its memory gone
+        sys_mem_info((long)&b);
+        EXPECT(a.free - b.free >= 256, "free %lu before, %lu dead but held: the DMA frames went "
+               "before the handle", a.free, b.free);
+    }
+    long st = wait_death(p, bit);                  // closes the last handle: the frames go
     int want = kill ? PROC_KILLED : PROC_EXITED;
     EXPECT(PROC_STATE((uint64_t)st) == (uint64_t)want && (kill || PROC_CODE(st) == 42),
            "child status %lx", st);

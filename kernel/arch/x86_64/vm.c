@@ -310,17 +310,6 @@ int as_map_phys(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
     return map_phys(as, va, pa, len, prot_flags(prot), &done);
 }
 
-// Maps frames the caller allocated (contiguous from pa) as owned pages:
-// freed when unmapped or with the space. On failure every frame is freed.
-int as_map_owned(struct addrspace *as, u64 va, u64 pa, u64 len, int prot)
-{
-    u64 done;
-    int err = map_phys(as, va, pa, len, prot_flags(prot) | PTE_OWNED, &done);
-    if (err && len > done)               // the mapped ones went with as_unmap
-        page_free_n(P2V(pa + done), (len - done) / PAGE_SIZE);
-    return err;
-}
-
 int as_unmap(struct addrspace *as, u64 va, u64 len)
 {
     if (len == 0)
