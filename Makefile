@@ -209,6 +209,8 @@ $(eval $(call iso_rule,test-slow,bootfs-test.img,test nofastpath))
 # The normal system with the kernel's consistency check on (kcheck): the
 # fault campaigns (make chaos, tests/scenario_faults.py) boot it.
 $(eval $(call iso_rule,check,bootfs.img,kcheck))
+# The normal system with the disk by PIO (tests/scenario_ata.py).
+$(eval $(call iso_rule,pio,bootfs.img,nodma))
 
 DRIVE = -drive file=$(DISK),format=raw,if=ide,index=0
 
@@ -237,7 +239,7 @@ $(BUILD)/host/test_trace: tests/host/test_trace.py tools/tracefmt.py tools/trace
 	@mkdir -p $(dir $@)
 	install -m 755 $< $@
 
-test: deps hosttest $(BUILD)/os.iso $(BUILD)/check.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/root
+test: deps hosttest $(BUILD)/os.iso $(BUILD)/check.iso $(BUILD)/test.iso $(BUILD)/test-slow.iso $(BUILD)/panic.iso $(BUILD)/pio.iso $(BUILD)/root
 	sh tools/disk.sh create $(BUILD)/test-disk.img $(BUILD)/root
 	$(PYTHON) tests/run.py
 

@@ -1,5 +1,16 @@
 // The device side of the ATA driver: register access, reset, IDENTIFY,
-// multiple mode and PIO transfers of the primary channel's master drive.
+// multiple mode, bus-master DMA and PIO transfers of the primary
+// channel's master drive.
+//
+// DMA (PCI IDE bus master, the PIIX's on QEMU): one buffer of 128
+// sectors, physically contiguous, doubles as the server's receive buffer,
+// so a write's payload is already where the controller reads it and a
+// read's data is replied from where it wrote it. Per request: a PRD
+// table for the sectors, the direction, READ/WRITE DMA, start; one
+// interrupt when it is done. The controller may master the bus only once
+// the driver has stopped it (init turns the PCI bit on when asked, off
+// when the driver dies). At start-up sector 0 read by DMA must equal
+// sector 0 read by PIO, or DMA stays off.
 //
 // Multiple mode: at start-up (the driver may be a restart: nothing is
 // assumed of the drive) SET MULTIPLE MODE asks for the largest count
@@ -20,6 +31,7 @@
 #include "os.h"
 #include "ata.h"
 #include "port.h"
+#include "svc_proto.h"
 
 #define REG_DATA     0x1F0
 #define REG_ERROR    0x1F1
@@ -39,6 +51,19 @@
 #define DEV_MASTER   0xA0        // obsolete bits 7 and 5 set, drive 0
 #define DEV_LBA      0x40
 
+#define BM_CMD       0           // bus-master registers, from its base port
+#define BM_STATUS    2
+#define BM_PRD       4           // 32-bit: the PRD table's physical address
+#define BM_CMD_START 0x01
+#define BM_CMD_READ  0x08        // the controller writes memory: a disk read
+#define BM_ST_ERR    0x02        // status bits, cleared by writing 1
+#define BM_ST_IRQ    0x04
+
+#define DMA_VA       0x60000000ul                        // the buffer, then the PRD table
+#define DMA_BUF_LEN  (ATA_MAX_COUNT * ATA_SECTOR)
+#define DMA_LEN      (DMA_BUF_LEN + 4096)
+#define PRD_MAX      (4096 / (int)sizeof(struct ata_prd))
+
 #define IRQ_BIT      1ul
 #define SPINS        4096        // polls before the bounded wait starts sleeping
 #define T_CMD_MS     5000        // longest wait for BSY/DRQ around a command
@@ -48,6 +73,13 @@ static long irq_notif = -1;
 static int dev_lba48;
 static unsigned dev_mult;        // sectors per DRQ block; 0: single-sector commands
 static const char *mult_why = "";
+static unsigned bm;              // bus-master base port; 0: transfers go by PIO
+static uint8_t *dma_buf;
+static uint64_t dma_pa;
+static struct ata_prd *prd;
+static const char *dma_why = "";
+
+static void dma_setup(const struct ata_ident *id, unsigned port);
 
 
 static inline void insw(uint16_t port, void *buf, unsigned long words)
@@ -187,7 +219,7 @@ static unsigned choose_multiple(const struct ata_ident *id, uint16_t words[256])
     return count;
 }
 
-int ata_init(struct ata_ident *id)
+int ata_init(struct ata_ident *id, unsigned bm_port)
 {
     static uint16_t words[256];
     if (sys_ioport_enable(ATA_H_PORTS) < 0 || sys_ioport_enable(ATA_H_CTRL) < 0) {
@@ -204,6 +236,7 @@ int ata_init(struct ata_ident *id)
     dev_lba48 = id->lba48;
     dev_mult = choose_multiple(id, words);
     outb(REG_CTRL, 0);                       // nIEN clear: the drive interrupts
+    dma_setup(id, bm_port);
     return 0;
 }
 
@@ -259,10 +292,92 @@ static int bad_block_status(int st)
     return st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF)) || !(st & ATA_ST_DRQ);
 }
 
+// One DMA transfer of count sectors at first, to (write 0) or from the
+// DMA buffer. 0, or -1 with *regs as for ata_read (the channel reset if
+// the drive was left busy).
+static int dma_transfer(int write, uint64_t first, unsigned count, uint32_t *regs)
+{
+    uint8_t cmd = ata_dma_command(dev_lba48, write, first, count);
+    uint8_t dir = write ? 0 : BM_CMD_READ;
+    *regs = 0;
+    if (!cmd || ata_prd_build(prd, PRD_MAX, dma_pa, (uint64_t)count * ATA_SECTOR) < 0)
+        return -1;
+    outl((uint16_t)(bm + BM_PRD), (uint32_t)(dma_pa + DMA_BUF_LEN));
+    outb((uint16_t)(bm + BM_CMD), dir);
+    outb((uint16_t)(bm + BM_STATUS), BM_ST_ERR | BM_ST_IRQ);
+    if (issue(cmd, first, count) < 0)
+        return fail(regs, -1);
+    outb((uint16_t)(bm + BM_CMD), dir | BM_CMD_START);
+    int st = wait_irq();
+    uint8_t bst = inb((uint16_t)(bm + BM_STATUS));
+    outb((uint16_t)(bm + BM_CMD), dir);                   // stop
+    outb((uint16_t)(bm + BM_STATUS), BM_ST_ERR | BM_ST_IRQ);
+    if (st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF | ATA_ST_DRQ)) || (bst & BM_ST_ERR)) {
+        fail(regs, st);
+        *regs |= (uint32_t)bst << 16;
+        return -1;
+    }
+    return 0;
+}
+
+// After a failed DMA transfer: PIO from now on (the request is done again
+// by PIO).
+static void dma_off(const char *why, uint32_t regs)
+{
+    printf("ata: %s (status %x, error %x, bus master %x); PIO from now on\n", why, regs & 0xff,
+           (regs >> 8) & 0xff, regs >> 16);
+    dma_why = why;
+    bm = 0;
+}
+
+// Sets up DMA through the bus-master ports at `port` (0: none granted).
+// Leaves bm 0, with dma_why saying why, when it cannot be used.
+static void dma_setup(const struct ata_ident *id, unsigned port)
+{
+    static uint8_t pio[ATA_SECTOR];
+    uint32_t regs;
+    long pa = -1;
+    if (!port || !id->dma || sys_ioport_enable(ATA_H_BM) < 0) {
+        dma_why = !port ? "no bus-master ports: none, or nodma" : !id->dma ? "IDENTIFY word 49: no DMA"
+                                                          : "cannot use the bus-master ports";
+        return;
+    }
+    outb((uint16_t)(port + BM_CMD), 0);                   // stopped, whatever came before
+    outb((uint16_t)(port + BM_STATUS), BM_ST_ERR | BM_ST_IRQ);
+    struct msg m = { TAG(SVC_BUSMASTER, 0), 0, 0, 0, 0, 0 };
+    if ((pa = sys_dma_alloc(ATA_H_DMA, (long)DMA_VA, (long)DMA_LEN)) < 0 ||
+        ipc_call(ATA_H_SUPERVISOR, &m, NULL) < 0 || m.w0) {
+        dma_why = pa < 0 ? "no DMA memory" : "init did not turn bus mastering on";
+        return;
+    }
+    dma_buf = (uint8_t *)DMA_VA;
+    dma_pa = (uint64_t)pa;
+    prd = (struct ata_prd *)(DMA_VA + DMA_BUF_LEN);
+    bm = port;
+    if (ata_read(0, 1, pio, &regs) < 0 || dma_transfer(0, 0, 1, &regs) < 0 ||
+        memcmp(pio, dma_buf, ATA_SECTOR)) {
+        bm = 0;
+        dma_why = "sector 0 by DMA differs from PIO";
+    }
+}
+
+void *ata_dma_buffer(const char **why)
+{
+    *why = dma_why;
+    return bm ? dma_buf : NULL;
+}
+
+unsigned ata_dma_port(void) { return bm; }
+
 // PIO data-in: the drive interrupts before each block (one sector, or
 // up to dev_mult with READ MULTIPLE).
 int ata_read(uint64_t first, unsigned count, void *buf, uint32_t *regs)
 {
+    if (bm && buf == dma_buf) {
+        if (dma_transfer(0, first, count, regs) == 0)
+            return 0;
+        dma_off("DMA read failed", *regs);
+    }
     uint8_t cmd = ata_rw_command(dev_lba48, 0, first, count, dev_mult != 0);
     *regs = 0;
     if (!cmd)
@@ -286,6 +401,11 @@ int ata_read(uint64_t first, unsigned count, void *buf, uint32_t *regs)
 // interrupts after each block, the last one meaning done.
 int ata_write(uint64_t first, unsigned count, const void *buf, uint32_t *regs)
 {
+    if (bm && buf == dma_buf) {
+        if (dma_transfer(1, first, count, regs) == 0)
+            return ata_flush(regs);
+        dma_off("DMA write failed", *regs);
+    }
     uint8_t cmd = ata_rw_command(dev_lba48, 1, first, count, dev_mult != 0);
     *regs = 0;
     if (!cmd)

@@ -1,7 +1,10 @@
-// The ATA disk driver: the master drive of the primary channel, PIO
-// transfers driven by IRQ 14 (READ/WRITE MULTIPLE: up to 16 sectors per
+// The ATA disk driver: the master drive of the primary channel, served on
+// the disk protocol (disk_proto.h). Transfers go by bus-master DMA (the
+// PCI IDE controller moves the data, one interrupt per request) when init
+// granted the controller's bus-master ports; else, or once DMA failed, by
+// PIO driven by IRQ 14 (READ/WRITE MULTIPLE: up to 16 sectors per
 // interrupt on QEMU; single-sector commands when the drive has no such
-// mode), served on the disk protocol (disk_proto.h).
+// mode).
 // parse.c holds the pure parts (IDENTIFY parsing, signatures, request
 // checks; host-tested), ata.c the device, main.c the requests.
 #ifndef ATA_H
@@ -14,6 +17,9 @@
 #define ATA_H_PORTS     2        // I/O ports 0x1F0..0x1F7 (command block)
 #define ATA_H_CTRL      3        // I/O port 0x3F6 (device control / alt status)
 #define ATA_H_IRQ       4        // IRQ 14
+#define ATA_H_BM        5        // the primary channel's bus-master ports (BAR 4 + 0..7)
+#define ATA_H_DMA       6        // the root capability with R_DMA only (DMA memory)
+#define ATA_H_SUPERVISOR 7       // init's svc endpoint (SVC_BUSMASTER)
 
 // Reply errors (negative newlib errno values).
 #define ATA_EIO         5
@@ -38,6 +44,18 @@
 #define ATA_CMD_READ_MULT_EXT   0x29
 #define ATA_CMD_WRITE_MULT_EXT  0x39
 #define ATA_CMD_SET_MULT        0xC6     // count register: sectors per DRQ block
+#define ATA_CMD_READ_DMA        0xC8
+#define ATA_CMD_WRITE_DMA       0xCA
+#define ATA_CMD_READ_DMA_EXT    0x25
+#define ATA_CMD_WRITE_DMA_EXT   0x35
+
+// One entry of a bus-master PRD table (physical region descriptor).
+struct ata_prd {
+    uint32_t addr;               // physical, even
+    uint16_t count;              // bytes, even; 0 means 64 KiB
+    uint16_t flags;              // ATA_PRD_EOT on the last entry
+};
+#define ATA_PRD_EOT     0x8000
 
 // Status register bits.
 #define ATA_ST_ERR  0x01
@@ -52,6 +70,7 @@ struct ata_ident {
     int lba48;                   // 48-bit commands supported
     unsigned mult_max;           // word 47: most sectors per DRQ block (0: no MULTIPLE)
     int mult_current;            // word 59: sectors per DRQ block now, -1 if not valid
+    int dma;                     // word 49 bit 8: DMA supported
 };
 
 // What answered on the channel, from the status and signature registers.
@@ -76,6 +95,14 @@ int ata_check_request(const struct ata_ident *disk, int write, uint64_t first, u
 // LBA48, the 28-bit one when the range fits; the MULTIPLE forms if
 // `multiple`; 0 if it cannot be addressed.
 uint8_t ata_rw_command(int lba48, int write, uint64_t first, uint64_t count, int multiple);
+// The same for DMA: READ/WRITE DMA (EXT); 0 if it cannot be addressed.
+uint8_t ata_dma_command(int lba48, int write, uint64_t first, uint64_t count);
+// Fills prd (room for max entries) for a transfer of len bytes at
+// physical address pa: one entry per piece that stays inside an aligned
+// 64 KiB region (an entry may not cross one), the last marked EOT.
+// Returns the entries used, or -1 (len 0 or odd, pa odd or the region
+// past 4 GiB, more than max entries needed).
+int ata_prd_build(struct ata_prd *prd, int max, uint64_t pa, uint64_t len);
 // True for the commands that take a 48-bit task file (the EXT forms).
 int ata_command_is_ext(uint8_t cmd);
 // The count for SET MULTIPLE MODE: the largest power of two not above
@@ -84,16 +111,23 @@ int ata_command_is_ext(uint8_t cmd);
 unsigned ata_multiple_count(unsigned mult_max);
 
 // ata.c (device; blocks in polls and in waits for IRQ 14)
-// Enables the ports, binds IRQ 14, resets and identifies the drive and
-// sets its multiple mode. Returns 0 with *id filled, or -1 when there is
-// no usable disk.
-int ata_init(struct ata_ident *id);
-// Sectors per interrupt in use: the multiple count, 0 for the
+// Enables the ports, binds IRQ 14, resets and identifies the drive, sets
+// its multiple mode and sets up DMA through the bus-master ports at
+// bm_port (0: none). Returns 0 with *id filled, or -1 when there is no
+// usable disk.
+int ata_init(struct ata_ident *id, unsigned bm_port);
+// Sectors per interrupt in use by PIO: the multiple count, 0 for the
 // single-sector commands; *why says why when 0.
 unsigned ata_multiple(const char **why);
-// Reads / writes `count` (1..128) sectors at `first`. A write returns only
-// once the drive flushed its cache. Return 0, or -1 with *regs = status |
-// error << 8 of the failing step.
+// The DMA buffer (ATA_MAX_COUNT sectors), or NULL when transfers go by
+// PIO (*why says why). ata_dma_port: the bus-master base port.
+void *ata_dma_buffer(const char **why);
+unsigned ata_dma_port(void);
+// Reads / writes `count` (1..128) sectors at `first`: by DMA when buf is
+// the DMA buffer (a failed DMA transfer is done again by PIO, and DMA is
+// off from then on), else by PIO. A write returns only once the drive
+// flushed its cache. Return 0, or -1 with *regs = status | error << 8 of
+// the failing step.
 int ata_read(uint64_t first, unsigned count, void *buf, uint32_t *regs);
 int ata_write(uint64_t first, unsigned count, const void *buf, uint32_t *regs);
 int ata_flush(uint32_t *regs);

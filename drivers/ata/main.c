@@ -15,7 +15,8 @@ _Static_assert(DISK_MAX_COUNT * DISK_SECTOR <= IPC_MAX_PAYLOAD, "a request fits 
 
 static struct ata_ident ident;
 static const struct ata_ident *disk;         // NULL: no disk
-static uint8_t read_buf[DISK_MAX_COUNT * DISK_SECTOR];
+static uint8_t pio_buf[DISK_MAX_COUNT * DISK_SECTOR];
+static uint8_t *read_buf = pio_buf;          // the DMA buffer when there is one
 
 static int reply_error(struct request *rq, int err)
 {
@@ -88,23 +89,34 @@ static const server_op ops[DISK_OPS] = {
     [DISK_FLUSH] = disk_flush,
 };
 
+// argv: "bm=PORT", the bus-master base port init granted (none: PIO).
 int main(int argc, char **argv)
 {
-    if (ata_init(&ident) == 0) {
-        const char *why;
+    unsigned bm_port = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], "bm=", 3))
+            bm_port = (unsigned)atol(argv[i] + 3);
+    struct server s = { ATA_H_ENDPOINT, ops, DISK_OPS, -1, NULL, NULL };
+    if (ata_init(&ident, bm_port) == 0) {
+        const char *why, *dma_why;
         unsigned mult = ata_multiple(&why);
         disk = &ident;
+        s.buf = ata_dma_buffer(&dma_why);        // requests land where the controller reads
+        read_buf = s.buf ? s.buf : pio_buf;
         printf("ata: disk of %lu sectors (%lu MiB), %s, ", (unsigned long)ident.sectors,
                (unsigned long)(ident.sectors / (1024 * 1024 / DISK_SECTOR)),
                ident.lba48 ? "LBA48" : "LBA28");
-        if (mult)
-            printf("READ/WRITE MULTIPLE: %u sectors per interrupt\n", mult);
+        if (s.buf)
+            printf("bus-master DMA (ports 0x%x), ", ata_dma_port());
         else
-            printf("one sector per interrupt (%s)\n", why);
+            printf("no DMA (%s), ", dma_why);
+        if (mult)
+            printf("PIO READ/WRITE MULTIPLE: %u sectors per interrupt\n", mult);
+        else
+            printf("PIO one sector per interrupt (%s)\n", why);
     } else {
         printf("ata: no disk\n");
     }
     server_announce("ata", argc, argv);
-    struct server s = { ATA_H_ENDPOINT, ops, DISK_OPS, -1, NULL };
     server_run(&s);
 }

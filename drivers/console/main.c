@@ -448,7 +448,7 @@ static long irqs_bind(void)
 int main(int argc, char **argv)
 {
     devices_init();
-    struct server s = { CON_H_ENDPOINT, ops, CON_OPS, irqs_bind(), on_notify };
+    struct server s = { CON_H_ENDPOINT, ops, CON_OPS, irqs_bind(), on_notify, NULL };
     timer_kick = sys_notif_create();
     long t = timer_kick < 0 ? timer_kick : thread_start(timer_thread, 0, TIMER_PRIO, 16384);
     if (t < 0) {

@@ -127,6 +127,6 @@ int main(int argc, char **argv)
     printf("e1000: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", mac[0], mac[1], mac[2],
            mac[3], mac[4], mac[5], e1000_link_up() ? "up" : "down");
     server_announce("e1000", argc, argv);
-    struct server s = { E1000_H_ENDPOINT, ops, NIC_OPS, notif, on_irq };
+    struct server s = { E1000_H_ENDPOINT, ops, NIC_OPS, notif, on_irq, NULL };
     server_run(&s);
 }

@@ -14,7 +14,7 @@ long server_reply(uint32_t token, uint64_t r0, uint64_t r1, uint64_t r2, const v
 static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
 {
     struct request rq = { .label = TAG_LABEL(m->tag), .w0 = m->w0, .w1 = m->w1, .w2 = m->w2,
-                          .badge = m->badge, .token = m->token, .data = request_buf,
+                          .badge = m->badge, .token = m->token, .data = s->buf,
                           .handle = !!(m->tag & TAG_HANDLE),
                           .len = TAG_LEN(m->tag), .r0 = (uint64_t)-SERVER_ENOSYS };
     if (rq.label == LABEL_PING) {
@@ -45,10 +45,12 @@ static int dispatch(struct server *s, struct msg *m, struct ipc_bufs *b)
 _Noreturn void server_run(struct server *s)
 {
     struct msg m = { 0, 0, 0, 0, 0, 0 };
-    struct ipc_bufs b = { NULL, 0, request_buf, sizeof(request_buf) };
+    if (!s->buf)
+        s->buf = request_buf;
+    struct ipc_bufs b = { NULL, 0, s->buf, IPC_MAX_PAYLOAD };
     if (s->notif >= 0)
         sys_endpoint_bind(s->endpoint, s->notif);
-    long r = sys_recv_buf((long)request_buf, sizeof(request_buf));   // requests go there
+    long r = sys_recv_buf((long)s->buf, IPC_MAX_PAYLOAD);   // requests go there
     if (r == 0)
         r = ipc_recv(s->endpoint, &m, NULL);
     for (;;) {
@@ -63,8 +65,8 @@ _Noreturn void server_run(struct server *s)
         uint32_t token = m.token;
         if (dispatch(s, &m, &b) == SERVER_DEFER)
             token = 0;                           // answered later (or never)
-        b.recv = request_buf;                    // afresh each time: a stray write into
-        b.recv_max = sizeof(request_buf);        // this frame must not misdirect every request
+        b.recv = s->buf;                         // afresh each time: a stray write into
+        b.recv_max = IPC_MAX_PAYLOAD;            // this frame must not misdirect every request
         r = ipc_reply_recv(s->endpoint, token, &m, b.send_len ? &b : NULL);
     }
 }

@@ -34,6 +34,8 @@ struct server {
     unsigned nops;
     long notif;                  // if >= 0: a notification handle to watch too
     void (*on_notify)(uint64_t bits);
+    void *buf;                   // where requests go (IPC_MAX_PAYLOAD bytes; NULL: a
+                                 // static buffer); a driver's DMA buffer, say
 };
 
 // Serves requests forever. Unknown labels get r0 = -SERVER_ENOSYS.

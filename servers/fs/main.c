@@ -338,6 +338,6 @@ int main(int argc, char **argv)
         mounts[0] = &memfs_backend;
     printf("fs: root is %s\n", mounts[0]->type);
     server_announce("fs", argc, argv);
-    struct server s = { H_MY_ENDPOINT, ops, FS_OPS, -1, NULL };
+    struct server s = { H_MY_ENDPOINT, ops, FS_OPS, -1, NULL, NULL };
     server_run(&s);
 }

@@ -148,6 +148,46 @@ static long table_make(const char *what, long vaddr, uint64_t size)
     return h < 0 ? -1 : h;
 }
 
+// PCI: init holds the configuration ports, enumerates the bus once at
+// boot (before any driver runs: sizing a BAR turns its decoding off for a
+// moment) and hands each claimed device's BAR, IRQ line and, for a DMA
+// device, the DMA right to its one driver.
+static struct pci_dev pci_devs[PCI_MAX_DEVS];
+static int pci_ndevs;
+static const struct pci_dev *nic_dev, *ide_dev;
+static int nodma;                                // kernel command line word: the disk by PIO
+
+const struct pci_dev *pci_device(uint64_t index)
+{
+    return index < (uint64_t)pci_ndevs ? &pci_devs[index] : NULL;
+}
+
+static void pci_init(void)
+{
+    long io = sys_ioport_get(H_ROOT, PCI_PORT_ADDR, PCI_PORTS);
+    if (io < 0 || sys_ioport_enable(io) < 0) {
+        printf("init: no access to the PCI configuration ports\n");
+        return;
+    }
+    pci_ndevs = pci_scan(pci_devs, PCI_MAX_DEVS);
+    for (int i = 0; i < pci_ndevs; i++) {
+        const struct pci_dev *d = &pci_devs[i];
+        if (d->vendor == 0x8086 && d->device == 0x100e && !d->bar[0].io && d->bar[0].size &&
+            d->irq < 16)
+            nic_dev = d;
+        if (d->class == 1 && d->subclass == 1 && (d->progif & 0x80) && d->bar[4].io &&
+            d->bar[4].size >= 8)                 // an IDE controller that can bus-master
+            ide_dev = d;
+    }
+}
+
+// The IDE controller's bus mastering, as nic_device does it for the NIC
+// (its I/O decoding stays on: the legacy ports go through it).
+static void ide_device(int on)
+{
+    pci_command_set(ide_dev, on ? PCI_CMD_IO | PCI_CMD_MASTER : PCI_CMD_IO, on ? 0 : PCI_CMD_MASTER);
+}
+
 // The services and exactly the handles each gets.
 static void services_define(struct service *t, const long *mint)
 {
@@ -157,8 +197,16 @@ static void services_define(struct service *t, const long *mint)
                        sys_irq_get(H_ROOT, 4), sys_ioport_get(H_ROOT, 0x60, 5),
                        sys_irq_get(H_ROOT, 1), sys_mmio_get(H_ROOT, 0xb8000, 4096),
                        sys_ioport_get(H_ROOT, 0x3d4, 2), -1 - SVC_PROC };
+    // the disk: its ports and IRQ, and with a bus-master IDE controller the
+    // primary channel's bus-master ports (named in "bm=PORT"), the DMA
+    // right and init's endpoint (SVC_BUSMASTER)
+    static char bm_arg[24];
+    uint64_t bm = ide_dev && !nodma ? ide_dev->bar[4].base : 0;
+    snprintf(bm_arg, sizeof(bm_arg), "bm=%lu", (unsigned long)bm);
     long disk[] = { endpoints[SVC_DISK], sys_ioport_get(H_ROOT, 0x1f0, 8),
-                    sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14) };
+                    sys_ioport_get(H_ROOT, 0x3f6, 1), sys_irq_get(H_ROOT, 14),
+                    bm ? sys_ioport_get(H_ROOT, (long)bm, 8) : -1,
+                    bm ? sys_handle_mint(H_ROOT, R_DMA | R_GRANT, 0) : -1, -1 - SVC_SUPERVISOR };
     long fs[] = { STD_GRANTS, endpoints[SVC_FS], mint[SVC_DISK] };
     long pipe[] = { STD_GRANTS, endpoints[SVC_PIPE],
                     table_make("pipe", PIPE_TABLE_VADDR, sizeof(struct pipe_table)) };
@@ -172,8 +220,9 @@ static void services_define(struct service *t, const long *mint)
                              .endpoint = endpoints[SVC_CONSOLE] };
     grants_set(&t[0], console, NELEM(console));
     t[1] = (struct service){ .name = "ata", .prio = PRIO_DISK, .may_stop = 1,
-                             .endpoint = endpoints[SVC_DISK] };
-    grants_set(&t[1], disk, NELEM(disk));
+                             .endpoint = endpoints[SVC_DISK], .args = { bm ? bm_arg : NULL },
+                             .device = bm ? ide_device : NULL };
+    grants_set(&t[1], disk, bm ? NELEM(disk) : 4);
     t[2] = (struct service){ .name = "fs", .prio = PRIO_FS, .may_stop = 1, .args = { len },
                              .data = bootfs, .data_len = bootfs_len, .data_at = BOOTFS_VADDR,
                              .endpoint = endpoints[SVC_FS] };
@@ -198,32 +247,6 @@ static void net_define(struct service *t)
     grants_set(t, net, NELEM(net));
 }
 
-// PCI: init holds the configuration ports, enumerates the bus once at
-// boot (before any driver runs: sizing a BAR turns its decoding off for a
-// moment) and hands each claimed device's BAR, IRQ line and, for a DMA
-// device, the DMA right to its one driver.
-static struct pci_dev pci_devs[PCI_MAX_DEVS];
-static int pci_ndevs;
-static const struct pci_dev *nic_dev;
-
-const struct pci_dev *pci_device(uint64_t index)
-{
-    return index < (uint64_t)pci_ndevs ? &pci_devs[index] : NULL;
-}
-
-static void pci_init(void)
-{
-    long io = sys_ioport_get(H_ROOT, PCI_PORT_ADDR, PCI_PORTS);
-    if (io < 0 || sys_ioport_enable(io) < 0) {
-        printf("init: no access to the PCI configuration ports\n");
-        return;
-    }
-    pci_ndevs = pci_scan(pci_devs, PCI_MAX_DEVS);
-    for (int i = 0; i < pci_ndevs; i++)
-        if (pci_devs[i].vendor == 0x8086 && pci_devs[i].device == 0x100e &&
-            !pci_devs[i].bar[0].io && pci_devs[i].bar[0].size && pci_devs[i].irq < 16)
-            nic_dev = &pci_devs[i];
-}
 
 // The NIC's bus mastering: off before its driver starts and when it dies
 // (the device must not write into the frames the kernel just freed), on
@@ -340,6 +363,7 @@ int main(void)
         mint[i] = sys_handle_mint(endpoints[i], R_SEND | R_GRANT, 0);
     }
     pci_init();
+    nodma = has_word(cmdline, "nodma");
     services_define(table, mint);
     int nsvc = 5 + nic_define(&table[5]);
     net_define(&table[nsvc++]);                    // after its driver

@@ -461,6 +461,6 @@ _Noreturn void supervise(struct service *table, int n, long svc_endpoint, long d
     for (int i = 0; i < n; i++)
         if (svcs[i].endpoint >= 0)
             thread_start(pinger, i, 47, 16384);
-    struct server srv = { svc_endpoint, ops, SVC_OPS, deaths, on_notify };
+    struct server srv = { svc_endpoint, ops, SVC_OPS, deaths, on_notify, NULL };
     server_run(&srv);
 }

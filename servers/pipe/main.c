@@ -280,6 +280,6 @@ int main(int argc, char **argv)
     for (int i = 0; i < PT_PIPES; i++)      // one whose last end closed as we died
         if (tab->pipes[i].m.state == PS_USED)
             pipe_settle(i);
-    struct server s = { H_MY_ENDPOINT, ops, PIPE_OPS, -1, NULL };
+    struct server s = { H_MY_ENDPOINT, ops, PIPE_OPS, -1, NULL, NULL };
     server_run(&s);
 }

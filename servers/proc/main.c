@@ -276,6 +276,6 @@ int main(int argc, char **argv)
     int restarts = server_announce("proc", argc, argv);
     table_start(&death_notif);
     (void)restarts;
-    struct server s = { H_MY_ENDPOINT, ops, PROC_OPS, death_notif, children_reap };
+    struct server s = { H_MY_ENDPOINT, ops, PROC_OPS, death_notif, children_reap, NULL };
     server_run(&s);
 }

@@ -1,6 +1,7 @@
 // Host tests of the ATA driver's pure parts (drivers/ata/parse.c):
 // IDENTIFY parsing, device classification, request checks, the choice
-// of 28- or 48-bit and single or MULTIPLE commands, the multiple count.
+// of 28- or 48-bit and single, MULTIPLE or DMA commands, the multiple
+// count, PRD tables for bus-master DMA.
 #include <stdint.h>
 #include "check.h"
 #include "../../drivers/ata/parse.c"
@@ -233,4 +234,53 @@ TEST(multiple_count_choice)
     CHECK_EQ(ata_multiple_count(48), 32);
     CHECK_EQ(ata_multiple_count(128), 128);
     CHECK_EQ(ata_multiple_count(255), 128);  // capped at a request's size
+}
+
+TEST(identify_dma_word_49)
+{
+    struct ata_ident d = { 0 };
+    make_id(131072, 131072);
+    CHECK_EQ(ata_parse_identify(id, &d), 0);
+    CHECK_EQ(d.dma, 0);
+    id[49] |= 1u << 8;                       // DMA supported
+    CHECK_EQ(ata_parse_identify(id, &d), 0);
+    CHECK_EQ(d.dma, 1);
+}
+
+TEST(dma_command)
+{
+    CHECK_EQ(ata_dma_command(1, 0, 0, 1), ATA_CMD_READ_DMA_EXT);
+    CHECK_EQ(ata_dma_command(1, 1, 0, 128), ATA_CMD_WRITE_DMA_EXT);
+    CHECK_EQ(ata_dma_command(0, 0, 5, 128), ATA_CMD_READ_DMA);
+    CHECK_EQ(ata_dma_command(0, 1, 5, 8), ATA_CMD_WRITE_DMA);
+    CHECK_EQ(ata_dma_command(0, 0, (1ull << 28) - 1, 2), 0);     // past 28 bits, no LBA48
+    CHECK_EQ(ata_dma_command(1, 0, (1ull << 28) - 1, 2), ATA_CMD_READ_DMA_EXT);
+    CHECK_EQ(ata_dma_command(1, 1, 0, 0), 0);
+    CHECK(ata_command_is_ext(ATA_CMD_READ_DMA_EXT) && ata_command_is_ext(ATA_CMD_WRITE_DMA_EXT));
+    CHECK(!ata_command_is_ext(ATA_CMD_READ_DMA) && !ata_command_is_ext(ATA_CMD_WRITE_DMA));
+}
+
+TEST(prd_table)
+{
+    struct ata_prd p[4];
+    CHECK_EQ(ata_prd_build(p, 4, 0x200000, 4096), 1);          // one entry, the end
+    CHECK_EQ(p[0].addr, 0x200000);
+    CHECK_EQ(p[0].count, 4096);
+    CHECK_EQ(p[0].flags, ATA_PRD_EOT);
+    CHECK_EQ(ata_prd_build(p, 4, 0x200000, 65536), 1);         // a whole aligned 64 KiB: count 0
+    CHECK_EQ(p[0].count, 0);
+    CHECK_EQ(p[0].flags, ATA_PRD_EOT);
+    CHECK_EQ(ata_prd_build(p, 4, 0x20f000, 65536), 2);         // crosses a 64 KiB boundary
+    CHECK_EQ(p[0].addr, 0x20f000);
+    CHECK_EQ(p[0].count, 0x1000);
+    CHECK_EQ(p[0].flags, 0);
+    CHECK_EQ(p[1].addr, 0x210000);
+    CHECK_EQ(p[1].count, 0xf000);
+    CHECK_EQ(p[1].flags, ATA_PRD_EOT);
+    CHECK_EQ(ata_prd_build(p, 1, 0x20f000, 65536), -1);        // no room for the second
+    CHECK_EQ(ata_prd_build(p, 4, 0x200000, 0), -1);            // nothing to move
+    CHECK_EQ(ata_prd_build(p, 4, 0x200001, 512), -1);          // odd address
+    CHECK_EQ(ata_prd_build(p, 4, 0x200000, 511), -1);          // odd length
+    CHECK_EQ(ata_prd_build(p, 4, 0xffff0000, 65536), 1);       // ends at 4 GiB: fine
+    CHECK_EQ(ata_prd_build(p, 4, 0xffff0000, 65538), -1);      // past it
 }
