@@ -292,6 +292,26 @@ static int bad_block_status(int st)
     return st < 0 || (st & (ATA_ST_ERR | ATA_ST_DF)) || !(st & ATA_ST_DRQ);
 }
 
+// True if the controller's PRD pointer and the table it points to aim at
+// the DMA buffer alone. There is no IOMMU: a wrong physical address here
+// (a bug, or a code fault injected into the driver) would let the
+// controller write any memory, the kernel's too. So the table is checked
+// apart from the code that built it, before each start.
+static int aimed_at_buffer(void)
+{
+    uint64_t end = dma_pa + DMA_BUF_LEN;
+    if (inl((uint16_t)(bm + BM_PRD)) != end)
+        return 0;
+    for (int i = 0; i < PRD_MAX; i++) {
+        uint64_t len = prd[i].count ? prd[i].count : 0x10000;
+        if (prd[i].addr < dma_pa || prd[i].addr + len > end)
+            return 0;
+        if (prd[i].flags & ATA_PRD_EOT)
+            return 1;
+    }
+    return 0;
+}
+
 // One DMA transfer of count sectors at first, to (write 0) or from the
 // DMA buffer. 0, or -1 with *regs as for ata_read (the channel reset if
 // the drive was left busy).
@@ -303,6 +323,8 @@ static int dma_transfer(int write, uint64_t first, unsigned count, uint32_t *reg
     if (!cmd || ata_prd_build(prd, PRD_MAX, dma_pa, (uint64_t)count * ATA_SECTOR) < 0)
         return -1;
     outl((uint16_t)(bm + BM_PRD), (uint32_t)(dma_pa + DMA_BUF_LEN));
+    if (!aimed_at_buffer())
+        return -1;
     outb((uint16_t)(bm + BM_CMD), dir);
     outb((uint16_t)(bm + BM_STATUS), BM_ST_ERR | BM_ST_IRQ);
     if (issue(cmd, first, count) < 0)
