@@ -92,6 +92,46 @@ def interrupt_storm(sh, record, BUILD):
            "1 packets transmitted, 1 received" in out and "status 0" in out, repr(out))
 
 
+def wnohang_load(BUILD):
+    """The address in proc's op_wait of the load of the request's flags
+    word (rq->w1, at 0x10) that the WNOHANG test (and $0x1) reads next."""
+    dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", os.path.join(BUILD, "bin", "proc")],
+                         capture_output=True, text=True).stdout
+    body = dis.split("<op_wait>:", 1)[1].split("\n\n", 1)[0] if "<op_wait>:" in dis else ""
+    m = re.search(r"^\s*([0-9a-f]+):\s+mov\s+0x10\(%r\w+\),(%r\w+)\n(?:.*\n){0,3}?.*\band\s+\$0x1,",
+                  body, re.M)
+    return m.group(1) if m else None
+
+
+def wnohang_bounded(sh, record, BUILD):
+    """proc with the load of a wait's flags made a no-op (a code fault
+    found by the 10,000-fault campaign): a WNOHANG wait, which the shell
+    makes before each prompt while a job runs, is held like a blocking
+    one, and proc still answers init's pings. The caller gives up after
+    10 s (ETIMEDOUT) instead of waiting as long as the child runs; a
+    restart of proc heals it."""
+    addr = wnohang_load(BUILD)
+    seed = subprocess.run([os.path.join(BUILD, "host", "codefault_find"),
+                           os.path.join(BUILD, "bin", "proc"), "nop", addr or "0"],
+                          capture_output=True, text=True).stdout.strip()
+    start = len(sh.text())
+    sh.run("svc fault proc code %s" % seed, timeout=30)
+    injected = addr and seed and "init: code fault in proc: nop at %s in op_wait" % addr \
+        in sh.text()[start:]
+    t0 = time.time()
+    sh.run("sleep 40 &", timeout=60)
+    out = sh.run("echo alive", timeout=60) or ""
+    waited = time.time() - t0
+    record("scenario.faults_wnohang_wait_bounded",
+           bool(injected) and "alive" in out and waited < 35,
+           repr((addr, seed, round(waited, 1), sh.text()[start:][-600:])))
+    sh.run("svc restart proc", timeout=30)
+    sh.wait_for_from(start, "init: proc restarted", 30)
+    time.sleep(max(0, 42 - (time.time() - t0)))     # the job over while the shell idles
+    out = sh.run("echo a b | wc -w", timeout=60) or ""
+    record("scenario.faults_wnohang_healed_by_restart", "2" in out.split(), repr(out))
+
+
 def hang_found_fast(sh, record):
     times = []
     for name in ("ata", "console", "fs"):
@@ -141,6 +181,7 @@ def run_all(Shell, BUILD, record):
         return
     code_faults(sh, record)
     interrupt_storm(sh, record, BUILD)
+    wnohang_bounded(sh, record, BUILD)
     hang_found_fast(sh, record)
     campaign(sh, record)
     sh.type("poweroff\n")

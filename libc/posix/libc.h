@@ -28,6 +28,8 @@ struct rpc {
     uint64_t rmax;
     uint64_t r1, r2, rlen;       // filled in by rpc_call
     long xfer;                   // > 0: a handle passed along (TAG_HANDLE, in w2's place)
+    unsigned timeout_ms;         // a call the server answers at once: give up after this
+                                 // (-ETIMEDOUT), as a server that does not is faulty; 0: none
 };
 
 // Calls a server; returns its r0 (>= 0) or a negative errno.

@@ -117,10 +117,15 @@ pid_t os_spawn(const char *path, char *const argv[], char *const envp[], const i
     return (pid_t)rpc_result(pid);
 }
 
+// proc answers a WNOHANG wait at once. One it holds instead (a fault in
+// proc: it still answers init's pings) must not hang the caller for as
+// long as the child runs: after WNOHANG_MS it fails with ETIMEDOUT.
+#define WNOHANG_MS 10000
+
 pid_t waitpid(pid_t pid, int *status, int options)
 {
     struct rpc r = { .op = PROC_WAIT, .w0 = (uint64_t)(long)pid, .w1 = (uint64_t)options,
-                     .w2 = proc_next_seq() };
+                     .w2 = proc_next_seq(), .timeout_ms = options & WNOHANG ? WNOHANG_MS : 0 };
     long got = rpc_call(H_PROC, &r);
     if (got > 0 && status)
         *status = (int)r.r1;

@@ -28,7 +28,7 @@ long rpc_call(long handle, struct rpc *r)
             m.tag |= TAG_HANDLE;
             m.w2 = (uint64_t)r->xfer;
         }
-        e = ipc_call(handle, &m, &b);
+        e = ipc_call_timeout(handle, &m, &b, r->timeout_ms);
         if (e != -E_DEAD || attempt == 3000)
             break;
         if (attempt)
