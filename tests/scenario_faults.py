@@ -50,13 +50,25 @@ def code_faults(sh, record):
            and "Welcome." in out, log[-1000:])
 
 
+def function_body(BUILD, prog, func):
+    """objdump's listing of func in build/bin/prog ("" if not found)."""
+    dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", os.path.join(BUILD, "bin", prog)],
+                         capture_output=True, text=True).stdout
+    return dis.split("<%s>:" % func, 1)[1].split("\n\n", 1)[0] if "<%s>:" % func in dis else ""
+
+
+def nop_seed(BUILD, prog, addr):
+    """The code fault seed that makes the instruction at addr NOPs."""
+    return subprocess.run([os.path.join(BUILD, "host", "codefault_find"),
+                           os.path.join(BUILD, "bin", prog), "nop", addr or "0"],
+                          capture_output=True, text=True).stdout.strip()
+
+
 def icr_read(BUILD):
     """The address of e1000_irq's load of the interrupt cause register
     (offset 0xc0), the read that clears the device's cause."""
-    dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", os.path.join(BUILD, "bin", "e1000")],
-                         capture_output=True, text=True).stdout
-    body = dis.split("<e1000_irq>:", 1)[1].split("\n\n", 1)[0] if "<e1000_irq>:" in dis else ""
-    m = re.search(r"^\s*([0-9a-f]+):\s+mov\s+0xc0\(", body, re.M)
+    m = re.search(r"^\s*([0-9a-f]+):\s+mov\s+0xc0\(", function_body(BUILD, "e1000", "e1000_irq"),
+                  re.M)
     return m.group(1) if m else None
 
 
@@ -70,9 +82,7 @@ def interrupt_storm(sh, record, BUILD):
     while time.time() < end and "(dhcp)" not in (sh.run("ifconfig eth0") or ""):
         time.sleep(0.5)
     addr = icr_read(BUILD)
-    seed = subprocess.run([os.path.join(BUILD, "host", "codefault_find"),
-                           os.path.join(BUILD, "bin", "e1000"), "nop", addr or "0"],
-                          capture_output=True, text=True).stdout.strip()
+    seed = nop_seed(BUILD, "e1000", addr)
     start = len(sh.text())
     sh.run("svc fault e1000 code %s" % seed, timeout=30)
     injected = addr and seed and "init: code fault in e1000: nop at %s in e1000_irq" % addr \
@@ -95,11 +105,8 @@ def interrupt_storm(sh, record, BUILD):
 def wnohang_load(BUILD):
     """The address in proc's op_wait of the load of the request's flags
     word (rq->w1, at 0x10) that the WNOHANG test (and $0x1) reads next."""
-    dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", os.path.join(BUILD, "bin", "proc")],
-                         capture_output=True, text=True).stdout
-    body = dis.split("<op_wait>:", 1)[1].split("\n\n", 1)[0] if "<op_wait>:" in dis else ""
     m = re.search(r"^\s*([0-9a-f]+):\s+mov\s+0x10\(%r\w+\),(%r\w+)\n(?:.*\n){0,3}?.*\band\s+\$0x1,",
-                  body, re.M)
+                  function_body(BUILD, "proc", "op_wait"), re.M)
     return m.group(1) if m else None
 
 
@@ -111,9 +118,7 @@ def wnohang_bounded(sh, record, BUILD):
     10 s (ETIMEDOUT) instead of waiting as long as the child runs; a
     restart of proc heals it."""
     addr = wnohang_load(BUILD)
-    seed = subprocess.run([os.path.join(BUILD, "host", "codefault_find"),
-                           os.path.join(BUILD, "bin", "proc"), "nop", addr or "0"],
-                          capture_output=True, text=True).stdout.strip()
+    seed = nop_seed(BUILD, "proc", addr)
     start = len(sh.text())
     sh.run("svc fault proc code %s" % seed, timeout=30)
     injected = addr and seed and "init: code fault in proc: nop at %s in op_wait" % addr \
