@@ -145,13 +145,28 @@ class Shell(Qemu):
     # back) may land after the prompt: they do not hide it.
     LOG_LINE = re.compile(r"(init|net|e1000|ata|fs|console|pipe|proc): [^\n]*\n\Z")
 
+    # A service's whole line, wherever it landed (inside the echo of a
+    # typed line, say: the console echoes as the keys come).
+    SERVICE_LINE = re.compile(r"(init|net|e1000|ata|fs|console|pipe|proc): [^\n]*\n")
+
+    def unsplit_echo(self, out, line):
+        """out with the service line that landed inside the echo of line
+        taken out, if one did; else out."""
+        if out.partition("\n")[0].rstrip("\r") == line:
+            return out
+        for m in self.SERVICE_LINE.finditer(out, 0, len(line) + 400):
+            joined = out[:m.start()] + out[m.end():]
+            if joined.partition("\n")[0].rstrip("\r") == line:
+                return joined
+        return out
+
     def run(self, line, timeout=30):
         """Types line + Enter; returns the output up to the next prompt."""
         start = len(self.text())
         self.type(line + "\n")
         end = time.time() + timeout
         while time.time() < end:
-            out = self.text()[start:]
+            out = self.unsplit_echo(self.text()[start:], line)
             head, sep, rest = out.partition("\n")        # the echoed line
             while sep and not rest.endswith(self.PROMPT):
                 m = self.LOG_LINE.search(rest)
