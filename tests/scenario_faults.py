@@ -57,11 +57,16 @@ def function_body(BUILD, prog, func):
     return dis.split("<%s>:" % func, 1)[1].split("\n\n", 1)[0] if "<%s>:" % func in dis else ""
 
 
-def nop_seed(BUILD, prog, addr):
-    """The code fault seed that makes the instruction at addr NOPs."""
-    return subprocess.run([os.path.join(BUILD, "host", "codefault_find"),
+def inject_nop(sh, BUILD, prog, func, addr):
+    """Makes the instruction at addr (in func of service prog) NOPs by a
+    code fault; (start of its log, seed, True if init names it so)."""
+    seed = subprocess.run([os.path.join(BUILD, "host", "codefault_find"),
                            os.path.join(BUILD, "bin", prog), "nop", addr or "0"],
                           capture_output=True, text=True).stdout.strip()
+    start = len(sh.text())
+    sh.run("svc fault %s code %s" % (prog, seed), timeout=30)
+    named = "init: code fault in %s: nop at %s in %s" % (prog, addr, func) in sh.text()[start:]
+    return start, seed, bool(addr and seed and named)
 
 
 def icr_read(BUILD):
@@ -82,16 +87,12 @@ def interrupt_storm(sh, record, BUILD):
     while time.time() < end and "(dhcp)" not in (sh.run("ifconfig eth0") or ""):
         time.sleep(0.5)
     addr = icr_read(BUILD)
-    seed = nop_seed(BUILD, "e1000", addr)
-    start = len(sh.text())
-    sh.run("svc fault e1000 code %s" % seed, timeout=30)
-    injected = addr and seed and "init: code fault in e1000: nop at %s in e1000_irq" % addr \
-        in sh.text()[start:]
+    start, seed, injected = inject_nop(sh, BUILD, "e1000", "e1000_irq", addr)
     sh.run("ping -c 1 -W 2 10.0.2.2", timeout=60)      # its reply interrupts
     out = sh.run("echo alive; ls /bin | wc -l", timeout=60) or ""
     log = sh.text()[start:]
     record("scenario.faults_irq_storm_throttled",
-           bool(injected) and "alive" in out
+           injected and "alive" in out
            and re.search(r"\[kernel\] irq \d+: interrupt storm", log) is not None,
            repr((addr, seed, log[-600:])))
     start = len(sh.text())
@@ -118,17 +119,13 @@ def wnohang_bounded(sh, record, BUILD):
     10 s (ETIMEDOUT) instead of waiting as long as the child runs; a
     restart of proc heals it."""
     addr = wnohang_load(BUILD)
-    seed = nop_seed(BUILD, "proc", addr)
-    start = len(sh.text())
-    sh.run("svc fault proc code %s" % seed, timeout=30)
-    injected = addr and seed and "init: code fault in proc: nop at %s in op_wait" % addr \
-        in sh.text()[start:]
+    start, seed, injected = inject_nop(sh, BUILD, "proc", "op_wait", addr)
     t0 = time.time()
     sh.run("sleep 40 &", timeout=60)
     out = sh.run("echo alive", timeout=60) or ""
     waited = time.time() - t0
     record("scenario.faults_wnohang_wait_bounded",
-           bool(injected) and "alive" in out and waited < 35,
+           injected and "alive" in out and waited < 35,
            repr((addr, seed, round(waited, 1), sh.text()[start:][-600:])))
     sh.run("svc restart proc", timeout=30)
     sh.wait_for_from(start, "init: proc restarted", 30)
